@@ -1,0 +1,119 @@
+"""The `kennisbank` command: a thin layer over the pipeline and the search façade.
+
+search_app.cli adds the web commands on top, so the indexer never imports the web app.
+
+Errors a user can act on come out as one Dutch line on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from indexer.config import default_corpus, default_index
+from indexer.errors import KennisbankError
+from indexer.models import RunReport
+from indexer.pipeline import run_index
+from indexer.progress import ProgressReporter
+from indexer.search import search
+from indexer.store import IndexStore
+from indexer.workers import DEFAULT_TIMEOUT_S, Limits
+
+EXIT_FAILED_FILES = 1
+EXIT_USER_ERROR = 2
+
+
+def print_report(report: RunReport) -> None:
+    for problem in report.failed:
+        print(f"MISLUKT    {problem.path}: {problem.reason}")
+    for duplicate in report.duplicates:
+        print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
+    for path in report.removed:
+        print(f"VERWIJDERD {path}")
+    print(
+        f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
+        f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "
+        f"{len(report.removed)} verwijderd, {len(report.duplicates)} duplicaten, {len(report.failed)} mislukt."
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    report = run_index(
+        args.corpus,
+        args.index,
+        rebuild=args.rebuild,
+        limits=Limits(timeout_s=args.timeout),
+        workers=args.workers,
+        progress=ProgressReporter(),
+    )
+    print_report(report)
+    return EXIT_FAILED_FILES if report.failed else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    index = IndexStore(args.index).open()
+    results = search(index, " ".join(args.query), page_size=args.limit)
+    if args.json:
+        print(
+            json.dumps(
+                {"query": results.query, "total": results.total, "hits": [asdict(hit) for hit in results.hits]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{results.total} documenten gevonden voor ‘{results.query}’.")
+    for number, hit in enumerate(results.hits, start=1):
+        pages = f" — pagina {', '.join(map(str, hit.pages))}" if hit.pages and hit.page_count > 1 else ""
+        print(f"{number:>3}. {hit.title} [{hit.kind}, {hit.year or 'jaar onbekend'}]{pages}\n     {hit.path}")
+    return 0
+
+
+def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
+    """The indexer's commands; `add_commands` lets the web app add its own (serve) to the same tool."""
+    parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank: indexeren en zoeken.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="het corpus (bij)werken in de index")
+    add_locations(index)
+    index.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
+    index.add_argument("--workers", type=int, default=None, help="aantal leesprocessen (standaard: alle kernen)")
+    index.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="maximale leestijd per bestand (s)")
+    index.set_defaults(handler=cmd_index)
+
+    find = commands.add_parser("search", help="zoeken in de index")
+    add_locations(find, corpus=False)
+    find.add_argument("--json", action="store_true", help="resultaten als JSON")
+    find.add_argument("--limit", type=int, default=10, help="maximaal aantal resultaten")
+    find.add_argument("query", nargs="+", help="zoekvraag")
+    find.set_defaults(handler=cmd_search)
+
+    return parser
+
+
+def add_locations(sub: argparse.ArgumentParser, corpus: bool = True) -> None:
+    """--corpus and --index with their defaults from the environment."""
+    if corpus:
+        sub.add_argument("--corpus", type=Path, default=default_corpus(), help="map met het corpus")
+    sub.add_argument("--index", type=Path, default=default_index(), help="map van de index")
+
+
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run one command; `parser` lets the web app add its own commands (serve) on top."""
+    args = (parser or build_parser()).parse_args(argv)
+    try:
+        return args.handler(args)
+    except KennisbankError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

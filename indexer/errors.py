@@ -1,0 +1,90 @@
+"""Domain errors raised deep in the indexer and translated once, at the edge, into Dutch.
+
+Each `Problem` names what went wrong; `describe` turns it into a sentence that says what to do.
+Keeping every user-facing sentence here means the wording is consistent and easy to review.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+
+class Problem(Enum):
+    CORRUPT = "corrupt"
+    ENCRYPTED = "encrypted"
+    EMPTY = "empty"
+    NO_TEXT = "no_text"
+    NO_CONTENT = "no_content"
+    UNSUPPORTED = "unsupported"
+    TOO_LARGE = "too_large"
+    TIMEOUT = "timeout"
+    OUT_OF_MEMORY = "out_of_memory"
+    CRASHED = "crashed"
+    BAD_SIDECAR = "bad_sidecar"
+    UNREADABLE = "unreadable"
+
+
+_MESSAGES: dict[Problem, str] = {
+    Problem.CORRUPT: (
+        "Het bestand is beschadigd of onvolledig en kon niet worden gelezen{detail}. "
+        "Open het in het programma waarmee het is gemaakt, sla het opnieuw op en voeg het opnieuw toe."
+    ),
+    Problem.ENCRYPTED: (
+        "Het bestand is beveiligd met een wachtwoord. Sla een versie zonder wachtwoord op en voeg die toe."
+    ),
+    Problem.EMPTY: "Het bestand is leeg. Controleer of het volledig is gekopieerd en voeg het opnieuw toe.",
+    Problem.NO_TEXT: (
+        "Het bestand bevat geen leesbare tekst; waarschijnlijk is het een scan of bestaat het alleen uit "
+        "afbeeldingen. Laat er tekstherkenning (OCR) op uitvoeren en voeg het daarna opnieuw toe."
+    ),
+    Problem.NO_CONTENT: (
+        "Het bestand bevat (bijna) geen tekst om te doorzoeken. Controleer of het het goede bestand is "
+        "en of de tekst er echt in staat, en voeg het dan opnieuw toe."
+    ),
+    Problem.UNSUPPORTED: (
+        "Dit bestandstype{detail} wordt niet ondersteund. Voeg een PDF-, HTML-, Markdown- of tekstbestand toe."
+    ),
+    Problem.TOO_LARGE: (
+        "Het bestand is te groot{detail}. Splits het in delen of verklein het (bijvoorbeeld door "
+        "afbeeldingen te comprimeren) en voeg het opnieuw toe."
+    ),
+    Problem.TIMEOUT: (
+        "Het lezen van het bestand duurde te lang{detail} en is afgebroken. Het bestand is mogelijk "
+        "beschadigd: sla het opnieuw op als PDF en voeg het opnieuw toe."
+    ),
+    Problem.OUT_OF_MEMORY: (
+        "Het lezen van het bestand vroeg te veel geheugen en is afgebroken. Het bestand is mogelijk "
+        "beschadigd of kunstmatig opgeblazen: sla het opnieuw op en voeg het opnieuw toe."
+    ),
+    Problem.CRASHED: (
+        "Het leesproces is onverwacht gestopt bij dit bestand{detail}. Sla het bestand opnieuw op en "
+        "probeer het nog eens; blijft het misgaan, meld het dan aan de beheerder van de Kennisbank."
+    ),
+    Problem.BAD_SIDECAR: (
+        "Het metadatabestand naast dit document bevat een fout{detail}. "
+        "Herstel het metadatabestand (of verwijder het) en start het indexeren opnieuw."
+    ),
+    Problem.UNREADABLE: (
+        "Het bestand kon niet worden geopend{detail}. Controleer of het bestaat en of de Kennisbank het mag lezen."
+    ),
+}
+
+
+class KennisbankError(Exception):
+    """Base of the errors a user can act on; `str()` gives the Dutch sentence."""
+
+
+class ExtractionError(KennisbankError):
+    """A file could not be turned into text; carries the path and the problem."""
+
+    def __init__(self, path: Path | str, problem: Problem, detail: str = "") -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.detail = detail
+        super().__init__(describe(problem, detail))
+
+
+def describe(problem: Problem, detail: str = "") -> str:
+    """The Dutch sentence for a problem; `detail` is shown in parentheses where it helps."""
+    return _MESSAGES[problem].format(detail=f" ({detail})" if detail else "")

@@ -1,0 +1,92 @@
+"""Translate between `Document` and the index's stored records, in one place.
+
+Nothing outside this module and `schema` knows field names of the index's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+
+from whoosh.searching import Searcher
+
+from indexer.models import Document, ThemeMatch
+from indexer.schema import DOC, PAGE
+from indexer.text import word_count
+
+
+def _matches_json(matches: tuple[ThemeMatch, ...]) -> list[dict]:
+    return [asdict(match) for match in matches]
+
+
+def document_fields(document: Document, added: dt.datetime) -> dict:
+    """The record that ranks and facets a document; its text is indexed, not stored."""
+    meta = document.metadata
+    text = "\n\n".join(page.text for page in document.pages)
+    fields = {
+        "id": document.doc_id,
+        "parent": document.doc_id,
+        "doctype": DOC,
+        "path": document.path,
+        "title": meta.title,
+        "summary": meta.summary,
+        "content": text,
+        "_stored_content": "",
+        "kind": meta.kind,
+        "themes": ",".join(meta.themes),
+        "subthemes": ",".join(meta.subthemes),
+        "themes_curated": meta.themes_from_sidecar,
+        "source": meta.source,
+        "language": meta.language,
+        "page_count": len(document.pages),
+        "word_count": word_count(text),
+        "size": document.fingerprint.size,
+        "sha256": document.fingerprint.sha256,
+        "added": added,
+        "tagging": json.dumps(
+            {
+                "themes": _matches_json(document.suggested_themes),
+                "subthemes": _matches_json(document.suggested_subthemes),
+                "sidecar_sha256": document.fingerprint.sidecar_sha256,
+            },
+            ensure_ascii=False,
+        ),
+    }
+    if meta.year is not None:
+        fields["year"] = str(meta.year)
+    if meta.date is not None:
+        fields["date"] = dt.datetime.combine(meta.date, dt.time())
+    return fields
+
+
+def page_fields(document: Document) -> list[dict]:
+    """One record per page with text, so hits can name and show their pages."""
+    return [
+        {
+            "id": f"{document.doc_id}/p{page.number}",
+            "parent": document.doc_id,
+            "doctype": PAGE,
+            "path": document.path,
+            "page": page.number,
+            "content": page.text,
+        }
+        for page in document.pages
+        if page.text.strip()
+    ]
+
+
+def manifest(searcher: Searcher) -> dict[str, dict]:
+    """path -> what the index knows of that file's indexed version (id, hashes, when added)."""
+    entries = {}
+    for fields in searcher.all_stored_fields():
+        if fields.get("doctype") != DOC:
+            continue
+        tagging = json.loads(fields.get("tagging") or "{}")
+        entries[fields["path"]] = {
+            "id": fields["id"],
+            "sha256": fields.get("sha256", ""),
+            "sidecar_sha256": tagging.get("sidecar_sha256", ""),
+            "added": fields.get("added"),
+        }
+    return entries

@@ -1,0 +1,52 @@
+"""The Whoosh schema: declared data, one place for every field name.
+
+The index holds two kinds of records: one per document (`doctype` "doc", for ranking and facets)
+and one per PDF page (`doctype` "page", so a hit can say on which pages it matched and show a
+snippet from the best page). Both carry `parent` = the document id, so a document and its pages
+are removed with one delete.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer
+
+# Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
+SCHEMA_REVISION = 1
+SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
+
+DOC = "doc"
+PAGE = "page"
+
+# How much a match in each field counts compared with a match in the body text.
+TITLE_BOOST = 3.0
+SUMMARY_BOOST = 1.5
+
+
+def build_schema() -> Schema:
+    analyzer = dutch_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        parent=ID(stored=True),
+        doctype=ID(stored=True),
+        path=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        summary=TEXT(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
+        content=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        page=NUMERIC(stored=True),
+        kind=ID(stored=True),
+        themes=KEYWORD(stored=True, commas=True, scorable=False),
+        subthemes=KEYWORD(stored=True, commas=True, scorable=False),
+        themes_curated=BOOLEAN(stored=True),
+        year=ID(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        added=DATETIME(stored=True, sortable=True),
+        source=ID(stored=True),
+        language=ID(stored=True),
+        page_count=NUMERIC(stored=True),
+        word_count=NUMERIC(stored=True),
+        size=NUMERIC(stored=True, bits=64),
+        sha256=ID(stored=True),
+        tagging=STORED(),
+    )

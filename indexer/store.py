@@ -1,0 +1,174 @@
+"""Where the index lives on disk, which version it is, and the one way to write to it.
+
+Layout of an index folder:
+
+    CURRENT            name of the active generation, replaced atomically
+    gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file
+    filecache.json     size/mtime -> sha256 per file, so an unchanged corpus is not re-hashed
+    last-report.json   what the last indexing run did
+
+A rebuild writes a new generation beside the active one and switches CURRENT only after its commit,
+so readers keep the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from indexer.errors import KennisbankError
+from indexer.schema import SCHEMA_VERSION, build_schema
+
+CURRENT_FILE = "CURRENT"
+VERSION_FILE = "SCHEMA_VERSION"
+RUN_LOCK_FILE = ".indexing.lock"
+# How long a writer waits for another writer (an upload during an indexing run) before giving up.
+WRITER_TIMEOUT_S = 120.0
+WRITER_RETRY_DELAY_S = 0.05
+
+
+class IndexMissingError(KennisbankError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(f"Er is nog geen index in {root}. Maak die eerst met: kennisbank index")
+
+
+class IndexStaleError(KennisbankError):
+    def __init__(self, root: Path, found: str) -> None:
+        super().__init__(
+            f"De index in {root} is gemaakt met een oudere versie (schema {found}, nodig {SCHEMA_VERSION}). "
+            "Bouw hem opnieuw op met: kennisbank index"
+        )
+
+
+class IndexBusyError(KennisbankError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(f"Er loopt al een indexering voor {root}. Wacht tot die klaar is en probeer het dan opnieuw.")
+
+
+def write_atomically(path: Path, data: str) -> None:
+    """Temporary file, fsync, rename: a reader sees the old or the new content, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class IndexStore:
+    """The index folder: open the active generation, start a new one, switch between them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def current_dir(self) -> Path | None:
+        try:
+            name = (self.root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        directory = self.root / name
+        return directory if name and directory.is_dir() else None
+
+    def version(self) -> str | None:
+        directory = self.current_dir()
+        if directory is None:
+            return None
+        try:
+            return (directory / VERSION_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return "onbekend"
+
+    def is_current(self) -> bool:
+        return self.version() == SCHEMA_VERSION
+
+    def open(self) -> Index:
+        """The active index; refuses a missing or stale one rather than serving wrong tokens."""
+        directory = self.current_dir()
+        if directory is None or not whoosh_index.exists_in(directory):
+            raise IndexMissingError(self.root)
+        found = self.version()
+        if found != SCHEMA_VERSION:
+            raise IndexStaleError(self.root, found or "onbekend")
+        return whoosh_index.open_dir(directory)
+
+    def new_generation(self) -> tuple[Path, Index]:
+        """An empty index in a fresh generation folder, not yet active."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name.split("-")[1]) for p in self.root.glob("gen-*") if p.name.split("-")[1].isdigit()]
+        directory = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        directory.mkdir()
+        (directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
+        return directory, whoosh_index.create_in(directory, build_schema())
+
+    def activate(self, directory: Path) -> None:
+        """Point CURRENT at `directory`, then remove generations older than the previous one.
+
+        The previous generation is kept one round so that a reader that opened it just before the
+        switch can finish its request.
+        """
+        previous = self.current_dir()
+        write_atomically(self.root / CURRENT_FILE, directory.name)
+        keep = {directory.name, previous.name if previous else ""}
+        for old in self.root.glob("gen-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def read_json(self, name: str) -> dict:
+        try:
+            return json.loads((self.root / name).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            # A missing or damaged cache only costs time: everything is recomputed.
+            return {}
+
+    def write_json(self, name: str, data: dict) -> None:
+        write_atomically(self.root / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """One indexing run at a time; the OS releases the lock when a killed run dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / RUN_LOCK_FILE, "w", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise IndexBusyError(self.root) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writing(index: Index) -> Iterator[IndexWriter]:
+    """The one writer context manager: commit on success, cancel and re-raise on any failure.
+
+    Whoosh's own file lock is an flock, so a writer killed mid-run leaves no stale lock behind;
+    a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
+    """
+    writer = index.writer(timeout=WRITER_TIMEOUT_S, delay=WRITER_RETRY_DELAY_S)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()

@@ -1,0 +1,159 @@
+"""Load the theme taxonomy from corpus/themes/*.yaml: the staff-editable source of theme facts.
+
+Each file holds one theme with its sub-themes, the terms that signal them, acronyms with their
+expansions and a glossary. See corpus/themes/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from indexer.errors import KennisbankError
+
+
+class TaxonomyError(KennisbankError):
+    """A theme file that cannot be used; the message says which file and what to fix."""
+
+
+@dataclass(frozen=True)
+class Acronym:
+    short: str
+    expansion: str
+    explanation: str = ""
+    signal: bool = True  # False: used for search expansion and the glossary, never for tagging
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Subtheme:
+    slug: str
+    name: str
+    description: str
+    core_terms: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    name: str
+    description: str
+    core_terms: tuple[str, ...]
+    terms: tuple[str, ...]
+    exclusions: tuple[str, ...]
+    acronyms: tuple[Acronym, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    subthemes: tuple[Subtheme, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    themes: tuple[Theme, ...]
+    fingerprint: str  # changes whenever a theme file changes, so tags are recomputed
+
+    def theme(self, slug: str) -> Theme | None:
+        return next((theme for theme in self.themes if theme.slug == slug), None)
+
+    @property
+    def theme_slugs(self) -> frozenset[str]:
+        return frozenset(theme.slug for theme in self.themes)
+
+    @property
+    def subtheme_parents(self) -> dict[str, str]:
+        return {sub.slug: theme.slug for theme in self.themes for sub in theme.subthemes}
+
+    def label(self, slug: str) -> str:
+        """The Dutch name of a theme or sub-theme slug (the slug itself when unknown)."""
+        for theme in self.themes:
+            if theme.slug == slug:
+                return theme.name
+            for sub in theme.subthemes:
+                if sub.slug == slug:
+                    return sub.name
+        return slug
+
+
+def _strings(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, (str, int)) for item in value):
+        raise TaxonomyError(f"{where} moet een lijst van woorden zijn.")
+    return tuple(str(item).strip() for item in value if str(item).strip())
+
+
+def _required(data: dict, key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise TaxonomyError(f"In {where} ontbreekt '{key}'. Vul het aan en probeer het opnieuw.")
+    return value.strip()
+
+
+def _theme_from(data: dict, path: Path) -> Theme:
+    where = path.name
+    acronyms = tuple(
+        Acronym(
+            short=_required(item, "afkorting", where),
+            expansion=_required(item, "voluit", where),
+            explanation=str(item.get("uitleg", "")).strip(),
+            signal=bool(item.get("signaal", True)),
+        )
+        for item in data.get("afkortingen") or ()
+    )
+    glossary = tuple(
+        GlossaryEntry(_required(item, "term", where), _required(item, "uitleg", where))
+        for item in data.get("begrippen") or ()
+    )
+    subthemes = tuple(
+        Subtheme(
+            slug=_required(item, "slug", where),
+            name=_required(item, "naam", where),
+            description=str(item.get("beschrijving", "")).strip(),
+            core_terms=_strings(item.get("kerntermen"), f"kerntermen van {item.get('slug')} in {where}"),
+            terms=_strings(item.get("termen"), f"termen van {item.get('slug')} in {where}"),
+        )
+        for item in data.get("subthemas") or ()
+    )
+    return Theme(
+        slug=_required(data, "slug", where),
+        name=_required(data, "naam", where),
+        description=str(data.get("beschrijving", "")).strip(),
+        core_terms=_strings(data.get("kerntermen"), f"kerntermen in {where}"),
+        terms=_strings(data.get("termen"), f"termen in {where}"),
+        exclusions=_strings(data.get("uitzonderingen"), f"uitzonderingen in {where}"),
+        acronyms=acronyms,
+        glossary=glossary,
+        subthemes=subthemes,
+    )
+
+
+def load_taxonomy(directory: Path) -> Taxonomy:
+    """All theme files of a folder, in file-name order; an empty taxonomy when there are none."""
+    digest = hashlib.sha256()
+    themes = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise TaxonomyError(f"Het themabestand {path} is geen geldige YAML ({exc}). Herstel het.") from exc
+        if not isinstance(data, dict):
+            raise TaxonomyError(f"Het themabestand {path} moet sleutels met waarden bevatten. Herstel het.")
+        try:
+            themes.append(_theme_from(data, path))
+        except (AttributeError, TypeError) as exc:
+            raise TaxonomyError(f"Het themabestand {path} heeft niet de juiste opbouw ({exc}).") from exc
+    slugs = [theme.slug for theme in themes]
+    duplicates = {slug for slug in slugs if slugs.count(slug) > 1}
+    if duplicates:
+        raise TaxonomyError(f"Thema {', '.join(sorted(duplicates))} staat in meer dan één bestand in {directory}.")
+    return Taxonomy(themes=tuple(themes), fingerprint=digest.hexdigest()[:16])

@@ -1,0 +1,58 @@
+"""Error pages in Dutch and the security headers every response carries."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from indexer.errors import KennisbankError
+
+_MESSAGES = {
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
+    405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk. Ga terug en probeer het opnieuw."),
+    413: ("Bestand te groot", "Het verstuurde bestand is te groot. Verklein het en probeer het opnieuw."),
+    503: (
+        "Even niet beschikbaar",
+        "De zoekindex is (nog) niet beschikbaar. Probeer het over een paar minuten opnieuw.",
+    ),
+}
+_FALLBACK = (
+    "Er ging iets mis",
+    "Er ging aan onze kant iets mis. Probeer het later opnieuw; blijft het misgaan, "
+    "meld het dan aan de beheerder van de Kennisbank.",
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+def _page(status: int, detail: str | None = None) -> tuple[str, int]:
+    title, message = _MESSAGES.get(status, _FALLBACK)
+    return render_template("error.html", title=title, message=detail or message, status=status), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _page(error.code or 500)
+
+    @app.errorhandler(KennisbankError)
+    def index_unavailable(error: KennisbankError):
+        app.logger.error("Index niet beschikbaar: %s", error)
+        return _page(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Onverwachte fout", exc_info=error)
+        return _page(InternalServerError.code)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response

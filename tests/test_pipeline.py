@@ -1,0 +1,211 @@
+"""The indexing pipeline on a real corpus folder and a real Whoosh index on disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import Problem, describe
+from indexer.search import get_document, search
+from indexer.store import IndexStore
+from indexer.workers import Limits
+from tests.builders import NEWS_PAGE, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
+
+FACTSHEET = [
+    ["Factsheet arbeidsuitbuiting", "Signalen voor toezichthouders"],
+    ["Arbeidsuitbuiting komt voor in de logistiek, de tuinbouw en de bouw.", "Let op huisvesting via de werkgever."],
+    ["Meld signalen bij het meldpunt van de gemeente of bij de Inspectie SZW."],
+]
+
+
+def _search_ids(index_root: Path, query: str) -> list[str]:
+    return [hit.id for hit in search(IndexStore(index_root).open(), query, page_size=50).hits]
+
+
+def _all_ids(index_root: Path) -> list[str]:
+    return sorted(hit.id for hit in search(IndexStore(index_root).open(), "", page_size=100).hits)
+
+
+@pytest.fixture
+def small_corpus(docs: Path) -> Path:
+    write_pdf(docs / "factsheet-arbeidsuitbuiting.pdf", FACTSHEET, footer="VAR")
+    (docs / "nieuws-netwerkdag.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (docs / "notitie.md").write_text(
+        "# Notitie wijkaanpak\n\nAfspraken over de wijkaanpak en de buurtpreventie "
+        "in Vlaardingen en Schiedam voor het komende jaar.\n",
+        encoding="utf-8",
+    )
+    return docs
+
+
+def test_first_run_indexes_everything_and_search_finds_pages(small_corpus: Path, reindex, index_root: Path) -> None:
+    report = reindex()
+    assert sorted(report.indexed) == ["factsheet-arbeidsuitbuiting.pdf", "nieuws-netwerkdag.html", "notitie.md"]
+    assert report.ok and report.rebuilt
+    hits = search(IndexStore(index_root).open(), "tuinbouw").hits
+    assert [hit.id for hit in hits] == ["factsheet-arbeidsuitbuiting"]
+    assert hits[0].pages == (2,)
+    assert "<mark" in hits[0].snippet and "tuinbouw" in hits[0].snippet
+
+
+def test_second_run_with_nothing_changed_does_nothing(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    store = IndexStore(index_root)
+    generation = store.current_dir()
+    toc_before = sorted(p.name for p in generation.iterdir())
+    report = reindex()
+    assert report.indexed == () and report.removed == () and len(report.unchanged) == 3
+    assert store.current_dir() == generation
+    assert sorted(p.name for p in generation.iterdir()) == toc_before, "no new index generation was written"
+
+
+def test_touched_but_identical_file_is_not_re_extracted(small_corpus: Path, reindex) -> None:
+    reindex()
+    path = small_corpus / "notitie.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000_000))
+    assert reindex().unchanged.count("notitie.md") == 1
+
+
+def test_changed_file_is_re_extracted_and_keeps_its_id(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    (small_corpus / "notitie.md").write_text(
+        "# Notitie wijkaanpak\n\nNieuwe afspraken over straatcoaches en "
+        "buurtbemiddeling in Maassluis voor het komende jaar.\n",
+        encoding="utf-8",
+    )
+    report = reindex()
+    assert report.indexed == ("notitie.md",)
+    assert _search_ids(index_root, "straatcoaches") == ["notitie"]
+    assert _search_ids(index_root, "buurtpreventie") == []
+
+
+def test_removed_file_leaves_the_index(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    (small_corpus / "nieuws-netwerkdag.html").unlink()
+    report = reindex()
+    assert report.removed == ("nieuws-netwerkdag.html",)
+    assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "notitie"]
+
+
+def test_exact_duplicate_is_indexed_once_and_reported(small_corpus: Path, reindex, index_root: Path) -> None:
+    (small_corpus / "kopie").mkdir()
+    (small_corpus / "kopie" / "zelfde.pdf").write_bytes((small_corpus / "factsheet-arbeidsuitbuiting.pdf").read_bytes())
+    report = reindex()
+    assert [(d.path, d.original) for d in report.duplicates] == [
+        ("kopie/zelfde.pdf", "factsheet-arbeidsuitbuiting.pdf")
+    ]
+    assert _search_ids(index_root, "tuinbouw") == ["factsheet-arbeidsuitbuiting"]
+    assert report.ok
+
+
+def test_sidecar_metadata_wins(small_corpus: Path, reindex, index_root: Path) -> None:
+    (small_corpus / "factsheet-arbeidsuitbuiting.pdf.meta.yaml").write_text(
+        "titel: Factsheet signalen arbeidsuitbuiting\nsoort: factsheet\nthemas: [mensenhandel]\n"
+        "subthemas: [arbeidsuitbuiting]\ndatum: 2023-06-01\nbron: RIEC Rotterdam\n",
+        encoding="utf-8",
+    )
+    reindex()
+    document = get_document(IndexStore(index_root).open(), "factsheet-arbeidsuitbuiting")
+    assert document.title == "Factsheet signalen arbeidsuitbuiting"
+    assert (document.kind, document.date, document.source) == ("factsheet", "2023-06-01", "RIEC Rotterdam")
+    assert document.themes == ("mensenhandel",) and document.themes_curated
+
+
+def test_editing_only_the_sidecar_updates_the_document(small_corpus: Path, reindex, index_root: Path) -> None:
+    sidecar = small_corpus / "notitie.md.meta.yaml"
+    sidecar.write_text("bron: Gemeente Vlaardingen\n", encoding="utf-8")
+    reindex()
+    sidecar.write_text("bron: Gemeente Schiedam\n", encoding="utf-8")
+    assert reindex().indexed == ("notitie.md",)
+    assert get_document(IndexStore(index_root).open(), "notitie").source == "Gemeente Schiedam"
+
+
+@pytest.mark.parametrize(
+    ("sidecar", "fragment"),
+    [
+        ("soort: folder\n", "onbekende soort 'folder'"),
+        ("thema: mensenhandel\n", "onbekende sleutel thema"),
+        ("themas: [verkeer]\n", "onbekend thema verkeer"),
+        ("datum: gisteren\n", "datum 'gisteren' is geen datum"),
+        ("titel: [niet: afgesloten\n", "geen leesbare YAML"),
+    ],
+)
+def test_bad_sidecar_is_reported_not_guessed(small_corpus: Path, reindex, sidecar: str, fragment: str) -> None:
+    (small_corpus / "notitie.md.meta.yaml").write_text(sidecar, encoding="utf-8")
+    report = reindex()
+    assert [problem.path for problem in report.failed] == ["notitie.md"]
+    assert fragment in report.failed[0].reason
+    assert len(report.indexed) == 2, "the rest of the batch goes on"
+
+
+def test_every_bad_file_is_reported_with_path_and_reason_and_the_batch_goes_on(
+    small_corpus: Path, reindex, index_root: Path, tmp_path: Path
+) -> None:
+    source = small_corpus / "factsheet-arbeidsuitbuiting.pdf"
+    encrypt_pdf(source, small_corpus / "versleuteld.pdf", "geheim")
+    encrypt_pdf(source, small_corpus / "open-versleuteld.pdf", "")
+    write_image_only_pdf(small_corpus / "scan.pdf")
+    (small_corpus / "leeg.pdf").write_bytes(b"")
+    (small_corpus / "afgekapt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
+    (small_corpus / "presentatie.pptx").write_bytes(b"PK\x03\x04")
+    report = reindex()
+    reasons = {problem.path: problem.reason for problem in report.failed}
+    assert reasons["versleuteld.pdf"] == describe(Problem.ENCRYPTED)
+    assert reasons["scan.pdf"] == describe(Problem.NO_TEXT)
+    assert reasons["leeg.pdf"] == describe(Problem.EMPTY)
+    assert "beschadigd" in reasons["afgekapt.pdf"]
+    assert "niet ondersteund" in reasons["presentatie.pptx"]
+    assert set(reasons) == {"versleuteld.pdf", "scan.pdf", "leeg.pdf", "afgekapt.pdf", "presentatie.pptx"}
+    assert "open-versleuteld.pdf" in report.indexed, "an empty user password is no obstacle"
+    assert not report.ok
+    assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "nieuws-netwerkdag", "notitie", "open-versleuteld"]
+
+
+def test_a_failed_file_is_remembered_until_it_changes(small_corpus: Path, reindex) -> None:
+    broken = small_corpus / "kapot.pdf"
+    broken.write_bytes(b"%PDF-1.4 kapot")
+    first = reindex()
+    second = reindex()
+    assert [p.path for p in first.failed] == [p.path for p in second.failed] == ["kapot.pdf"]
+    write_pdf(broken, FACTSHEET[1:])
+    third = reindex()
+    assert third.failed == () and "kapot.pdf" in third.indexed
+
+
+def test_file_over_the_time_limit_is_reported_and_the_batch_goes_on(small_corpus: Path, reindex) -> None:
+    write_slow_pdf(small_corpus / "traag.pdf", operators=100_000)
+    report = reindex(limits=Limits(timeout_s=1.0))
+    assert [p.path for p in report.failed] == ["traag.pdf"]
+    assert "duurde te lang" in report.failed[0].reason
+    assert len(report.indexed) == 3
+
+
+def test_rebuild_switches_generation_only_when_complete(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    store = IndexStore(index_root)
+    old_generation = store.current_dir()
+    reader = store.open().searcher()
+    report = reindex(rebuild=True)
+    assert report.rebuilt and store.current_dir() != old_generation
+    assert reader.doc_count() > 0, "a reader of the old generation keeps working"
+    reader.close()
+    assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "nieuws-netwerkdag", "notitie"]
+
+
+def test_changed_schema_version_triggers_a_rebuild(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    store = IndexStore(index_root)
+    (store.current_dir() / "SCHEMA_VERSION").write_text("0.0", encoding="utf-8")
+    assert not store.is_current()
+    report = reindex()
+    assert report.rebuilt and len(report.indexed) == 3 and store.is_current()
+
+
+def test_unsupported_and_hidden_files(docs: Path, reindex) -> None:
+    (docs / ".DS_Store").write_bytes(b"\x00\x01")
+    (docs / "_concepten").mkdir()
+    (docs / "_concepten" / "klad.md").write_text("# Klad\n\nNog niet publiceren, dit is een concept.", encoding="utf-8")
+    report = reindex()
+    assert report.indexed == () and report.failed == ()
