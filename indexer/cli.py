@@ -15,12 +15,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 from indexer.config import default_corpus, default_index
+from indexer.corpus import CorpusLayout
 from indexer.errors import KennisbankError
 from indexer.models import RunReport
 from indexer.pipeline import run_index
 from indexer.progress import ProgressReporter
 from indexer.search import search
 from indexer.store import IndexStore
+from indexer.tag_evaluation import evaluate, format_report
+from indexer.taxonomy import load_taxonomy
 from indexer.workers import DEFAULT_TIMEOUT_S, Limits
 
 EXIT_FAILED_FILES = 1
@@ -73,6 +76,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate_themes(args: argparse.Namespace) -> int:
+    layout = CorpusLayout(args.corpus)
+    taxonomy = load_taxonomy(layout.themes_dir)
+    evaluation = evaluate(args.corpus, taxonomy)
+    print(format_report(evaluation, taxonomy, show_held_back_mistakes=args.toon_achtergehouden))
+    return 0
+
+
 def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
     """The indexer's commands; `add_commands` lets the web app add its own (serve) to the same tool."""
     parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank: indexeren en zoeken.")
@@ -92,14 +103,25 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     find.add_argument("query", nargs="+", help="zoekvraag")
     find.set_defaults(handler=cmd_search)
 
+    themes = commands.add_parser("evalueer-themas", help="de automatische thema-indeling meten op het corpus")
+    add_locations(themes, index=False)
+    themes.add_argument(
+        "--toon-achtergehouden",
+        action="store_true",
+        help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
+    )
+    themes.set_defaults(handler=cmd_evaluate_themes)
+    if add_commands:
+        add_commands(commands)
     return parser
 
 
-def add_locations(sub: argparse.ArgumentParser, corpus: bool = True) -> None:
+def add_locations(sub: argparse.ArgumentParser, corpus: bool = True, index: bool = True) -> None:
     """--corpus and --index with their defaults from the environment."""
     if corpus:
         sub.add_argument("--corpus", type=Path, default=default_corpus(), help="map met het corpus")
-    sub.add_argument("--index", type=Path, default=default_index(), help="map van de index")
+    if index:
+        sub.add_argument("--index", type=Path, default=default_index(), help="map van de index")
 
 
 def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:

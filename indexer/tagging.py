@@ -31,7 +31,10 @@ MIN_COMPOUND_REST_CHARS = 3
 # Decision thresholds, tuned on the tuning half of the labelled corpus.
 MIN_THEME_SCORE = 14.0
 MIN_DISTINCT_TERMS = 3
-RELATIVE_TO_BEST = 0.3
+# A second theme must weigh this share of the main theme's score; a theme named in the title
+# (a document about "online radicalisering van minderjarigen") needs only the smaller share.
+RELATIVE_TO_BEST = 0.35
+TITLED_RELATIVE_TO_BEST = 0.12
 MIN_SUBTHEME_SCORE = 7.0
 MIN_SUBTHEME_DISTINCT_TERMS = 2
 SUBTHEME_RELATIVE_TO_BEST = 0.3
@@ -42,15 +45,29 @@ class _Term:
     label: str  # as staff wrote it, shown in the reason
     stems: tuple[str, ...]
     folded: str
-    weight: float
-    owners: tuple[str, ...]  # theme slug, and the sub-theme slug when it is a sub-theme's term
+    weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
 
 
-def _term(label: str, weight: float, owners: tuple[str, ...]) -> _Term | None:
-    tokens = words(label)
-    if not tokens:
-        return None
-    return _Term(label, tuple(stem(token) for token in tokens), fold(label), weight, owners)
+class _TermTable:
+    """Collects taxonomy terms; a term listed in several places counts once per owner."""
+
+    def __init__(self) -> None:
+        self._labels: dict[tuple[str, ...], str] = {}
+        self._weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+
+    def add(self, label: str, weight: float, *owners: str) -> None:
+        stems = tuple(stem(token) for token in words(label))
+        if not stems:
+            return
+        self._labels.setdefault(stems, label)
+        for owner in owners:
+            self._weights[stems][owner] = max(weight, self._weights[stems].get(owner, 0.0))
+
+    def terms(self) -> list[_Term]:
+        return [
+            _Term(label, stems, fold(label), tuple(self._weights[stems].items()))
+            for stems, label in self._labels.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -70,36 +87,37 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
     cached = _CACHE.get(taxonomy.fingerprint)
     if cached is not None:
         return cached
-    terms: list[_Term] = []
-    acronyms: list[tuple[re.Pattern[str], _Term]] = []
+    table = _TermTable()
+    acronyms: dict[str, dict[str, float]] = defaultdict(dict)
     exclusions: list[tuple[str, ...]] = []
     for theme in taxonomy.themes:
-        owner = (theme.slug,)
         for label in theme.core_terms:
-            terms.append(_term(label, CORE_WEIGHT, owner))
+            table.add(label, CORE_WEIGHT, theme.slug)
         for label in theme.terms:
-            terms.append(_term(label, TERM_WEIGHT, owner))
+            table.add(label, TERM_WEIGHT, theme.slug)
         for acronym in theme.acronyms:
-            if not acronym.signal:
-                continue
-            terms.append(_term(acronym.expansion, CORE_WEIGHT, owner))
-            pattern = re.compile(rf"(?<![\w-]){re.escape(acronym.short)}(?:'s|s)?(?![\w-])")
-            acronyms.append((pattern, _Term(acronym.short, (), "", CORE_WEIGHT, owner)))
+            if acronym.signal:
+                table.add(acronym.expansion, CORE_WEIGHT, theme.slug)
+                acronyms[acronym.short][theme.slug] = CORE_WEIGHT
         for sub in theme.subthemes:
             for label in sub.core_terms:
-                terms.append(_term(label, CORE_WEIGHT, (theme.slug, sub.slug)))
+                table.add(label, CORE_WEIGHT, theme.slug, sub.slug)
             for label in sub.terms:
-                terms.append(_term(label, TERM_WEIGHT, (theme.slug, sub.slug)))
+                table.add(label, TERM_WEIGHT, theme.slug, sub.slug)
         exclusions.extend(tuple(stem(token) for token in words(label)) for label in theme.exclusions)
+    acronym_patterns = [
+        (re.compile(rf"(?<![\w-]){re.escape(short)}(?:'s|s)?(?![\w-])"), _Term(short, (), "", tuple(owners.items())))
+        for short, owners in acronyms.items()
+    ]
     compiled = _Compiled(
         defaultdict(list),
         defaultdict(list),
         defaultdict(list),
         defaultdict(list),
-        acronyms,
+        acronym_patterns,
         tuple(e for e in exclusions if e),
     )
-    for term in filter(None, terms):
+    for term in table.terms():
         if len(term.stems) > 1:
             compiled.phrases[term.stems[0]].append(term)
             continue
@@ -130,6 +148,13 @@ def _compound_terms(token: str, token_stem: str, compiled: _Compiled) -> list[_T
     return found
 
 
+def _longest(terms: list[_Term]) -> list[_Term]:
+    if not terms:
+        return terms
+    longest = max(len(term.folded) for term in terms)
+    return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
+
+
 def _count_terms(text: str, compiled: _Compiled) -> Counter[_Term]:
     """How often each term occurs in `text`, compounds and phrases included."""
     counts: Counter[_Term] = Counter()
@@ -141,8 +166,10 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[_Term]:
         if not token:
             continue
         if token not in per_token:
-            matched = compiled.single.get(token_stem, []) + _compound_terms(token, token_stem, compiled)
-            per_token[token] = list(dict.fromkeys(matched))
+            # A word counts as the most specific term it is: "kindermishandeling" is that term,
+            # not also "mishandeling"; only a word that is no term itself is split as a compound.
+            exact = compiled.single.get(token_stem, [])
+            per_token[token] = exact or _longest(_compound_terms(token, token_stem, compiled))
         counts.update(per_token[token])
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
@@ -163,51 +190,63 @@ def _segments(title: str, summary: str, text: str) -> dict[str, str]:
     }
 
 
+def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[ThemeMatch, ...]:
+    """Every theme and sub-theme with any evidence, strongest first, before any decision."""
+    compiled = _compile(taxonomy)
+    evidence: dict[str, list[TermHit]] = defaultdict(list)
+    scores: Counter[str] = Counter()
+    for location, segment in _segments(title, summary, text).items():
+        for term, count in _count_terms(segment, compiled).items():
+            strength = LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
+            for owner, weight in term.weights:
+                scores[owner] += weight * strength
+                evidence[owner].append(TermHit(term.label, location, count))
+    parents = taxonomy.subtheme_parents
+    matches = (
+        ThemeMatch(slug, round(value, 2), tuple(evidence[slug]), parents.get(slug)) for slug, value in scores.items()
+    )
+    return tuple(sorted(matches, key=lambda match: -match.score))
+
+
+def _distinct_terms(match: ThemeMatch) -> int:
+    return len({hit.term for hit in match.hits})
+
+
+def _in_title(match: ThemeMatch) -> bool:
+    return any(hit.location == "titel" for hit in match.hits)
+
+
 def _decide(
-    evidence: dict[str, list[TermHit]],
-    scores: dict[str, float],
-    min_score: float,
-    min_distinct: int,
-    relative: float,
-    parent: dict[str, str] | None = None,
+    candidates: list[ThemeMatch], min_score: float, min_distinct: int, relative: float, titled_relative: float
 ) -> tuple[ThemeMatch, ...]:
-    best = max(scores.values(), default=0.0)
-    chosen = [
-        ThemeMatch(slug, round(score, 2), tuple(evidence[slug]), parent.get(slug) if parent else None)
-        for slug, score in scores.items()
-        if score >= min_score and len({hit.term for hit in evidence[slug]}) >= min_distinct and score >= relative * best
-    ]
-    return tuple(sorted(chosen, key=lambda match: -match.score))
+    best = max((match.score for match in candidates), default=0.0)
+    return tuple(
+        match
+        for match in candidates
+        if match.score >= min_score
+        and _distinct_terms(match) >= min_distinct
+        and match.score >= (titled_relative if _in_title(match) else relative) * best
+    )
 
 
 def tag(
     title: str, summary: str, text: str, taxonomy: Taxonomy
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
     """Themes and sub-themes a document is about, strongest first, each with its evidence."""
-    compiled = _compile(taxonomy)
-    evidence: dict[str, list[TermHit]] = defaultdict(list)
-    scores: Counter[str] = Counter()
-    for location, segment in _segments(title, summary, text).items():
-        for term, count in _count_terms(segment, compiled).items():
-            contribution = term.weight * LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
-            for owner in term.owners:
-                scores[owner] += contribution
-                evidence[owner].append(TermHit(term.label, location, count))
-    parents = taxonomy.subtheme_parents
+    candidates = score(title, summary, text, taxonomy)
     themes = _decide(
-        evidence,
-        {s: v for s, v in scores.items() if s not in parents},
+        [m for m in candidates if m.parent is None],
         MIN_THEME_SCORE,
         MIN_DISTINCT_TERMS,
         RELATIVE_TO_BEST,
+        TITLED_RELATIVE_TO_BEST,
     )
     chosen = {match.slug for match in themes}
     subthemes = _decide(
-        evidence,
-        {s: v for s, v in scores.items() if parents.get(s) in chosen},
+        [m for m in candidates if m.parent in chosen],
         MIN_SUBTHEME_SCORE,
         MIN_SUBTHEME_DISTINCT_TERMS,
         SUBTHEME_RELATIVE_TO_BEST,
-        parents,
+        SUBTHEME_RELATIVE_TO_BEST,
     )
     return themes, subthemes

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from indexer.errors import ExtractionError, Problem, describe
+from indexer.errors import ExtractionError, KennisbankError, Problem, describe
 from indexer.extract import extract
 from indexer.models import Extraction
 
@@ -28,6 +28,14 @@ _MIN_MEMORY_LIMIT_BYTES = 256 * 1024**2
 # A worker says it is ready before the clock of its first file starts, so start-up never counts.
 _READY = "ready"
 WORKER_START_TIMEOUT_S = 60.0
+
+
+class WorkerStartError(KennisbankError):
+    def __init__(self) -> None:
+        super().__init__(
+            "De leesprocessen voor het indexeren konden niet starten. Controleer of er genoeg geheugen vrij is "
+            "en start het indexeren opnieuw."
+        )
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,13 @@ class _Worker:
         self.process = context.Process(target=_worker_main, args=(child, limits.memory_bytes), daemon=True)
         self.process.start()
         child.close()
-        if not self.connection.poll(WORKER_START_TIMEOUT_S) or self.connection.recv() != _READY:
+        try:
+            ready = self.connection.poll(WORKER_START_TIMEOUT_S) and self.connection.recv() == _READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.process.kill()
-            raise RuntimeError("extraction worker did not start")
+            raise WorkerStartError()
         self.path: Path | None = None
         self.deadline = 0.0
 

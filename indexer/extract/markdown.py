@@ -101,7 +101,8 @@ def markdown_to_text(body: str) -> str:
 
 def extract_markdown(path: Path) -> Extraction:
     front, body = split_front_matter(decode_text(read_bytes(path)), path)
-    properties = {key: value for key, value in front.items() if value not in (None, "", [])}
+    # An empty theme list is kept: it says "this document has no theme", which is a curated fact.
+    properties = {key: value for key, value in front.items() if value not in (None, "", []) or key == "themas"}
     if "titel" not in properties:
         heading = _HEADING.search(body)
         if heading:
