@@ -77,7 +77,8 @@ class _Compiled:
     prefixes: dict[str, list[_Term]]  # folded one-word term -> terms, for compound heads
     suffixes: dict[str, list[_Term]]  # stem of one-word term -> terms, for compound tails
     acronyms: list[tuple[re.Pattern[str], _Term]]
-    exclusions: tuple[tuple[str, ...], ...]  # stem sequences that never count
+    exclusions: dict[str, tuple[tuple[str, ...], ...]]  # theme -> stem sequences that never count for it
+    theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
 
 
 _CACHE: dict[str, _Compiled] = {}
@@ -89,7 +90,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         return cached
     table = _TermTable()
     acronyms: dict[str, dict[str, float]] = defaultdict(dict)
-    exclusions: list[tuple[str, ...]] = []
+    exclusions: dict[str, tuple[tuple[str, ...], ...]] = {}
     for theme in taxonomy.themes:
         for label in theme.core_terms:
             table.add(label, CORE_WEIGHT, theme.slug)
@@ -104,7 +105,8 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
                 table.add(label, CORE_WEIGHT, theme.slug, sub.slug)
             for label in sub.terms:
                 table.add(label, TERM_WEIGHT, theme.slug, sub.slug)
-        exclusions.extend(tuple(stem(token) for token in words(label)) for label in theme.exclusions)
+        stemmed = (tuple(stem(token) for token in words(label)) for label in theme.exclusions)
+        exclusions[theme.slug] = tuple(sequence for sequence in stemmed if sequence)
     acronym_patterns = [
         (re.compile(rf"(?<![\w-]){re.escape(short)}(?:'s|s)?(?![\w-])"), _Term(short, (), "", tuple(owners.items())))
         for short, owners in acronyms.items()
@@ -115,7 +117,8 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         defaultdict(list),
         defaultdict(list),
         acronym_patterns,
-        tuple(e for e in exclusions if e),
+        exclusions,
+        {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
     )
     for term in table.terms():
         if len(term.stems) > 1:
@@ -129,14 +132,17 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
     return compiled
 
 
-def _mask_exclusions(stems: list[str], tokens: list[str], compiled: _Compiled) -> None:
-    """Blank out phrases that look like a term but mean something else ("kernwapens")."""
-    for exclusion in compiled.exclusions:
-        size = len(exclusion)
-        for i in range(len(stems) - size + 1):
-            if tuple(stems[i : i + size]) == exclusion or (size == 1 and tokens[i].startswith(exclusion[0])):
-                for j in range(i, i + size):
-                    stems[j] = tokens[j] = ""
+def _excluded_positions(stems: list[str], tokens: list[str], compiled: _Compiled) -> dict[str, set[int]]:
+    """Per theme, the word positions inside phrases that look like its terms but mean something
+    else ("kernwapens" for weapons among youth). Another theme may still count those words."""
+    excluded: dict[str, set[int]] = defaultdict(set)
+    for theme, sequences in compiled.exclusions.items():
+        for sequence in sequences:
+            size = len(sequence)
+            for i in range(len(stems) - size + 1):
+                if tuple(stems[i : i + size]) == sequence or (size == 1 and tokens[i].startswith(sequence[0])):
+                    excluded[theme].update(range(i, i + size))
+    return excluded
 
 
 def _compound_terms(token: str, token_stem: str, compiled: _Compiled) -> list[_Term]:
@@ -155,30 +161,33 @@ def _longest(terms: list[_Term]) -> list[_Term]:
     return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
 
 
-def _count_terms(text: str, compiled: _Compiled) -> Counter[_Term]:
-    """How often each term occurs in `text`, compounds and phrases included."""
-    counts: Counter[_Term] = Counter()
+def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
+    """How often each term occurs in `text` for each of its owners, compounds and phrases included."""
     tokens = words(text)
     stems = [stem(token) for token in tokens]
-    _mask_exclusions(stems, tokens, compiled)
     per_token: dict[str, list[_Term]] = {}
+    hits: list[tuple[_Term, int]] = []
     for i, (token, token_stem) in enumerate(zip(tokens, stems, strict=True)):
-        if not token:
-            continue
         if token not in per_token:
             # A word counts as the most specific term it is: "kindermishandeling" is that term,
             # not also "mishandeling"; only a word that is no term itself is split as a compound.
             exact = compiled.single.get(token_stem, [])
             per_token[token] = exact or _longest(_compound_terms(token, token_stem, compiled))
-        counts.update(per_token[token])
+        hits.extend((term, i) for term in per_token[token])
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
-                counts[phrase] += 1
+                hits.append((phrase, i))
+    excluded = _excluded_positions(stems, tokens, compiled)
+    counts: Counter[tuple[_Term, str]] = Counter()
+    for term, position in hits:
+        for owner, _ in term.weights:
+            if position not in excluded.get(compiled.theme_of.get(owner, owner), ()):
+                counts[term, owner] += 1
     for pattern, term in compiled.acronyms:
-        hits = len(pattern.findall(text))
-        if hits:
-            counts[term] += hits
-    return counts
+        occurrences = len(pattern.findall(text))
+        for owner, _ in term.weights:
+            counts[term, owner] += occurrences
+    return +counts
 
 
 def _segments(title: str, summary: str, text: str) -> dict[str, str]:
@@ -196,11 +205,9 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
     for location, segment in _segments(title, summary, text).items():
-        for term, count in _count_terms(segment, compiled).items():
-            strength = LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
-            for owner, weight in term.weights:
-                scores[owner] += weight * strength
-                evidence[owner].append(TermHit(term.label, location, count))
+        for (term, owner), count in _count_terms(segment, compiled).items():
+            scores[owner] += dict(term.weights)[owner] * LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
+            evidence[owner].append(TermHit(term.label, location, count))
     parents = taxonomy.subtheme_parents
     matches = (
         ThemeMatch(slug, round(value, 2), tuple(evidence[slug]), parents.get(slug)) for slug, value in scores.items()

@@ -1,0 +1,84 @@
+"""The `kennisbank` command as a user runs it: real processes, real corpus, real index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from indexer.corpus import BUNDLED_CORPUS
+from tests.builders import write_pdf
+
+
+def kennisbank(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "search_app.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_search_json_finds_the_right_documents_with_their_pages(bundled_index: Path) -> None:
+    result = kennisbank(
+        "search", "--index", str(bundled_index), "--json", "--limit", "5", "bestuurlijk toezicht prostitutie"
+    )
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    top = hits[0]
+    assert top["id"] == "handboek-bestuurlijk-toezicht-prostitutie"
+    assert top["path"] == "handboek-bestuurlijk-toezicht-prostitutie.pdf"
+    assert top["kind"] == "handboek" and top["themes"] == ["mensenhandel"] and top["year"] == 2023
+    assert top["pages"] and all(1 <= page <= top["page_count"] for page in top["pages"])
+    assert top["best_page"] in top["pages"]
+    assert {"title", "score", "snippet", "source"} <= set(top)
+
+
+def test_search_finds_a_monitor_by_its_table_figures_on_the_right_page(bundled_index: Path) -> None:
+    result = kennisbank("search", "--index", str(bundled_index), "--json", "meldingen arbeidsuitbuiting gemeente")
+    hits = json.loads(result.stdout)["hits"]
+    assert "monitor-mensenhandel-2024" in [hit["id"] for hit in hits[:3]]
+
+
+def test_index_then_unchanged_run_via_environment_variables(tmp_path: Path) -> None:
+    corpus = tmp_path / "map"
+    corpus.mkdir()
+    write_pdf(corpus / "notitie.pdf", [["Notitie over de aanpak van woonoverlast in de wijk en buurtbemiddeling."]])
+    env = {"KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(tmp_path / "index")}
+    first = kennisbank("index", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 geïndexeerd" in first.stdout
+    second = kennisbank("index", env=env)
+    assert "0 geïndexeerd, 1 ongewijzigd" in second.stdout
+    assert json.loads(kennisbank("search", "--json", "woonoverlast", env=env).stdout)["hits"][0]["id"] == "notitie"
+
+
+def test_a_failed_file_is_listed_and_sets_the_exit_code(tmp_path: Path) -> None:
+    corpus = tmp_path / "map"
+    corpus.mkdir()
+    (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 afgebroken")
+    write_pdf(corpus / "goed.pdf", [["Een leesbaar document over wijkveiligheid en buurtpreventie."]])
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode == 1
+    assert "MISLUKT    kapot.pdf: Het bestand is beschadigd" in result.stdout
+    assert "1 geïndexeerd" in result.stdout and "1 mislukt" in result.stdout
+
+
+def test_errors_are_one_dutch_line_without_traceback(tmp_path: Path) -> None:
+    result = kennisbank("search", "--index", str(tmp_path / "leeg"), "iets")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"Fout: Er is nog geen index in {tmp_path / 'leeg'}. Maak die eerst met: kennisbank index"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_evaluation_command_prints_both_parts() -> None:
+    result = kennisbank("evalueer-themas", "--corpus", str(BUNDLED_CORPUS))
+    assert result.returncode == 0, result.stderr
+    assert "== afstemming" in result.stdout and "== achtergehouden" in result.stdout
+    assert "totaal (micro)" in result.stdout

@@ -1,0 +1,106 @@
+"""The tagger: matching rules as should-match / should-not-match tables, then whole decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.tagging import score, tag
+from indexer.taxonomy import load_taxonomy
+
+TAXONOMY = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
+
+
+def _terms_found(text: str, theme: str) -> set[str]:
+    """The taxonomy terms of `theme` that the tagger finds in a one-line text."""
+    match = next((m for m in score("", "", text, TAXONOMY) if m.slug == theme), None)
+    return {hit.term for hit in match.hits} if match else set()
+
+
+@pytest.mark.parametrize(
+    ("text", "theme", "term", "rule"),
+    [
+        ("Het aantal mensenhandelzaken steeg.", "mensenhandel", "mensenhandel", "compound starting with a term"),
+        ("De jeugdcriminaliteit daalde licht.", "jeugd-en-veiligheid", "jeugdcriminaliteit", "a term itself"),
+        ("Gemeente getroffen door gijzelsoftware.", "digitale-veiligheid", "gijzelsoftware", "Dutch jargon"),
+        ("Ransomware legde de servers plat.", "digitale-veiligheid", "ransomware", "English loanword"),
+        ("Slachtoffers van MENSENHANDEL melden zich.", "mensenhandel", "mensenhandel", "case does not matter"),
+        ("Ideeën over radicalisering en extremisten.", "maatschappelijk-ongenoegen", "extremist", "inflection"),
+        ("Signalen van intiem terrorisme herkennen.", "zorg-en-veiligheid", "intiem terrorisme", "a phrase"),
+        ("De casus werd besproken in het PGA-R overleg.", "maatschappelijk-ongenoegen", "PGA-R", "an acronym"),
+        ("De CISO's van de gemeenten kwamen bijeen.", "digitale-veiligheid", "CISO", "plural acronym"),
+        ("De wapeninleveractie was een succes.", "jeugd-en-veiligheid", "wapeninleveractie", "longest term wins"),
+    ],
+)
+def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
+    assert term in _terms_found(text, theme), rule
+
+
+@pytest.mark.parametrize(
+    ("text", "theme", "rule"),
+    [
+        ("De kernwapens van de grootmachten.", "jeugd-en-veiligheid", "an exclusion: not weapons among youth"),
+        ("Het was de nacht van de lange messen in de partij.", "jeugd-en-veiligheid", "an idiom, not knives"),
+        ("Messi scoorde twee keer.", "jeugd-en-veiligheid", "a name that starts like 'mes'"),
+        ("Een bio-boer verkoopt groente.", "digitale-veiligheid", "'bio' is no BIO acronym"),
+        ("Het ging om een handelsbelemmering bij de douane.", "mensenhandel", "trade, not human trafficking"),
+        ("Veel fietsendiefstal rond het station.", "digitale-veiligheid", "ordinary theft is not cybercrime"),
+        ("Hij kwam veilig thuis na de wedstrijd.", "zorg-en-veiligheid", "the everyday phrase, not Veilig Thuis"),
+        ("We gaan om tien uur om de tafel.", "zorg-en-veiligheid", "'om' is no OM"),
+    ],
+)
+def test_should_not_match(text: str, theme: str, rule: str) -> None:
+    assert _terms_found(text, theme) == set(), rule
+
+
+FACTSHEET_TEXT = (
+    "Criminele uitbuiting van minderjarigen neemt toe. Ronselaars benaderen jongeren via sociale media om "
+    "als drugsrunner of geldezel te werken. Slachtoffers van mensenhandel zijn vaak kwetsbaar. "
+    "Aandachtsfunctionarissen mensenhandel signaleren uitbuiting en melden bij de politie. "
+) * 3
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected", "why"),
+    [
+        ("Factsheet criminele uitbuiting", FACTSHEET_TEXT, {"mensenhandel"}, "a clear subject is tagged"),
+        (
+            "Wapenbezit onder jongeren",
+            "Steeds meer jongeren dragen een mes op zak. Wapenpreventie op scholen, wapeninleveracties en de "
+            "Group Violence Intervention (GVI) helpen. Jeugdgeweld en steekpartijen in de regio. " * 3,
+            {"jeugd-en-veiligheid"},
+            "youth and weapons",
+        ),
+        (
+            "Verslag van de raadsvergadering",
+            "De raad sprak over de begroting, het zwembad en de verkeersveiligheid. Een raadslid noemde terloops "
+            "de kernwapens in het nieuws en de nacht van de lange messen in zijn partij. Messi speelde gisteren. "
+            "Ook werd mensenhandel genoemd in een bijzin. " * 3,
+            set(),
+            "stray words never make a theme",
+        ),
+        (
+            "Jaarplanning vergaderingen",
+            "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
+            set(),
+            "no evidence, no theme: abstaining beats guessing",
+        ),
+    ],
+)
+def test_tag_decisions(title: str, text: str, expected: set[str], why: str) -> None:
+    themes, _ = tag(title, "", text, TAXONOMY)
+    assert {match.slug for match in themes} == expected, why
+
+
+def test_every_assigned_theme_carries_its_reasons() -> None:
+    themes, subthemes = tag("Factsheet criminele uitbuiting", "", FACTSHEET_TEXT, TAXONOMY)
+    assert themes and all(match.hits for match in themes + subthemes)
+    assert {"titel", "begin"} <= {hit.location for hit in themes[0].hits}
+    assert "criminele-uitbuiting" in {match.slug for match in subthemes}
+    assert all(match.parent == "mensenhandel" for match in subthemes)
+
+
+def test_a_long_report_with_two_passing_mentions_gets_no_theme() -> None:
+    filler = "De gemeente investeert in groen, sport, cultuur en onderhoud van wegen en bruggen. " * 400
+    text = filler + " Mensenhandel kwam één keer ter sprake, net als radicalisering. " + filler
+    assert tag("Jaarrekening 2024", "", text, TAXONOMY) == ((), ())

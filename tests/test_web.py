@@ -1,0 +1,139 @@
+"""The website, served by the production server over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.corpus import BUNDLED_CORPUS
+
+STARTUP_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search_app.cli",
+            "serve",
+            "--corpus",
+            str(BUNDLED_CORPUS),
+            "--index",
+            str(bundled_index),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                log.close()
+                pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+def get(url: str) -> tuple[int, dict, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+
+
+def test_home_shows_the_five_themes_with_counts(site: str) -> None:
+    status, headers, body = get(site + "/")
+    page = BeautifulSoup(body, "html.parser")
+    assert status == 200 and page.html["lang"] == "nl"
+    cards = page.select(".theme-card")
+    assert [card.h3.get_text(strip=True) for card in cards] == [
+        "Digitale Veiligheid",
+        "Jeugd en Veiligheid",
+        "Maatschappelijk Ongenoegen",
+        "Mensenhandel",
+        "Zorg en Veiligheid",
+    ]
+    assert all(int(card.select_one(".count").get_text().split()[0]) >= 10 for card in cards)
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_search_shows_hits_with_highlighted_snippets_and_page_links(site: str) -> None:
+    status, _, body = get(site + "/zoeken?q=loverboys")
+    page = BeautifulSoup(body, "html.parser")
+    assert status == 200
+    first = page.select_one(".result")
+    assert "loverboy" in first.h2.get_text().lower()
+    assert first.select_one(".snippet mark")
+    page_links = first.select(".pages a")
+    assert page_links and all("#page=" in link["href"] for link in page_links)
+
+
+def test_document_page_and_original_pdf(site: str) -> None:
+    status, _, body = get(site + "/document/monitor-mensenhandel-2024")
+    page = BeautifulSoup(body, "html.parser")
+    assert status == 200 and page.h1.get_text() == "Regionale mensenhandelmonitor 2024"
+    original = page.select_one("a.button")["href"]
+    status, headers, _ = get(site + original)
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+
+
+def test_html_originals_are_never_served_as_html(site: str) -> None:
+    status, headers, body = get(site + "/bestand/nieuws-bijpraatmoment-wet-parta-praktijk")
+    assert "<html" in body.lower(), "the markup arrives as text, to be saved, never rendered"
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/plain")
+    assert headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/zoeken?q=%22niet+afgesloten",
+        "/zoeken?q=&pagina=abc",
+        "/zoeken?q=thema:&pagina=-4",
+        "/zoeken?q=(((",
+        "/zoeken?q=*",
+    ],
+)
+def test_odd_input_never_errors(site: str, path: str) -> None:
+    status, _, body = get(site + path)
+    assert status == 200, body
+
+
+def test_unknown_pages_get_a_dutch_404(site: str) -> None:
+    for path in ("/document/bestaat-niet", "/bestand/bestaat-niet", "/nergens"):
+        status, _, body = get(site + path)
+        assert status == 404
+        assert "Pagina niet gevonden" in body
