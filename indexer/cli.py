@@ -132,6 +132,14 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
     except KennisbankError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"Fout: een bestand of map kon niet worden gelezen of geschreven{where}: {exc.strerror or exc}. "
+            "Controleer of de map bestaat, of er schijfruimte is en of u er rechten op hebt.",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("Afgebroken.", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -8,6 +8,8 @@ from typing import TextIO
 
 # Log lines when not on a terminal: at most one per this many seconds.
 LOG_INTERVAL_S = 5.0
+# A run shorter than this shows no bar at all.
+BAR_DELAY_S = 1.0
 BAR_WIDTH = 30
 
 
@@ -23,6 +25,8 @@ class ProgressReporter:
     def __call__(self, done: int, total: int, path: str) -> None:
         now = time.monotonic()
         if self.interactive:
+            if now - self.started < BAR_DELAY_S and done < total:
+                return
             filled = BAR_WIDTH * done // max(total, 1)
             bar = "█" * filled + "·" * (BAR_WIDTH - filled)
             self.stream.write(f"\r{bar} {done}/{total} {path[-40:]:<40}")

@@ -10,6 +10,7 @@ from werkzeug.security import safe_join
 
 from indexer.search import get_document, search, theme_counts
 from indexer.vocabulary import KINDS
+from search_app.explain import theme_reasons
 
 bp = Blueprint("pages", __name__)
 
@@ -57,7 +58,12 @@ def document(doc_id: str):
     stored = get_document(_kennisbank()["index"].get(), doc_id)
     if stored is None:
         abort(404)
-    return render_template("document.html", doc=stored)
+    return render_template(
+        "document.html",
+        doc=stored,
+        reasons=theme_reasons(stored.tagging.get("themes", [])),
+        query=request.args.get("q", ""),
+    )
 
 
 @bp.get("/bestand/<doc_id>")

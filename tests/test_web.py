@@ -137,3 +137,12 @@ def test_unknown_pages_get_a_dutch_404(site: str) -> None:
         status, _, body = get(site + path)
         assert status == 404
         assert "Pagina niet gevonden" in body
+
+
+def test_document_page_explains_its_themes(site: str) -> None:
+    _, _, body = get(site + "/document/factsheet-online-radicalisering-minderjarigen")
+    why = BeautifulSoup(body, "html.parser").select_one(".why-themes")
+    text = why.get_text(" ", strip=True)
+    assert "door de redactie vastgesteld" in text
+    assert "Maatschappelijk Ongenoegen" in text and "Jeugd en Veiligheid" in text
+    assert "‘radicalisering’:" in text and "in de titel" in text

@@ -32,8 +32,9 @@ EXTRACTORS: dict[str, Extractor] = {
 # Larger files are refused before reading: 200 MB holds a 2,000-page report with images.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
-# Fewer letters than this in the whole file means there is no usable text layer.
-MIN_TEXT_LETTERS = 20
+# Fewer letters than this per page (after running headers are gone) means there is no usable text
+# layer: a scan without OCR has none, while even a one-word page ("Potato") has a few.
+MIN_LETTERS_PER_PAGE = 5
 
 
 def is_supported(path: Path) -> bool:
@@ -56,7 +57,7 @@ def extract(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Extraction:
     raw = extractor(path)
     texts = strip_running_lines([normalise(page.text) for page in raw.pages])
     pages = tuple(type(page)(page.number, text) for page, text in zip(raw.pages, texts, strict=True))
-    if sum(ch.isalpha() for page in pages for ch in page.text) < MIN_TEXT_LETTERS:
+    if sum(ch.isalpha() for page in pages for ch in page.text) < MIN_LETTERS_PER_PAGE * len(pages):
         # A PDF without text is almost always a scan; other formats are simply empty.
         raise ExtractionError(path, Problem.NO_TEXT if path.suffix.lower() == ".pdf" else Problem.NO_CONTENT)
     return Extraction(pages=pages, properties=raw.properties)

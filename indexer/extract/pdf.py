@@ -84,6 +84,7 @@ def extract_pdf(path: Path) -> Extraction:
     if not page_objects:
         raise ExtractionError(path, Problem.CORRUPT, "het document heeft geen pagina's")
     pages = []
+    first_failure: BaseException | None = None
     for number, page in enumerate(page_objects, start=1):
         try:
             text = page.extract_text() or ""
@@ -99,9 +100,11 @@ def extract_pdf(path: Path) -> Extraction:
             IndexError,
             ZeroDivisionError,
             UnicodeError,
-        ):
-            # One broken content stream should not cost the other pages; the text check in
-            # `extract` still refuses a file whose pages are all unreadable.
+        ) as exc:
+            # One broken content stream should not cost the other pages.
+            first_failure = first_failure or exc
             text = ""
         pages.append(Page(number, text))
+    if first_failure is not None and not any(page.text.strip() for page in pages):
+        raise ExtractionError(path, Problem.CORRUPT, _technical(first_failure)) from first_failure
     return Extraction(pages=tuple(pages), properties=_properties(reader))
