@@ -1,55 +1,58 @@
-"""Dutch text analysis shared by the index, the query side and the tagger.
+"""Dutch text analysis for the index and the query side.
 
-One definition of "a word" keeps the tagger's matches and the search engine's matches in step:
-lowercase, accents folded (ideeën = ideeen), Dutch stop words out, Whoosh's own Dutch stemmer
-(the classic Snowball "dutch" algorithm; we do not mix in the newer Kraaij-Pohlmann variant).
+    tokens  ->  lowercase, accents folded  ->  Dutch stop words out  ->  compound parts added
+            ->  Dutch stem
+
+Compound parts ("mensenhandel" and "monitor" for "mensenhandelmonitor") are added at index time
+only, at the compound's own position and with a low weight, so a search for a part finds the
+compound but a document that uses the exact word ranks higher. Hyphenated acronyms ("PGA-R",
+"ZVH-RR") stay one token.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Tokenizer
 
-# Bump when anything below changes what ends up in the index: a stale index is then rebuilt.
-ANALYSIS_VERSION = 1
+from indexer.lexicon import lexicon_fingerprint, split_compound
+from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
-STOP_WORDS = frozenset(stopwords_for_language("nl"))
-# Words of one letter carry no meaning for search ("s", "t" in "'s-Gravenhage", "r" in "PGA-R").
+# Bump when the code below changes what ends up in the index; the word list counts via its hash.
+ANALYSIS_REVISION = 2
+ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-{lexicon_fingerprint()}"
+
+# Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
 MIN_TOKEN_CHARS = 2
-WORD_PATTERN = r"\w+(?:\.?\w+)*"
-_WORD = re.compile(WORD_PATTERN)
-
-_dutch_stemmer = stemmer_for_language("nl")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents or ligatures, so "Ideeën" and "ideeen" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+# Weight of a compound part relative to a whole word (token boosts add up in term frequencies).
+COMPOUND_PART_BOOST = 0.35
+# "PGA-R" -> "PGA_R": same length, so highlight offsets stay right, and \w keeps it one token.
+_HYPHENATED_ACRONYM = re.compile(r"\b([A-Z]{2,})-([A-Z0-9]{1,4})\b")
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Dutch stem of a folded word.
-
-    functools.lru_cache is safe to share between threads, unlike Whoosh's own stemming cache,
-    which fails now and then under a threaded web server.
-    """
-    return _dutch_stemmer(word)
+def join_acronyms(text: str) -> str:
+    return _HYPHENATED_ACRONYM.sub(r"\1_\2", text)
 
 
-def words(text: str) -> list[str]:
-    """The folded words of a text, in order, stop words included (phrases need them)."""
-    return _WORD.findall(fold(text))
+class DutchTokenizer(Tokenizer):
+    """Words as in `wordforms.WORD_PATTERN`, with hyphenated acronyms kept whole."""
+
+    def __init__(self) -> None:
+        self.words = RegexTokenizer(WORD_PATTERN)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DutchTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(DutchTokenizer)
+
+    def __call__(self, value: str, **kwargs) -> Iterator:
+        return self.words(join_acronyms(value), **kwargs)
 
 
 class AccentFoldFilter(Filter):
-    """Fold accents token by token; the tokenizer has already lowercased."""
+    """Fold accents token by token; the lowercase filter has already run."""
 
     def __call__(self, tokens: Iterator) -> Iterator:
         for token in tokens:
@@ -57,8 +60,26 @@ class AccentFoldFilter(Filter):
             yield token
 
 
+class DecompoundFilter(Filter):
+    """After each compound word, add its parts at the same position with a low weight (index only)."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for token in tokens:
+            yield token
+            if token.stopped or token.mode != "index":
+                continue
+            parts = split_compound(token.text)
+            if not parts:
+                continue
+            whole, boost = token.text, token.boost
+            for part in parts:
+                token.text, token.boost = part, boost * COMPOUND_PART_BOOST
+                yield token
+            token.text, token.boost = whole, boost
+
+
 class DutchStemFilter(Filter):
-    """Stem with the shared, thread-safe cache; leaves the query side and the index in step."""
+    """Stem with the shared, thread-safe cache (see `wordforms.stem`)."""
 
     is_morph = True
 
@@ -72,9 +93,20 @@ class DutchStemFilter(Filter):
 def dutch_analyzer() -> Analyzer:
     """The analyzer of every full-text field."""
     return (
-        RegexTokenizer(WORD_PATTERN)
+        DutchTokenizer()
         | LowercaseFilter()
         | AccentFoldFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
+        | DecompoundFilter()
         | DutchStemFilter()
+    )
+
+
+def spelling_analyzer() -> Analyzer:
+    """Whole words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary."""
+    return (
+        DutchTokenizer()
+        | LowercaseFilter()
+        | AccentFoldFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
     )

@@ -14,17 +14,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from indexer import search_evaluation
 from indexer.config import default_corpus, default_index
-from indexer.corpus import CorpusLayout
+from indexer.corpus import CorpusLayout, list_files
 from indexer.errors import KennisbankError
+from indexer.extract import is_supported
+from indexer.lexicon import LEXICON_PATH, build_lexicon, write_lexicon
 from indexer.models import RunReport
 from indexer.pipeline import run_index
 from indexer.progress import ProgressReporter
+from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.tag_evaluation import evaluate, format_report
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import DEFAULT_TIMEOUT_S, Limits
+from indexer.taxonomy import load_taxonomy, taxonomy_words
+from indexer.workers import DEFAULT_TIMEOUT_S, Limits, extract_all
 
 EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = 2
@@ -59,16 +63,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     index = IndexStore(args.index).open()
-    results = search(index, " ".join(args.query), page_size=args.limit)
+    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(args.corpus).themes_dir))
+    results = search(index, " ".join(args.query), context, page_size=args.limit)
     if args.json:
-        print(
-            json.dumps(
-                {"query": results.query, "total": results.total, "hits": [asdict(hit) for hit in results.hits]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json.dumps(asdict(results), ensure_ascii=False, indent=2))
         return 0
+    if results.suggestion:
+        note = "resultaten voor" if results.corrected else "bedoelde u"
+        print(f"({note}: ‘{results.suggestion}’)")
+    if results.expansions:
+        print(f"(ook gezocht op: {'; '.join(results.expansions)})")
     print(f"{results.total} documenten gevonden voor ‘{results.query}’.")
     for number, hit in enumerate(results.hits, start=1):
         pages = f" — pagina {', '.join(map(str, hit.pages))}" if hit.pages and hit.page_count > 1 else ""
@@ -81,6 +85,23 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(layout.themes_dir)
     evaluation = evaluate(args.corpus, taxonomy)
     print(format_report(evaluation, taxonomy, show_held_back_mistakes=args.toon_achtergehouden))
+    return 0
+
+
+def cmd_evaluate_search(args: argparse.Namespace) -> int:
+    print(search_evaluation.format_report(search_evaluation.evaluate(args.corpus)))
+    return 0
+
+
+def cmd_word_list(args: argparse.Namespace) -> int:
+    layout = CorpusLayout(args.corpus)
+    taxonomy = load_taxonomy(layout.themes_dir)
+    paths = [path for _, path in list_files(layout.documents_dir) if is_supported(path)]
+    texts = [outcome.extraction.text for outcome in extract_all(paths) if outcome.extraction]
+    lexicon = build_lexicon(texts, taxonomy_words(taxonomy))
+    write_lexicon(lexicon)
+    print(f"Woordenlijst geschreven: {len(lexicon)} woorden uit {len(texts)} documenten ({LEXICON_PATH}).")
+    print("De index wordt bij de volgende `kennisbank index` opnieuw opgebouwd.")
     return 0
 
 
@@ -97,7 +118,7 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     index.set_defaults(handler=cmd_index)
 
     find = commands.add_parser("search", help="zoeken in de index")
-    add_locations(find, corpus=False)
+    add_locations(find)
     find.add_argument("--json", action="store_true", help="resultaten als JSON")
     find.add_argument("--limit", type=int, default=10, help="maximaal aantal resultaten")
     find.add_argument("query", nargs="+", help="zoekvraag")
@@ -111,6 +132,14 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
     )
     themes.set_defaults(handler=cmd_evaluate_themes)
+
+    ranking = commands.add_parser("evalueer-zoeken", help="de zoekkwaliteit meten op de beoordeelde zoekvragen")
+    add_locations(ranking, index=False)
+    ranking.set_defaults(handler=cmd_evaluate_search)
+
+    word_list = commands.add_parser("woordenlijst", help="de woordenlijst voor samenstellingen opnieuw maken")
+    add_locations(word_list, index=False)
+    word_list.set_defaults(handler=cmd_word_list)
     if add_commands:
         add_commands(commands)
     return parser

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.analysis import fold
 from indexer.metadata import is_sidecar, sidecar_path
+from indexer.wordforms import fold
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DOCUMENTS_DIR = "documenten"

@@ -33,6 +33,7 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "summary": meta.summary,
         "content": text,
         "_stored_content": "",
+        "spelling": f"{meta.title}\n{text}",
         "kind": meta.kind,
         "themes": ",".join(meta.themes),
         "subthemes": ",".join(meta.subthemes),

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer
+from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 1
+SCHEMA_REVISION = 2
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -34,6 +34,7 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         summary=TEXT(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
         content=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        spelling=TEXT(analyzer=spelling_analyzer(), phrase=False),
         page=NUMERIC(stored=True),
         kind=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, scorable=False),

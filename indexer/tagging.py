@@ -14,9 +14,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from indexer.analysis import fold, stem, words
 from indexer.models import TermHit, ThemeMatch
 from indexer.taxonomy import Taxonomy
+from indexer.wordforms import fold, stem, words
 
 CORE_WEIGHT = 3.0
 TERM_WEIGHT = 1.0

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from indexer.errors import KennisbankError
+from indexer.wordforms import words
 
 
 class TaxonomyError(KennisbankError):
@@ -157,3 +158,14 @@ def load_taxonomy(directory: Path) -> Taxonomy:
     if duplicates:
         raise TaxonomyError(f"Thema {', '.join(sorted(duplicates))} staat in meer dan één bestand in {directory}.")
     return Taxonomy(themes=tuple(themes), fingerprint=digest.hexdigest()[:16])
+
+
+def taxonomy_words(taxonomy: Taxonomy) -> list[str]:
+    """Every folded word of every term and expansion: the vocabulary staff chose for the themes."""
+    labels = []
+    for theme in taxonomy.themes:
+        labels += [*theme.core_terms, *theme.terms, *(acronym.expansion for acronym in theme.acronyms)]
+        labels += [entry.term for entry in theme.glossary]
+        for sub in theme.subthemes:
+            labels += [*sub.core_terms, *sub.terms]
+    return [word for label in labels for word in words(label)]

@@ -9,6 +9,7 @@ from flask import Flask
 
 from indexer.config import default_corpus, default_index
 from indexer.corpus import CorpusLayout
+from indexer.query import QueryContext
 from indexer.taxonomy import load_taxonomy
 from search_app.index_access import SharedIndex
 
@@ -22,10 +23,12 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     layout = CorpusLayout(Path(app.config["CORPUS"]))
+    taxonomy = load_taxonomy(layout.themes_dir)
     app.extensions["kennisbank"] = {
         "index": SharedIndex(Path(app.config["INDEX"])),
         "layout": layout,
-        "taxonomy": load_taxonomy(layout.themes_dir),
+        "taxonomy": taxonomy,
+        "query_context": QueryContext.from_taxonomy(taxonomy),
     }
 
     from search_app import errors, views

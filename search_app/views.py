@@ -40,7 +40,7 @@ def labels() -> dict:
 def home():
     index = _kennisbank()["index"].get()
     counts = theme_counts(index)
-    recent = search(index, "", page_size=6).hits
+    recent = search(index, "", _kennisbank()["query_context"], page_size=6).hits
     return render_template("home.html", themes=_kennisbank()["taxonomy"].themes, counts=counts, recent=recent)
 
 
@@ -48,7 +48,13 @@ def home():
 def search_page():
     query = request.args.get("q", "").strip()
     page = _int_arg("pagina", 1, 1, MAX_RESULT_PAGE)
-    results = search(_kennisbank()["index"].get(), query, page=page, page_size=current_app.config["PAGE_SIZE"])
+    results = search(
+        _kennisbank()["index"].get(),
+        query,
+        _kennisbank()["query_context"],
+        page=page,
+        page_size=current_app.config["PAGE_SIZE"],
+    )
     last_page = max(1, -(-results.total // results.page_size))
     return render_template("search.html", results=results, query=query, last_page=last_page)
 

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.errors import Problem, describe
+from indexer.query import QueryContext
 from indexer.search import get_document, search
 from indexer.store import IndexStore
+from indexer.taxonomy import load_taxonomy
 from indexer.workers import Limits
 from tests.builders import NEWS_PAGE, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
 
@@ -20,12 +23,15 @@ FACTSHEET = [
 ]
 
 
+CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
+
+
 def _search_ids(index_root: Path, query: str) -> list[str]:
-    return [hit.id for hit in search(IndexStore(index_root).open(), query, page_size=50).hits]
+    return [hit.id for hit in search(IndexStore(index_root).open(), query, CONTEXT, page_size=50).hits]
 
 
 def _all_ids(index_root: Path) -> list[str]:
-    return sorted(hit.id for hit in search(IndexStore(index_root).open(), "", page_size=100).hits)
+    return sorted(hit.id for hit in search(IndexStore(index_root).open(), "", CONTEXT, page_size=100).hits)
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def test_first_run_indexes_everything_and_search_finds_pages(small_corpus: Path,
     report = reindex()
     assert sorted(report.indexed) == ["factsheet-arbeidsuitbuiting.pdf", "nieuws-netwerkdag.html", "notitie.md"]
     assert report.ok and report.rebuilt
-    hits = search(IndexStore(index_root).open(), "tuinbouw").hits
+    hits = search(IndexStore(index_root).open(), "tuinbouw", CONTEXT).hits
     assert [hit.id for hit in hits] == ["factsheet-arbeidsuitbuiting"]
     assert hits[0].pages == (2,)
     assert "<mark" in hits[0].snippet and "tuinbouw" in hits[0].snippet

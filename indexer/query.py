@@ -1,0 +1,233 @@
+"""From what a professional types to a Whoosh query: syntax, compounds, acronyms, field filters.
+
+Supported: words (all must match), "phrases", -uitsluiten, OR, prefix*, and filters
+thema:, subthema:, soort:, jaar:, bron:. Each word is searched in title, summary and text, as
+written and stemmed; a compound is also found as its separate parts (with less weight); an acronym
+from the taxonomy also finds its expansion and the other way round. Malformed input never raises:
+it degrades to its plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
+from whoosh.qparser.default import QueryParserError
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
+from whoosh.query.spans import SpanNear2
+
+from indexer.analysis import AccentFoldFilter, join_acronyms
+from indexer.lexicon import split_compound
+from indexer.taxonomy import Taxonomy
+from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
+
+TEXT_FIELDS = ("title", "summary", "content")
+FILTER_FIELDS = ("themes", "subthemes", "kind", "year", "source")
+FIELD_ALIASES = {
+    "themes": ["thema"],
+    "subthemes": ["subthema"],
+    "kind": ["soort"],
+    "year": ["jaar"],
+    "source": ["bron"],
+}
+# A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
+COMPOUND_SPLIT_BOOST = 0.5
+# ... when its parts stand at most this many words apart, in any order.
+COMPOUND_PART_DISTANCE = 4
+# An acronym's expansion (or the acronym for an expansion) counts as much as the word itself.
+SYNONYM_BOOST = 1.0
+# With OR-matching, documents that match more of the words get this bonus per extra word.
+OR_COORDINATION = 0.9
+
+_MINUS_WORD = re.compile(r"(^|\s)-(?=\w)")
+_FILTER_PIECE = re.compile(r"^\w+:")
+_LOOSE_HYPHEN = re.compile(r"(?<=\w)-(?=\s|$)|(?<=\w)-(?=\w)")
+
+
+def _raw_schema() -> Schema:
+    words_only = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+    return Schema(
+        content=TEXT(analyzer=words_only),
+        themes=KEYWORD(lowercase=True),
+        subthemes=KEYWORD(lowercase=True),
+        kind=KEYWORD(lowercase=True),
+        year=ID(),
+        source=TEXT(analyzer=words_only),
+    )
+
+
+def _parser(group) -> QueryParser:
+    parser = QueryParser("content", _raw_schema(), group=group)
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+_AND_PARSER = _parser(AndGroup)
+_OR_PARSER = _parser(OrGroup.factory(OR_COORDINATION))
+
+
+@dataclass(frozen=True)
+class QueryContext:
+    """What the query side takes from the taxonomy: acronym pairs and theme slugs."""
+
+    by_acronym: dict[str, tuple[str, str]]  # "pga_r" -> ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")
+    by_expansion: dict[str, tuple[str, str]]  # "persoonsgerichte aanpak radicalisering" -> same pair
+    slugs: dict[str, tuple[str, ...]]  # "themes"/"subthemes" -> known slugs
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: Taxonomy) -> QueryContext:
+        by_acronym, by_expansion = {}, {}
+        for theme in taxonomy.themes:
+            for acronym in theme.acronyms:
+                pair = (acronym.short, acronym.expansion)
+                by_acronym.setdefault(fold(join_acronyms(acronym.short)), pair)
+                by_expansion.setdefault(" ".join(words(acronym.expansion)), pair)
+        slugs = {
+            "themes": tuple(theme.slug for theme in taxonomy.themes),
+            "subthemes": tuple(sub.slug for theme in taxonomy.themes for sub in theme.subthemes),
+        }
+        return cls(by_acronym, by_expansion, slugs)
+
+    def slugs_matching(self, field: str, value: str) -> list[str]:
+        """thema:zorg finds zorg-en-veiligheid: an exact slug, else every slug that starts with it."""
+        known = self.slugs.get(field, ())
+        if value in known:
+            return [value]
+        return [slug for slug in known if slug.startswith(value)] or [value]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    query: Query | None  # on document records; None: no words, list everything
+    page_query: Query | None  # the same on page records, to find the pages that match
+    expansions: tuple[str, ...] = ()  # for "ook gezocht op: ..."
+
+    @property
+    def is_empty(self) -> bool:
+        return self.query is None
+
+
+def prepare(text: str) -> str:
+    """Query text in the parser's syntax: "-woord" -> "NOT woord", other hyphens -> spaces,
+    except inside filter values (thema:zorg-en-veiligheid)."""
+    pieces = []
+    for piece in re.split(r"(\s+)", join_acronyms(text)):
+        piece = _MINUS_WORD.sub(r"\1NOT ", piece)
+        pieces.append(piece if _FILTER_PIECE.match(piece.removeprefix("NOT ")) else _LOOSE_HYPHEN.sub(" ", piece))
+    return "".join(pieces)
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in words(text) if word not in STOP_WORDS]
+
+
+class _Expander:
+    """Rewrites a raw parse tree for the document records (title, summary, text, filters) or,
+    with `for_pages`, for the page records (text only, no filters)."""
+
+    def __init__(self, context: QueryContext, for_pages: bool = False) -> None:
+        self.context = context
+        self.for_pages = for_pages
+        self.fields = ("content",) if for_pages else TEXT_FIELDS
+        self.expansions: list[str] = []
+
+    def _on_fields(self, make) -> Query:
+        return Or([make(field) for field in self.fields])
+
+    def _phrase(self, stems: list[str], boost: float = 1.0) -> Query:
+        if len(stems) == 1:
+            return self._on_fields(lambda field: Term(field, stems[0], boost=boost))
+        return self._on_fields(lambda field: Phrase(field, stems, boost=boost))
+
+    def word(self, raw: str) -> Query:
+        if raw in STOP_WORDS:
+            return NullQuery
+        alternatives = [self._phrase([stem(raw)])]
+        acronym = self.context.by_acronym.get(raw)
+        if acronym:
+            alternatives.append(self._phrase(_stems(acronym[1]), SYNONYM_BOOST))
+            self.expansions.append(f"{acronym[0]} → {acronym[1]}")
+        parts = split_compound(raw)
+        if parts:
+            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts close together.
+            stems = [stem(part) for part in parts]
+            alternatives.append(
+                self._on_fields(
+                    lambda field: SpanNear2(
+                        [Term(field, s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False
+                    ).with_boost(COMPOUND_SPLIT_BOOST)
+                )
+            )
+        return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
+
+    def expand(self, node: Query) -> Query:
+        """Rewrite the raw parse tree into a query on the index's analysed fields."""
+        if isinstance(node, Term) and node.fieldname == "content":
+            return self.word(node.text)
+        if isinstance(node, Phrase) and node.fieldname == "content":
+            stems = [stem(word) for word in node.words if word not in STOP_WORDS]
+            return self._phrase(stems) if stems else NullQuery
+        if isinstance(node, Prefix) and node.fieldname == "content":
+            return self._on_fields(lambda field: Prefix(field, node.text))
+        if isinstance(node, Wildcard) and node.fieldname == "content":
+            return self._on_fields(lambda field: Wildcard(field, node.text))
+        if isinstance(node, Term) and node.fieldname in FILTER_FIELDS and self.for_pages:
+            return NullQuery  # pages carry no metadata; the document query applies the filters
+        if isinstance(node, Term) and node.fieldname in ("themes", "subthemes"):
+            slugs = self.context.slugs_matching(node.fieldname, node.text)
+            return (
+                Or([Term(node.fieldname, slug) for slug in slugs]) if len(slugs) > 1 else Term(node.fieldname, slugs[0])
+            )
+        if isinstance(node, Term) and node.fieldname in FILTER_FIELDS:
+            return node
+        if isinstance(node, (And, Or)):
+            children = [self.expand(child) for child in node.subqueries]
+            return type(node)([child for child in children if child is not NullQuery], boost=node.boost)
+        if isinstance(node, AndNot):
+            return AndNot(self.expand(node.a), self.expand(node.b))
+        if isinstance(node, Not):
+            return Not(self.expand(node.query))
+        return NullQuery  # anything else (ranges on text, odd syntax) is dropped, never an error
+
+
+def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Query]:
+    """A written-out expansion in the query also finds its acronym ("persoonsgerichte aanpak
+    radicalisering" -> PGA-R)."""
+    folded = " ".join(words(text))
+    found = []
+    for expansion, (short, _) in context.by_expansion.items():
+        if len(expansion.split()) > 1 and f" {expansion} " in f" {folded} ":
+            found.append(expander._on_fields(lambda field, short=short: Term(field, stem(fold(join_acronyms(short))))))
+            expander.expansions.append(f"{expansion} → {short}")
+    return found
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(word for word in re.findall(WORD_PATTERN, text) if word.upper() not in ("AND", "OR", "NOT"))
+
+
+def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool) -> tuple[Query, list[str]]:
+    expander = _Expander(context, for_pages)
+    query = expander.expand(raw)
+    extra = _reverse_synonyms(text, context, expander)
+    if extra and query is not NullQuery:
+        query = Or([query, *extra])
+    return query.normalize(), expander.expansions
+
+
+def parse_query(text: str, context: QueryContext, match_all: bool = True) -> ParsedQuery:
+    """Parse and expand user input; `match_all=False` lets documents match any of the words."""
+    parser = _AND_PARSER if match_all else _OR_PARSER
+    try:
+        raw = parser.parse(prepare(text))
+    except (QueryParserError, ValueError, TypeError):
+        raw = parser.parse(_plain_words(text))
+    query, expansions = _expanded(raw, text, context, for_pages=False)
+    if query is NullQuery:
+        return ParsedQuery(text, None, None)
+    page_query, _ = _expanded(raw, text, context, for_pages=True)
+    return ParsedQuery(text, query, None if page_query is NullQuery else page_query, tuple(dict.fromkeys(expansions)))

@@ -1,0 +1,40 @@
+"""What counts as a Dutch word, and its folded and stemmed forms: shared by every module that reads text.
+
+Lowercase without accents (ideeën = ideeen), Whoosh's own Dutch stemmer (the classic Snowball "dutch"
+algorithm; we do not mix in the newer Kraaij-Pohlmann variant) behind a thread-safe cache.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+STOP_WORDS = frozenset(stopwords_for_language("nl"))
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+_WORD = re.compile(WORD_PATTERN)
+
+_dutch_stemmer = stemmer_for_language("nl")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents or ligatures, so "Ideeën" and "ideeen" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Dutch stem of a folded word.
+
+    functools.lru_cache is safe to share between threads, unlike Whoosh's own stemming cache,
+    which fails now and then under a threaded web server.
+    """
+    return _dutch_stemmer(word)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order, stop words included (phrases need them)."""
+    return _WORD.findall(fold(text))
