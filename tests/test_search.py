@@ -1,0 +1,172 @@
+"""What professionals type, and what they get back: compounds, acronyms, typos, syntax, pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.lexicon import split_compound
+from indexer.query import QueryContext, parse_query, prepare
+from indexer.search import search, similar
+from indexer.store import IndexStore
+from indexer.taxonomy import load_taxonomy
+from tests.builders import write_pdf
+
+CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
+
+
+@pytest.fixture(scope="module")
+def index(bundled_index: Path):
+    return IndexStore(bundled_index).open()
+
+
+def ids(index, text: str, limit: int = 10) -> list[str]:
+    return [hit.id for hit in search(index, text, CONTEXT, page_size=limit).hits]
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("mensenhandelmonitor", ("mensenhandel", "monitor")),
+        ("jeugdcriminaliteit", ("jeugd", "criminaliteit")),
+        ("beleidskader", ("beleid", "kader")),
+        ("schoolveiligheid", ("school", "veiligheid")),
+        ("uitbuiting", ()),
+        ("radicalisering", ()),
+        ("kort", ()),
+    ],
+)
+def test_compound_splitting(word: str, parts: tuple[str, ...]) -> None:
+    assert split_compound(word) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "prepared", "why"),
+    [
+        ("PGA-R", "PGA_R", "a hyphenated acronym stays one word"),
+        ("radicali* -jihadisme", "radicali* NOT jihadisme", "a leading minus excludes"),
+        ("zorg- en veiligheid", "zorg  en veiligheid", "a Dutch ellipsis is not an exclusion"),
+        ("e-mail", "e mail", "a hyphen inside a word separates"),
+        ("thema:zorg-en-veiligheid", "thema:zorg-en-veiligheid", "filter values keep their hyphens"),
+        ("-thema:mensenhandel", "NOT thema:mensenhandel", "a filter can be excluded"),
+    ],
+)
+def test_query_preparation(text: str, prepared: str, why: str) -> None:
+    assert prepare(text) == prepared, why
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "(((", "))", "-", "OR", "AND AND", "thema:", "jaar:[2020", "*", "a^^^", "\\", "ü*?"]
+)
+def test_malformed_input_never_raises(index, text: str) -> None:
+    search(index, text, CONTEXT)
+    parse_query(text, CONTEXT)
+
+
+def test_a_compound_part_finds_the_compound_and_exact_matches_rank_first(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(
+        docs / "alleen-samenstelling.pdf",
+        [["De mensenhandelmonitor laat een stijging zien van het aantal meldingen."] * 3],
+    )
+    write_pdf(docs / "los-woord.pdf", [["Mensenhandel is een ernstig misdrijf dat slachtoffers diep raakt."] * 3])
+    reindex()
+    found = ids(IndexStore(index_root).open(), "mensenhandel")
+    assert found == ["los-woord", "alleen-samenstelling"]
+
+
+def test_a_compound_query_finds_its_parts_near_each_other(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(docs / "gescheiden.pdf", [["Criminaliteit in de zorg kost gemeenten jaarlijks miljoenen euro's."] * 3])
+    write_pdf(
+        docs / "ver-uit-elkaar.pdf",
+        [
+            [
+                "De zorg voor ouderen is goed geregeld in deze gemeente, zo bleek uit het "
+                "onderzoek van vorig jaar naar voorzieningen en wachtlijsten. Criminaliteit "
+                "daalde in dezelfde periode licht."
+            ]
+            * 3
+        ],
+    )
+    reindex()
+    assert ids(IndexStore(index_root).open(), "zorgcriminaliteit") == ["gescheiden"]
+
+
+def test_an_acronym_finds_documents_that_spell_it_out_and_says_so(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(
+        docs / "voluit.pdf", [["De persoonsgerichte aanpak radicalisering vraagt om een zorgvuldig casusoverleg."] * 3]
+    )
+    write_pdf(docs / "afkorting.pdf", [["In het PGA-R overleg bespreken de partners elke casus."] * 3])
+    reindex()
+    index = IndexStore(index_root).open()
+    results = search(index, "PGA-R", CONTEXT)
+    assert {hit.id for hit in results.hits} == {"voluit", "afkorting"}
+    assert results.expansions == ("PGA-R → Persoonsgerichte Aanpak Radicalisering",)
+    assert {hit.id for hit in search(index, "persoonsgerichte aanpak radicalisering", CONTEXT).hits} == {
+        "voluit",
+        "afkorting",
+    }
+
+
+def test_a_typo_gets_a_suggestion_and_its_results(index) -> None:
+    results = search(index, "mensehandel", CONTEXT)
+    assert results.suggestion == "mensenhandel" and results.corrected
+    assert results.total > 5 and results.hits
+
+
+def test_a_known_word_gets_no_suggestion(index) -> None:
+    results = search(index, "straattriage", CONTEXT)
+    assert results.suggestion is None and not results.corrected and results.total >= 1
+
+
+def test_phrases_exclusions_or_and_prefixes(index) -> None:
+    assert ids(index, '"dwingende controle"')[0] == "factsheet-femicide-intiem-terrorisme-dwingende-controle"
+    with_gvi = set(ids(index, "wapens", 50))
+    without_gvi = set(ids(index, "wapens -gvi", 50))
+    assert without_gvi and without_gvi < with_gvi
+    assert set(ids(index, "loverboys OR ransomware", 50)) >= set(ids(index, "loverboys", 50)) | set(
+        ids(index, "ransomware", 50)
+    )
+    assert "handboek-pga-r-persoonsgerichte-aanpak-radicalisering" in ids(index, "radicali*")
+
+
+def test_field_filters_in_the_query(index) -> None:
+    hits = search(index, "thema:jeugd soort:factsheet", CONTEXT, page_size=50).hits
+    assert hits and all("jeugd-en-veiligheid" in hit.themes and hit.kind == "factsheet" for hit in hits)
+    assert all(hit.year == 2024 for hit in search(index, "jaar:2024 gemeente", CONTEXT, page_size=50).hits)
+
+
+def test_hits_name_their_pages_and_snippets_are_escaped_html(index) -> None:
+    hit = search(index, "straattriage", CONTEXT).hits[0]
+    assert hit.id == "handreiking-personen-met-onbegrepen-gedrag-straattriage-wvggz"
+    assert hit.pages and hit.best_page in hit.pages
+    snippet = BeautifulSoup(hit.snippet, "html.parser")
+    assert [tag.name for tag in snippet.find_all(True)] and all(tag.name == "mark" for tag in snippet.find_all(True))
+
+
+def test_document_text_is_escaped_in_snippets(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(docs / "opmaak.pdf", [["Zet nooit <b>vet</b> of <script>x()</script> in de gemeentelijke website."] * 3])
+    reindex()
+    snippet = search(IndexStore(index_root).open(), "gemeentelijke website", CONTEXT).hits[0].snippet
+    assert "&lt;b&gt;vet&lt;/b&gt;" in snippet and "&lt;script&gt;" in snippet
+    assert {tag.name for tag in BeautifulSoup(snippet, "html.parser").find_all(True)} == {"mark"}
+
+
+def test_stemmed_forms_and_compound_parts_are_highlighted(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(
+        docs / "vormen.pdf", [["Slachtoffers melden zich bij de mensenhandelmonitor en bij het slachtoffer-loket."] * 3]
+    )
+    reindex()
+    snippet = search(IndexStore(index_root).open(), "slachtoffer mensenhandel", CONTEXT).hits[0].snippet
+    marked = {mark.get_text() for mark in BeautifulSoup(snippet, "html.parser").find_all("mark")}
+    assert {"Slachtoffers", "mensenhandelmonitor"} <= marked
+
+
+def test_more_like_this(index) -> None:
+    similar_ids = [hit.id for hit in similar(index, "factsheet-seksuele-uitbuiting-loverboys-pooierboys")]
+    assert similar_ids and "factsheet-seksuele-uitbuiting-loverboys-pooierboys" not in similar_ids
+    assert any(
+        "mensenhandel" in hit.themes for hit in similar(index, "factsheet-seksuele-uitbuiting-loverboys-pooierboys")
+    )
