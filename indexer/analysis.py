@@ -20,7 +20,7 @@ from indexer.lexicon import lexicon_fingerprint, split_compound
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
 # Bump when the code below changes what ends up in the index; the word list counts via its hash.
-ANALYSIS_REVISION = 2
+ANALYSIS_REVISION = 3
 ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-{lexicon_fingerprint()}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").

@@ -109,16 +109,21 @@ def lexicon_fingerprint(path: Path = LEXICON_PATH) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:8] if path.exists() else "geen"
 
 
+def _known(part: str, lexicon: dict[str, int]) -> bool:
+    """A lexicon word, or one whose plural is ("loverboy" from "loverboys")."""
+    return any(part + ending in lexicon for ending in ("", "s", "en", "'s"))
+
+
 def _split(word: str, lexicon: dict[str, int], depth: int) -> tuple[str, ...] | None:
     """The split of `word` into the fewest lexicon words (longest head first on a tie)."""
-    if word in lexicon and depth > 0:
+    if depth > 0 and _known(word, lexicon):
         return (word,)
     if depth >= 3:
         return None
     best: tuple[str, ...] | None = None
     for cut in range(len(word) - MIN_PART_CHARS, MIN_PART_CHARS - 1, -1):
         head = word[:cut]
-        if head not in lexicon:
+        if not _known(head, lexicon):
             continue
         for linker in LINKING_LETTERS:
             rest = word[cut + len(linker) :]

@@ -35,12 +35,43 @@ FIELD_ALIASES = {
 }
 # A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
 COMPOUND_SPLIT_BOOST = 0.5
+# As a last resort, one part of a compound on its own counts this much.
+COMPOUND_PART_ALONE_BOOST = 0.25
 # ... when its parts stand at most this many words apart, in any order.
 COMPOUND_PART_DISTANCE = 4
 # An acronym's expansion (or the acronym for an expansion) counts as much as the word itself.
 SYNONYM_BOOST = 1.0
 # With OR-matching, documents that match more of the words get this bonus per extra word.
 OR_COORDINATION = 0.9
+
+# Words that make a question a question but never narrow it down ("hoeveel meldingen in 2024").
+QUESTION_WORDS = frozenset(
+    [
+        "hoeveel",
+        "welke",
+        "welk",
+        "wanneer",
+        "waarom",
+        "waar",
+        "mag",
+        "mogen",
+        "moeten",
+        "gaat",
+        "gaan",
+        "krijg",
+        "krijgen",
+        "vind",
+        "vinden",
+        "zoek",
+        "zoeken",
+        "graag",
+        "iemand",
+        "weten",
+        "informatie",
+    ]
+)
+# With at least this many words, a document that has all but one of them also counts.
+MOST_WORDS_FROM = 3
 
 _MINUS_WORD = re.compile(r"(^|\s)-(?=\w)")
 _FILTER_PIECE = re.compile(r"^\w+:")
@@ -129,9 +160,10 @@ class _Expander:
     """Rewrites a raw parse tree for the document records (title, summary, text, filters) or,
     with `for_pages`, for the page records (text only, no filters)."""
 
-    def __init__(self, context: QueryContext, for_pages: bool = False) -> None:
+    def __init__(self, context: QueryContext, for_pages: bool = False, any_part: bool = False) -> None:
         self.context = context
         self.for_pages = for_pages
+        self.any_part = any_part  # a compound's parts also count on their own (last resort)
         self.fields = ("content",) if for_pages else TEXT_FIELDS
         self.expansions: list[str] = []
 
@@ -144,7 +176,7 @@ class _Expander:
         return self._on_fields(lambda field: Phrase(field, stems, boost=boost))
 
     def word(self, raw: str) -> Query:
-        if raw in STOP_WORDS:
+        if raw in STOP_WORDS or raw in QUESTION_WORDS:
             return NullQuery
         alternatives = [self._phrase([stem(raw)])]
         acronym = self.context.by_acronym.get(raw)
@@ -162,6 +194,8 @@ class _Expander:
                     ).with_boost(COMPOUND_SPLIT_BOOST)
                 )
             )
+            if self.any_part:
+                alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in stems]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
     def expand(self, node: Query) -> Query:
@@ -210,8 +244,8 @@ def _plain_words(text: str) -> str:
     return " ".join(word for word in re.findall(WORD_PATTERN, text) if word.upper() not in ("AND", "OR", "NOT"))
 
 
-def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool) -> tuple[Query, list[str]]:
-    expander = _Expander(context, for_pages)
+def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool, any_part: bool) -> tuple[Query, list[str]]:
+    expander = _Expander(context, for_pages, any_part)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NullQuery:
@@ -219,15 +253,34 @@ def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool) -> 
     return query.normalize(), expander.expansions
 
 
-def parse_query(text: str, context: QueryContext, match_all: bool = True) -> ParsedQuery:
-    """Parse and expand user input; `match_all=False` lets documents match any of the words."""
-    parser = _AND_PARSER if match_all else _OR_PARSER
+def _is_word(node: Query) -> bool:
+    return isinstance(node, Term) and node.fieldname == "content" and node.text not in STOP_WORDS | QUESTION_WORDS
+
+
+def _all_but_one(raw: Query) -> Query:
+    """For a plain list of words: documents that have all of them, or all but one."""
+    if not isinstance(raw, And):
+        return raw
+    words_ = [child for child in raw.subqueries if _is_word(child)]
+    others = [child for child in raw.subqueries if not _is_word(child)]
+    if len(words_) < MOST_WORDS_FROM:
+        return raw
+    return And([*others, Or([And([w for w in words_ if w is not left_out]) for left_out in words_])])
+
+
+def parse_query(text: str, context: QueryContext, match: str = "all") -> ParsedQuery:
+    """Parse and expand user input. `match`: "all" words, "most" (all but one, from three words on)
+    or "any" word or compound part; the search tries them in that order until enough is found."""
+    parser = _OR_PARSER if match == "any" else _AND_PARSER
     try:
         raw = parser.parse(prepare(text))
     except (QueryParserError, ValueError, TypeError):
         raw = parser.parse(_plain_words(text))
-    query, expansions = _expanded(raw, text, context, for_pages=False)
+    if match == "most":
+        raw = _all_but_one(raw)
+    any_part = match == "any"
+    query, expansions = _expanded(raw, text, context, for_pages=False, any_part=any_part)
     if query is NullQuery:
         return ParsedQuery(text, None, None)
-    page_query, _ = _expanded(raw, text, context, for_pages=True)
+    page_query, _ = _expanded(raw, text, context, for_pages=True, any_part=any_part)
     return ParsedQuery(text, query, None if page_query is NullQuery else page_query, tuple(dict.fromkeys(expansions)))

@@ -91,7 +91,9 @@ def test_a_compound_query_finds_its_parts_near_each_other(docs: Path, reindex, i
         ],
     )
     reindex()
-    assert ids(IndexStore(index_root).open(), "zorgcriminaliteit") == ["gescheiden"]
+    found = ids(IndexStore(index_root).open(), "zorgcriminaliteit")
+    assert found[0] == "gescheiden", "parts close together match; parts far apart only as a last resort"
+    assert found[1:] in ([], ["ver-uit-elkaar"])
 
 
 def test_an_acronym_finds_documents_that_spell_it_out_and_says_so(docs: Path, reindex, index_root: Path) -> None:
