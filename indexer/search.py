@@ -1,30 +1,33 @@
-"""The search façade: query text in, plain result records out.
+"""The search façade: query text and filters in, plain result records out.
 
 Callers (the CLI, the web app) never see Whoosh objects. Documents are ranked on their document
 records with BM25F (title and summary weigh more), then a small recency bonus orders near-ties.
 The page records of the hits shown tell on which pages each hit matched and give the snippet from
-its best page. When all words together find nothing, documents with most of the words are shown;
-when a word is unknown, a "Bedoelde u" suggestion is made, and used when the query found nothing.
+its best page. When too few documents have all the words, documents with all but one (then any) of
+them follow; when a word is unknown, a "Bedoelde u" suggestion is made, and used when the query
+found nothing. Facet counts come from `facets`, over every matching document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from whoosh import highlight, scoring
 from whoosh.index import Index
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
+from indexer.documents import split_list
+from indexer.facets import Facet, FacetTable, apply, facet_table
 from indexer.query import ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE
 from indexer.suggest import suggest
 
-__all__ = ["Hit", "SearchResults", "StoredDocument", "get_document", "search", "similar", "theme_counts"]
+__all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
 
 MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
@@ -42,6 +45,8 @@ MIN_RESULTS_BEFORE_LOOSENING = 3
 # Re-ranking by recency looks at this many top hits at least.
 RERANK_DEPTH = 100
 WEIGHTING = scoring.BM25F(B=LENGTH_NORMALISATION, K1=TERM_SATURATION)
+SORT_RELEVANCE = "relevantie"
+SORT_DATE = "datum"
 
 
 @dataclass(frozen=True)
@@ -69,27 +74,43 @@ class SearchResults:
     page: int
     page_size: int
     hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...] = ()
+    sort: str = SORT_RELEVANCE
     expansions: tuple[str, ...] = ()  # "PGA-R → Persoonsgerichte Aanpak Radicalisering"
     suggestion: str | None = None  # "Bedoelde u …?"
     corrected: bool = False  # the hits are those of the suggestion: the query itself found nothing
-    relaxed: bool = False  # not every word matched: documents with most of the words are shown
+    relaxed: bool = False  # not every word matched: documents with most of the words follow
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
-def _recency(fields: dict, today: dt.date) -> float:
-    date = fields.get("date")
-    if not date:
+def _recency(date: dt.datetime | None, today: dt.date) -> float:
+    if not date or date == dt.datetime.min:
         return 0.0
     age_years = (today - date.date()).days / 365.25
     return max(0.0, 1.0 - age_years / RECENCY_HORIZON_YEARS)
 
 
-def _ranked(searcher: Searcher, parsed: ParsedQuery, depth: int) -> tuple[int, list[tuple[dict, float]]]:
-    """Total and the top `depth` documents as (stored fields, score), recency bonus applied."""
-    results = searcher.search(parsed.query, limit=depth, filter=Term("doctype", DOC))
+def _matching(searcher: Searcher, parsed: ParsedQuery, table: FacetTable) -> set[int]:
+    if parsed.query is None:
+        return table.documents
+    return set(searcher.docs_for_query(And([parsed.query, Term("doctype", DOC)])))
+
+
+def _ranked(
+    searcher: Searcher, parsed: ParsedQuery, allowed: set[int], table: FacetTable, depth: int
+) -> list[tuple[int, float]]:
+    """(document number, score), best first: BM25F with the recency bonus."""
+    results = searcher.search(parsed.query, limit=depth, filter=allowed)
     today = dt.date.today()
-    scored = [(hit.fields(), hit.score * (1.0 + RECENCY_BONUS * _recency(hit.fields(), today))) for hit in results]
+    scored = [
+        (hit.docnum, hit.score * (1.0 + RECENCY_BONUS * _recency(table.dates.get(hit.docnum), today)))
+        for hit in results
+    ]
     scored.sort(key=lambda item: -item[1])
-    return len(results), scored
+    return scored
 
 
 def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> dict[str, tuple[list[int], int, str]]:
@@ -110,10 +131,6 @@ def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> d
     return {parent: (sorted(numbers), best[parent][0], best[parent][1]) for parent, numbers in pages.items()}
 
 
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(filter(None, value.split(",")))
-
-
 def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -> Hit:
     numbers, best_page, snippet = pages
     return Hit(
@@ -121,8 +138,8 @@ def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -
         path=fields["path"],
         title=fields.get("title", ""),
         kind=fields.get("kind", ""),
-        themes=_split(fields.get("themes", "")),
-        subthemes=_split(fields.get("subthemes", "")),
+        themes=split_list(fields.get("themes", "")),
+        subthemes=split_list(fields.get("subthemes", "")),
         year=int(fields["year"]) if fields.get("year") else None,
         source=fields.get("source", ""),
         summary=fields.get("summary", ""),
@@ -134,44 +151,100 @@ def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -
     )
 
 
-def _browse(searcher: Searcher, page: int, page_size: int) -> SearchResults:
-    results = searcher.search_page(Term("doctype", DOC), page, pagelen=page_size, sortedby="date", reverse=True)
-    hits = tuple(_hit(hit.fields(), 0.0, ([], None, "")) for hit in results)
-    return SearchResults("", len(results), page, page_size, hits)
+@dataclass
+class _Choice:
+    """The query whose documents are shown, after loosening or correcting."""
+
+    parsed: ParsedQuery
+    matching: set[int]
+    allowed: set[int]
+    relaxed: bool = False
+    corrected: bool = False
 
 
-def search(index: Index, text: str, context: QueryContext, page: int = 1, page_size: int = 10) -> SearchResults:
-    """One page of ranked documents for `text`; an empty text lists everything, newest first."""
+def _choose(
+    searcher: Searcher,
+    text: str,
+    context: QueryContext,
+    table: FacetTable,
+    selections: Mapping[str, set[str]],
+    page_size: int,
+) -> tuple[_Choice, str | None, list[_Choice]]:
+    """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first."""
+
+    def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
+        matching = _matching(searcher, parsed, table)
+        allowed, _ = apply(table, matching, selections)
+        return _Choice(parsed, matching, allowed, **flags)
+
+    choice = attempt(parse_query(text, context))
+    if choice.parsed.query is None:
+        return choice, None, []
+    suggestion = suggest(searcher.reader(), text) if len(choice.allowed) < page_size else None
+    if not choice.allowed and suggestion:
+        fixed = attempt(parse_query(suggestion, context), corrected=True)
+        if fixed.allowed:
+            return fixed, suggestion, []
+    stricter: list[_Choice] = []
+    for mode in ("most", "any"):
+        if len(choice.allowed) >= MIN_RESULTS_BEFORE_LOOSENING:
+            break
+        loose = attempt(parse_query(text, context, match=mode), relaxed=True)
+        if len(loose.allowed) > len(choice.allowed):
+            stricter.append(choice)
+            choice = loose
+    return choice, suggestion, stricter
+
+
+def search(
+    index: Index,
+    text: str,
+    context: QueryContext,
+    selections: Mapping[str, set[str]] | None = None,
+    sort: str = SORT_RELEVANCE,
+    page: int = 1,
+    page_size: int = 10,
+) -> SearchResults:
+    """One page of documents for `text` within the selected facet values, with facet counts.
+
+    An empty text lists every document, newest first.
+    """
+    selections = {field: set(values) for field, values in (selections or {}).items() if values}
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-    parsed = parse_query(text, context)
     with index.searcher(weighting=WEIGHTING) as searcher:
-        if parsed.query is None:
-            return replace(_browse(searcher, page, page_size), query=text)
-        depth = max(RERANK_DEPTH, page * page_size)
-        total, ranked = _ranked(searcher, parsed, depth)
-        suggestion = suggest(searcher.reader(), text) if total < page_size else None
-        relaxed = corrected = False
-        if total == 0 and suggestion:
-            fixed = parse_query(suggestion, context)
-            if fixed.query is not None:
-                total, ranked = _ranked(searcher, fixed, depth)
-                parsed, corrected = fixed, total > 0
-        for looser in ("most", "any"):
-            if total >= MIN_RESULTS_BEFORE_LOOSENING:
-                break
-            loose = parse_query(text, context, match=looser)
-            if loose.query is not None:
-                more, extra = _ranked(searcher, loose, depth)
-                if more > total:
-                    known = {fields["id"] for fields, _ in ranked}
-                    ranked = ranked + [item for item in extra if item[0]["id"] not in known]
-                    total = more  # a looser query matches everything the stricter one did
-                    parsed, relaxed = loose, True
-        shown = ranked[(page - 1) * page_size : page * page_size]
-        page_info = _page_hits(searcher, parsed, [fields["id"] for fields, _ in shown])
-        hits = tuple(_hit(fields, score, page_info.get(fields["id"], ([], None, ""))) for fields, score in shown)
-        return SearchResults(text, total, page, page_size, hits, parsed.expansions, suggestion, corrected, relaxed)
+        table = facet_table(searcher, str(getattr(index, "storage", "")))
+        choice, suggestion, stricter = _choose(searcher, text, context, table, selections, page_size)
+        _, facets = apply(table, choice.matching, selections)
+        scores: dict[int, float] = {}
+        if choice.parsed.query is None or sort == SORT_DATE:
+            order = sorted(choice.allowed, key=lambda docnum: table.dates[docnum], reverse=True)
+        else:
+            depth = max(RERANK_DEPTH, page * page_size)
+            for attempt in [*stricter, choice]:  # documents with all the words first
+                for docnum, score in _ranked(searcher, attempt.parsed, attempt.allowed, table, depth):
+                    scores.setdefault(docnum, score)
+            order = list(scores)
+        shown = order[(page - 1) * page_size : page * page_size]
+        stored = [searcher.stored_fields(docnum) for docnum in shown]
+        page_info = _page_hits(searcher, choice.parsed, [fields["id"] for fields in stored])
+        hits = tuple(
+            _hit(fields, scores.get(docnum, 0.0), page_info.get(fields["id"], ([], None, "")))
+            for docnum, fields in zip(shown, stored, strict=True)
+        )
+        return SearchResults(
+            query=text,
+            total=len(choice.allowed),
+            page=page,
+            page_size=page_size,
+            hits=hits,
+            facets=facets,
+            sort=SORT_DATE if sort == SORT_DATE or choice.parsed.query is None else SORT_RELEVANCE,
+            expansions=choice.parsed.expansions,
+            suggestion=suggestion,
+            corrected=choice.corrected,
+            relaxed=choice.relaxed,
+        )
 
 
 def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
@@ -180,71 +253,8 @@ def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
         docnum = searcher.document_number(id=doc_id, doctype=DOC)
         if docnum is None:
             return []
-        text = " ".join(page.get("content", "") for page in searcher.documents(parent=doc_id))
         fields = searcher.stored_fields(docnum)
-        text = f"{fields.get('title', '')} {fields.get('summary', '')} {text}"[:50_000]
+        pages = " ".join(page.get("content", "") for page in searcher.documents(parent=doc_id))
+        text = f"{fields.get('title', '')} {fields.get('summary', '')} {pages}"[:50_000]
         results = searcher.more_like(docnum, "content", text=text, top=limit, numterms=12, filter=Term("doctype", DOC))
         return [_hit(hit.fields(), hit.score or 0.0, ([], None, "")) for hit in results]
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """Everything the index keeps about one document, its text by page included."""
-
-    id: str
-    path: str
-    title: str
-    kind: str
-    themes: tuple[str, ...]
-    subthemes: tuple[str, ...]
-    themes_curated: bool
-    year: int | None
-    date: str
-    source: str
-    language: str
-    summary: str
-    page_count: int
-    word_count: int
-    pages: tuple[tuple[int, str], ...]
-    tagging: dict
-
-
-def get_document(index: Index, doc_id: str) -> StoredDocument | None:
-    """One document with its pages, or None when the id is unknown."""
-    with index.searcher() as searcher:
-        fields = searcher.document(id=doc_id, doctype=DOC)
-        if fields is None:
-            return None
-        pages = sorted(
-            (page["page"], page.get("content", ""))
-            for page in searcher.documents(parent=doc_id)
-            if page.get("doctype") == PAGE
-        )
-    return StoredDocument(
-        id=fields["id"],
-        path=fields["path"],
-        title=fields.get("title", ""),
-        kind=fields.get("kind", ""),
-        themes=_split(fields.get("themes", "")),
-        subthemes=_split(fields.get("subthemes", "")),
-        themes_curated=bool(fields.get("themes_curated")),
-        year=int(fields["year"]) if fields.get("year") else None,
-        date=fields["date"].date().isoformat() if fields.get("date") else "",
-        source=fields.get("source", ""),
-        language=fields.get("language", ""),
-        summary=fields.get("summary", ""),
-        page_count=fields.get("page_count", 0),
-        word_count=fields.get("word_count", 0),
-        pages=tuple(pages),
-        tagging=json.loads(fields.get("tagging") or "{}"),
-    )
-
-
-def theme_counts(index: Index) -> dict[str, int]:
-    """How many documents each theme has (a document with two themes counts for both)."""
-    counts: dict[str, int] = defaultdict(int)
-    with index.searcher() as searcher:
-        for fields in searcher.documents(doctype=DOC):
-            for slug in _split(fields.get("themes", "")):
-                counts[slug] += 1
-    return dict(counts)

@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from werkzeug.security import safe_join
 
-from indexer.search import get_document, search, theme_counts
+from indexer.documents import get_document, theme_counts
+from indexer.search import search
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.documents import get_document
 from indexer.errors import Problem, describe
 from indexer.query import QueryContext
-from indexer.search import get_document, search
+from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
 from indexer.workers import Limits

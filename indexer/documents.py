@@ -1,0 +1,79 @@
+"""Reading whole documents back from the index: for document pages, counts and listings."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from whoosh.index import Index
+
+from indexer.schema import DOC, PAGE
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A comma-separated stored field (themes, subthemes) as a tuple."""
+    return tuple(filter(None, value.split(",")))
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """Everything the index keeps about one document, its text by page included."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    subthemes: tuple[str, ...]
+    themes_curated: bool
+    year: int | None
+    date: str
+    source: str
+    language: str
+    summary: str
+    page_count: int
+    word_count: int
+    pages: tuple[tuple[int, str], ...]
+    tagging: dict
+
+
+def get_document(index: Index, doc_id: str) -> StoredDocument | None:
+    """One document with its pages, or None when the id is unknown."""
+    with index.searcher() as searcher:
+        fields = searcher.document(id=doc_id, doctype=DOC)
+        if fields is None:
+            return None
+        pages = sorted(
+            (page["page"], page.get("content", ""))
+            for page in searcher.documents(parent=doc_id)
+            if page.get("doctype") == PAGE
+        )
+    return StoredDocument(
+        id=fields["id"],
+        path=fields["path"],
+        title=fields.get("title", ""),
+        kind=fields.get("kind", ""),
+        themes=split_list(fields.get("themes", "")),
+        subthemes=split_list(fields.get("subthemes", "")),
+        themes_curated=bool(fields.get("themes_curated")),
+        year=int(fields["year"]) if fields.get("year") else None,
+        date=fields["date"].date().isoformat() if fields.get("date") else "",
+        source=fields.get("source", ""),
+        language=fields.get("language", ""),
+        summary=fields.get("summary", ""),
+        page_count=fields.get("page_count", 0),
+        word_count=fields.get("word_count", 0),
+        pages=tuple(pages),
+        tagging=json.loads(fields.get("tagging") or "{}"),
+    )
+
+
+def theme_counts(index: Index) -> dict[str, int]:
+    """How many documents each theme has (a document with two themes counts for both)."""
+    counts: dict[str, int] = defaultdict(int)
+    with index.searcher() as searcher:
+        for fields in searcher.documents(doctype=DOC):
+            for slug in split_list(fields.get("themes", "")):
+                counts[slug] += 1
+    return dict(counts)
