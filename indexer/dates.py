@@ -31,6 +31,20 @@ MONTHS = {
     "december": 12,
     "dec": 12,
 }
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d?)-(\d\d?)\b")
 _NUMERIC = re.compile(r"\b(\d\d?)[-/.](\d\d?)[-/.]((?:19|20)\d\d)\b")

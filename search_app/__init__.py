@@ -31,8 +31,10 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         "query_context": QueryContext.from_taxonomy(taxonomy),
     }
 
-    from search_app import errors, views
+    from search_app import api, dossiers, errors, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(dossiers.bp)
     errors.register(app)
     return app

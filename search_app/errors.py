@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from indexer.errors import KennisbankError
@@ -31,8 +31,11 @@ SECURITY_HEADERS = {
 }
 
 
-def _page(status: int, detail: str | None = None) -> tuple[str, int]:
+def _page(status: int, detail: str | None = None):
+    """The error as a page in the site's style, or as JSON for the API."""
     title, message = _MESSAGES.get(status, _FALLBACK)
+    if request.path.startswith("/api/"):
+        return jsonify(fout=f"{title}. {detail or message}"), status
     return render_template("error.html", title=title, message=detail or message, status=status), status
 
 

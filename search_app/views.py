@@ -1,4 +1,4 @@
-"""Public pages: home, search results, a document, and the original file."""
+"""Public pages: home, search with facets, a document, and the original file."""
 
 from __future__ import annotations
 
@@ -9,67 +9,94 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from werkzeug.security import safe_join
 
 from indexer.documents import get_document, theme_counts
-from indexer.search import search
+from indexer.highlighting import highlight_text, query_terms
+from indexer.search import SORT_DATE, SORT_RELEVANCE, search, similar
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
+from search_app.params import SearchRequest, parse_args, url, with_page, with_sort
+from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views
 
 bp = Blueprint("pages", __name__)
 
-# Search pages beyond this are never useful and only cost time.
-MAX_RESULT_PAGE = 500
+RECENT_ON_HOME = 6
+SIMILAR_ON_DOCUMENT = 5
 
 
-def _kennisbank() -> dict:
+def kennisbank() -> dict:
+    """The app's shared parts: index handle, corpus layout, taxonomy, query context."""
     return current_app.extensions["kennisbank"]
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    """A clamped integer query argument; anything unparsable falls back to the default."""
-    try:
-        return min(max(int(request.args.get(name, default)), low), high)
-    except ValueError:
-        return default
+def run_search(args) -> tuple:
+    """The search a request asks for; shared by the page and the JSON API."""
+    wanted = parse_args(args)
+    results = search(
+        kennisbank()["index"].get(),
+        wanted.query,
+        kennisbank()["query_context"],
+        selections={field: set(values) for field, values in wanted.selections.items()},
+        sort=wanted.sort,
+        page=wanted.page,
+        page_size=current_app.config["PAGE_SIZE"],
+    )
+    return wanted, results
 
 
 @bp.app_context_processor
 def labels() -> dict:
-    taxonomy = _kennisbank()["taxonomy"]
+    taxonomy = kennisbank()["taxonomy"]
     return {"theme_label": taxonomy.label, "kind_label": lambda slug: KINDS.get(slug, slug)}
 
 
 @bp.get("/")
 def home():
-    index = _kennisbank()["index"].get()
-    counts = theme_counts(index)
-    recent = search(index, "", _kennisbank()["query_context"], page_size=6).hits
-    return render_template("home.html", themes=_kennisbank()["taxonomy"].themes, counts=counts, recent=recent)
-
-
-@bp.get("/zoeken")
-def search_page():
-    query = request.args.get("q", "").strip()
-    page = _int_arg("pagina", 1, 1, MAX_RESULT_PAGE)
-    results = search(
-        _kennisbank()["index"].get(),
-        query,
-        _kennisbank()["query_context"],
-        page=page,
-        page_size=current_app.config["PAGE_SIZE"],
+    index = kennisbank()["index"].get()
+    recent = search(index, "", kennisbank()["query_context"], page_size=RECENT_ON_HOME).hits
+    return render_template(
+        "home.html", themes=kennisbank()["taxonomy"].themes, counts=theme_counts(index), recent=recent
     )
-    last_page = max(1, -(-results.total // results.page_size))
-    return render_template("search.html", results=results, query=query, last_page=last_page)
+
+
+@bp.get(SEARCH_PATH)
+def search_page():
+    wanted, results = run_search(request.args.to_dict(flat=False))
+    taxonomy = kennisbank()["taxonomy"]
+    return render_template(
+        "search.html",
+        wanted=wanted,
+        query=wanted.query,
+        results=results,
+        facets=facet_views(results, wanted, taxonomy),
+        chips=chips(wanted, taxonomy),
+        clear_url=clear_url(wanted),
+        page_url=lambda number: url(SEARCH_PATH, with_page(wanted, number)),
+        sort_urls={
+            SORT_RELEVANCE: url(SEARCH_PATH, with_sort(wanted, SORT_RELEVANCE)),
+            SORT_DATE: url(SEARCH_PATH, with_sort(wanted, SORT_DATE)),
+        },
+        suggestion_url=url(SEARCH_PATH, SearchRequest(results.suggestion or "", wanted.selections, wanted.sort)),
+        themes_for_links=taxonomy.themes,
+    )
 
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    stored = get_document(_kennisbank()["index"].get(), doc_id)
+    index = kennisbank()["index"].get()
+    stored = get_document(index, doc_id)
     if stored is None:
         abort(404)
+    query = request.args.get("q", "")[:500]
+    terms = query_terms(query, kennisbank()["query_context"]) if query else frozenset()
+    pages = [(number, highlight_text(text, terms)) for number, text in stored.pages]
+    matching_pages = [number for number, text in pages if "<mark" in text] if terms else []
     return render_template(
         "document.html",
         doc=stored,
+        query=query,
+        pages=pages,
+        matching_pages=matching_pages,
         reasons=theme_reasons(stored.tagging.get("themes", [])),
-        query=request.args.get("q", ""),
+        similar=similar(index, doc_id, SIMILAR_ON_DOCUMENT),
     )
 
 
@@ -77,17 +104,15 @@ def document(doc_id: str):
 def original(doc_id: str):
     """The original file. Only PDFs are shown inline; HTML and text come as plain text, so a
     document's own markup or script never runs on our origin."""
-    stored = get_document(_kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank()["index"].get(), doc_id)
     if stored is None:
         abort(404)
-    documents_dir = _kennisbank()["layout"].documents_dir
-    location = safe_join(str(documents_dir), stored.path)
+    location = safe_join(str(kennisbank()["layout"].documents_dir), stored.path)
     if location is None or not Path(location).is_file():
         abort(404)
     if stored.path.lower().endswith(".pdf"):
         return send_file(location, mimetype="application/pdf", download_name=Path(location).name)
-    guessed = mimetypes.guess_type(location)[0] or ""
-    download = guessed in ("text/html", "application/xhtml+xml")
+    download = mimetypes.guess_type(location)[0] in ("text/html", "application/xhtml+xml")
     return send_file(
         location, mimetype="text/plain; charset=utf-8", as_attachment=download, download_name=Path(location).name
     )

@@ -94,7 +94,7 @@ def test_search_shows_hits_with_highlighted_snippets_and_page_links(site: str) -
     page = BeautifulSoup(body, "html.parser")
     assert status == 200
     first = page.select_one(".result")
-    assert "loverboy" in first.h2.get_text().lower()
+    assert "loverboy" in first.h3.get_text().lower()
     assert first.select_one(".snippet mark")
     page_links = first.select(".pages a")
     assert page_links and all("#page=" in link["href"] for link in page_links)

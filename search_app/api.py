@@ -1,0 +1,81 @@
+"""The JSON API: the same search and document data as the pages, described in `openapi.py`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, jsonify, request
+
+from indexer.documents import get_document
+from search_app.explain import theme_reasons
+from search_app.openapi import OPENAPI
+from search_app.params import FIELD_ARGS, url, with_page
+from search_app.presenters import SEARCH_PATH, facet_views
+from search_app.views import kennisbank, run_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/zoeken")
+def search_json():
+    wanted, results = run_search(request.args.to_dict(flat=False))
+    taxonomy = kennisbank()["taxonomy"]
+    hits = [{**asdict(hit), "url": f"/document/{hit.id}", "original_url": f"/bestand/{hit.id}"} for hit in results.hits]
+    return jsonify(
+        query=results.query,
+        total=results.total,
+        page=results.page,
+        page_size=results.page_size,
+        last_page=results.last_page,
+        sort=results.sort,
+        next_url=url("/api" + SEARCH_PATH, with_page(wanted, results.page + 1))
+        if results.page < results.last_page
+        else None,
+        hits=hits,
+        facets={
+            view.arg: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected} for o in view.options
+            ]
+            for view in facet_views(results, wanted, taxonomy)
+        },
+        selected={FIELD_ARGS[field]: list(values) for field, values in wanted.selections.items()},
+        suggestion=results.suggestion,
+        corrected=results.corrected,
+        relaxed=results.relaxed,
+        expansions=list(results.expansions),
+    )
+
+
+@bp.get("/document/<doc_id>")
+def document_json(doc_id: str):
+    stored = get_document(kennisbank()["index"].get(), doc_id)
+    if stored is None:
+        abort(404)
+    taxonomy = kennisbank()["taxonomy"]
+    return jsonify(
+        id=stored.id,
+        path=stored.path,
+        title=stored.title,
+        kind=stored.kind,
+        themes=[{"slug": slug, "label": taxonomy.label(slug)} for slug in stored.themes],
+        subthemes=[{"slug": slug, "label": taxonomy.label(slug)} for slug in stored.subthemes],
+        themes_curated=stored.themes_curated,
+        suggested_themes=[
+            {"slug": reason.slug, "score": reason.score, "reasons": list(reason.terms)}
+            for reason in theme_reasons(stored.tagging.get("themes", []))
+        ],
+        year=stored.year,
+        date=stored.date or None,
+        source=stored.source,
+        language=stored.language,
+        summary=stored.summary,
+        page_count=stored.page_count,
+        word_count=stored.word_count,
+        url=f"/document/{stored.id}",
+        original_url=f"/bestand/{stored.id}",
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)

@@ -1,0 +1,89 @@
+"""Introductory dossiers per theme: curated introduction and reading list, the rest from the index."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import markdown
+from flask import Blueprint, abort, current_app, render_template, send_file
+from markupsafe import Markup
+
+from indexer.documents import StoredDocument, get_document
+from indexer.dossier_pdf import cached_dossier_pdf
+from indexer.dossiers import load_dossiers, reading_minutes
+from indexer.search import SORT_DATE, search
+from search_app.views import kennisbank
+
+bp = Blueprint("dossiers", __name__)
+
+RECENT_IN_DOSSIER = 6
+PER_SUBTHEME = 5
+DOSSIER_CACHE = "dossier-pdf"
+
+
+@dataclass(frozen=True)
+class ReadingEntry:
+    document: StoredDocument
+    why: str
+    minutes: int
+
+
+def _introduction_html(text: str) -> Markup:
+    """Staff write Markdown; raw HTML in it is shown as text, never run."""
+    return Markup(markdown.markdown(html.escape(text, quote=False), extensions=["sane_lists"]))  # noqa: S704
+
+
+def _dossier(slug: str):
+    theme = kennisbank()["taxonomy"].theme(slug)
+    if theme is None:
+        abort(404)
+    return theme, load_dossiers(kennisbank()["layout"].dossiers_dir).get(slug)
+
+
+@bp.get("/thema/<slug>")
+def dossier(slug: str):
+    theme, curated = _dossier(slug)
+    index = kennisbank()["index"].get()
+    context = kennisbank()["query_context"]
+    reading = []
+    for item in curated.reading_list if curated else ():
+        stored = get_document(index, item.doc_id)
+        if stored is not None:  # broken references are reported to staff by `kennisbank index`
+            reading.append(ReadingEntry(stored, item.why, reading_minutes(stored.word_count)))
+    subthemes = [
+        (sub, search(index, "", context, {"subthemes": {sub.slug}}, SORT_DATE, page_size=PER_SUBTHEME))
+        for sub in theme.subthemes
+    ]
+    recent = search(index, "", context, {"themes": {slug}}, SORT_DATE, page_size=RECENT_IN_DOSSIER)
+    glossary = sorted(
+        [(f"{a.short} – {a.expansion}", a.explanation) for a in theme.acronyms]
+        + [(entry.term, entry.explanation) for entry in theme.glossary],
+        key=lambda entry: entry[0].lower(),
+    )
+    return render_template(
+        [f"dossier/{slug}.html", "dossier.html"],
+        theme=theme,
+        title=curated.title if curated else f"Introductiedossier {theme.name}",
+        introduction=_introduction_html(curated.introduction) if curated else None,
+        reading=reading,
+        subthemes=subthemes,
+        recent=recent,
+        glossary=glossary,
+    )
+
+
+@bp.get("/thema/<slug>/dossier.pdf")
+def dossier_pdf(slug: str):
+    theme, curated = _dossier(slug)
+    if curated is None:
+        abort(404)
+    path = cached_dossier_pdf(
+        curated,
+        theme,
+        kennisbank()["index"].get(),
+        kennisbank()["layout"].documents_dir,
+        kennisbank()["index"].store.root / DOSSIER_CACHE,
+    )
+    current_app.logger.info("Dossier-PDF %s geleverd", path.name)
+    return send_file(path, mimetype="application/pdf", download_name=f"introductiedossier-{slug}.pdf")

@@ -1,0 +1,252 @@
+"""The OpenAPI description of the JSON API; the tests validate real responses against it."""
+
+from __future__ import annotations
+
+_STRING_LIST = {"type": "array", "items": {"type": "string"}}
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_FACET_ARGS = ("thema", "subthema", "soort", "jaar", "bron")
+
+HIT = {
+    "type": "object",
+    "required": [
+        "id",
+        "path",
+        "title",
+        "kind",
+        "themes",
+        "subthemes",
+        "year",
+        "source",
+        "summary",
+        "score",
+        "pages",
+        "best_page",
+        "snippet",
+        "page_count",
+        "url",
+        "original_url",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string"},
+        "path": {"type": "string", "description": "Pad van het bestand binnen het corpus."},
+        "title": {"type": "string"},
+        "kind": {"type": "string", "description": "Soort document, bijvoorbeeld factsheet of handreiking."},
+        "themes": _STRING_LIST,
+        "subthemes": _STRING_LIST,
+        "year": {"type": ["integer", "null"]},
+        "source": {"type": "string"},
+        "summary": {"type": "string"},
+        "score": {"type": "number"},
+        "pages": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "Pagina's waarop de zoekvraag voorkomt.",
+        },
+        "best_page": {"type": ["integer", "null"]},
+        "snippet": {"type": "string", "description": "Veilige HTML: tekst ge-escaped, zoektermen in <mark>."},
+        "page_count": {"type": "integer"},
+        "url": {"type": "string"},
+        "original_url": {"type": "string", "description": "Het originele bestand; voeg #page=N toe voor een PDF."},
+    },
+}
+
+FACET_OPTION = {
+    "type": "object",
+    "required": ["value", "label", "count", "selected"],
+    "additionalProperties": False,
+    "properties": {
+        "value": {"type": "string"},
+        "label": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean"},
+    },
+}
+
+SEARCH_RESPONSE = {
+    "type": "object",
+    "required": [
+        "query",
+        "total",
+        "page",
+        "page_size",
+        "last_page",
+        "sort",
+        "next_url",
+        "hits",
+        "facets",
+        "selected",
+        "suggestion",
+        "corrected",
+        "relaxed",
+        "expansions",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "page_size": {"type": "integer", "minimum": 1},
+        "last_page": {"type": "integer", "minimum": 1},
+        "sort": {"type": "string", "enum": ["relevantie", "datum"]},
+        "next_url": _NULLABLE_STRING,
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "facets": {
+            "type": "object",
+            "description": "Per facet de waarden met aantallen; de aantallen van een facet gelden alsof "
+            "de eigen selectie van die facet er niet is.",
+            "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetOption"}},
+        },
+        "selected": {"type": "object", "additionalProperties": _STRING_LIST},
+        "suggestion": {**_NULLABLE_STRING, "description": "‘Bedoelde u’: de zoekvraag met verbeterde spelling."},
+        "corrected": {"type": "boolean", "description": "De resultaten zijn die van de suggestie."},
+        "relaxed": {"type": "boolean", "description": "Niet alle woorden kwamen samen voor."},
+        "expansions": {**_STRING_LIST, "description": "Ook gezocht op: afkortingen en hun voluit."},
+    },
+}
+
+THEME_REF = {
+    "type": "object",
+    "required": ["slug", "label"],
+    "additionalProperties": False,
+    "properties": {"slug": {"type": "string"}, "label": {"type": "string"}},
+}
+
+DOCUMENT = {
+    "type": "object",
+    "required": [
+        "id",
+        "path",
+        "title",
+        "kind",
+        "themes",
+        "subthemes",
+        "themes_curated",
+        "suggested_themes",
+        "year",
+        "date",
+        "source",
+        "language",
+        "summary",
+        "page_count",
+        "word_count",
+        "url",
+        "original_url",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string"},
+        "path": {"type": "string"},
+        "title": {"type": "string"},
+        "kind": {"type": "string"},
+        "themes": {"type": "array", "items": {"$ref": "#/components/schemas/ThemeRef"}},
+        "subthemes": {"type": "array", "items": {"$ref": "#/components/schemas/ThemeRef"}},
+        "themes_curated": {"type": "boolean", "description": "Thema's vastgesteld door de redactie."},
+        "suggested_themes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["slug", "score", "reasons"],
+                "additionalProperties": False,
+                "properties": {"slug": {"type": "string"}, "score": {"type": "number"}, "reasons": _STRING_LIST},
+            },
+        },
+        "year": {"type": ["integer", "null"]},
+        "date": {**_NULLABLE_STRING, "format": "date"},
+        "source": {"type": "string"},
+        "language": {"type": "string"},
+        "summary": {"type": "string"},
+        "page_count": {"type": "integer"},
+        "word_count": {"type": "integer"},
+        "url": {"type": "string"},
+        "original_url": {"type": "string"},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["fout"],
+    "additionalProperties": False,
+    "properties": {"fout": {"type": "string", "description": "Wat er misging en wat u kunt doen, in het Nederlands."}},
+}
+
+
+def _array_parameter(name: str, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    }
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Kennisbank VeiligheidsAlliantie regio Rotterdam",
+        "version": "1.0.0",
+        "description": "Zoeken in de kennisbank: dezelfde zoekvragen, filters en aantallen als de website.",
+    },
+    "paths": {
+        "/api/zoeken": {
+            "get": {
+                "summary": "Zoeken met facetten",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": 'Zoekvraag: woorden, "zinnen", -uitsluiten, OR, voorvoeg*, thema:, jaar:.',
+                    },
+                    *(
+                        _array_parameter(arg, f"Filter op {arg}; meerdere waarden combineren met OF.")
+                        for arg in _FACET_ARGS
+                    ),
+                    {
+                        "name": "sorteer",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["relevantie", "datum"]},
+                    },
+                    {"name": "pagina", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Resultaten",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}},
+                    },
+                },
+            }
+        },
+        "/api/document/{id}": {
+            "get": {
+                "summary": "Metadata van één document",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "Het document",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Document"}}},
+                    },
+                    "404": {
+                        "description": "Onbekend document",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Hit": HIT,
+            "FacetOption": FACET_OPTION,
+            "SearchResponse": SEARCH_RESPONSE,
+            "ThemeRef": THEME_REF,
+            "Document": DOCUMENT,
+            "Error": ERROR,
+        }
+    },
+}

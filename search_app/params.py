@@ -1,0 +1,91 @@
+"""Search state as plain URL arguments: parse them leniently, and build the URLs that change them.
+
+Every state of the search page is a plain URL, so it can be shared, bookmarked and navigated with
+the back button. Invalid arguments are ignored or clamped, never an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from indexer.search import SORT_DATE, SORT_RELEVANCE
+
+# URL argument (Dutch, what users see) -> index field.
+FACET_ARGS = {"thema": "themes", "subthema": "subthemes", "soort": "kind", "jaar": "year", "bron": "source"}
+FIELD_ARGS = {field_name: arg for arg, field_name in FACET_ARGS.items()}
+SORTS = (SORT_RELEVANCE, SORT_DATE)
+MAX_PAGE = 500
+MAX_VALUES_PER_FACET = 20
+MAX_QUERY_CHARS = 500
+
+Args = Mapping[str, list[str]]
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    selections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # index field -> values
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+
+    def to_args(self) -> list[tuple[str, str]]:
+        """The canonical URL arguments for this state (defaults left out)."""
+        args: list[tuple[str, str]] = []
+        if self.query:
+            args.append(("q", self.query))
+        for arg, field_name in FACET_ARGS.items():
+            args += [(arg, value) for value in self.selections.get(field_name, ())]
+        if self.sort != SORT_RELEVANCE:
+            args.append(("sorteer", self.sort))
+        if self.page > 1:
+            args.append(("pagina", str(self.page)))
+        return args
+
+
+def _int(values: Iterable[str], default: int, low: int, high: int) -> int:
+    for value in values:
+        try:
+            return min(max(int(value), low), high)
+        except ValueError:
+            return default
+    return default
+
+
+def parse_args(args: Args) -> SearchRequest:
+    """A SearchRequest from query arguments; anything unusable falls back to its default."""
+    query = " ".join(args.get("q", [""])[:1])[:MAX_QUERY_CHARS].strip()
+    selections = {}
+    for arg, field_name in FACET_ARGS.items():
+        values = tuple(dict.fromkeys(value.strip() for value in args.get(arg, []) if value.strip()))
+        if values:
+            selections[field_name] = values[:MAX_VALUES_PER_FACET]
+    sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
+    page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
+    return SearchRequest(query, selections, sort, page)
+
+
+def toggled(request: SearchRequest, field_name: str, value: str) -> SearchRequest:
+    """The same search with one facet value switched on or off, back on page 1."""
+    current = request.selections.get(field_name, ())
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    selections = {**request.selections, field_name: values}
+    return SearchRequest(request.query, {k: v for k, v in selections.items() if v}, request.sort, 1)
+
+
+def cleared(request: SearchRequest) -> SearchRequest:
+    return SearchRequest(request.query, {}, request.sort, 1)
+
+
+def with_page(request: SearchRequest, page: int) -> SearchRequest:
+    return SearchRequest(request.query, request.selections, request.sort, page)
+
+
+def with_sort(request: SearchRequest, sort: str) -> SearchRequest:
+    return SearchRequest(request.query, request.selections, sort, 1)
+
+
+def url(path: str, request: SearchRequest) -> str:
+    args = request.to_args()
+    return f"{path}?{urlencode(args)}" if args else path
