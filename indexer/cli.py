@@ -41,6 +41,8 @@ def print_report(report: RunReport) -> None:
         print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
     for path in report.removed:
         print(f"VERWIJDERD {path}")
+    for warning in report.warnings:
+        print(f"LET OP     {warning.path}: {warning.reason}")
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "

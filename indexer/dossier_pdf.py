@@ -148,7 +148,7 @@ def build_dossier_pdf(
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     for part, start in zip(parts, starts, strict=True):
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
-        writer.add_outline_item(part.title, start - 1)
+        writer.add_outline_item(title=part.title, page_number=start - 1)
     writer.add_metadata({"/Title": dossier.title, "/Author": PDF_AUTHOR})
     buffer = io.BytesIO()
     writer.write(buffer)

@@ -17,6 +17,7 @@ from pathlib import Path
 from whoosh.index import Index
 
 from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for, stat_key
+from indexer.dossiers import broken_references, load_dossiers
 from indexer.errors import ExtractionError, Problem, describe
 from indexer.extract import is_supported
 from indexer.metadata import read_sidecar, resolve
@@ -224,16 +225,30 @@ def run_index(
         failures.update(plan.remembered_failures)
         store.write_json(STATE_FILE, {"taxonomy": taxonomy.fingerprint, "failed": failures})
         store.write_json(FILE_CACHE, new_cache)
+        with index.searcher() as searcher:
+            known_ids = {fields["id"] for fields in manifest(searcher).values()}
         report = RunReport(
             indexed=tuple(indexed),
             unchanged=tuple(plan.unchanged),
             removed=tuple(plan.removed),
             duplicates=tuple(plan.duplicates),
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
+            warnings=tuple(dossier_warnings(layout, known_ids)),
             rebuilt=full,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
+
+
+def dossier_warnings(layout: CorpusLayout, known_ids: set[str]) -> list[FileProblem]:
+    """Reading-list entries of the corpus's own dossiers that point at documents the index lacks."""
+    if not layout.dossiers_dir.is_relative_to(layout.root):
+        return []  # a folder without dossiers borrows the bundled ones; their lists are not its business
+    dossiers = load_dossiers(layout.dossiers_dir)
+    return [
+        FileProblem(dossiers[broken.dossier].path.name, broken.message)
+        for broken in broken_references(dossiers, known_ids)
+    ]
 
 
 def report_as_dict(report: RunReport) -> dict:
@@ -245,4 +260,5 @@ def report_as_dict(report: RunReport) -> dict:
         "removed": list(report.removed),
         "duplicates": [{"path": d.path, "original": d.original} for d in report.duplicates],
         "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
+        "warnings": [{"path": w.path, "reason": w.reason} for w in report.warnings],
     }

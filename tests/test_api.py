@@ -1,0 +1,69 @@
+"""The JSON API returns what its OpenAPI description promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from indexer.corpus import BUNDLED_CORPUS
+from search_app import create_app
+from search_app.openapi import OPENAPI
+
+
+@pytest.fixture(scope="module")
+def client(bundled_index: Path):
+    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": bundled_index, "TESTING": True}).test_client()
+
+
+def validate(instance: dict, schema_name: str) -> None:
+    resource = Resource.from_contents(OPENAPI, default_specification=DRAFT202012)
+    registry = Registry().with_resource("urn:openapi", resource)
+    schema = {"$ref": f"urn:openapi#/components/schemas/{schema_name}"}
+    jsonschema.Draft202012Validator(schema, registry=registry).validate(instance)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/zoeken?q=loverboys",
+        "/api/zoeken?q=gemeente&thema=mensenhandel&soort=factsheet&soort=monitor",
+        "/api/zoeken",
+        "/api/zoeken?q=mensehandel",
+        "/api/zoeken?q=PGA-R&sorteer=datum&pagina=2",
+        "/api/zoeken?q=zwembadrooster",
+    ],
+)
+def test_search_responses_match_the_description(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200 and response.is_json
+    validate(response.get_json(), "SearchResponse")
+
+
+def test_search_api_has_the_same_facets_and_hits_as_the_page(client) -> None:
+    data = client.get("/api/zoeken?q=gemeente&thema=mensenhandel").get_json()
+    assert data["selected"] == {"thema": ["mensenhandel"]}
+    assert all("mensenhandel" in hit["themes"] for hit in data["hits"])
+    assert sum(option["count"] for option in data["facets"]["soort"]) == data["total"]
+    assert data["next_url"].startswith("/api/zoeken?q=gemeente&thema=mensenhandel&pagina=2")
+
+
+def test_document_response_matches_the_description(client) -> None:
+    response = client.get("/api/document/monitor-mensenhandel-2024")
+    validate(response.get_json(), "Document")
+    assert response.get_json()["themes"] == [{"slug": "mensenhandel", "label": "Mensenhandel"}]
+
+
+def test_unknown_document_is_a_json_404_in_dutch(client) -> None:
+    response = client.get("/api/document/bestaat-niet")
+    assert response.status_code == 404
+    validate(response.get_json(), "Error")
+    assert "niet gevonden" in response.get_json()["fout"]
+
+
+def test_the_description_itself_is_served(client) -> None:
+    data = client.get("/api/openapi.json").get_json()
+    assert data["openapi"].startswith("3.1") and "/api/zoeken" in data["paths"]

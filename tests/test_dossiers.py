@@ -1,0 +1,116 @@
+"""Introductory dossiers: every theme has one, derived parts follow the index, the PDF bundles it all."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from indexer.corpus import BUNDLED_CORPUS, DOSSIERS_DIR, THEMES_DIR
+from indexer.dossiers import load_dossiers
+from indexer.taxonomy import load_taxonomy
+from search_app import create_app
+from tests.builders import write_pdf
+
+TAXONOMY = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
+DOSSIERS = load_dossiers(BUNDLED_CORPUS / DOSSIERS_DIR)
+
+
+@pytest.fixture(scope="module")
+def client(bundled_index: Path):
+    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": bundled_index, "TESTING": True}).test_client()
+
+
+def page(client, url: str) -> BeautifulSoup:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def test_every_theme_has_a_real_dossier() -> None:
+    assert set(DOSSIERS) == {theme.slug for theme in TAXONOMY.themes}
+    for dossier in DOSSIERS.values():
+        assert len(dossier.introduction.split()) >= 400, dossier.slug
+        assert 5 <= len(dossier.reading_list) <= 10, dossier.slug
+        assert all(item.why for item in dossier.reading_list), dossier.slug
+
+
+@pytest.mark.parametrize("slug", sorted(DOSSIERS))
+def test_dossier_page_renders_all_parts(client, slug: str) -> None:
+    soup = page(client, f"/thema/{slug}")
+    theme = TAXONOMY.theme(slug)
+    assert soup.h1.get_text(strip=True) == DOSSIERS[slug].title
+    reading = [a["href"] for a in soup.select(".reading-list li > a")]
+    assert reading == [f"/document/{item.doc_id}" for item in DOSSIERS[slug].reading_list], "the file's order"
+    assert all(
+        "minuten lezen" in li.get_text() or "minuut lezen" in li.get_text() for li in soup.select(".reading-list li")
+    )
+    assert [h.get_text(strip=True) for h in soup.select(".subtheme h3")] == [sub.name for sub in theme.subthemes]
+    terms = [dt.get_text() for dt in soup.select(".glossary dt")]
+    assert len(terms) == len(theme.acronyms) + len(theme.glossary)
+    assert soup.select(".recent li")
+    form = soup.select_one("form.theme-search")
+    assert form.select_one("input[name=thema]")["value"] == slug
+    assert soup.select_one(f"a[href='/thema/{slug}/dossier.pdf']")
+
+
+def test_unknown_theme_is_a_404(client) -> None:
+    assert client.get("/thema/verkeer").status_code == 404
+
+
+def test_dossier_pdf_has_bookmarks_in_order_and_the_documents_text(client) -> None:
+    with client.get("/thema/mensenhandel/dossier.pdf") as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.data))
+    titles = [item.title for item in reader.outline]
+    dossier = DOSSIERS["mensenhandel"]
+    assert titles[:3] == ["Introductie", "Begin hier: de leeslijst", "Begrippen"]
+    assert len(titles) == 3 + len(dossier.reading_list)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Inhoud" in text and "Begrippen" in text
+    assert "meldroutekaart" in text.lower(), "a reading-list PDF is included"
+    assert "grenzeloos kwetsbaar" in text.lower(), "an HTML reading-list document is included as text pages"
+    first_document = reader.get_destination_page_number(reader.outline[3])
+    assert first_document > 2
+
+
+def test_dossier_pdf_is_cached_until_the_index_changes(client, bundled_index: Path) -> None:
+    client.get("/thema/jeugd-en-veiligheid/dossier.pdf").close()
+    cached = sorted((bundled_index / "dossier-pdf").glob("jeugd-en-veiligheid-*.pdf"))
+    assert len(cached) == 1
+    before = cached[0].stat().st_mtime_ns
+    client.get("/thema/jeugd-en-veiligheid/dossier.pdf").close()
+    assert cached[0].stat().st_mtime_ns == before
+
+
+def test_new_document_appears_in_its_dossier_and_broken_references_are_reported(tmp_path: Path, reindex) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS / DOSSIERS_DIR, corpus / DOSSIERS_DIR)
+    docs = corpus / "documenten"
+    write_pdf(
+        docs / "factsheet-nieuw-over-loverboys.pdf",
+        [
+            [
+                "Factsheet loverboys en seksuele uitbuiting: signalen van mensenhandel bij minderjarigen. "
+                "Slachtoffers van mensenhandel worden geronseld door pooierboys. Meld uitbuiting bij de politie."
+            ]
+            * 4
+        ],
+    )
+    (docs / "factsheet-nieuw-over-loverboys.pdf.meta.yaml").write_text(
+        "titel: Factsheet nieuw over loverboys\nsoort: factsheet\nthemas: [mensenhandel]\n"
+        "subthemas: [seksuele-uitbuiting]\ndatum: 2026-10-01\n",
+        encoding="utf-8",
+    )
+    report = reindex()
+    broken = [w for w in report.warnings if w.path == "mensenhandel.md"]
+    assert len(broken) == len(DOSSIERS["mensenhandel"].reading_list), "none of its documents exist here"
+    assert "bestaat niet" in broken[0].reason
+    client = create_app({"CORPUS": corpus, "INDEX": tmp_path / "index", "TESTING": True}).test_client()
+    soup = page(client, "/thema/mensenhandel")
+    assert "Factsheet nieuw over loverboys" in soup.select_one(".recent").get_text()
+    assert "Factsheet nieuw over loverboys" in soup.select_one("#sub-seksuele-uitbuiting").parent.get_text()
