@@ -8,14 +8,15 @@ Errors a user can act on come out as one Dutch line on stderr, never as a traceb
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer import search_evaluation
-from indexer.config import default_corpus, default_index
+from indexer import audit, curation, search_evaluation
+from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout, list_files
 from indexer.errors import KennisbankError
 from indexer.extract import is_supported
@@ -90,6 +91,35 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add a file to the corpus with optional metadata, index it, and log who did it."""
+    layout = CorpusLayout(args.corpus)
+    path = Path(args.bestand)
+    staged = curation.stage(path.read_bytes(), path.name, default_data_dir() / "staging")
+    values = {
+        "titel": args.titel,
+        "soort": args.soort,
+        "themas": tuple(args.thema),
+        "datum": args.datum,
+        "bron": args.bron,
+    }
+    relative = curation.publish(staged, {key: value for key, value in values.items() if value}, layout)
+    audit.record(
+        default_data_dir() / audit.STAFF_DB_FILE,
+        f"opdrachtregel:{getpass.getuser()}",
+        "toegevoegd",
+        relative,
+        f"uit {path}",
+    )
+    report = run_index(args.corpus, args.index, wait_s=curation.INDEX_WAIT_S)
+    problem = next((item for item in report.failed if item.path == relative), None)
+    if problem:
+        print(f"Toegevoegd als {relative}, maar het kon niet worden gelezen: {problem.reason}")
+        return EXIT_FAILED_FILES
+    print(f"Toegevoegd en doorzoekbaar: {relative}")
+    return 0
+
+
 def cmd_evaluate_search(args: argparse.Namespace) -> int:
     print(search_evaluation.format_report(search_evaluation.evaluate(args.corpus)))
     return 0
@@ -138,6 +168,16 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     ranking = commands.add_parser("evalueer-zoeken", help="de zoekkwaliteit meten op de beoordeelde zoekvragen")
     add_locations(ranking, index=False)
     ranking.set_defaults(handler=cmd_evaluate_search)
+
+    add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")
+    add_locations(add)
+    add.add_argument("bestand", help="het bestand (PDF, HTML, Markdown of tekst)")
+    add.add_argument("--thema", action="append", default=[], help="thema (slug); mag vaker")
+    add.add_argument("--soort", help="soort document, bijvoorbeeld factsheet")
+    add.add_argument("--titel", help="titel (anders uit het bestand)")
+    add.add_argument("--datum", help="datum, bijvoorbeeld 2024-05-13")
+    add.add_argument("--bron", help="organisatie die het document uitgaf")
+    add.set_defaults(handler=cmd_add)
 
     word_list = commands.add_parser("woordenlijst", help="de woordenlijst voor samenstellingen opnieuw maken")
     add_locations(word_list, index=False)

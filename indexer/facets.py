@@ -21,6 +21,8 @@ from indexer.schema import DOC
 # Index fields offered as facets, in the order they are shown.
 FACET_FIELDS = ("themes", "subthemes", "kind", "year", "source")
 MULTI_VALUED = frozenset({"themes", "subthemes"})
+# The facet value of a document that has none (no theme, no year): selectable like any other.
+NO_VALUE = "(geen)"
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,11 @@ _TABLES_LOCK = threading.Lock()
 
 
 def _split(field: str, value: object) -> tuple[str, ...]:
-    if not value:
-        return ()
     if field in MULTI_VALUED:
-        return tuple(part for part in str(value).split(",") if part)
-    return (str(value),)
+        values = tuple(part for part in str(value or "").split(",") if part)
+    else:
+        values = (str(value),) if value else ()
+    return values or (NO_VALUE,)
 
 
 def facet_table(searcher: Searcher, index_name: str) -> FacetTable:

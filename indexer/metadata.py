@@ -15,6 +15,7 @@ import yaml
 
 from indexer.dates import find_date, find_year, parse_date
 from indexer.errors import ExtractionError, Problem
+from indexer.files import write_atomically
 from indexer.models import Extraction, Metadata
 from indexer.vocabulary import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language
 
@@ -49,14 +50,29 @@ def read_sidecar(document: Path) -> dict[str, object]:
         return {}
     if not isinstance(data, dict):
         raise ExtractionError(document, Problem.BAD_SIDECAR, f"{path.name} moet sleutels met waarden bevatten")
+    return validate_sidecar(document, data)
+
+
+def validate_sidecar(document: Path, data: dict) -> dict[str, object]:
+    """Sidecar values checked and normalised; raises ExtractionError naming what is wrong."""
     unknown = sorted(str(key) for key in data if key not in SIDECAR_KEYS)
     if unknown:
         raise ExtractionError(
             document,
             Problem.BAD_SIDECAR,
-            f"onbekende sleutel {', '.join(unknown)} in {path.name}; toegestaan zijn {', '.join(SIDECAR_KEYS)}",
+            f"onbekende sleutel {', '.join(unknown)} in {sidecar_path(document).name}; "
+            f"toegestaan zijn {', '.join(SIDECAR_KEYS)}",
         )
-    return {key: _validated(document, key, value) for key, value in data.items() if value not in (None, "")}
+    return {key: _validated(document, key, value) for key, value in data.items() if value not in (None, "", ())}
+
+
+def write_sidecar(document: Path, values: dict[str, object]) -> Path:
+    """Write validated values as the document's sidecar, atomically; returns the sidecar's path."""
+    clean = validate_sidecar(document, values)
+    data = {key: list(value) if isinstance(value, tuple) else value for key, value in clean.items()}
+    target = sidecar_path(document)
+    write_atomically(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    return target
 
 
 def _validated(document: Path, key: str, value: object) -> object:

@@ -200,12 +200,16 @@ def run_index(
     limits: Limits | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    wait_s: float = 0.0,
 ) -> RunReport:
-    """Bring the index in line with the corpus; returns what happened to every file."""
+    """Bring the index in line with the corpus; returns what happened to every file.
+
+    `wait_s`: how long to wait for another run (an upload by a colleague) instead of failing.
+    """
     layout = CorpusLayout(Path(corpus))
     taxonomy = load_taxonomy(layout.themes_dir)
     store = IndexStore(Path(index_root))
-    with store.run_lock():
+    with store.run_lock(wait_s):
         full = rebuild or not store.is_current()
         state = {} if full else store.read_json(STATE_FILE)
         if full:

@@ -80,9 +80,7 @@ def page_fields(document: Document) -> list[dict]:
 def manifest(searcher: Searcher) -> dict[str, dict]:
     """path -> what the index knows of that file's indexed version (id, hashes, when added)."""
     entries = {}
-    for fields in searcher.all_stored_fields():
-        if fields.get("doctype") != DOC:
-            continue
+    for fields in searcher.documents(doctype=DOC):  # document records only, not their pages
         tagging = json.loads(fields.get("tagging") or "{}")
         entries[fields["path"]] = {
             "id": fields["id"],

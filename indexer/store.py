@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
-import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +26,7 @@ from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
 from indexer.errors import KennisbankError
+from indexer.files import write_atomically
 from indexer.schema import SCHEMA_VERSION, build_schema
 
 CURRENT_FILE = "CURRENT"
@@ -35,6 +35,7 @@ RUN_LOCK_FILE = ".indexing.lock"
 # How long a writer waits for another writer (an upload during an indexing run) before giving up.
 WRITER_TIMEOUT_S = 120.0
 WRITER_RETRY_DELAY_S = 0.05
+LOCK_POLL_S = 0.05
 
 
 class IndexMissingError(KennisbankError):
@@ -53,26 +54,6 @@ class IndexStaleError(KennisbankError):
 class IndexBusyError(KennisbankError):
     def __init__(self, root: Path) -> None:
         super().__init__(f"Er loopt al een indexering voor {root}. Wacht tot die klaar is en probeer het dan opnieuw.")
-
-
-def write_atomically(path: Path, data: str) -> None:
-    """Temporary file, fsync, rename: a reader sees the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 class IndexStore:
@@ -144,14 +125,22 @@ class IndexStore:
         write_atomically(self.root / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
     @contextmanager
-    def run_lock(self) -> Iterator[None]:
-        """One indexing run at a time; the OS releases the lock when a killed run dies."""
+    def run_lock(self, wait_s: float = 0.0) -> Iterator[None]:
+        """One indexing run at a time, waiting up to `wait_s` for another to finish.
+
+        The lock is an flock: the OS releases it when a killed run dies, so it is never stale.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait_s
         with open(self.root / RUN_LOCK_FILE, "w", encoding="utf-8") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise IndexBusyError(self.root) from exc
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError as exc:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(self.root) from exc
+                    time.sleep(LOCK_POLL_S)
             try:
                 yield
             finally:

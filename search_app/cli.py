@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from indexer import cli as indexer_cli
+from indexer.audit import STAFF_DB_FILE
+from indexer.config import default_data_dir
 from indexer.pipeline import run_index
 from indexer.progress import ProgressReporter
 from indexer.store import IndexStore
 from search_app import create_app
+from search_app.accounts import EDITOR, ROLES, Accounts
 from search_app.server import serve
+
+# Over plain HTTP on these addresses a browser still accepts secure cookies; elsewhere use HTTPS.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -20,7 +27,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not IndexStore(args.index).is_current():
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
         indexer_cli.print_report(run_index(args.corpus, args.index, progress=ProgressReporter()))
-    serve(create_app({"CORPUS": Path(args.corpus), "INDEX": Path(args.index)}), args.host, args.port)
+    app = create_app(
+        {
+            "CORPUS": Path(args.corpus),
+            "INDEX": Path(args.index),
+            "DATA_DIR": args.data,
+            "SESSION_COOKIE_SECURE": args.host not in LOOPBACK_HOSTS,
+        }
+    )
+    serve(app, args.host, args.port)
+    return 0
+
+
+def cmd_add_user(args: argparse.Namespace) -> int:
+    """Create a staff account; the password is asked twice, or read from standard input."""
+    if args.wachtwoord_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Wachtwoord: ")
+        if getpass.getpass("Nog een keer: ") != password:
+            print("Fout: de wachtwoorden zijn niet gelijk. Probeer het opnieuw.", file=sys.stderr)
+            return 2
+    user = Accounts(args.data / STAFF_DB_FILE).add(args.naam, password, args.rol)
+    print(f"Gebruiker ‘{user.name}’ ({user.role}) is aangemaakt.")
     return 0
 
 
@@ -29,7 +58,17 @@ def add_web_commands(commands: argparse._SubParsersAction) -> None:
     indexer_cli.add_locations(web)
     web.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren")
     web.add_argument("--port", type=int, default=5000, help="poort")
+    web.add_argument("--data", type=Path, default=default_data_dir(), help="map met de beheergegevens")
     web.set_defaults(handler=cmd_serve)
+
+    users = commands.add_parser("gebruiker", help="accounts voor medewerkers beheren")
+    user_commands = users.add_subparsers(dest="gebruiker_actie", required=True)
+    add_user = user_commands.add_parser("toevoegen", help="een account aanmaken")
+    add_user.add_argument("naam")
+    add_user.add_argument("--rol", choices=ROLES, default=EDITOR)
+    add_user.add_argument("--wachtwoord-stdin", action="store_true", help="wachtwoord van standaardinvoer lezen")
+    add_user.add_argument("--data", type=Path, default=default_data_dir(), help="map met de beheergegevens")
+    add_user.set_defaults(handler=cmd_add_user)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from indexer.errors import KennisbankError
 
 _MESSAGES = {
+    400: (
+        "Ongeldig verzoek",
+        "Het formulier is verlopen of onvolledig. Ga terug, vernieuw de pagina en probeer het opnieuw.",
+    ),
+    403: ("Geen toegang", "Voor deze pagina hebt u de rol beheerder nodig. Vraag een beheerder om hulp."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
     405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk. Ga terug en probeer het opnieuw."),
     413: ("Bestand te groot", "Het verstuurde bestand is te groot. Verklein het en probeer het opnieuw."),

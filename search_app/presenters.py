@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.facets import NO_VALUE
 from indexer.search import SearchResults
 from indexer.taxonomy import Taxonomy
 from indexer.vocabulary import KINDS
@@ -43,11 +44,13 @@ class Chip:
 
 
 def label_for(field_name: str, value: str, taxonomy: Taxonomy) -> str:
+    if value == NO_VALUE:
+        return "Geen thema" if field_name in ("themes", "subthemes") else "Onbekend"
     if field_name in ("themes", "subthemes"):
         return taxonomy.label(value)
     if field_name == "kind":
         return KINDS.get(value, value)
-    return value or "onbekend"
+    return value
 
 
 def facet_views(results: SearchResults, request: SearchRequest, taxonomy: Taxonomy) -> tuple[FacetView, ...]:

@@ -1,0 +1,299 @@
+"""Staff pages under /beheer: log in, add documents with a review step, edit, replace, remove,
+restore, and see what the indexer reported. Every change is written to the audit log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from indexer import audit, curation
+from indexer.documents import get_document
+from indexer.errors import ExtractionError, KennisbankError
+from indexer.facets import NO_VALUE
+from indexer.metadata import validate_sidecar
+from indexer.pipeline import REPORT_FILE, run_index
+from indexer.review import preview
+from indexer.search import SORT_DATE, search
+from indexer.vocabulary import KINDS
+from search_app.accounts import ADMIN, ROLES, AccountError
+from search_app.params import parse_args, url, with_page
+from search_app.presenters import facet_views
+from search_app.security import accounts, login_required, safe_next
+from search_app.views import kennisbank
+
+bp = Blueprint("staff", __name__, url_prefix="/beheer")
+
+METADATA_FIELDS = ("titel", "soort", "datum", "bron", "samenvatting")
+DOCUMENTS_PER_PAGE = 50
+
+
+def _data_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"])
+
+
+def _audit(action: str, document: str, detail: str = "") -> None:
+    """The audit log shares the staff database file with the accounts."""
+    audit.record(accounts().path, g.user.name, action, document, detail)
+
+
+def _stage(file) -> curation.Staged:
+    """Read at most one byte more than allowed: enough to refuse an oversized file."""
+    return curation.stage(file.read(curation.MAX_UPLOAD_BYTES + 1), file.filename, _data_dir() / "staging")
+
+
+def _reindex() -> None:
+    """Bring the index in line with the corpus now; waits for a colleague's run instead of failing."""
+    run_index(kennisbank()["layout"].root, kennisbank()["index"].store.root, wait_s=curation.INDEX_WAIT_S)
+
+
+def _form_values() -> dict[str, object]:
+    values: dict[str, object] = {key: request.form.get(key, "").strip() for key in METADATA_FIELDS}
+    values["themas"] = tuple(request.form.getlist("themas"))
+    values["subthemas"] = tuple(request.form.getlist("subthemas"))
+    return values
+
+
+def _check_values(values: dict[str, object]) -> str | None:
+    """A Dutch sentence about what is wrong with the form, or None."""
+    taxonomy = kennisbank()["taxonomy"]
+    if not values.get("titel"):
+        return "Vul een titel in."
+    unknown = [slug for slug in values["themas"] if slug not in taxonomy.theme_slugs]
+    unknown += [slug for slug in values["subthemas"] if slug not in taxonomy.subtheme_parents]
+    if unknown:
+        return "Kies alleen thema’s uit de lijst."
+    try:
+        validate_sidecar(Path("document"), values)
+    except ExtractionError as exc:
+        return str(exc.detail).capitalize() + "."
+    return None
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        name = request.form.get("naam", "")
+        address = request.remote_addr or "onbekend"
+        if accounts().is_throttled(name.strip().lower(), address):
+            error = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
+        else:
+            user = accounts().authenticate(name, request.form.get("wachtwoord", ""), address)
+            if user is None:
+                error = "Gebruikersnaam of wachtwoord klopt niet. Probeer het opnieuw."
+            else:
+                session.clear()  # a fresh session after login: no fixation
+                session["user"] = user.name
+                session.permanent = True
+                return redirect(safe_next(request.args.get("volgende")))
+    return render_template("beheer/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/uitloggen")
+def logout():
+    session.clear()
+    return redirect(url_for("pages.home"))
+
+
+@bp.get("")
+@login_required()
+def overview():
+    """All documents (filterable like the search page), the last indexing report, documents
+    without a theme, and dossier reading lists that point at missing documents."""
+    wanted = parse_args(request.args.to_dict(flat=False))
+    results = search(
+        kennisbank()["index"].get(),
+        wanted.query,
+        kennisbank()["query_context"],
+        {field: set(values) for field, values in wanted.selections.items()},
+        SORT_DATE,
+        wanted.page,
+        DOCUMENTS_PER_PAGE,
+    )
+    themes = next((facet for facet in results.facets if facet.field == "themes"), None)
+    unthemed = next((value.count for value in themes.values if value.value == NO_VALUE), 0) if themes else 0
+    return render_template(
+        "beheer/overzicht.html",
+        wanted=wanted,
+        results=results,
+        unthemed=unthemed,
+        no_value=NO_VALUE,
+        report=kennisbank()["index"].store.read_json(REPORT_FILE),
+        facets=facet_views(results, wanted, kennisbank()["taxonomy"]),
+        page_url=lambda number: url(url_for("staff.overview"), with_page(wanted, number)),
+    )
+
+
+@bp.route("/toevoegen", methods=["GET", "POST"])
+@login_required()
+def upload():
+    problems = []
+    if request.method == "POST":
+        tokens = []
+        for file in request.files.getlist("bestanden"):
+            if not file or not file.filename:
+                continue
+            try:
+                staged = curation.stage(
+                    file.read(curation.MAX_UPLOAD_BYTES + 1), file.filename, _data_dir() / "staging"
+                )
+                tokens.append(staged.token)
+            except curation.UploadRefused as refused:
+                problems.append((Path(file.filename.replace("\\", "/")).name, str(refused)))
+        if not tokens and not problems:
+            problems.append(("", "Kies eerst een of meer bestanden."))
+        if tokens and not problems:
+            session["te_controleren"] = tokens[1:]
+            return redirect(url_for("staff.review", token=tokens[0]))
+        session["te_controleren"] = tokens
+    return render_template("beheer/toevoegen.html", problems=problems, pending=session.get("te_controleren", []))
+
+
+@bp.route("/controleren/<token>", methods=["GET", "POST"])
+@login_required()
+def review(token: str):
+    staged = curation.load_staged(_data_dir() / "staging", token)
+    if staged is None:
+        abort(404)
+    taxonomy = kennisbank()["taxonomy"]
+    shown = preview(staged, kennisbank()["index"].get(), taxonomy)
+    error = None
+    if request.method == "POST":
+        if request.form.get("actie") == "annuleren":
+            curation.discard(staged)
+            flash(f"‘{staged.original_name}’ is niet toegevoegd.")
+            return _next_review()
+        values = _form_values()
+        error = _check_values(values) if not shown.failure else "Dit bestand kan niet worden gelezen."
+        if error is None:
+            relative = curation.publish(staged, values, kennisbank()["layout"])
+            _audit("toegevoegd", relative, f"uit ‘{staged.original_name}’")
+            _reindex()
+            flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
+            return _next_review()
+    return render_template(
+        "beheer/controleren.html",
+        preview=shown,
+        kinds=KINDS,
+        taxonomy=taxonomy,
+        error=error,
+        form=request.form if request.method == "POST" else None,
+    )
+
+
+def _next_review():
+    pending = session.get("te_controleren", [])
+    if pending:
+        session["te_controleren"] = pending[1:]
+        return redirect(url_for("staff.review", token=pending[0]))
+    return redirect(url_for("staff.overview"))
+
+
+@bp.route("/document/<doc_id>", methods=["GET", "POST"])
+@login_required()
+def edit(doc_id: str):
+    stored = get_document(kennisbank()["index"].get(), doc_id)
+    if stored is None:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        values = _form_values()
+        error = _check_values(values)
+        if error is None:
+            curation.update_metadata(kennisbank()["layout"], stored.path, values)
+            _audit("gewijzigd", stored.path)
+            _reindex()
+            flash("De wijzigingen zijn opgeslagen.")
+            return redirect(url_for("staff.edit", doc_id=doc_id))
+    return render_template(
+        "beheer/document.html",
+        doc=stored,
+        kinds=KINDS,
+        taxonomy=kennisbank()["taxonomy"],
+        error=error,
+        form=request.form if request.method == "POST" else None,
+    )
+
+
+@bp.post("/document/<doc_id>/vervangen")
+@login_required()
+def replace(doc_id: str):
+    stored = get_document(kennisbank()["index"].get(), doc_id)
+    if stored is None:
+        abort(404)
+    file = request.files.get("bestand")
+    try:
+        if not file or not file.filename:
+            raise curation.UploadRefused("Kies eerst het nieuwe bestand.")
+        staged = _stage(file)
+    except curation.UploadRefused as refused:
+        flash(str(refused), "fout")
+        return redirect(url_for("staff.edit", doc_id=doc_id))
+    relative = curation.replace_file(kennisbank()["layout"], stored.path, staged)
+    _audit("vervangen", relative, f"vorige versie: {stored.path}")
+    _reindex()
+    flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
+    return redirect(url_for("staff.edit", doc_id=doc_id))
+
+
+@bp.post("/document/<doc_id>/verwijderen")
+@login_required()
+def remove(doc_id: str):
+    stored = get_document(kennisbank()["index"].get(), doc_id)
+    if stored is None:
+        abort(404)
+    curation.remove(kennisbank()["layout"], stored.path)
+    _audit("verwijderd", stored.path)
+    _reindex()
+    flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
+    return redirect(url_for("staff.overview"))
+
+
+@bp.get("/prullenbak")
+@login_required()
+def trash():
+    return render_template("beheer/prullenbak.html", items=curation.trash(kennisbank()["layout"]))
+
+
+@bp.post("/prullenbak/<name>/terugzetten")
+@login_required()
+def restore(name: str):
+    try:
+        relative = curation.restore(kennisbank()["layout"], name)
+    except KennisbankError as exc:
+        flash(str(exc), "fout")
+        return redirect(url_for("staff.trash"))
+    _audit("teruggezet", relative)
+    _reindex()
+    flash(f"‘{relative}’ is teruggezet.")
+    return redirect(url_for("staff.trash"))
+
+
+@bp.get("/logboek")
+@login_required(ADMIN)
+def audit_log():
+    entries = audit.entries(accounts().path)
+    return render_template("beheer/logboek.html", entries=entries, actions=audit.ACTIONS)
+
+
+@bp.route("/gebruikers", methods=["GET", "POST"])
+@login_required(ADMIN)
+def users():
+    if request.method == "POST":
+        action = request.form.get("actie")
+        name = request.form.get("naam", "").strip().lower()
+        try:
+            if action == "toevoegen":
+                accounts().add(name, request.form.get("wachtwoord", ""), request.form.get("rol", ""))
+                flash(f"Gebruiker ‘{name}’ is toegevoegd.")
+            elif action == "verwijderen" and name != g.user.name:
+                accounts().remove(name)
+                flash(f"Gebruiker ‘{name}’ is verwijderd.")
+            elif action == "rol" and name != g.user.name:
+                accounts().set_role(name, request.form.get("rol", ""))
+                flash(f"De rol van ‘{name}’ is gewijzigd.")
+        except AccountError as exc:
+            flash(str(exc), "fout")
+        return redirect(url_for("staff.users"))
+    return render_template("beheer/gebruikers.html", users=accounts().all(), roles=ROLES)
