@@ -59,6 +59,10 @@ class CurationError(KennisbankError):
     """A staff action that cannot be done as asked; the message says why."""
 
 
+def readable_size(size: int) -> str:
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{max(1, size // 1024)} kB"
+
+
 def check_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
     """The file's suffix when its content is acceptable; raises UploadRefused otherwise."""
     suffix = Path(filename.replace("\\", "/")).suffix.lower()
@@ -66,7 +70,7 @@ def check_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) 
         raise UploadRefused("Het bestand is leeg. Kies het juiste bestand en probeer het opnieuw.")
     if len(data) > max_bytes:
         raise UploadRefused(
-            f"Het bestand is groter dan {max_bytes // 2**20} MB. Verklein het (bijvoorbeeld door afbeeldingen te "
+            f"Het bestand is groter dan {readable_size(max_bytes)}. Verklein het (bijvoorbeeld door afbeeldingen te "
             "comprimeren) of splits het, en probeer het opnieuw."
         )
     if suffix not in EXTRACTORS:
@@ -114,9 +118,9 @@ class Staged:
         return self.path.suffix
 
 
-def stage(data: bytes, filename: str, staging_dir: Path) -> Staged:
+def stage(data: bytes, filename: str, staging_dir: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> Staged:
     """Check an upload and keep it in the staging folder until staff confirm it."""
-    suffix = check_upload(data, filename)
+    suffix = check_upload(data, filename, max_bytes)
     _clean_staging(staging_dir)
     token = secrets.token_hex(16)
     folder = staging_dir / token

@@ -12,6 +12,7 @@ from flask import Flask
 from indexer.audit import STAFF_DB_FILE
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout
+from indexer.curation import MAX_UPLOAD_BYTES
 from indexer.query import QueryContext
 from indexer.taxonomy import load_taxonomy
 from search_app.accounts import Accounts
@@ -21,7 +22,7 @@ from search_app.security import SESSION_HOURS, load_secret_key
 __all__ = ["create_app"]
 
 SECRET_KEY_ENV = "KENNISBANK_SECRET_KEY"  # noqa: S105 - the name of a variable
-# Uploads of several files at once stay under this (one file may be at most 50 MB).
+# Uploads of several files at once stay under this (one file may be at most MAX_UPLOAD_BYTES).
 MAX_REQUEST_BYTES = 120 * 1024 * 1024
 
 
@@ -34,6 +35,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         DATA_DIR=default_data_dir(),
         PAGE_SIZE=10,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        UPLOAD_MAX_BYTES=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=True,

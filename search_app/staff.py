@@ -38,8 +38,14 @@ def _audit(action: str, document: str, detail: str = "") -> None:
 
 
 def _stage(file) -> curation.Staged:
-    """Read at most one byte more than allowed: enough to refuse an oversized file."""
-    return curation.stage(file.read(curation.MAX_UPLOAD_BYTES + 1), file.filename, _data_dir() / "staging")
+    """Read at most one byte more than allowed (enough to refuse an oversized file), then let go of
+    the request's temporary file at once."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    try:
+        data = file.read(limit + 1)
+    finally:
+        file.close()
+    return curation.stage(data, file.filename, _data_dir() / "staging", limit)
 
 
 def _reindex() -> None:
@@ -135,10 +141,7 @@ def upload():
             if not file or not file.filename:
                 continue
             try:
-                staged = curation.stage(
-                    file.read(curation.MAX_UPLOAD_BYTES + 1), file.filename, _data_dir() / "staging"
-                )
-                tokens.append(staged.token)
+                tokens.append(_stage(file).token)
             except curation.UploadRefused as refused:
                 problems.append((Path(file.filename.replace("\\", "/")).name, str(refused)))
         if not tokens and not problems:
