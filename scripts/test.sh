@@ -7,4 +7,21 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+# The browser tests drive Debian's Chromium and check pages with axe-core (package.json); they fail without them.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d node_modules/axe-core ] || command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    else
+        echo "test.sh: not root, so not installing ${missing[*]}: run 'sudo apt-get install ${missing[*]}'," \
+            "or the browser tests fail" >&2
+    fi
+fi
+if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then
+    npm ci --no-audit --no-fund
+fi
 exec .venv/bin/python -m pytest "$@"

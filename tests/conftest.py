@@ -1,8 +1,15 @@
-"""Shared fixtures: tiny real corpora in tmp_path and the bundled corpus indexed once per session."""
+"""Shared fixtures: tiny real corpora in tmp_path, the bundled corpus indexed once per session and the
+website over it, served by the production server on loopback."""
 
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +20,7 @@ from indexer.store import IndexStore
 from indexer.workers import Limits
 
 TEST_LIMITS = Limits(timeout_s=60.0)
+STARTUP_TIMEOUT_S = 60
 
 
 @pytest.fixture
@@ -54,3 +62,49 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not report.failed, report.failed
     assert IndexStore(root).is_current()
     return root
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app on the bundled index, served by `kennisbank serve` (waitress); yields its base URL."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search_app.cli",
+            "serve",
+            "--corpus",
+            str(BUNDLED_CORPUS),
+            "--index",
+            str(bundled_index),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                log.close()
+                pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()

@@ -9,3 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+// The back button may bring this page back from the browser's cache exactly as it was left, with the
+// checkbox that was just clicked still ticked; show the filters of this page's own URL again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const form of document.querySelectorAll("form.facet-form")) form.reset();
+});
