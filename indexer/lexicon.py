@@ -19,8 +19,10 @@ from indexer.wordforms import STOP_WORDS, words
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "woordenlijst.txt"
 
-# Only words this long are worth splitting, and no part may be shorter.
+# Only words this long are worth splitting, and no part may be shorter. Longer "words" than the
+# maximum are not language (a run of characters from a broken PDF) and would make splitting slow.
 MIN_COMPOUND_CHARS = 8
+MAX_COMPOUND_CHARS = 40
 MIN_PART_CHARS = 4
 # A word must occur this often in the corpus to count as a possible part.
 MIN_WORD_FREQUENCY = 2
@@ -138,7 +140,7 @@ def _split(word: str, lexicon: dict[str, int], depth: int) -> tuple[str, ...] | 
 @lru_cache(maxsize=100_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """The parts of a folded compound word ("mensenhandelmonitor" -> mensenhandel, monitor), or ()."""
-    if len(word) < MIN_COMPOUND_CHARS or not word.isalpha():
+    if not MIN_COMPOUND_CHARS <= len(word) <= MAX_COMPOUND_CHARS or not word.isalpha():
         return ()
     parts = _split(word, load_lexicon(), 0)
     return parts if parts and len(parts) > 1 else ()

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from indexer.lexicon import MAX_COMPOUND_CHARS
 from indexer.models import TermHit, ThemeMatch
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import fold, stem, words
@@ -71,13 +72,34 @@ class _TermTable:
 
 
 @dataclass(frozen=True)
+class _Exclusions:
+    """One theme's exclusions, arranged for a single pass over a text."""
+
+    words: frozenset[str]  # stems of one-word exclusions
+    prefixes: tuple[str, ...]  # the same, as prefixes of a word ("kernwapen" also in "kernwapens")
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # first stem -> multi-word exclusions
+    longest: int  # words in the longest exclusion
+
+    @classmethod
+    def of(cls, labels: tuple[str, ...]) -> _Exclusions:
+        sequences = [tuple(stem(token) for token in words(label)) for label in labels]
+        single = [sequence[0] for sequence in sequences if len(sequence) == 1]
+        phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for sequence in sequences:
+            if len(sequence) > 1:
+                phrases[sequence[0]].append(sequence)
+        longest = max((len(sequence) for sequence in sequences), default=1)
+        return cls(frozenset(single), tuple(single), {first: tuple(found) for first, found in phrases.items()}, longest)
+
+
+@dataclass(frozen=True)
 class _Compiled:
     single: dict[str, list[_Term]]  # stem -> one-word terms
     phrases: dict[str, list[_Term]]  # first stem -> multi-word terms
     prefixes: dict[str, list[_Term]]  # folded one-word term -> terms, for compound heads
     suffixes: dict[str, list[_Term]]  # stem of one-word term -> terms, for compound tails
     acronyms: list[tuple[re.Pattern[str], _Term]]
-    exclusions: dict[str, tuple[tuple[str, ...], ...]]  # theme -> stem sequences that never count for it
+    exclusions: dict[str, _Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
 
 
@@ -90,7 +112,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         return cached
     table = _TermTable()
     acronyms: dict[str, dict[str, float]] = defaultdict(dict)
-    exclusions: dict[str, tuple[tuple[str, ...], ...]] = {}
+    exclusions: dict[str, _Exclusions] = {}
     for theme in taxonomy.themes:
         for label in theme.core_terms:
             table.add(label, CORE_WEIGHT, theme.slug)
@@ -105,8 +127,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
                 table.add(label, CORE_WEIGHT, theme.slug, sub.slug)
             for label in sub.terms:
                 table.add(label, TERM_WEIGHT, theme.slug, sub.slug)
-        stemmed = (tuple(stem(token) for token in words(label)) for label in theme.exclusions)
-        exclusions[theme.slug] = tuple(sequence for sequence in stemmed if sequence)
+        exclusions[theme.slug] = _Exclusions.of(theme.exclusions)
     acronym_patterns = [
         (re.compile(rf"(?<![\w-]){re.escape(short)}(?:'s|s)?(?![\w-])"), _Term(short, (), "", tuple(owners.items())))
         for short, owners in acronyms.items()
@@ -132,20 +153,22 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
     return compiled
 
 
-def _excluded_positions(stems: list[str], tokens: list[str], compiled: _Compiled) -> dict[str, set[int]]:
-    """Per theme, the word positions inside phrases that look like its terms but mean something
-    else ("kernwapens" for weapons among youth). Another theme may still count those words."""
-    excluded: dict[str, set[int]] = defaultdict(set)
-    for theme, sequences in compiled.exclusions.items():
-        for sequence in sequences:
-            size = len(sequence)
-            for i in range(len(stems) - size + 1):
-                if tuple(stems[i : i + size]) == sequence or (size == 1 and tokens[i].startswith(sequence[0])):
-                    excluded[theme].update(range(i, i + size))
-    return excluded
+def _is_excluded(rules: _Exclusions, stems: list[str], tokens: list[str], position: int) -> bool:
+    """Whether the word at `position` lies inside a phrase that looks like a term of the theme but
+    means something else ("kernwapens" for weapons among youth). Checked only where a term was
+    found, so a long text costs no more than its hits."""
+    if stems[position] in rules.words or (rules.prefixes and tokens[position].startswith(rules.prefixes)):
+        return True
+    for start in range(max(0, position - rules.longest + 1), position + 1):
+        for sequence in rules.phrases.get(stems[start], ()):
+            if start + len(sequence) > position and tuple(stems[start : start + len(sequence)]) == sequence:
+                return True
+    return False
 
 
 def _compound_terms(token: str, token_stem: str, compiled: _Compiled) -> list[_Term]:
+    if len(token) > MAX_COMPOUND_CHARS:
+        return []  # not a word but a run of characters (a broken PDF): splitting it is quadratic
     found: list[_Term] = []
     for cut in range(MIN_COMPOUND_REST_CHARS, len(token) - MIN_COMPOUND_REST_CHARS + 1):
         found.extend(compiled.prefixes.get(token[:cut], ()))
@@ -177,11 +200,14 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
                 hits.append((phrase, i))
-    excluded = _excluded_positions(stems, tokens, compiled)
     counts: Counter[tuple[_Term, str]] = Counter()
+    excluded: dict[tuple[str, int], bool] = {}
     for term, position in hits:
         for owner, _ in term.weights:
-            if position not in excluded.get(compiled.theme_of.get(owner, owner), ()):
+            theme = compiled.theme_of.get(owner, owner)
+            if (theme, position) not in excluded:
+                excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
+            if not excluded[theme, position]:
                 counts[term, owner] += 1
     for pattern, term in compiled.acronyms:
         occurrences = len(pattern.findall(text))
