@@ -16,13 +16,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from whoosh import highlight, scoring
+from whoosh import scoring
 from whoosh.index import Index
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
 from indexer.documents import split_list
 from indexer.facets import Facet, FacetTable, apply, facet_table
+from indexer.highlighting import snippet, terms_of
 from indexer.query import ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE
 from indexer.suggest import suggest
@@ -31,8 +32,6 @@ __all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "sim
 
 MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
-# Whoosh's highlighter looks at this many characters of a page at most.
-HIGHLIGHT_CHARS = 100_000
 # BM25F: how strongly long documents are discounted (0 = not at all, 1 = fully), and term saturation.
 # Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
 LENGTH_NORMALISATION = 0.5
@@ -119,15 +118,14 @@ def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> d
         return {}
     query = And([parsed.page_query, Term("doctype", PAGE), Or([Term("parent", i) for i in doc_ids])])
     results = searcher.search(query, limit=None)
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60, charlimit=HIGHLIGHT_CHARS)
-    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    terms = terms_of(parsed.page_query)
     pages: dict[str, list[int]] = defaultdict(list)
     best: dict[str, tuple[int, str]] = {}
     for hit in results:
         parent = hit["parent"]
         pages[parent].append(hit["page"])
         if parent not in best:  # results come best first
-            best[parent] = (hit["page"], hit.highlights("content", top=2))
+            best[parent] = (hit["page"], snippet(hit["content"], terms))
     return {parent: (sorted(numbers), best[parent][0], best[parent][1]) for parent, numbers in pages.items()}
 
 
