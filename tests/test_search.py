@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,32 @@ def test_more_like_this(index) -> None:
     assert any(
         "mensenhandel" in hit.themes for hit in similar(index, "factsheet-seksuele-uitbuiting-loverboys-pooierboys")
     )
+
+
+def test_eight_threads_share_one_index_without_errors(index) -> None:
+    """Whoosh's own stemming cache fails now and then under threads; ours must not."""
+    queries = [
+        "mensenhandel",
+        "radicalisering jongeren",
+        "zorgcriminaliteit",
+        "PGA-R",
+        "straattriage",
+        "wapens -gvi",
+        "meldroutekaart",
+        "slachtoffers uitbuiting",
+    ]
+    errors: list[BaseException] = []
+
+    def run(offset: int) -> None:
+        try:
+            for round_ in range(15):
+                search(index, queries[(offset + round_) % len(queries)], CONTEXT, page=1 + round_ % 2)
+        except BaseException as exc:  # noqa: BLE001 - every failure under threads is what this test looks for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
