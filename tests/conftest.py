@@ -3,6 +3,7 @@ website over it, served by the production server on loopback."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.config import DATA_ENV
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.pipeline import run_index
 from indexer.store import IndexStore
@@ -21,6 +23,20 @@ from indexer.workers import Limits
 
 TEST_LIMITS = Limits(timeout_s=60.0)
 STARTUP_TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep secrets, accounts and staged uploads of the tests out of the user's own data folder;
+    servers started as subprocesses inherit the setting."""
+    folder = tmp_path_factory.mktemp("data")
+    previous = os.environ.get(DATA_ENV)
+    os.environ[DATA_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ[DATA_ENV]
+    else:
+        os.environ[DATA_ENV] = previous
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from indexer import audit
 from indexer.corpus import BUNDLED_CORPUS
 from tests.builders import write_pdf
 
@@ -82,3 +83,35 @@ def test_evaluation_command_prints_both_parts() -> None:
     assert result.returncode == 0, result.stderr
     assert "== afstemming" in result.stdout and "== achtergehouden" in result.stdout
     assert "totaal (micro)" in result.stdout
+
+
+def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "documenten").mkdir(parents=True)
+    source = write_pdf(
+        tmp_path / "Factsheet Geldezels.pdf",
+        [["Factsheet geldezels: jongeren lenen hun bankpas uit aan criminelen."] * 3],
+    )
+    env = {
+        "KENNISBANK_CORPUS": str(corpus),
+        "KENNISBANK_INDEX": str(tmp_path / "index"),
+        "KENNISBANK_DATA": str(tmp_path / "data"),
+    }
+    result = kennisbank("toevoegen", str(source), "--thema", "jeugd-en-veiligheid", "--soort", "factsheet", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Toegevoegd en doorzoekbaar: factsheet-geldezels.pdf" in result.stdout
+    sidecar = (corpus / "documenten" / "factsheet-geldezels.pdf.meta.yaml").read_text(encoding="utf-8")
+    assert "soort: factsheet" in sidecar and "jeugd-en-veiligheid" in sidecar
+    hits = json.loads(kennisbank("search", "--json", "bankpas", env=env).stdout)["hits"]
+    assert hits[0]["id"] == "factsheet-geldezels" and hits[0]["themes"] == ["jeugd-en-veiligheid"]
+    entry = audit.entries(tmp_path / "data" / audit.STAFF_DB_FILE)[0]
+    assert entry.action == "toegevoegd" and entry.user.startswith("opdrachtregel:")
+
+
+def test_toevoegen_refuses_a_disguised_program(tmp_path: Path) -> None:
+    program = tmp_path / "rapport.pdf"
+    program.write_bytes(b"MZ" + b"\x00" * 100)
+    env = {"KENNISBANK_CORPUS": str(tmp_path / "corpus"), "KENNISBANK_DATA": str(tmp_path / "data")}
+    result = kennisbank("toevoegen", str(program), env=env)
+    assert result.returncode == 2
+    assert "een Windows-programma, geen document" in result.stderr
