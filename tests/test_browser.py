@@ -137,7 +137,7 @@ def facet(page: Page, title: str):
 def facet_counts(page: Page, title: str) -> dict[str, int]:
     """What the facet group promises: label -> the count shown next to it."""
     counts = {}
-    for text in facet(page, title).locator("label").all_inner_texts():
+    for text in facet(page, title).locator("label").all_text_contents():  # folded-away values count too
         match = COUNT.match(text.strip())
         assert match, f"facet label without a count: {text!r}"
         counts[match["label"]] = int(match["count"])
