@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import ExtractionError, KennisbankError
-from indexer.extract.markdown import split_front_matter
+from indexer.extract.markdown import read_front_matter
 
 # Reading time in minutes is the word count divided by this (a careful reader of policy texts).
 WORDS_PER_MINUTE = 200
@@ -56,7 +56,7 @@ def reading_minutes(word_count: int) -> int:
 
 def load_dossier(path: Path) -> Dossier:
     try:
-        front, body = split_front_matter(path.read_text(encoding="utf-8"), path)
+        front, body = read_front_matter(path.read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError, ExtractionError) as exc:
         raise DossierError(f"Het dossierbestand {path} kon niet worden gelezen ({exc}). Herstel het.") from exc
     items = front.get("begin_hier") or []

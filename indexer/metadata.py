@@ -44,7 +44,8 @@ def read_sidecar(document: Path) -> dict[str, object]:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as exc:
+        # ValueError: a date YAML recognises but the calendar does not have ("2024-02-30").
         raise ExtractionError(document, Problem.BAD_SIDECAR, f"{path.name} is geen leesbare YAML: {exc}") from exc
     if data is None:
         return {}

@@ -148,8 +148,11 @@ def extract_all(paths: Iterable[Path], limits: Limits = Limits(), workers: int |
                     outcome = connection.recv()
                 except (EOFError, OSError):
                     # The worker died: killed by the memory limit's fallout or a crash in C code.
+                    # Its exit code comes a moment after its pipe closed (the fork server reaps it).
+                    worker.process.join(timeout=5)
+                    code = worker.process.exitcode
                     outcome = Outcome(
-                        worker.path, reason=describe(Problem.CRASHED, f"afsluitcode {worker.process.exitcode}")
+                        worker.path, reason=describe(Problem.CRASHED, f"afsluitcode {code}" if code is not None else "")
                     )
                     worker.stop(kill=True)
                     pool.remove(worker)

@@ -57,7 +57,7 @@ def extract(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Extraction:
     raw = extractor(path)
     texts = strip_running_lines([normalise(page.text) for page in raw.pages])
     pages = tuple(type(page)(page.number, text) for page, text in zip(raw.pages, texts, strict=True))
-    if sum(ch.isalpha() for page in pages for ch in page.text) < MIN_LETTERS_PER_PAGE * len(pages):
+    if sum(sum(map(str.isalpha, page.text)) for page in pages) < MIN_LETTERS_PER_PAGE * len(pages):
         # A PDF without text is almost always a scan; other formats are simply empty.
         raise ExtractionError(path, Problem.NO_TEXT if path.suffix.lower() == ".pdf" else Problem.NO_CONTENT)
     return Extraction(pages=pages, properties=raw.properties)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from io import BytesIO
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
@@ -12,12 +13,16 @@ from pypdf.errors import FileNotDecryptedError, PyPdfError
 from indexer.errors import ExtractionError, Problem
 from indexer.models import Extraction, Page
 
-# pypdf warns about every small defect it repairs; those are not the user's problem.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+# pypdf logs every defect it repairs or gives up on, at length; the user gets the reason instead.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 _PDF_MAGIC = b"%PDF-"
 # The header may sit after some junk bytes; PDF readers look in the first kilobyte.
 _MAGIC_WINDOW_BYTES = 1024
+# Appended to a damaged file to make pypdf rebuild its cross-reference table (see _open).
+_RECOVERY_TRAILER = b"\nstartxref\n0\n%%EOF\n"
+# Not a sign of damage that a rebuilt cross-reference table could mend.
+_NOT_DAMAGE = (ExtractionError, FileNotDecryptedError, NotImplementedError, MemoryError, RecursionError)
 # Generator names that are not a document's title ("Microsoft Word - rapport.docx" is half one).
 _USELESS_TITLE = re.compile(r"^(untitled|naamloos|document\d*|microsoft word - .*|.*\.(docx?|pdf|indd))$", re.I)
 
@@ -32,15 +37,44 @@ def _check_is_pdf(path: Path) -> None:
         raise ExtractionError(path, Problem.CORRUPT, "dit is geen PDF-bestand, alleen de naam eindigt op .pdf")
 
 
+def _read(path: Path, source: Path | BytesIO) -> PdfReader:
+    reader = PdfReader(source, strict=False)
+    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+        raise ExtractionError(path, Problem.ENCRYPTED)
+    return reader
+
+
+def _read_or_recover(path: Path) -> PdfReader:
+    try:
+        return _read(path, path)
+    except _NOT_DAMAGE:
+        raise
+    except Exception as damaged:  # noqa: BLE001 - pypdf raises all kinds of errors on damaged files
+        # A file whose end is missing or damaged (a download that stopped, no startxref) still
+        # holds its objects: with a trailer pointing nowhere, pypdf rebuilds the
+        # cross-reference table by scanning for them, as other PDF readers do.
+        try:
+            return _read(path, BytesIO(path.read_bytes() + _RECOVERY_TRAILER))
+        except _NOT_DAMAGE:
+            raise
+        except Exception:  # noqa: BLE001 - the first error says best what is wrong
+            raise damaged from None
+
+
 def _open(path: Path) -> PdfReader:
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise ExtractionError(path, Problem.ENCRYPTED)
-        return reader
+        return _read_or_recover(path)
     except FileNotDecryptedError as exc:
         raise ExtractionError(path, Problem.ENCRYPTED) from exc
-    except PyPdfError as exc:
+    except (ExtractionError, MemoryError, RecursionError):
+        raise
+    except NotImplementedError as exc:
+        # pypdf opens the standard security handler (passwords, RC4 and AES), not certificate
+        # security or other handlers: for the user that is a protected file like any other.
+        if b"/Encrypt" in path.read_bytes():
+            raise ExtractionError(path, Problem.ENCRYPTED) from exc
+        raise ExtractionError(path, Problem.CORRUPT, _technical(exc)) from exc
+    except Exception as exc:  # pypdf raises all kinds of errors on damaged files, not only its own
         raise ExtractionError(path, Problem.CORRUPT, _technical(exc)) from exc
 
 
@@ -79,7 +113,9 @@ def extract_pdf(path: Path) -> Extraction:
         page_objects = list(reader.pages)
     except FileNotDecryptedError as exc:
         raise ExtractionError(path, Problem.ENCRYPTED) from exc
-    except (PyPdfError, RecursionError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except MemoryError:
+        raise
+    except Exception as exc:  # a page tree that loops, nests too deep or points nowhere
         raise ExtractionError(path, Problem.CORRUPT, _technical(exc)) from exc
     if not page_objects:
         raise ExtractionError(path, Problem.CORRUPT, "het document heeft geen pagina's")
@@ -90,17 +126,9 @@ def extract_pdf(path: Path) -> Extraction:
             text = page.extract_text() or ""
         except FileNotDecryptedError as exc:
             raise ExtractionError(path, Problem.ENCRYPTED) from exc
-        except (
-            PyPdfError,
-            RecursionError,
-            ValueError,
-            KeyError,
-            TypeError,
-            AttributeError,
-            IndexError,
-            ZeroDivisionError,
-            UnicodeError,
-        ) as exc:
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pypdf raises all kinds of errors on damaged content
             # One broken content stream should not cost the other pages.
             first_failure = first_failure or exc
             text = ""
