@@ -224,6 +224,10 @@ def run_index(
         ids = _assign_ids(plan, known)
         indexed, failed = _write(index, plan, ids, known, taxonomy, limits or Limits(), workers, progress)
         if full:
+            # One segment after a bulk load: every searcher opened later reads one set of files
+            # instead of one per batch (opening them was a fifth of a search request at 10,000 documents).
+            with writing(index, optimize=True):
+                pass  # nothing to add: the commit merges every segment into one
             store.activate(generation)
         failures = {problem.path: [stat_key(plan.to_extract[problem.path][0]), problem.reason] for problem in failed}
         failures.update(plan.remembered_failures)

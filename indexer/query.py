@@ -185,14 +185,14 @@ class _Expander:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw)
         if parts:
-            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts close together.
+            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts close together. In the
+            # text only: proximity queries are the costliest part of a search, and titles and summaries
+            # are short enough that their words also stand in the text.
             stems = [stem(part) for part in parts]
             alternatives.append(
-                self._on_fields(
-                    lambda field: SpanNear2(
-                        [Term(field, s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False
-                    ).with_boost(COMPOUND_SPLIT_BOOST)
-                )
+                SpanNear2(
+                    [Term("content", s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False
+                ).with_boost(COMPOUND_SPLIT_BOOST)
             )
             if self.any_part:
                 alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in stems]

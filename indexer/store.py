@@ -148,11 +148,12 @@ class IndexStore:
 
 
 @contextmanager
-def writing(index: Index) -> Iterator[IndexWriter]:
+def writing(index: Index, optimize: bool = False) -> Iterator[IndexWriter]:
     """The one writer context manager: commit on success, cancel and re-raise on any failure.
 
     Whoosh's own file lock is an flock, so a writer killed mid-run leaves no stale lock behind;
     a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
+    `optimize` merges all segments into one at the commit (after a bulk load).
     """
     writer = index.writer(timeout=WRITER_TIMEOUT_S, delay=WRITER_RETRY_DELAY_S)
     try:
@@ -160,4 +161,4 @@ def writing(index: Index) -> Iterator[IndexWriter]:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(optimize=optimize)

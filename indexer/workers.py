@@ -164,7 +164,9 @@ def extract_all(paths: Iterable[Path], limits: Limits = Limits(), workers: int |
                     busy[worker.connection] = worker
             now = time.monotonic()
             for connection, worker in list(busy.items()):
-                if worker.deadline <= now and connection not in ready:
+                # A worker whose result is waiting finished in time: the pipeline was busy committing
+                # while we yielded, which must not count against the file.
+                if worker.deadline <= now and connection not in ready and not connection.poll():
                     del busy[connection]
                     worker.stop(kill=True)
                     pool.remove(worker)
