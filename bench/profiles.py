@@ -1,0 +1,150 @@
+"""Where the time goes: cProfile of one benchmark's work, top functions by cumulative time.
+
+Uses the corpus and indexes a `bench.run_all` run left in <root>/n<N>/. Profiles the main process
+only (extraction workers are separate processes; their CPU share is in benchmark 1's table).
+
+    python -m bench.profiles --n 10000 --what search
+    python -m bench.profiles --n 1000 --what index
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.corpus_generator import DOCUMENTS, added_pdf
+from bench.queries import generate_queries
+from bench.run_all import DEFAULT_ROOT
+
+PROJECT_FILES = r"/(indexer|search_app)/"
+WHAT = ("search", "index", "noop", "add-pdf", "http", "memory")
+
+
+def _search_work(corpus: Path, index: Path, count: int, warm: bool) -> Callable[[], None]:
+    from bench.search_latency import ours_runner
+
+    specs = generate_queries(count)
+    run = ours_runner(corpus, index)
+    if warm:
+        for spec in specs:
+            run(spec)
+
+    def work() -> None:
+        for spec in specs:
+            run(spec)
+
+    return work
+
+
+def _http_work(corpus: Path, index: Path, data: Path, count: int) -> Callable[[], None]:
+    """The website's search page through Flask's test client: search plus request handling and HTML."""
+    from urllib.parse import urlencode
+
+    from search_app import create_app
+
+    app = create_app({"CORPUS": corpus, "INDEX": index, "DATA_DIR": data, "SECRET_KEY": "profile-only"})
+    client = app.test_client()
+    paths = [f"/zoeken?{urlencode(spec.url_args())}" for spec in generate_queries(count)]
+    for path in paths:  # warm, as a long-running server is
+        client.get(path)
+
+    def work() -> None:
+        for path in paths:
+            assert client.get(path).status_code == 200
+
+    return work
+
+
+def _index_work(corpus: Path, index: Path, what: str, staging: Path) -> Callable[[], None]:
+    from indexer.pipeline import run_index
+
+    if what == "index":
+        target = Path(tempfile.mkdtemp(prefix="profile-index-", dir=index.parent))
+        return lambda: run_index(corpus, target, rebuild=True)
+    if what == "noop":
+        return lambda: run_index(corpus, index)
+    staged = added_pdf(staging, "profielproefwoord")
+    destination = corpus / DOCUMENTS / staged.name
+
+    def add() -> None:
+        shutil.copyfile(staged, destination)
+        shutil.copyfile(staged.with_name(staged.name + ".meta.yaml"), Path(f"{destination}.meta.yaml"))
+        run_index(corpus, index)
+
+    return add
+
+
+def memory(corpus: Path, index: Path, data: Path, count: int, top: int) -> str:
+    """The website's memory after `count` searches: RSS split by kind, and the largest Python allocations."""
+    import tracemalloc
+
+    from bench.measure import status_kib
+
+    tracemalloc.start(4)
+    _http_work(corpus, index, data, count)()
+    snapshot = tracemalloc.take_snapshot()
+    keys = ("VmRSS", "RssAnon", "RssFile", "VmHWM")
+    lines = [f"{key}: {status_kib(os.getpid(), key) / 1024:.1f} MiB" for key in keys]
+    traced, peak = tracemalloc.get_traced_memory()
+    lines.append(f"Python heap traced: {traced / 2**20:.1f} MiB now, {peak / 2**20:.1f} MiB at most")
+    for stat in snapshot.statistics("traceback")[:top]:
+        frames = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback[:6])
+        lines.append(f"{stat.size / 2**20:8.1f} MiB {stat.count:9,} blocks  {frames}")
+    return "\n".join(lines)
+
+
+def profile(work: Callable[[], None], top: int, cpu_timer: bool = False) -> str:
+    # The CPU timer ignores other load on the machine but costs a system call per event (slow).
+    profiler = cProfile.Profile(time.process_time) if cpu_timer else cProfile.Profile()
+    profiler.enable()
+    work()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(top)
+    stats.sort_stats("tottime").print_stats(top // 2)
+    # The project's own functions by cumulative time: which of our steps the time above belongs to.
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(PROJECT_FILES, top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--what", choices=WHAT, required=True)
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--warm", action="store_true", help="search: run the queries once before profiling")
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--cpu-timer", action="store_true", help="profile CPU time instead of wall time")
+    args = parser.parse_args()
+    space = args.root / f"n{args.n}"
+    corpus, index = space / "corpus", space / "index-ours"
+    if args.what == "memory":
+        print(memory(corpus, index, space / "data", args.queries, args.top))
+        return
+    if args.what == "search":
+        work = _search_work(corpus, index, args.queries, args.warm)
+    elif args.what == "http":
+        work = _http_work(corpus, index, space / "data", args.queries)
+    else:
+        work = _index_work(corpus, index, args.what, space / "staging")
+    try:
+        print(profile(work, args.top, args.cpu_timer))
+    finally:
+        for path in (corpus / DOCUMENTS).glob("upload-profielproefwoord*"):
+            path.unlink()
+        for path in space.glob("profile-index-*"):
+            shutil.rmtree(path)
+
+
+if __name__ == "__main__":
+    main()
