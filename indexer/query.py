@@ -190,9 +190,9 @@ class _Expander:
             # are short enough that their words also stand in the text.
             stems = [stem(part) for part in parts]
             alternatives.append(
-                SpanNear2(
-                    [Term("content", s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False
-                ).with_boost(COMPOUND_SPLIT_BOOST)
+                SpanNear2([Term("content", s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False).with_boost(
+                    COMPOUND_SPLIT_BOOST
+                )
             )
             if self.any_part:
                 alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in stems]
