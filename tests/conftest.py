@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,41 +87,49 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def serving(corpus: Path, index: Path, log_path: Path, *options: str) -> Iterator[str]:
+    """`kennisbank serve` (waitress) as a subprocess on a free loopback port; yields its base URL."""
+    port = _free_port()
+    with log_path.open("w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "search_app.cli",
+                "serve",
+                "--corpus",
+                str(corpus),
+                "--index",
+                str(index),
+                "--port",
+                str(port),
+                *options,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    server.kill()
+                    server.wait()
+                    pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
+                time.sleep(0.2)
+        try:
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def site(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app on the bundled index, served by `kennisbank serve` (waitress); yields its base URL."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    log = log_path.open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_app.cli",
-            "serve",
-            "--corpus",
-            str(BUNDLED_CORPUS),
-            "--index",
-            str(bundled_index),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                log.close()
-                pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    """The real app on the bundled index, served over HTTP."""
+    with serving(BUNDLED_CORPUS, bundled_index, tmp_path_factory.mktemp("server") / "server.log") as base:
+        yield base

@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,10 +19,10 @@ from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.pipeline import run_index
 from search_app.accounts import EDITOR, Accounts
 from tests.builders import write_pdf
+from tests.conftest import serving
 from tests.test_browser import AXE, browser, open_page  # noqa: F401 - `browser` is a fixture used below
 
 PASSWORD = "browser-test-wachtwoord"
-STARTUP_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
@@ -39,44 +34,8 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     shutil.copy(BUNDLED_CORPUS / "documenten" / "trainingsaanbod-mensenhandel-2026.md", corpus / "documenten")
     run_index(corpus, index)
     Accounts(data / STAFF_DB_FILE).add("redacteur", PASSWORD, EDITOR)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (root / "server.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search_app.cli",
-            "serve",
-            "--corpus",
-            str(corpus),
-            "--index",
-            str(index),
-            "--data",
-            str(data),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                log.close()
-                pytest.fail(f"server did not start: {(root / 'server.log').read_text(encoding='utf-8')}")
-            time.sleep(0.2)
-    yield base, corpus
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serving(corpus, index, root / "server.log", "--data", str(data)) as base:
+        yield base, corpus
 
 
 @pytest.fixture
