@@ -11,6 +11,22 @@ from whoosh.index import Index
 from indexer.schema import DOC, PAGE
 
 
+def listing_fields(fields: dict) -> dict[str, object]:
+    """The stored fields every view of a document shares (a hit, a document page), converted once."""
+    return {
+        "id": fields["id"],
+        "path": fields["path"],
+        "title": fields.get("title", ""),
+        "kind": fields.get("kind", ""),
+        "themes": split_list(fields.get("themes", "")),
+        "subthemes": split_list(fields.get("subthemes", "")),
+        "year": int(fields["year"]) if fields.get("year") else None,
+        "source": fields.get("source", ""),
+        "summary": fields.get("summary", ""),
+        "page_count": fields.get("page_count", 0),
+    }
+
+
 def split_list(value: str) -> tuple[str, ...]:
     """A comma-separated stored field (themes, subthemes) as a tuple."""
     return tuple(filter(None, value.split(",")))
@@ -50,19 +66,10 @@ def get_document(index: Index, doc_id: str) -> StoredDocument | None:
             if page.get("doctype") == PAGE
         )
     return StoredDocument(
-        id=fields["id"],
-        path=fields["path"],
-        title=fields.get("title", ""),
-        kind=fields.get("kind", ""),
-        themes=split_list(fields.get("themes", "")),
-        subthemes=split_list(fields.get("subthemes", "")),
+        **listing_fields(fields),
         themes_curated=bool(fields.get("themes_curated")),
-        year=int(fields["year"]) if fields.get("year") else None,
         date=fields["date"].date().isoformat() if fields.get("date") else "",
-        source=fields.get("source", ""),
         language=fields.get("language", ""),
-        summary=fields.get("summary", ""),
-        page_count=fields.get("page_count", 0),
         word_count=fields.get("word_count", 0),
         pages=tuple(pages),
         tagging=json.loads(fields.get("tagging") or "{}"),

@@ -21,7 +21,7 @@ from whoosh.index import Index
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
 
-from indexer.documents import split_list
+from indexer.documents import listing_fields
 from indexer.facets import Facet, FacetTable, apply, facet_table
 from indexer.highlighting import snippet, terms_of
 from indexer.query import ParsedQuery, QueryContext, parse_query
@@ -132,20 +132,11 @@ def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> d
 def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -> Hit:
     numbers, best_page, snippet = pages
     return Hit(
-        id=fields["id"],
-        path=fields["path"],
-        title=fields.get("title", ""),
-        kind=fields.get("kind", ""),
-        themes=split_list(fields.get("themes", "")),
-        subthemes=split_list(fields.get("subthemes", "")),
-        year=int(fields["year"]) if fields.get("year") else None,
-        source=fields.get("source", ""),
-        summary=fields.get("summary", ""),
+        **listing_fields(fields),
         score=round(score, 4),
         pages=tuple(numbers),
         best_page=best_page,
         snippet=snippet or html.escape(fields.get("summary", "")[:SNIPPET_CHARS]),
-        page_count=fields.get("page_count", 0),
     )
 
 
