@@ -144,8 +144,14 @@ def _write(
     limits: Limits,
     workers: int | None,
     progress: Progress | None,
+    bulk: bool,
 ) -> tuple[list[str], list[FileProblem]]:
-    """Remove gone documents, extract and add changed ones, committing in batches."""
+    """Remove gone documents, extract and add changed ones, committing in batches.
+
+    `bulk`: a new generation that nobody searches yet; its batches are not merged as they are
+    committed (re-merging earlier batches at every commit was a sixth of a full build), the caller
+    merges everything once at the end.
+    """
     indexed: list[str] = []
     failed: list[FileProblem] = []
     if not plan.to_extract and not plan.removed:
@@ -156,7 +162,7 @@ def _write(
     now = dt.datetime.now().replace(microsecond=0)
     exhausted = False
     while not exhausted:
-        with writing(index) as writer:
+        with writing(index, merge=not bulk) as writer:
             for doc_id in pending_removals:
                 writer.delete_by_term("parent", doc_id)
             pending_removals = []
@@ -222,7 +228,7 @@ def run_index(
         cache, new_cache = store.read_json(FILE_CACHE), {}
         plan = _plan(layout, known, state, cache, new_cache, state.get("taxonomy") != taxonomy.fingerprint)
         ids = _assign_ids(plan, known)
-        indexed, failed = _write(index, plan, ids, known, taxonomy, limits or Limits(), workers, progress)
+        indexed, failed = _write(index, plan, ids, known, taxonomy, limits or Limits(), workers, progress, bulk=full)
         if full:
             # One segment after a bulk load: every searcher opened later reads one set of files
             # instead of one per batch (opening them was a fifth of a search request at 10,000 documents).

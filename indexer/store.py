@@ -148,12 +148,13 @@ class IndexStore:
 
 
 @contextmanager
-def writing(index: Index, optimize: bool = False) -> Iterator[IndexWriter]:
+def writing(index: Index, optimize: bool = False, merge: bool = True) -> Iterator[IndexWriter]:
     """The one writer context manager: commit on success, cancel and re-raise on any failure.
 
     Whoosh's own file lock is an flock, so a writer killed mid-run leaves no stale lock behind;
     a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
-    `optimize` merges all segments into one at the commit (after a bulk load).
+    `optimize` merges all segments into one at the commit (after a bulk load); `merge=False` skips
+    Whoosh's merging of small segments at each commit (a bulk load that optimizes at the end).
     """
     writer = index.writer(timeout=WRITER_TIMEOUT_S, delay=WRITER_RETRY_DELAY_S)
     try:
@@ -161,4 +162,4 @@ def writing(index: Index, optimize: bool = False) -> Iterator[IndexWriter]:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(optimize=optimize)
+    writer.commit(optimize=optimize, merge=merge)

@@ -21,6 +21,8 @@ _dutch_stemmer = stemmer_for_language("nl")
 
 def fold(text: str) -> str:
     """Lowercase without accents or ligatures, so "Ideeën" and "ideeen" compare equal."""
+    if text.isascii():  # most Dutch words: nothing to decompose (a tenth of indexing time otherwise)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
