@@ -1,7 +1,7 @@
-"""The baseline over HTTP: a bare WSGI app answering /search with JSON, served by waitress like ours.
+"""The baseline over HTTP: a bare WSGI app answering /search with JSON, served like ours.
 
-Same server, same thread count as `search_app.server`, so the comparison is about the search work
-(and our Flask page rendering), not the HTTP stack.
+Same server, processes and threads as `search_app.server`, so the comparison is about the search
+work (and our Flask page rendering), not the HTTP stack.
 
     python -m bench.baseline_server --index I --port P
 """
@@ -14,11 +14,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from waitress import serve
-
 from bench.baseline import BaselineSearch
 from bench.queries import URL_ARGS
-from search_app.server import SERVER_THREADS
+from search_app.server import default_processes, serve
 
 FIELDS = {arg: field for field, arg in URL_ARGS.items()}
 
@@ -44,7 +42,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    serve(make_app(args.index), host="127.0.0.1", port=args.port, threads=SERVER_THREADS, ident="baseline")
+    serve(lambda: make_app(args.index), "127.0.0.1", args.port, default_processes())
 
 
 if __name__ == "__main__":

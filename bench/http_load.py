@@ -1,7 +1,8 @@
 """Benchmarks 5 and 6: searches over HTTP with concurrent keep-alive clients, then server memory.
 
-Ours is the production configuration, `kennisbank serve` (waitress via search_app.server.serve),
-started as a subprocess on 127.0.0.1 on a free port; the baseline is `bench.baseline_server`.
+Ours is the production configuration, `kennisbank serve` (gunicorn via search_app.server.serve),
+started as a subprocess on 127.0.0.1 on a free port; the baseline is `bench.baseline_server` on the
+same server configuration.
 The load generator is threads with one http.client keep-alive connection each; a run stops at a
 request count or a time limit, whichever comes first. Loopback only.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.machine import load_average
-from bench.measure import percentile, print_table, status_kib
+from bench.measure import percentile, print_table, tree_status_kib
 from bench.queries import QuerySpec, generate_queries
 
 HOST = "127.0.0.1"
@@ -138,15 +139,15 @@ def serve_and_load(command: list[str], port: int, paths: Sequence[str], env: dic
         try:
             wait_until_ready(port, process, paths[0])
             load(port, paths[:WARM_UP_REQUESTS], 1, WARM_UP_REQUESTS, MAX_SECONDS)
-            before = status_kib(process.pid, "VmRSS")
+            before = tree_status_kib(process.pid, "VmRSS")
             result = load(port, paths, **limits)
             return ServerRun(
                 result,
                 before,
-                status_kib(process.pid, "VmRSS"),
-                status_kib(process.pid, "VmHWM"),
-                status_kib(process.pid, "RssAnon"),
-                status_kib(process.pid, "RssFile"),
+                tree_status_kib(process.pid, "VmRSS"),
+                tree_status_kib(process.pid, "VmHWM"),
+                tree_status_kib(process.pid, "RssAnon"),
+                tree_status_kib(process.pid, "RssFile"),
             )
         finally:
             process.terminate()
@@ -224,5 +225,10 @@ def benchmark(
         ("  of which mapped files, RssFile (MiB)", *mib("file_after_kib")),
         ("peak RSS, VmHWM (MiB)", *mib("peak_rss_kib")),
     ]
-    memory_table = print_table(f"6. Server memory, N = {n:,}", memory_rows, "From /proc/<pid>/status of the server.")
+    memory_table = print_table(
+        f"6. Server memory, N = {n:,}",
+        memory_rows,
+        "From /proc/<pid>/status, summed over the server's processes (gunicorn's master and workers; peak RSS: "
+        "the sum of each process's own peak).",
+    )
     return load_table, memory_table, runs

@@ -7,7 +7,17 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-LIBRARIES = ("whoosh-reloaded", "pypdf", "flask", "waitress", "reportlab", "pyyaml", "markdown", "beautifulsoup4")
+LIBRARIES = (
+    "whoosh-reloaded",
+    "pypdf",
+    "flask",
+    "gunicorn",
+    "numpy",
+    "reportlab",
+    "pyyaml",
+    "markdown",
+    "beautifulsoup4",
+)
 
 
 def load_average() -> str:

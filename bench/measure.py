@@ -81,6 +81,21 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    children, found, pending = _children_map(), [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children.get(current, []))
+    return found
+
+
+def tree_status_kib(pid: int, key: str) -> int:
+    """`status_kib` summed over a process and its descendants (a server's master and workers)."""
+    return sum(status_kib(member, key) for member in descendants(pid))
+
+
 @dataclass
 class TreeUsage:
     """Peak memory and CPU seen for the descendants of one process."""

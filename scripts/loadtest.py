@@ -2,7 +2,7 @@
 
     python scripts/loadtest.py [--seconden 30] [--lezers 16] [--uploaders 2]
 
-Copies the bundled corpus to a scratch folder, starts `kennisbank serve` (waitress) on a free port
+Copies the bundled corpus to a scratch folder, starts `kennisbank serve` (gunicorn) on a free port
 of 127.0.0.1, and for a bounded time runs reader threads (searches, document pages, dossier pages)
 and staff threads that log in and add documents through the review step. Prints throughput,
 latency percentiles and errors per kind of request, and checks that every upload is searchable.

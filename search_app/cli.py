@@ -16,7 +16,7 @@ from indexer.progress import ProgressReporter
 from indexer.store import IndexStore
 from search_app import create_app
 from search_app.accounts import EDITOR, ROLES, Accounts
-from search_app.server import serve
+from search_app.server import default_processes, serve
 
 # Over plain HTTP on these addresses a browser still accepts secure cookies; elsewhere use HTTPS.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -27,15 +27,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not IndexStore(args.index).is_current():
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
         indexer_cli.print_report(run_index(args.corpus, args.index, progress=ProgressReporter()))
-    app = create_app(
-        {
-            "CORPUS": Path(args.corpus),
-            "INDEX": Path(args.index),
-            "DATA_DIR": args.data,
-            "SESSION_COOKIE_SECURE": args.host not in LOOPBACK_HOSTS,
-        }
-    )
-    serve(app, args.host, args.port)
+    config = {
+        "CORPUS": Path(args.corpus),
+        "INDEX": Path(args.index),
+        "DATA_DIR": args.data,
+        "SESSION_COOKIE_SECURE": args.host not in LOOPBACK_HOSTS,
+    }
+    serve(lambda: create_app(config), args.host, args.port, args.processen)
     return 0
 
 
@@ -59,6 +57,9 @@ def add_web_commands(commands: argparse._SubParsersAction) -> None:
     web.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren")
     web.add_argument("--port", type=int, default=5000, help="poort")
     web.add_argument("--data", type=Path, default=default_data_dir(), help="map met de beheergegevens")
+    web.add_argument(
+        "--processen", type=int, default=default_processes(), help="aantal serverprocessen (standaard: één per kern)"
+    )
     web.set_defaults(handler=cmd_serve)
 
     users = commands.add_parser("gebruiker", help="accounts voor medewerkers beheren")

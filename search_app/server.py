@@ -1,14 +1,53 @@
-"""The production server: waitress, a pure-Python WSGI server with a thread pool."""
+"""The production server: gunicorn, one worker process per core, each with a few threads.
+
+Searching is CPU-bound Python, so threads in one process share one core (the GIL); throughput
+grows with processes. Every worker builds its own app (`app_factory`) after the fork: nothing
+opened before it (index files, database connections) is shared between processes.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from flask import Flask
-from waitress import serve as waitress_serve
+from gunicorn.app.base import BaseApplication
 
-# Threads answering requests; searching is mostly CPU-bound, so more threads than this only queue.
-SERVER_THREADS = 8
+# Threads per worker process: enough to overlap slow clients and file reads, few enough that
+# concurrent searches do not hold many transient arrays at once.
+THREADS_PER_PROCESS = 4
 
 
-def serve(app: Flask, host: str, port: int) -> None:
+def default_processes() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app_factory: Callable[[], Flask], options: dict[str, object]) -> None:
+        self.app_factory = app_factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.app_factory()
+
+
+def serve(app_factory: Callable[[], Flask], host: str, port: int, processes: int) -> None:
+    """Serve until stopped (Ctrl+C or SIGTERM, which lets running requests finish)."""
     print(f"De Kennisbank draait op http://{host}:{port}/ (stoppen met Ctrl+C)", flush=True)
-    waitress_serve(app, host=host, port=port, threads=SERVER_THREADS, ident="Kennisbank")
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": processes,
+        "worker_class": "gthread",
+        "threads": THREADS_PER_PROCESS,
+        "proc_name": "kennisbank",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "graceful_timeout": 10,
+    }
+    _Gunicorn(app_factory, options).run()

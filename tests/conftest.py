@@ -89,7 +89,7 @@ def _free_port() -> int:
 
 @contextmanager
 def serving(corpus: Path, index: Path, log_path: Path, *options: str) -> Iterator[str]:
-    """`kennisbank serve` (waitress) as a subprocess on a free loopback port; yields its base URL."""
+    """`kennisbank serve` (gunicorn) as a subprocess on a free loopback port; yields its base URL."""
     port = _free_port()
     with log_path.open("w", encoding="utf-8") as log:
         server = subprocess.Popen(

@@ -23,7 +23,7 @@ def _imports(package: str) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     ("package", "forbidden"),
-    [("indexer", {"flask", "search_app", "werkzeug", "jinja2", "waitress"}), ("search_app", {"pypdf", "bs4"})],
+    [("indexer", {"flask", "search_app", "werkzeug", "jinja2", "gunicorn"}), ("search_app", {"pypdf", "bs4"})],
 )
 def test_imports_point_one_way(package: str, forbidden: set[str]) -> None:
     wrong = sorted((name, module) for name, module in _imports(package) if module in forbidden)
