@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from whoosh.index import Index
 
-from indexer.schema import DOC, PAGE
+from indexer.schema import DOC, PAGE, PAGE_TEXT
 
 
 def listing_fields(fields: dict) -> dict[str, object]:
@@ -61,7 +61,7 @@ def get_document(index: Index, doc_id: str) -> StoredDocument | None:
         if fields is None:
             return None
         pages = sorted(
-            (page["page"], page.get("content", ""))
+            (page["page"], page.get(PAGE_TEXT, ""))
             for page in searcher.documents(parent=doc_id)
             if page.get("doctype") == PAGE
         )

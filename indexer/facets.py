@@ -1,26 +1,25 @@
-"""Facet counts the way good shops do them, computed from a per-index table of facet values.
+"""Facet counts the way good shops do them, from per-generation arrays of facet values.
 
 Several values in one facet combine with OR, facets combine with AND, and the counts of a facet's
 values are computed as if that facet's own selection were not applied: the user sees what widening
-would give. Whoosh's grouping cannot express this, so we count over the set of matching documents
-with a table (document number -> its values) built once per index generation.
+would give. Whoosh's grouping cannot express this, and it visits documents one by one in Python.
+Here each facet is a pair of arrays (document number, value code), read once per index
+generation from the facet fields' posting lists, and a count is one `numpy.bincount` over the
+pairs whose document matches.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from whoosh.searching import Searcher
+import numpy as np
+from whoosh.reading import IndexReader
 
-from indexer.schema import DOC
+from indexer.postings import postings
 
 # Index fields offered as facets, in the order they are shown.
 FACET_FIELDS = ("themes", "subthemes", "kind", "year", "source")
-MULTI_VALUED = frozenset({"themes", "subthemes"})
 # The facet value of a document that has none (no theme, no year): selectable like any other.
 NO_VALUE = "(geen)"
 
@@ -39,76 +38,84 @@ class Facet:
 
 
 @dataclass(frozen=True)
-class FacetTable:
-    """Facet values and date of every document record in one index generation."""
+class FacetColumn:
+    """One facet field: every (document number, value code) pair; a document may have several."""
 
-    values: dict[int, dict[str, tuple[str, ...]]]
-    dates: dict[int, dt.datetime]
+    values: tuple[str, ...]
+    documents: np.ndarray  # int64 document numbers
+    codes: np.ndarray  # int64 index into `values`, one per entry of `documents`
 
-    @property
-    def documents(self) -> set[int]:
-        return set(self.values)
+    def having(self, wanted: set[str], size: int) -> np.ndarray:
+        """Bool over document numbers: documents with at least one of the wanted values."""
+        mask = np.zeros(size, dtype=bool)
+        codes = [code for code, value in enumerate(self.values) if value in wanted]
+        mask[self.documents[np.isin(self.codes, codes)]] = True
+        return mask
 
-
-_TABLES: dict[tuple[str, int], FacetTable] = {}
-_TABLES_LOCK = threading.Lock()
-
-
-def _split(field: str, value: object) -> tuple[str, ...]:
-    if field in MULTI_VALUED:
-        values = tuple(part for part in str(value or "").split(",") if part)
-    else:
-        values = (str(value),) if value else ()
-    return values or (NO_VALUE,)
+    def counts(self, among: np.ndarray) -> np.ndarray:
+        """How many of the documents in the bool mask `among` have each value."""
+        return np.bincount(self.codes[among[self.documents]], minlength=len(self.values))
 
 
-def facet_table(searcher: Searcher, index_name: str) -> FacetTable:
-    """The table for the searcher's index generation, built on first use and then reused."""
-    reader = searcher.reader()
-    key = (index_name, reader.generation())
-    with _TABLES_LOCK:
-        table = _TABLES.get(key)
-    if table is not None:
-        return table
-    values, dates = {}, {}
-    for docnum, fields in reader.iter_docs():
-        if fields.get("doctype") != DOC:
-            continue
-        values[docnum] = {field: _split(field, fields.get(field)) for field in FACET_FIELDS}
-        dates[docnum] = fields.get("date") or dt.datetime.min
-    table = FacetTable(values, dates)
-    with _TABLES_LOCK:
-        _TABLES.clear()  # only the newest generation is worth keeping
-        _TABLES[key] = table
-    return table
+FacetColumns = dict[str, FacetColumn]
 
 
-def _matches(values: dict[str, tuple[str, ...]], selections: Mapping[str, set[str]], skip: str | None) -> bool:
-    return all(
-        not wanted or not wanted.isdisjoint(values[field]) for field, wanted in selections.items() if field != skip
+def _column(reader: IndexReader, field: str, documents: np.ndarray) -> FacetColumn:
+    values, doc_parts, code_parts = [], [], []
+    has_value = np.zeros(len(documents), dtype=bool)
+    for term in reader.lexicon(field):
+        docnums, _ = postings(reader, field, term)
+        docnums = docnums[documents[docnums]]
+        if len(docnums):
+            has_value[docnums] = True
+            doc_parts.append(docnums)
+            code_parts.append(np.full(len(docnums), len(values), dtype=np.int64))
+            values.append(term.decode("utf-8"))
+    missing = np.flatnonzero(documents & ~has_value)
+    if len(missing):
+        doc_parts.append(missing)
+        code_parts.append(np.full(len(missing), len(values), dtype=np.int64))
+        values.append(NO_VALUE)
+    empty = np.zeros(0, dtype=np.int64)
+    return FacetColumn(
+        tuple(values),
+        np.concatenate(doc_parts) if doc_parts else empty,
+        np.concatenate(code_parts) if code_parts else empty,
     )
 
 
-def _order(field: str, counts: Counter[str], selected: set[str]) -> list[str]:
-    present = set(counts) | selected
+def facet_columns(reader: IndexReader, documents: np.ndarray) -> FacetColumns:
+    """The facet columns of the live document records marked in `documents`."""
+    return {field: _column(reader, field, documents) for field in FACET_FIELDS}
+
+
+def _order(field: str, counts: dict[str, int], selected: set[str]) -> list[str]:
+    present = {value for value, count in counts.items() if count} | selected
     if field == "year":
         return sorted(present, reverse=True)
-    return sorted(present, key=lambda value: (-counts[value], value))
+    return sorted(present, key=lambda value: (-counts.get(value, 0), value))
 
 
 def apply(
-    table: FacetTable, matching: Iterable[int], selections: Mapping[str, set[str]]
-) -> tuple[set[int], tuple[Facet, ...]]:
-    """The documents that pass every selection, and the facets with disjunctive counts."""
-    base = [docnum for docnum in matching if docnum in table.values]
-    allowed = {docnum for docnum in base if _matches(table.values[docnum], selections, None)}
+    columns: FacetColumns, matching: np.ndarray, selections: Mapping[str, set[str]]
+) -> tuple[np.ndarray, tuple[Facet, ...]]:
+    """The matching documents that pass every selection, and the facets with disjunctive counts."""
+    size = len(matching)
+    passing = {field: columns[field].having(wanted, size) for field, wanted in selections.items() if wanted}
+    allowed = matching.copy()
+    for mask in passing.values():
+        allowed &= mask
     facets = []
     for field in FACET_FIELDS:
+        column = columns[field]
+        among = matching.copy()
+        for other, mask in passing.items():
+            if other != field:
+                among &= mask
+        counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
         selected = set(selections.get(field, ()))
-        counts: Counter[str] = Counter()
-        for docnum in base:
-            if _matches(table.values[docnum], selections, field):
-                counts.update(table.values[docnum][field])
-        values = tuple(FacetValue(value, counts[value], value in selected) for value in _order(field, counts, selected))
+        values = tuple(
+            FacetValue(value, counts.get(value, 0), value in selected) for value in _order(field, counts, selected)
+        )
         facets.append(Facet(field, values))
     return allowed, tuple(facets)

@@ -14,6 +14,7 @@ from whoosh.query import Query
 
 from indexer.analysis import dutch_analyzer
 from indexer.query import QueryContext, parse_query
+from indexer.schema import PAGE_TEXT
 from indexer.wordforms import fold
 
 _ANALYZER = dutch_analyzer()
@@ -27,10 +28,10 @@ SNIPPET_WINDOW_CHARS = 600
 
 
 def terms_of(query: Query | None) -> frozenset[str]:
-    """The analysed terms a (page) query looks for in the `content` field."""
+    """The analysed terms a page query looks for in the page text."""
     if query is None:
         return frozenset()
-    return frozenset(text for field, text in query.all_terms(phrases=True) if field == "content")
+    return frozenset(text for field, text in query.all_terms(phrases=True) if field == PAGE_TEXT)
 
 
 def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:

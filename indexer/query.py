@@ -17,10 +17,10 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.qparser.default import QueryParserError
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
-from whoosh.query.spans import SpanNear2
 
 from indexer.analysis import AccentFoldFilter, join_acronyms
 from indexer.lexicon import split_compound
+from indexer.schema import PAGE_TEXT
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
@@ -37,8 +37,6 @@ FIELD_ALIASES = {
 COMPOUND_SPLIT_BOOST = 0.5
 # As a last resort, one part of a compound on its own counts this much.
 COMPOUND_PART_ALONE_BOOST = 0.25
-# ... when its parts stand at most this many words apart, in any order.
-COMPOUND_PART_DISTANCE = 4
 # An acronym's expansion (or the acronym for an expansion) counts as much as the word itself.
 SYNONYM_BOOST = 1.0
 # With OR-matching, documents that match more of the words get this bonus per extra word.
@@ -164,7 +162,7 @@ class _Expander:
         self.context = context
         self.for_pages = for_pages
         self.any_part = any_part  # a compound's parts also count on their own (last resort)
-        self.fields = ("content",) if for_pages else TEXT_FIELDS
+        self.fields = (PAGE_TEXT,) if for_pages else TEXT_FIELDS
         self.expansions: list[str] = []
 
     def _on_fields(self, make) -> Query:
@@ -185,15 +183,12 @@ class _Expander:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw)
         if parts:
-            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts close together. In the
-            # text only: proximity queries are the costliest part of a search, and titles and summaries
-            # are short enough that their words also stand in the text.
+            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": every part in the same text (of
+            # the document; of the page, for pages). Word distances would need positions, which the
+            # document records do not keep, and were the costliest part of a search when they did.
             stems = [stem(part) for part in parts]
-            alternatives.append(
-                SpanNear2([Term("content", s) for s in stems], slop=COMPOUND_PART_DISTANCE, ordered=False).with_boost(
-                    COMPOUND_SPLIT_BOOST
-                )
-            )
+            text_field = self.fields[-1]
+            alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
             if self.any_part:
                 alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in stems]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]

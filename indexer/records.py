@@ -12,7 +12,7 @@ from dataclasses import asdict
 from whoosh.searching import Searcher
 
 from indexer.models import Document, ThemeMatch
-from indexer.schema import DOC, PAGE
+from indexer.schema import DOC, PAGE, PAGE_TEXT
 from indexer.text import word_count
 
 
@@ -21,7 +21,7 @@ def _matches_json(matches: tuple[ThemeMatch, ...]) -> list[dict]:
 
 
 def document_fields(document: Document, added: dt.datetime) -> dict:
-    """The record that ranks and facets a document; its text is indexed, not stored."""
+    """The record that ranks and facets a document; its text is indexed, not stored (pages store it)."""
     meta = document.metadata
     text = "\n\n".join(page.text for page in document.pages)
     fields = {
@@ -32,7 +32,6 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "title": meta.title,
         "summary": meta.summary,
         "content": text,
-        "_stored_content": "",
         "spelling": f"{meta.title}\n{text}",
         "kind": meta.kind,
         "themes": ",".join(meta.themes),
@@ -70,7 +69,7 @@ def page_fields(document: Document) -> list[dict]:
             "doctype": PAGE,
             "path": document.path,
             "page": page.number,
-            "content": page.text,
+            PAGE_TEXT: page.text,
         }
         for page in document.pages
         if page.text.strip()

@@ -1,11 +1,11 @@
 """The search façade: query text and filters in, plain result records out.
 
-Callers (the CLI, the web app) never see Whoosh objects. Documents are ranked on their document
-records with BM25F (title and summary weigh more), then a small recency bonus orders near-ties.
-The page records of the hits shown tell on which pages each hit matched and give the snippet from
-its best page. When too few documents have all the words, documents with all but one (then any) of
-them follow; when a word is unknown, a "Bedoelde u" suggestion is made, and used when the query
-found nothing. Facet counts come from `facets`, over every matching document.
+Callers (the CLI, the web app) never see Whoosh objects. The query is evaluated once over every
+document record (`matching`): that one result gives the total, the facet counts and the ranking,
+BM25F (title and summary weigh more) with a small recency bonus for near-ties. The page records of
+the hits shown tell on which pages each hit matched and give the snippet from its best page. When
+too few documents have all the words, documents with all but one (then any) of them follow; when a
+word is unknown, a "Bedoelde u" suggestion is made, and used when it finds more than the query.
 """
 
 from __future__ import annotations
@@ -16,36 +16,39 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import scoring
 from whoosh.index import Index
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
+from whoosh.util.times import datetime_to_long
 
 from indexer.documents import listing_fields
-from indexer.facets import Facet, FacetTable, apply, facet_table
+from indexer.facets import Facet, apply
 from indexer.highlighting import snippet, terms_of
+from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.query import ParsedQuery, QueryContext, parse_query
-from indexer.schema import DOC, PAGE
+from indexer.schema import DOC, PAGE, PAGE_TEXT
+from indexer.snapshot import Snapshot, searching
 from indexer.suggest import suggest
 
 __all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
 
 MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
-# BM25F: how strongly long documents are discounted (0 = not at all, 1 = fully), and term saturation.
-# Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
-LENGTH_NORMALISATION = 0.5
-TERM_SATURATION = 1.2
 # Up to this share is added to the score of a document from this year, less for older ones.
 RECENCY_BONUS = 0.05
 RECENCY_HORIZON_YEARS = 10
 # With fewer hits than this for all words, documents with most (then any) of the words follow.
 MIN_RESULTS_BEFORE_LOOSENING = 3
-# Re-ranking by recency looks at this many top hits at least.
-RERANK_DEPTH = 100
+# "More like this": this many key terms of a document's text.
+SIMILAR_KEY_TERMS = 12
+SIMILAR_TEXT_CHARS = 50_000
+# Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
 WEIGHTING = scoring.BM25F(B=LENGTH_NORMALISATION, K1=TERM_SATURATION)
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
+_MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
 
 
 @dataclass(frozen=True)
@@ -85,31 +88,11 @@ class SearchResults:
         return max(1, -(-self.total // self.page_size))
 
 
-def _recency(date: dt.datetime | None, today: dt.date) -> float:
-    if not date or date == dt.datetime.min:
-        return 0.0
-    age_years = (today - date.date()).days / 365.25
-    return max(0.0, 1.0 - age_years / RECENCY_HORIZON_YEARS)
-
-
-def _matching(searcher: Searcher, parsed: ParsedQuery, table: FacetTable) -> set[int]:
-    if parsed.query is None:
-        return table.documents
-    return set(searcher.docs_for_query(And([parsed.query, Term("doctype", DOC)])))
-
-
-def _ranked(
-    searcher: Searcher, parsed: ParsedQuery, allowed: set[int], table: FacetTable, depth: int
-) -> list[tuple[int, float]]:
-    """(document number, score), best first: BM25F with the recency bonus."""
-    results = searcher.search(parsed.query, limit=depth, filter=allowed)
-    today = dt.date.today()
-    scored = [
-        (hit.docnum, hit.score * (1.0 + RECENCY_BONUS * _recency(table.dates.get(hit.docnum), today)))
-        for hit in results
-    ]
-    scored.sort(key=lambda item: -item[1])
-    return scored
+def _recency(snapshot: Snapshot, today: dt.date) -> np.ndarray:
+    """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
+    now = datetime_to_long(dt.datetime.combine(today, dt.time()))
+    age_years = (now - snapshot.dates) / _MICROSECONDS_PER_YEAR
+    return np.nan_to_num(np.clip(1.0 - age_years / RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
 
 
 def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> dict[str, tuple[list[int], int, str]]:
@@ -125,7 +108,7 @@ def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> d
         parent = hit["parent"]
         pages[parent].append(hit["page"])
         if parent not in best:  # results come best first
-            best[parent] = (hit["page"], snippet(hit["content"], terms))
+            best[parent] = (hit["page"], snippet(hit[PAGE_TEXT], terms))
     return {parent: (sorted(numbers), best[parent][0], best[parent][1]) for parent, numbers in pages.items()}
 
 
@@ -142,47 +125,81 @@ def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -
 
 @dataclass
 class _Choice:
-    """The query whose documents are shown, after loosening or correcting."""
+    """The query whose documents are shown, after loosening or correcting (bool arrays and scores
+    over document numbers)."""
 
     parsed: ParsedQuery
-    matching: set[int]
-    allowed: set[int]
+    matching: np.ndarray
+    allowed: np.ndarray
+    scores: np.ndarray
+    facets: tuple[Facet, ...]
     relaxed: bool = False
     corrected: bool = False
 
+    @property
+    def total(self) -> int:
+        return int(self.allowed.sum())
+
 
 def _choose(
-    searcher: Searcher,
+    evaluator: Evaluator,
     text: str,
     context: QueryContext,
-    table: FacetTable,
     selections: Mapping[str, set[str]],
     page_size: int,
 ) -> tuple[_Choice, str | None, list[_Choice]]:
     """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first."""
+    snapshot = evaluator.snapshot
 
     def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
-        matching = _matching(searcher, parsed, table)
-        allowed, _ = apply(table, matching, selections)
-        return _Choice(parsed, matching, allowed, **flags)
+        if parsed.query is None:
+            matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
+        else:
+            match = evaluator.evaluate(parsed.query)
+            matching, scores = match.mask & snapshot.documents, match.scores
+        allowed, facets = apply(snapshot.facets, matching, selections)
+        return _Choice(parsed, matching, allowed, scores, facets, **flags)
 
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:
         return choice, None, []
-    suggestion = suggest(searcher.reader(), text) if len(choice.allowed) < page_size else None
-    if not choice.allowed and suggestion:
+    suggestion = suggest(evaluator.reader, text) if choice.total < page_size else None
+    if suggestion:
+        # A word in no document is likely a typo, even when its compound parts find something
+        # ("mensehandel": "mens" and "handel"); the correction wins when it finds more.
         fixed = attempt(parse_query(suggestion, context), corrected=True)
-        if fixed.allowed:
+        if fixed.total > choice.total:
             return fixed, suggestion, []
     stricter: list[_Choice] = []
     for mode in ("most", "any"):
-        if len(choice.allowed) >= MIN_RESULTS_BEFORE_LOOSENING:
+        if choice.total >= MIN_RESULTS_BEFORE_LOOSENING:
             break
         loose = attempt(parse_query(text, context, match=mode), relaxed=True)
-        if len(loose.allowed) > len(choice.allowed):
+        if loose.total > choice.total:
             stricter.append(choice)
             choice = loose
     return choice, suggestion, stricter
+
+
+def _by_relevance(snapshot: Snapshot, choice: _Choice, stricter: list[_Choice]) -> tuple[np.ndarray, np.ndarray]:
+    """Allowed documents best first, those of stricter attempts before the rest; and the scores."""
+    scores = choice.scores.copy()
+    tier = np.full(snapshot.size, len(stricter), dtype=np.int64)
+    for level in reversed(range(len(stricter))):  # the strictest attempt a document is in decides
+        allowed = stricter[level].allowed
+        tier[allowed] = level
+        scores[allowed] = stricter[level].scores[allowed]
+    scores = scores * (1.0 + RECENCY_BONUS * _recency(snapshot, dt.date.today()))
+    candidates = np.flatnonzero(choice.allowed)
+    order = candidates[np.lexsort((candidates, -scores[candidates], tier[candidates]))]
+    return order, scores
+
+
+def _by_date(snapshot: Snapshot, choice: _Choice) -> np.ndarray:
+    """Allowed documents newest first; undated ones last."""
+    candidates = np.flatnonzero(choice.allowed)
+    dates = np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
+    return candidates[np.lexsort((candidates, -dates))]
 
 
 def search(
@@ -201,34 +218,29 @@ def search(
     selections = {field: set(values) for field, values in (selections or {}).items() if values}
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-    with index.searcher(weighting=WEIGHTING) as searcher:
-        table = facet_table(searcher, str(getattr(index, "storage", "")))
-        choice, suggestion, stricter = _choose(searcher, text, context, table, selections, page_size)
-        _, facets = apply(table, choice.matching, selections)
-        scores: dict[int, float] = {}
-        if choice.parsed.query is None or sort == SORT_DATE:
-            order = sorted(choice.allowed, key=lambda docnum: table.dates[docnum], reverse=True)
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        evaluator = Evaluator(searcher, snapshot)
+        choice, suggestion, stricter = _choose(evaluator, text, context, selections, page_size)
+        by_date = choice.parsed.query is None or sort == SORT_DATE
+        if by_date:
+            order, scores = _by_date(snapshot, choice), choice.scores
         else:
-            depth = max(RERANK_DEPTH, page * page_size)
-            for attempt in [*stricter, choice]:  # documents with all the words first
-                for docnum, score in _ranked(searcher, attempt.parsed, attempt.allowed, table, depth):
-                    scores.setdefault(docnum, score)
-            order = list(scores)
-        shown = order[(page - 1) * page_size : page * page_size]
+            order, scores = _by_relevance(snapshot, choice, stricter)
+        shown = order[(page - 1) * page_size : page * page_size].tolist()
         stored = [searcher.stored_fields(docnum) for docnum in shown]
         page_info = _page_hits(searcher, choice.parsed, [fields["id"] for fields in stored])
         hits = tuple(
-            _hit(fields, scores.get(docnum, 0.0), page_info.get(fields["id"], ([], None, "")))
+            _hit(fields, float(scores[docnum]), page_info.get(fields["id"], ([], None, "")))
             for docnum, fields in zip(shown, stored, strict=True)
         )
         return SearchResults(
             query=text,
-            total=len(choice.allowed),
+            total=choice.total,
             page=page,
             page_size=page_size,
             hits=hits,
-            facets=facets,
-            sort=SORT_DATE if sort == SORT_DATE or choice.parsed.query is None else SORT_RELEVANCE,
+            facets=choice.facets,
+            sort=SORT_DATE if by_date else SORT_RELEVANCE,
             expansions=choice.parsed.expansions,
             suggestion=suggestion,
             corrected=choice.corrected,
@@ -238,12 +250,19 @@ def search(
 
 def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
     """The documents most like this one, by the key terms of its text."""
-    with index.searcher(weighting=WEIGHTING) as searcher:
+    with searching(index, WEIGHTING) as (searcher, snapshot):
         docnum = searcher.document_number(id=doc_id, doctype=DOC)
         if docnum is None:
             return []
         fields = searcher.stored_fields(docnum)
-        pages = " ".join(page.get("content", "") for page in searcher.documents(parent=doc_id))
-        text = f"{fields.get('title', '')} {fields.get('summary', '')} {pages}"[:50_000]
-        results = searcher.more_like(docnum, "content", text=text, top=limit, numterms=12, filter=Term("doctype", DOC))
-        return [_hit(hit.fields(), hit.score or 0.0, ([], None, "")) for hit in results]
+        pages = " ".join(page.get(PAGE_TEXT, "") for page in searcher.documents(parent=doc_id))
+        text = f"{fields.get('title', '')} {fields.get('summary', '')} {pages}"[:SIMILAR_TEXT_CHARS]
+        key_terms = searcher.key_terms_from_text("content", text, numterms=SIMILAR_KEY_TERMS)
+        if not key_terms:
+            return []
+        query = Or([Term("content", term, boost=weight) for term, weight in key_terms])
+        match = Evaluator(searcher, snapshot).evaluate(query)
+        match.mask[docnum] = False
+        candidates = np.flatnonzero(match.mask & snapshot.documents)
+        best = candidates[np.lexsort((candidates, -match.scores[candidates]))][:limit].tolist()
+        return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]

@@ -1,0 +1,168 @@
+"""Evaluating a parsed query over all document records at once: a match mask and BM25F scores.
+
+Whoosh evaluates a query document by document, calling a Python scorer for each; with thousands
+of matching documents that takes hundreds of milliseconds. Here every term becomes a dense array
+over the document numbers (its BM25F score where it occurs), computed from the whole posting list
+in a few numpy operations, and the query tree combines those arrays: AND multiplies masks and adds
+scores, OR adds both, NOT removes. The facet counts, the total and the ranking all come from the
+one result.
+
+The rare query parts that need word positions (phrases, also an acronym's written-out expansion)
+are matched by Whoosh on the page records, which keep positions; a document matches when one of
+its pages does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
+from whoosh.searching import Searcher
+
+from indexer.postings import postings
+from indexer.schema import PAGE_TEXT
+from indexer.snapshot import RANKED_FIELDS, Snapshot
+
+# BM25F: how strongly long documents are discounted (0 = not at all, 1 = fully), and term saturation.
+# Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
+LENGTH_NORMALISATION = 0.5
+TERM_SATURATION = 1.2
+# A prefix or wildcard expands to at most this many index terms (the most frequent are kept).
+MAX_EXPANDED_TERMS = 200
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which records match (bool array) and their scores (float array, 0 where not matching)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+class Evaluator:
+    """Evaluates query trees against one searcher and the snapshot of its index generation."""
+
+    def __init__(self, searcher: Searcher, snapshot: Snapshot) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.snapshot = snapshot
+
+    def _empty(self) -> Match:
+        return Match(np.zeros(self.snapshot.size, dtype=bool), np.zeros(self.snapshot.size, dtype=np.float32))
+
+    def _bm25(self, field: str, text: str) -> Match:
+        snapshot = self.snapshot
+        docnums, weights = postings(self.reader, field, text)
+        live = snapshot.documents[docnums]
+        docnums, weights = docnums[live], weights[live]
+        match = self._empty()
+        if not len(docnums):
+            return match
+        idf = math.log(snapshot.document_count / (len(docnums) + 1)) + 1
+        relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
+        norm = TERM_SATURATION * ((1 - LENGTH_NORMALISATION) + LENGTH_NORMALISATION * relative_length)
+        match.mask[docnums] = True
+        match.scores[docnums] = idf * weights * (TERM_SATURATION + 1) / (weights + norm)
+        return match
+
+    def _filter(self, field: str, text: str) -> Match:
+        match = self._empty()
+        docnums, _ = postings(self.reader, field, text)
+        match.mask[docnums] = True
+        np.logical_and(match.mask, self.snapshot.documents, out=match.mask)
+        return match
+
+    def _on_pages(self, query: Query) -> Match:
+        """A position query on the page records, each page's score credited to its document."""
+        match = self._empty()
+        matcher = query.matcher(self.searcher)
+        while matcher.is_active():
+            owner = self.snapshot.owner[matcher.id()]
+            if self.snapshot.documents[owner]:
+                match.mask[owner] = True
+                match.scores[owner] = max(match.scores[owner], matcher.score())
+            matcher.next()
+        return match
+
+    def _phrase(self, node: Phrase) -> Match:
+        if node.fieldname == "content":  # documents keep no positions: their pages do
+            return self._on_pages(Phrase(PAGE_TEXT, node.words, slop=node.slop, boost=node.boost))
+        return self._by_whoosh(node)
+
+    def _by_whoosh(self, node: Query) -> Match:
+        """Whoosh's own matcher on the document records: phrases in titles and summaries, and any
+        query type not handled above."""
+        match = self._empty()
+        matcher = node.matcher(self.searcher)
+        while matcher.is_active():
+            docnum = matcher.id()
+            if self.snapshot.documents[docnum]:
+                match.mask[docnum] = True
+                match.scores[docnum] = matcher.score()
+            matcher.next()
+        return match
+
+    def _expanded(self, node: Prefix | Wildcard) -> Match:
+        texts = list(node._btexts(self.reader))
+        if len(texts) > MAX_EXPANDED_TERMS:
+            texts = sorted(texts, key=lambda text: -self.reader.doc_frequency(node.fieldname, text))
+            texts = texts[:MAX_EXPANDED_TERMS]
+        terms = [Term(node.fieldname, text.decode("utf-8")) for text in texts]
+        return self.evaluate(Or(terms)) if terms else self._empty()
+
+    def _all(self, children: list[Match]) -> Match:
+        mask = children[0].mask.copy()
+        scores = children[0].scores.copy()
+        for child in children[1:]:
+            mask &= child.mask
+            scores += child.scores
+        scores[~mask] = 0
+        return Match(mask, scores)
+
+    def _any(self, children: list[Match], scale: float | None) -> Match:
+        mask = children[0].mask.copy()
+        scores = children[0].scores.copy()
+        for child in children[1:]:
+            mask |= child.mask
+            scores += child.scores
+        if scale and len(children) > 1:
+            # Whoosh's coordination ("SQR" of V-Twin): documents matching more of the parts rank higher.
+            matched = np.sum([child.mask for child in children], axis=0)
+            count = len(children)
+            scores = (scores + (matched - 1) / (count - scale) ** 2) * ((count - 1) / count)
+            scores[~mask] = 0
+        return Match(mask, scores.astype(np.float32))
+
+    def evaluate(self, node: Query) -> Match:
+        """The documents matching `node` and their scores, boosts applied."""
+        match = self._evaluate(node)
+        if node.boost != 1 and node is not NullQuery:
+            return Match(match.mask, match.scores * np.float32(node.boost))
+        return match
+
+    def _evaluate(self, node: Query) -> Match:
+        if node is NullQuery:
+            return self._empty()
+        if isinstance(node, Term):
+            if node.fieldname in RANKED_FIELDS:
+                return self._bm25(node.fieldname, node.text)
+            return self._filter(node.fieldname, node.text)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, (Prefix, Wildcard)):
+            return self._expanded(node)
+        if isinstance(node, AndNot):
+            positive, negative = self.evaluate(node.a), self.evaluate(node.b)
+            return self._all([positive, Match(~negative.mask, np.zeros_like(positive.scores))])
+        if isinstance(node, Not):
+            excluded = self.evaluate(node.query)
+            return Match(self.snapshot.documents & ~excluded.mask, np.zeros(self.snapshot.size, dtype=np.float32))
+        if isinstance(node, And):
+            children = [self.evaluate(child) for child in node.subqueries]
+            return self._all(children) if children else self._empty()
+        if isinstance(node, Or):
+            children = [self.evaluate(child) for child in node.subqueries]
+            return self._any(children, node.scale) if children else self._empty()
+        return self._by_whoosh(node)  # anything else Whoosh can match on the records

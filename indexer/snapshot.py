@@ -1,0 +1,157 @@
+"""What every search in one index generation shares, read once: arrays over document numbers.
+
+A search works on dense numpy arrays indexed by Whoosh document number: which records are live
+documents, their field lengths (for BM25F), their dates, their facet values and, for a page
+record, the document it belongs to. Building them takes tens of milliseconds, so it happens once
+per index generation (each commit makes a new one) and every request after that reuses them.
+
+Whoosh searchers read files through a shared file position, so they are not shared between
+threads: each thread keeps its own searcher and opens a new one when the index has changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.index import Index
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from indexer.facets import FacetColumns, facet_columns
+from indexer.postings import postings
+from indexer.schema import DOC
+
+# Fields ranked with BM25F on the document records.
+RANKED_FIELDS = ("title", "summary", "content")
+# A DATETIME column holds this for a document without a date.
+_NO_DATE = 2**64 - 1
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Arrays over the document numbers of one index generation (length `size`)."""
+
+    generation: tuple[str, int]
+    size: int
+    documents: np.ndarray  # bool: a live document record
+    document_count: int
+    owner: np.ndarray  # int64: for every record, the document record it belongs to (pages follow it)
+    lengths: dict[str, np.ndarray]  # field -> float32 length of that field in each record
+    average_lengths: dict[str, float]
+    dates: np.ndarray  # float64: Whoosh's datetime number, NaN without a date
+    facets: FacetColumns
+
+
+def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
+    lengths = np.zeros(size, dtype=np.float32)
+    for segment, offset in reader.leaf_readers():
+        per_document = segment._perdoc  # lengths are a column of the W3 codec's per-document store
+        column = _lenfield(field)
+        if not per_document.has_column(column):
+            continue
+        column_values = per_document.column_reader(column, LENGTHS_COLUMN)
+        codes = np.fromiter(column_values, dtype=np.uint8, count=segment.doc_count_all())
+        lengths[offset : offset + len(codes)] = _LENGTH_OF_BYTE[codes]
+    return lengths
+
+
+def _dates(reader: IndexReader, size: int) -> np.ndarray:
+    dates = np.full(size, np.nan)
+    for segment, offset in reader.leaf_readers():  # per segment: one without dated records has no column
+        if not segment.has_column("date"):
+            continue
+        column_values = segment.column_reader("date", translate=False)
+        raw = np.fromiter(column_values, dtype=np.uint64, count=segment.doc_count_all())
+        dates[offset : offset + len(raw)] = np.where(raw == _NO_DATE, np.nan, raw.astype(np.float64))
+    return dates
+
+
+def _live(reader: IndexReader, size: int) -> np.ndarray:
+    live = np.ones(size, dtype=bool)
+    for segment, offset in reader.leaf_readers():
+        deleted = list(segment.deleted_docs_set)
+        if deleted:
+            live[np.asarray(deleted, dtype=np.int64) + offset] = False
+    return live
+
+
+def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot:
+    size = reader.doc_count_all()
+    document_records, _ = postings(reader, "doctype", DOC)
+    is_document = np.zeros(size, dtype=bool)
+    is_document[document_records] = True
+    # The indexer writes a document's pages right after it, and Whoosh keeps that order within a
+    # segment when it merges, so a record belongs to the nearest document record at or before it.
+    owner = np.maximum.accumulate(np.where(is_document, np.arange(size), -1)) if size else np.zeros(0, np.int64)
+    documents = is_document & _live(reader, size)
+    lengths = {field: _field_lengths(reader, field, size) for field in RANKED_FIELDS}
+    count = int(documents.sum())
+    average_lengths = {
+        field: float(values[documents].mean()) if count and values[documents].any() else 1.0
+        for field, values in lengths.items()
+    }
+    return Snapshot(
+        generation=generation,
+        size=size,
+        documents=documents,
+        document_count=count,
+        owner=owner,
+        lengths=lengths,
+        average_lengths=average_lengths,
+        dates=_dates(reader, size),
+        facets=facet_columns(reader, documents),
+    )
+
+
+# Indexes searched by one process at once (the web app has one; a test run opens many in turn).
+MAX_OPEN_INDEXES = 4
+_SNAPSHOTS: dict[str, Snapshot] = {}
+_SNAPSHOTS_LOCK = threading.Lock()
+_THREAD = threading.local()
+
+
+def _remember(cache: dict, key: str, value: object) -> list:
+    """Put `value` under `key` as the newest entry; return the entries pushed out."""
+    cache.pop(key, None)
+    cache[key] = value
+    pushed_out = []
+    while len(cache) > MAX_OPEN_INDEXES:
+        pushed_out.append(cache.pop(next(iter(cache))))
+    return pushed_out
+
+
+def _thread_searcher(index: Index, name: str, weighting: object) -> Searcher:
+    searchers: dict[str, tuple[Index, Searcher]] = _THREAD.__dict__.setdefault("searchers", {})
+    opened, searcher = searchers.get(name, (None, None))
+    if searcher is not None and (opened is not index or not searcher.up_to_date()):
+        # Not `Searcher.refresh()`: it reuses a segment reader with its old generation number and
+        # deletions when the new commit kept that segment.
+        searcher.close()
+        searcher = None
+    if searcher is None:
+        searcher = index.searcher(weighting=weighting)
+    for _, old in _remember(searchers, name, (index, searcher)):
+        old.close()
+    return searcher
+
+
+@contextmanager
+def searching(index: Index, weighting: object) -> Iterator[tuple[Searcher, Snapshot]]:
+    """This thread's up-to-date searcher for `index` and the snapshot of its generation."""
+    name = str(getattr(index, "storage", id(index)))
+    searcher = _thread_searcher(index, name, weighting)
+    generation = (name, searcher.reader().generation())
+    with _SNAPSHOTS_LOCK:
+        snapshot = _SNAPSHOTS.get(name)
+    if snapshot is None or snapshot.generation != generation:
+        snapshot = build_snapshot(searcher.reader(), generation)
+        with _SNAPSHOTS_LOCK:
+            _remember(_SNAPSHOTS, name, snapshot)  # older generations of an index are not searched again
+    yield searcher, snapshot

@@ -1,0 +1,107 @@
+"""Our array-based matching against Whoosh's own, on a real index that went through updates.
+
+`indexer.postings` reads Whoosh's on-disk posting format itself and `indexer.snapshot` relies on
+the order in which the indexer writes records; both are checked here on an index with several
+segments and deleted documents, so a Whoosh upgrade or a pipeline change that breaks either fails
+here rather than as wrong search results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh.query import And, Not, Or, Phrase, Term
+
+from indexer.corpus import CorpusLayout
+from indexer.postings import postings
+from indexer.query import QueryContext
+from indexer.schema import DOC, PAGE, PAGE_TEXT
+from indexer.search import WEIGHTING, search
+from indexer.snapshot import searching
+from indexer.store import IndexStore
+from indexer.taxonomy import load_taxonomy
+from indexer.wordforms import stem
+from tests.builders import write_pdf
+
+WORDS = ["wijkaanpak", "buurtbemiddeling", "ondermijning", "straattriage", "jeugd", "zorg", "signalen"]
+
+
+@pytest.fixture
+def updated_index(corpus: Path, docs: Path, reindex) -> Path:
+    """Three runs: many documents, then changes and removals, then additions (several segments)."""
+    for number in range(40):
+        chosen = [WORDS[(number + shift) % len(WORDS)] for shift in range(3)]
+        (docs / f"notitie-{number:02d}.txt").write_text(
+            f"Notitie {number}\n\nOver {' en '.join(chosen)} in wijk {number % 5}.", encoding="utf-8"
+        )
+    write_pdf(docs / "rapport.pdf", [[f"Rapport over straattriage en zorg, deel {n}."] for n in range(3)])
+    reindex()
+    for number in range(0, 40, 4):
+        (docs / f"notitie-{number:02d}.txt").write_text(f"Notitie {number} herzien over jeugd.", encoding="utf-8")
+    for number in range(1, 40, 9):
+        (docs / f"notitie-{number:02d}.txt").unlink()
+    reindex()
+    write_pdf(docs / "tweede.pdf", [["Tweede rapport over ondermijning."], ["En over buurtbemiddeling in de wijk."]])
+    reindex()
+    return IndexStore(corpus.parent / "index").root
+
+
+def _whoosh_postings(reader, field: str, text: str) -> list[tuple[int, float]]:
+    matcher = reader.postings(field, text)
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    return found
+
+
+def test_posting_lists_read_as_arrays_equal_whooshs_own(updated_index: Path) -> None:
+    index = IndexStore(updated_index).open()
+    with searching(index, WEIGHTING) as (searcher, _):
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) > 1 and reader.has_deletions(), "the fixture should exercise both"
+        checked = 0
+        for field in ("content", "title", PAGE_TEXT, "doctype", "themes", "parent"):
+            for term in reader.lexicon(field):
+                docnums, weights = postings(reader, field, term)
+                live = [not reader.is_deleted(docnum) for docnum in docnums.tolist()]
+                theirs = _whoosh_postings(reader, field, term)
+                assert docnums[live].tolist() == [docnum for docnum, _ in theirs], (field, term)
+                assert weights[live].tolist() == pytest.approx([weight for _, weight in theirs]), (field, term)
+                checked += 1
+        assert checked > 50
+
+
+def test_every_page_belongs_to_the_document_before_it(updated_index: Path) -> None:
+    index = IndexStore(updated_index).open()
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        pages = 0
+        for docnum, fields in searcher.reader().iter_docs():
+            owner = searcher.stored_fields(int(snapshot.owner[docnum]))
+            assert owner["doctype"] == DOC and owner["id"] == fields["parent"]
+            pages += fields["doctype"] == PAGE
+        assert pages >= 40
+        assert snapshot.document_count == len(list(searcher.documents(doctype=DOC)))
+
+
+@pytest.mark.parametrize(
+    "text, whoosh_query",
+    [
+        ("jeugd", Term("content", "jeugd")),
+        ("jeugd zorg", And([Term("content", "jeugd"), Term("content", "zorg")])),
+        ("jeugd OR ondermijning", Or([Term("content", "jeugd"), Term("content", stem("ondermijning"))])),
+        ("zorg -jeugd", And([Term("content", "zorg"), Not(Term("content", "jeugd"))])),
+        ('"buurtbemiddeling in de wijk"', Phrase(PAGE_TEXT, [stem("buurtbemiddeling"), "wijk"])),
+    ],
+)
+def test_search_finds_the_documents_whoosh_finds(updated_index: Path, text: str, whoosh_query) -> None:
+    corpus = updated_index.parent / "corpus"
+    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
+    index = IndexStore(updated_index).open()
+    results = search(index, text, context, page_size=100)
+    with index.searcher() as searcher:
+        expected = {searcher.stored_fields(docnum)["parent"] for docnum in searcher.docs_for_query(whoosh_query)}
+    assert expected, "the query should find something"
+    assert {hit.id for hit in results.hits} == expected
+    assert results.total == len(expected)
