@@ -111,7 +111,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         relative,
         f"uit {path}",
     )
-    report = run_index(args.corpus, args.index, wait_s=curation.INDEX_WAIT_S)
+    report = run_index(args.corpus, args.index, wait_s=curation.INDEX_WAIT_S, paths=[relative])
     problem = next((item for item in report.failed if item.path == relative), None)
     if problem:
         print(f"Toegevoegd als {relative}, maar het kon niet worden gelezen: {problem.reason}")

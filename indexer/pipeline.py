@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh.index import Index
+from whoosh.searching import Searcher
 
-from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for, stat_key
+from indexer.corpus import CorpusLayout, stat_key
 from indexer.dossiers import broken_references, load_dossiers
-from indexer.errors import ExtractionError, Problem, describe
-from indexer.extract import is_supported
+from indexer.errors import ExtractionError, Problem
 from indexer.metadata import read_sidecar, resolve
-from indexer.models import Document, Duplicate, Extraction, FileProblem, Fingerprint, RunReport
-from indexer.records import document_fields, manifest, page_fields
+from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
+from indexer.planning import Plan, assign_ids, plan_everything, plan_files
+from indexer.records import document_fields, has_document, manifest, page_fields
 from indexer.store import IndexStore, writing
 from indexer.tagging import tag
 from indexer.taxonomy import Taxonomy, load_taxonomy
@@ -37,83 +38,6 @@ BATCH_DOCUMENTS = 250
 BATCH_SECONDS = 20.0
 
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class _Plan:
-    to_extract: dict[str, tuple[Path, Fingerprint]] = field(default_factory=dict)
-    unchanged: list[str] = field(default_factory=list)
-    removed: dict[str, str] = field(default_factory=dict)  # path -> id
-    duplicates: list[Duplicate] = field(default_factory=list)
-    failed: list[FileProblem] = field(default_factory=list)
-    remembered_failures: dict[str, list] = field(default_factory=dict)
-
-
-def _fingerprint(path: Path, relative: str, cache: dict, new_cache: dict) -> Fingerprint:
-    key = stat_key(path)
-    cached = cache.get(relative)
-    sha, sidecar_sha = (cached[1], cached[2]) if cached and cached[0] == key else content_hashes(path)
-    new_cache[relative] = [key, sha, sidecar_sha]
-    info = path.stat()
-    return Fingerprint(info.st_size, info.st_mtime_ns, sha, sidecar_sha)
-
-
-def _plan(
-    layout: CorpusLayout, known: dict[str, dict], state: dict, cache: dict, new_cache: dict, retag_all: bool
-) -> _Plan:
-    plan = _Plan()
-    seen_hashes: dict[str, str] = {}
-    files = list(list_files(layout.documents_dir))
-    present = {relative for relative, _ in files}
-    # An already indexed file keeps its place as the original of its duplicates.
-    ordered = sorted(files, key=lambda item: (item[0] not in known, item[0]))
-    old_failures = state.get("failed", {})
-    for relative, path in ordered:
-        if not is_supported(path):
-            plan.failed.append(FileProblem(relative, describe(Problem.UNSUPPORTED, path.suffix or "zonder extensie")))
-            continue
-        try:
-            fingerprint = _fingerprint(path, relative, cache, new_cache)
-        except OSError as exc:
-            plan.failed.append(FileProblem(relative, describe(Problem.UNREADABLE, exc.strerror or "")))
-            continue
-        original = seen_hashes.setdefault(fingerprint.sha256, relative)
-        if original != relative:
-            plan.duplicates.append(Duplicate(relative, original))
-            continue
-        entry = known.get(relative)
-        same = entry and entry["sha256"] == fingerprint.sha256 and entry["sidecar_sha256"] == fingerprint.sidecar_sha256
-        remembered = old_failures.get(relative)
-        if same and not retag_all:
-            plan.unchanged.append(relative)
-        elif remembered and remembered[0] == stat_key(path) and not retag_all:
-            plan.failed.append(FileProblem(relative, remembered[1]))
-            plan.remembered_failures[relative] = remembered
-        else:
-            plan.to_extract[relative] = (path, fingerprint)
-    duplicate_paths = {duplicate.path for duplicate in plan.duplicates}
-    for relative, entry in known.items():
-        if relative not in present or relative in duplicate_paths:
-            plan.removed[relative] = entry["id"]
-    return plan
-
-
-def _assign_ids(plan: _Plan, known: dict[str, dict]) -> dict[str, str]:
-    """Stable ids: an indexed file keeps its id; a new one gets a readable slug not yet taken."""
-    taken = {entry["id"] for path, entry in known.items() if path not in plan.removed}
-    ids = {}
-    for relative in plan.to_extract:
-        if relative in known and relative not in plan.removed:
-            ids[relative] = known[relative]["id"]
-            continue
-        base = slug_for(relative)
-        candidate, counter = base, 1
-        while candidate in taken:
-            counter += 1
-            candidate = f"{base}-{counter}"
-        taken.add(candidate)
-        ids[relative] = candidate
-    return ids
 
 
 def build_document(
@@ -137,9 +61,8 @@ def build_document(
 
 def _write(
     index: Index,
-    plan: _Plan,
+    plan: Plan,
     ids: dict[str, str],
-    known: dict[str, dict],
     taxonomy: Taxonomy,
     limits: Limits,
     workers: int | None,
@@ -187,7 +110,7 @@ def _write(
                 except ExtractionError as exc:
                     failed.append(FileProblem(relative, str(exc)))
                     continue
-                writer.add_document(**document_fields(document, known.get(relative, {}).get("added") or now))
+                writer.add_document(**document_fields(document, plan.known.get(relative, {}).get("added") or now))
                 for page in page_fields(document):
                     writer.add_document(**page)
                 indexed.append(relative)
@@ -207,10 +130,13 @@ def run_index(
     workers: int | None = None,
     progress: Progress | None = None,
     wait_s: float = 0.0,
+    paths: Iterable[str] | None = None,
 ) -> RunReport:
     """Bring the index in line with the corpus; returns what happened to every file.
 
     `wait_s`: how long to wait for another run (an upload by a colleague) instead of failing.
+    `paths`: only these files (relative to the documents folder) were added, changed or removed,
+    by a staff action; the rest of the corpus is not looked at (unless the index must be rebuilt).
     """
     layout = CorpusLayout(Path(corpus))
     taxonomy = load_taxonomy(layout.themes_dir)
@@ -218,47 +144,54 @@ def run_index(
     with store.run_lock(wait_s):
         full = rebuild or not store.is_current()
         state = {} if full else store.read_json(STATE_FILE)
-        if full:
-            generation, index = store.new_generation()
-            known: dict[str, dict] = {}
-        else:
-            index = store.open()
-            with index.searcher() as searcher:
-                known = manifest(searcher)
+        retag_all = state.get("taxonomy") != taxonomy.fingerprint
+        wanted = None if paths is None else frozenset(paths)
+        targeted = wanted is not None and not full and not retag_all
+        generation, index = store.new_generation() if full else (None, store.open())
         cache, new_cache = store.read_json(FILE_CACHE), {}
-        plan = _plan(layout, known, state, cache, new_cache, state.get("taxonomy") != taxonomy.fingerprint)
-        ids = _assign_ids(plan, known)
-        indexed, failed = _write(index, plan, ids, known, taxonomy, limits or Limits(), workers, progress, bulk=full)
+        with index.searcher() as searcher:
+            if targeted:
+                plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
+            else:
+                plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
+            ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
+        indexed, failed = _write(index, plan, ids, taxonomy, limits or Limits(), workers, progress, bulk=full)
         if full:
             # One segment after a bulk load: every searcher opened later reads one set of files
             # instead of one per batch (opening them was a fifth of a search request at 10,000 documents).
             with writing(index, optimize=True):
                 pass  # nothing to add: the commit merges every segment into one
             store.activate(generation)
-        failures = {problem.path: [stat_key(plan.to_extract[problem.path][0]), problem.reason] for problem in failed}
+        # Failed files are remembered until they change; a targeted run keeps what it did not look at.
+        remembered = state.get("failed", {})
+        failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
+        for problem in failed:
+            failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.reason]
         failures.update(plan.remembered_failures)
         store.write_json(STATE_FILE, {"taxonomy": taxonomy.fingerprint, "failed": failures})
         store.write_json(FILE_CACHE, new_cache)
         with index.searcher() as searcher:
-            known_ids = {fields["id"] for fields in manifest(searcher).values()}
+            warnings = dossier_warnings(layout, searcher)
         report = RunReport(
             indexed=tuple(indexed),
             unchanged=tuple(plan.unchanged),
             removed=tuple(plan.removed),
             duplicates=tuple(plan.duplicates),
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
-            warnings=tuple(dossier_warnings(layout, known_ids)),
+            warnings=tuple(warnings),
             rebuilt=full,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
 
 
-def dossier_warnings(layout: CorpusLayout, known_ids: set[str]) -> list[FileProblem]:
+def dossier_warnings(layout: CorpusLayout, searcher: Searcher) -> list[FileProblem]:
     """Reading-list entries of the corpus's own dossiers that point at documents the index lacks."""
     if not layout.dossiers_dir.is_relative_to(layout.root):
         return []  # a folder without dossiers borrows the bundled ones; their lists are not its business
     dossiers = load_dossiers(layout.dossiers_dir)
+    referenced = {item.doc_id for dossier in dossiers.values() for item in dossier.reading_list}
+    known_ids = {doc_id for doc_id in referenced if has_document(searcher, doc_id)}
     return [
         FileProblem(dossiers[broken.dossier].path.name, broken.message)
         for broken in broken_references(dossiers, known_ids)

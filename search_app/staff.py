@@ -48,9 +48,10 @@ def _stage(file) -> curation.Staged:
     return curation.stage(data, file.filename, _data_dir() / "staging", limit)
 
 
-def _reindex() -> None:
-    """Bring the index in line with the corpus now; waits for a colleague's run instead of failing."""
-    run_index(kennisbank()["layout"].root, kennisbank()["index"].store.root, wait_s=curation.INDEX_WAIT_S)
+def _reindex(*paths: str) -> None:
+    """Index the files this action touched now; waits for a colleague's run instead of failing."""
+    layout, store = kennisbank()["layout"], kennisbank()["index"].store
+    run_index(layout.root, store.root, wait_s=curation.INDEX_WAIT_S, paths=paths)
 
 
 def _form_values() -> dict[str, object]:
@@ -172,7 +173,7 @@ def review(token: str):
         if error is None:
             relative = curation.publish(staged, values, kennisbank()["layout"])
             _audit("toegevoegd", relative, f"uit ‘{staged.original_name}’")
-            _reindex()
+            _reindex(relative)
             flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
             return _next_review()
     return render_template(
@@ -206,7 +207,7 @@ def edit(doc_id: str):
         if error is None:
             curation.update_metadata(kennisbank()["layout"], stored.path, values)
             _audit("gewijzigd", stored.path)
-            _reindex()
+            _reindex(stored.path)
             flash("De wijzigingen zijn opgeslagen.")
             return redirect(url_for("staff.edit", doc_id=doc_id))
     return render_template(
@@ -235,7 +236,7 @@ def replace(doc_id: str):
         return redirect(url_for("staff.edit", doc_id=doc_id))
     relative = curation.replace_file(kennisbank()["layout"], stored.path, staged)
     _audit("vervangen", relative, f"vorige versie: {stored.path}")
-    _reindex()
+    _reindex(stored.path, relative)
     flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
     return redirect(url_for("staff.edit", doc_id=doc_id))
 
@@ -248,7 +249,7 @@ def remove(doc_id: str):
         abort(404)
     curation.remove(kennisbank()["layout"], stored.path)
     _audit("verwijderd", stored.path)
-    _reindex()
+    _reindex(stored.path)
     flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
     return redirect(url_for("staff.overview"))
 
@@ -268,7 +269,7 @@ def restore(name: str):
         flash(str(exc), "fout")
         return redirect(url_for("staff.trash"))
     _audit("teruggezet", relative)
-    _reindex()
+    _reindex(relative)
     flash(f"‘{relative}’ is teruggezet.")
     return redirect(url_for("staff.trash"))
 

@@ -216,3 +216,35 @@ def test_unsupported_and_hidden_files(docs: Path, reindex) -> None:
     (docs / "_concepten" / "klad.md").write_text("# Klad\n\nNog niet publiceren, dit is een concept.", encoding="utf-8")
     report = reindex()
     assert report.indexed == () and report.failed == ()
+
+
+def test_a_staff_action_indexes_just_the_files_it_names(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    (small_corpus / "nieuw.md").write_text("# Nieuw\n\nOver de straattriage in Maassluis.\n", encoding="utf-8")
+    (small_corpus / "later.md").write_text("# Later\n\nOver de straattriage in Schiedam.\n", encoding="utf-8")
+    (small_corpus / "notitie.md").unlink()
+    report = reindex(paths=["nieuw.md", "notitie.md"])
+    assert report.indexed == ("nieuw.md",) and report.removed == ("notitie.md",) and not report.rebuilt
+    assert _search_ids(index_root, "straattriage") == ["nieuw"], "a file the action did not name waits"
+    assert reindex().indexed == ("later.md",), "the next full run picks it up"
+    assert sorted(_search_ids(index_root, "straattriage")) == ["later", "nieuw"]
+
+
+def test_a_staff_action_on_a_copy_of_an_indexed_file_reports_the_duplicate(
+    small_corpus: Path, reindex, index_root: Path
+) -> None:
+    reindex()
+    copy = small_corpus / "kopie" / "notitie.md"
+    copy.parent.mkdir()
+    copy.write_bytes((small_corpus / "notitie.md").read_bytes())
+    report = reindex(paths=["kopie/notitie.md"])
+    assert [(item.path, item.original) for item in report.duplicates] == [("kopie/notitie.md", "notitie.md")]
+    assert _search_ids(index_root, "buurtpreventie") == ["notitie"]
+
+
+def test_a_staff_action_keeps_the_failures_of_other_files(small_corpus: Path, reindex) -> None:
+    (small_corpus / "leeg.pdf").write_bytes(b"")
+    assert [item.path for item in reindex().failed] == ["leeg.pdf"]
+    (small_corpus / "nieuw.md").write_text("# Nieuw\n\nOver de wijkaanpak.\n", encoding="utf-8")
+    assert reindex(paths=["nieuw.md"]).indexed == ("nieuw.md",)
+    assert [item.path for item in reindex().failed] == ["leeg.pdf"], "still reported, not retried"
