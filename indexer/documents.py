@@ -1,9 +1,8 @@
-"""Reading whole documents back from the index: for document pages, counts and listings."""
+"""Reading whole documents back from the index: for document pages and listings."""
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 
 from whoosh.index import Index
@@ -74,13 +73,3 @@ def get_document(index: Index, doc_id: str) -> StoredDocument | None:
         pages=tuple(pages),
         tagging=json.loads(fields.get("tagging") or "{}"),
     )
-
-
-def theme_counts(index: Index) -> dict[str, int]:
-    """How many documents each theme has (a document with two themes counts for both)."""
-    counts: dict[str, int] = defaultdict(int)
-    with index.searcher() as searcher:
-        for fields in searcher.documents(doctype=DOC):
-            for slug in split_list(fields.get("themes", "")):
-                counts[slug] += 1
-    return dict(counts)

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 from werkzeug.security import safe_join
 
-from indexer.documents import get_document, theme_counts
+from indexer.documents import get_document
 from indexer.highlighting import highlight_text, query_terms
 from indexer.search import SORT_DATE, SORT_RELEVANCE, search, similar
 from indexer.vocabulary import KINDS
@@ -50,11 +50,10 @@ def labels() -> dict:
 
 @bp.get("/")
 def home():
-    index = kennisbank()["index"].get()
-    recent = search(index, "", kennisbank()["query_context"], page_size=RECENT_ON_HOME).hits
-    return render_template(
-        "home.html", themes=kennisbank()["taxonomy"].themes, counts=theme_counts(index), recent=recent
-    )
+    listing = search(kennisbank()["index"].get(), "", kennisbank()["query_context"], page_size=RECENT_ON_HOME)
+    theme_facet = next(facet for facet in listing.facets if facet.field == "themes")
+    counts = {value.value: value.count for value in theme_facet.values}
+    return render_template("home.html", themes=kennisbank()["taxonomy"].themes, counts=counts, recent=listing.hits)
 
 
 @bp.get(SEARCH_PATH)
