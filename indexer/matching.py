@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
@@ -29,8 +30,10 @@ from indexer.snapshot import RANKED_FIELDS, Snapshot
 # Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
 LENGTH_NORMALISATION = 0.5
 TERM_SATURATION = 1.2
-# A prefix or wildcard expands to at most this many index terms (the most frequent are kept).
+# A prefix or wildcard expands to at most this many index terms: the most frequent of the first
+# MAX_EXPANSION_CANDIDATES in alphabetical order ("a*" would otherwise read a fifth of the lexicon).
 MAX_EXPANDED_TERMS = 200
+MAX_EXPANSION_CANDIDATES = 2_000
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Evaluator:
         return match
 
     def _expanded(self, node: Prefix | Wildcard) -> Match:
-        texts = list(node._btexts(self.reader))
+        texts = list(islice(node._btexts(self.reader), MAX_EXPANSION_CANDIDATES))
         if len(texts) > MAX_EXPANDED_TERMS:
             texts = sorted(texts, key=lambda text: -self.reader.doc_frequency(node.fieldname, text))
             texts = texts[:MAX_EXPANDED_TERMS]
