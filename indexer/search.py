@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import scoring
 from whoosh.index import Index
-from whoosh.query import And, Or, Term
+from whoosh.matching import Matcher
+from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
@@ -28,7 +30,7 @@ from indexer.facets import Facet, apply
 from indexer.highlighting import snippet, terms_of
 from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.query import ParsedQuery, QueryContext, parse_query
-from indexer.schema import DOC, PAGE, PAGE_TEXT
+from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
 from indexer.suggest import suggest
 
@@ -95,21 +97,41 @@ def _recency(snapshot: Snapshot, today: dt.date) -> np.ndarray:
     return np.nan_to_num(np.clip(1.0 - age_years / RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
 
 
-def _page_hits(searcher: Searcher, parsed: ParsedQuery, doc_ids: list[str]) -> dict[str, tuple[list[int], int, str]]:
-    """Per document: its matching page numbers, the best page and a snippet from that page."""
-    if not doc_ids or parsed.page_query is None:
+def _leapfrog(matcher: Matcher, candidates: list[int]) -> Iterator[tuple[int, float]]:
+    """(record, score) for every candidate record (sorted) the matcher matches; both skip ahead, so
+    the cost follows the few candidates, not the many records the matcher matches elsewhere."""
+    position = 0
+    while position < len(candidates) and matcher.is_active():
+        matcher.skip_to(candidates[position])
+        if not matcher.is_active():
+            return
+        current = matcher.id()
+        if current == candidates[position]:
+            yield current, matcher.score()
+            position += 1
+        else:
+            position = bisect_left(candidates, current, position)
+
+
+def _page_hits(
+    searcher: Searcher, snapshot: Snapshot, parsed: ParsedQuery, shown: list[int]
+) -> dict[int, tuple[list[int], int, str]]:
+    """Per document shown: its matching page numbers, the best page and a snippet from that page."""
+    if not shown or parsed.page_query is None:
         return {}
-    query = And([parsed.page_query, Term("doctype", PAGE), Or([Term("parent", i) for i in doc_ids])])
-    results = searcher.search(query, limit=None)
+    # A document's pages are the records right after it (see `snapshot`).
+    ranges = [range(docnum + 1, int(np.searchsorted(snapshot.owner, docnum, side="right"))) for docnum in shown]
+    candidates = sorted(record for pages in ranges for record in pages)
+    matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for record, score in _leapfrog(parsed.page_query.matcher(searcher), candidates):
+        matches[int(snapshot.owner[record])].append((score, record, searcher.stored_fields(record)["page"]))
     terms = terms_of(parsed.page_query)
-    pages: dict[str, list[int]] = defaultdict(list)
-    best: dict[str, tuple[int, str]] = {}
-    for hit in results:
-        parent = hit["parent"]
-        pages[parent].append(hit["page"])
-        if parent not in best:  # results come best first
-            best[parent] = (hit["page"], snippet(hit[PAGE_TEXT], terms))
-    return {parent: (sorted(numbers), best[parent][0], best[parent][1]) for parent, numbers in pages.items()}
+    found = {}
+    for docnum, pages in matches.items():
+        _, best_record, best_page = max(pages, key=lambda page: (page[0], -page[2]))
+        text = searcher.stored_fields(best_record)[PAGE_TEXT]
+        found[docnum] = (sorted(number for _, _, number in pages), best_page, snippet(text, terms))
+    return found
 
 
 def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -> Hit:
@@ -227,11 +249,10 @@ def search(
         else:
             order, scores = _by_relevance(snapshot, choice, stricter)
         shown = order[(page - 1) * page_size : page * page_size].tolist()
-        stored = [searcher.stored_fields(docnum) for docnum in shown]
-        page_info = _page_hits(searcher, choice.parsed, [fields["id"] for fields in stored])
+        page_info = _page_hits(searcher, snapshot, choice.parsed, shown)
         hits = tuple(
-            _hit(fields, float(scores[docnum]), page_info.get(fields["id"], ([], None, "")))
-            for docnum, fields in zip(shown, stored, strict=True)
+            _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
+            for docnum in shown
         )
         return SearchResults(
             query=text,

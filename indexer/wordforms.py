@@ -7,8 +7,9 @@ algorithm; we do not mix in the newer Kraaij-Pohlmann variant) behind a thread-s
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
@@ -19,12 +20,17 @@ _WORD = re.compile(WORD_PATTERN)
 _dutch_stemmer = stemmer_for_language("nl")
 
 
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark (the accents NFKD splits off), for str.translate to drop in one pass."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
+
+
 def fold(text: str) -> str:
     """Lowercase without accents or ligatures, so "Ideeën" and "ideeen" compare equal."""
-    if text.isascii():  # most Dutch words: nothing to decompose (a tenth of indexing time otherwise)
+    if text.isascii():  # most Dutch words: nothing to decompose
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.lower()).translate(_combining_marks())
 
 
 @lru_cache(maxsize=200_000)
