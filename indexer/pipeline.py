@@ -2,18 +2,23 @@
 
 An incremental run compares each file with what the index holds (by size and time first, then by
 content hash) and touches only new, changed and removed documents. Exact duplicates are indexed
-once. Writes go through one writer and are committed in batches of whole documents, so a run that
-is killed leaves an index that opens and is consistent; the next run finishes the job.
+once. Extraction, tagging and text analysis run in worker processes (one per core); this process
+writes. Writes go through one writer and are committed in batches of whole documents, so a run that
+is killed leaves an index that opens and is consistent; the next run finishes the job. A rebuild
+goes into a new generation in one commit and replaces the old one only when complete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
+from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -23,7 +28,9 @@ from indexer.errors import ExtractionError, Problem
 from indexer.metadata import read_sidecar, resolve
 from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
 from indexer.planning import Plan, assign_ids, plan_everything, plan_files
+from indexer.preanalysis import preanalyse
 from indexer.records import document_fields, has_document, manifest, page_fields
+from indexer.schema import build_schema
 from indexer.store import IndexStore, writing
 from indexer.tagging import tag
 from indexer.taxonomy import Taxonomy, load_taxonomy
@@ -59,11 +66,44 @@ def build_document(
     return Document(doc_id, relative, fingerprint, metadata, extraction.pages, themes, subthemes)
 
 
+@dataclass(frozen=True)
+class IndexJob:
+    """What a worker process needs to turn one file into index records."""
+
+    path: Path
+    relative: str
+    doc_id: str
+    fingerprint: Fingerprint
+    added: dt.datetime
+    themes_dir: Path
+    taxonomy_fingerprint: str
+
+
+@lru_cache(maxsize=2)
+def _worker_taxonomy(themes_dir: Path, fingerprint: str) -> Taxonomy:
+    """Loaded once per worker process and theme version (`fingerprint` is part of the cache key)."""
+    return load_taxonomy(themes_dir)
+
+
+@lru_cache(maxsize=1)
+def _worker_schema() -> Schema:
+    return build_schema()
+
+
+def prepare_records(job: IndexJob, extraction: Extraction) -> list[dict]:
+    """In a worker: metadata, tags and the analysed index records (the document and its pages)."""
+    taxonomy = _worker_taxonomy(job.themes_dir, job.taxonomy_fingerprint)
+    document = build_document(job.path, extraction, job.relative, job.doc_id, job.fingerprint, taxonomy)
+    records = [document_fields(document, job.added), *page_fields(document)]
+    return [preanalyse(_worker_schema(), record) for record in records]
+
+
 def _write(
     index: Index,
     plan: Plan,
     ids: dict[str, str],
     taxonomy: Taxonomy,
+    themes_dir: Path,
     limits: Limits,
     workers: int | None,
     progress: Progress | None,
@@ -71,21 +111,33 @@ def _write(
 ) -> tuple[list[str], list[FileProblem]]:
     """Remove gone documents, extract and add changed ones, committing in batches.
 
-    `bulk`: a new generation that nobody searches yet; its batches are not merged as they are
-    committed (re-merging earlier batches at every commit was a sixth of a full build), the caller
-    merges everything once at the end.
+    `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
+    is written in one commit: one segment, nothing merged (merging batches was a third of a build).
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
     if not plan.to_extract and not plan.removed:
         return indexed, failed
-    paths = {path: relative for relative, (path, _) in plan.to_extract.items()}
-    outcomes = iter(extract_all(list(paths), limits, workers))
-    pending_removals = list(plan.removed.values())
     now = dt.datetime.now().replace(microsecond=0)
+    jobs = [
+        IndexJob(
+            path,
+            relative,
+            ids[relative],
+            fingerprint,
+            plan.known.get(relative, {}).get("added") or now,
+            themes_dir,
+            taxonomy.fingerprint,
+        )
+        for relative, (path, fingerprint) in plan.to_extract.items()
+    ]
+    paths = {job.path: job.relative for job in jobs}
+    outcomes = iter(extract_all(jobs, limits, workers, prepare=prepare_records))
+    pending_removals = list(plan.removed.values())
+    batch_documents, batch_seconds = (math.inf, math.inf) if bulk else (BATCH_DOCUMENTS, BATCH_SECONDS)
     exhausted = False
     while not exhausted:
-        with writing(index, merge=not bulk) as writer:
+        with writing(index) as writer:
             for doc_id in pending_removals:
                 writer.delete_by_term("parent", doc_id)
             pending_removals = []
@@ -95,27 +147,14 @@ def _write(
                 writer.delete_by_term("parent", ids[relative])
                 if progress:
                     progress(len(indexed) + len(failed) + 1, len(paths), relative)
-                if outcome.extraction is None:
+                if outcome.prepared is None:
                     failed.append(FileProblem(relative, outcome.reason))
                     continue
-                try:
-                    document = build_document(
-                        outcome.path,
-                        outcome.extraction,
-                        relative,
-                        ids[relative],
-                        plan.to_extract[relative][1],
-                        taxonomy,
-                    )
-                except ExtractionError as exc:
-                    failed.append(FileProblem(relative, str(exc)))
-                    continue
-                writer.add_document(**document_fields(document, plan.known.get(relative, {}).get("added") or now))
-                for page in page_fields(document):
-                    writer.add_document(**page)
+                for record in outcome.prepared:  # the document record first, then its pages
+                    writer.add_document(**record)
                 indexed.append(relative)
                 batch_size += 1
-                if batch_size >= BATCH_DOCUMENTS or time.monotonic() - batch_started >= BATCH_SECONDS:
+                if batch_size >= batch_documents or time.monotonic() - batch_started >= batch_seconds:
                     break
             else:
                 exhausted = True
@@ -155,12 +194,9 @@ def run_index(
             else:
                 plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
             ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
-        indexed, failed = _write(index, plan, ids, taxonomy, limits or Limits(), workers, progress, bulk=full)
+        limits = limits or Limits()
+        indexed, failed = _write(index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full)
         if full:
-            # One segment after a bulk load: every searcher opened later reads one set of files
-            # instead of one per batch (opening them was a fifth of a search request at 10,000 documents).
-            with writing(index, optimize=True):
-                pass  # nothing to add: the commit merges every segment into one
             store.activate(generation)
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get("failed", {})

@@ -14,12 +14,13 @@ relies on that order to find a page's document without reading stored fields.
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, Schema
 
 from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer
+from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 3
+SCHEMA_REVISION = 4
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -33,30 +34,32 @@ SUMMARY_BOOST = 1.5
 
 
 def build_schema() -> Schema:
+    """Fields are indexed only when something searches, filters or looks up by them; the rest are
+    stored only, since every indexed value costs postings to write and merge."""
     analyzer = dutch_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         parent=ID(stored=True),
         doctype=ID(stored=True),
         path=ID(stored=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
-        summary=TEXT(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
-        content=TEXT(analyzer=analyzer, phrase=False),
-        page_text=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        spelling=TEXT(analyzer=spelling_analyzer(), phrase=False),
-        page=NUMERIC(stored=True),
+        title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
+        content=PreAnalyzedText(analyzer=analyzer, phrase=False),
+        page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),
+        spelling=PreAnalyzedText(analyzer=spelling_analyzer(), phrase=False),
+        page=STORED(),
         kind=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, scorable=False),
         subthemes=KEYWORD(stored=True, commas=True, scorable=False),
-        themes_curated=BOOLEAN(stored=True),
+        themes_curated=STORED(),
         year=ID(stored=True),
         date=DATETIME(stored=True, sortable=True),
-        added=DATETIME(stored=True, sortable=True),
+        added=STORED(),
         source=ID(stored=True),
-        language=ID(stored=True),
-        page_count=NUMERIC(stored=True),
-        word_count=NUMERIC(stored=True),
-        size=NUMERIC(stored=True, bits=64),
+        language=STORED(),
+        page_count=STORED(),
+        word_count=STORED(),
+        size=STORED(),
         sha256=ID(stored=True),
         tagging=STORED(),
     )

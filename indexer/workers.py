@@ -4,6 +4,9 @@ A crafted or broken PDF can make pypdf loop for minutes or swallow gigabytes. Ea
 separate process; the pool kills a worker whose file runs over its time limit, reports that file,
 and starts a fresh worker, so the batch goes on. A memory limit (RLIMIT_AS) per worker turns a
 "PDF bomb" into a MemoryError in that worker instead of a machine that swaps.
+
+A caller may also give a `prepare` function that the worker applies to each extraction (the
+indexer tags and analyses there), so that work runs on every core and under the same limits.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import multiprocessing
 import os
 import resource
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -46,17 +49,27 @@ class Limits:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one file: an extraction, or the Dutch reason it failed."""
+    """The result for one file: an extraction (or what `prepare` made of it), or the Dutch reason it failed."""
 
     path: Path
     extraction: Extraction | None = None
     reason: str = ""
+    prepared: object = None
 
 
-def extract_safely(path: Path) -> Outcome:
-    """Extract one file and turn every failure into a reason; runs inside a worker."""
+# A job for a worker: a path, or an object with a `path` (and whatever `prepare` needs).
+Job = object
+Prepare = Callable[[Job, Extraction], object]
+
+
+def _path_of(job: Job) -> Path:
+    return getattr(job, "path", job)
+
+
+def _safely(path: Path, work: Callable[[], Outcome]) -> Outcome:
+    """Run `work`, turning every failure into a reason for `path`."""
     try:
-        return Outcome(path, extraction=extract(path))
+        return work()
     except ExtractionError as exc:
         return Outcome(path, reason=str(exc))
     except MemoryError:
@@ -69,25 +82,40 @@ def extract_safely(path: Path) -> Outcome:
         )
 
 
-def _worker_main(connection: Connection, memory_bytes: int | None) -> None:
+def extract_safely(path: Path) -> Outcome:
+    """Extract one file and turn every failure into a reason; runs inside a worker."""
+    return _safely(path, lambda: Outcome(path, extraction=extract(path)))
+
+
+def process_job(job: Job, prepare: Prepare | None) -> Outcome:
+    """Extract a job's file and, with `prepare`, return what it makes of the extraction instead."""
+    path = _path_of(job)
+    outcome = extract_safely(path)
+    if prepare is None or outcome.extraction is None:
+        return outcome
+    extraction = outcome.extraction
+    return _safely(path, lambda: Outcome(path, prepared=prepare(job, extraction)))
+
+
+def _worker_main(connection: Connection, memory_bytes: int | None, prepare: Prepare | None) -> None:
     if memory_bytes:
         limit = max(memory_bytes, _MIN_MEMORY_LIMIT_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     connection.send(_READY)
     while True:
         try:
-            path = connection.recv()
+            job = connection.recv()
         except EOFError:
             return
-        if path is None:
+        if job is None:
             return
-        connection.send(extract_safely(path))
+        connection.send(process_job(job, prepare))
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext, limits: Limits) -> None:
+    def __init__(self, context: multiprocessing.context.BaseContext, limits: Limits, prepare: Prepare | None) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, limits.memory_bytes), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, limits.memory_bytes, prepare), daemon=True)
         self.process.start()
         child.close()
         try:
@@ -100,9 +128,9 @@ class _Worker:
         self.path: Path | None = None
         self.deadline = 0.0
 
-    def give(self, path: Path, timeout_s: float) -> None:
-        self.path, self.deadline = path, time.monotonic() + timeout_s
-        self.connection.send(path)
+    def give(self, job: Job, timeout_s: float) -> None:
+        self.path, self.deadline = _path_of(job), time.monotonic() + timeout_s
+        self.connection.send(job)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -123,16 +151,24 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def extract_all(paths: Iterable[Path], limits: Limits = Limits(), workers: int | None = None) -> Iterator[Outcome]:
-    """Yield an Outcome for every path, in completion order, using `workers` processes."""
-    queue = list(paths)
+def extract_all(
+    jobs: Iterable[Job], limits: Limits = Limits(), workers: int | None = None, prepare: Prepare | None = None
+) -> Iterator[Outcome]:
+    """Yield an Outcome for every job (a path, or an object with a `path`), in completion order,
+    using `workers` processes. `prepare` must be a module-level function (it is sent by name)."""
+    queue = list(jobs)
     queue.reverse()
     if not queue:
         return
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the extractors once; every worker forked from it starts warm.
-    context.set_forkserver_preload(["indexer.workers"])
-    pool = [_Worker(context, limits) for _ in range(min(workers or default_workers(), len(queue)))]
+    # The fork server imports the extractors (and `prepare`'s module) once; every worker forked
+    # from it starts warm. It lives as long as this process, so a web server pays this once.
+    context.set_forkserver_preload(["indexer.workers", *([prepare.__module__] if prepare else [])])
+
+    def new_worker() -> _Worker:
+        return _Worker(context, limits, prepare)
+
+    pool = [new_worker() for _ in range(min(workers or default_workers(), len(queue)))]
     busy: dict[Connection, _Worker] = {}
     try:
         for worker in pool:
@@ -156,12 +192,12 @@ def extract_all(paths: Iterable[Path], limits: Limits = Limits(), workers: int |
                     )
                     worker.stop(kill=True)
                     pool.remove(worker)
-                    worker = _Worker(context, limits)
+                    worker = new_worker()
                     pool.append(worker)
-                yield outcome
-                if queue:
+                if queue:  # before handing back the outcome: the worker goes on while we write
                     worker.give(queue.pop(), limits.timeout_s)
                     busy[worker.connection] = worker
+                yield outcome
             now = time.monotonic()
             for connection, worker in list(busy.items()):
                 # A worker whose result is waiting finished in time: the pipeline was busy committing
@@ -174,7 +210,7 @@ def extract_all(paths: Iterable[Path], limits: Limits = Limits(), workers: int |
                         worker.path, reason=describe(Problem.TIMEOUT, f"meer dan {limits.timeout_s:g} seconden")
                     )
                     if queue:
-                        replacement = _Worker(context, limits)
+                        replacement = new_worker()
                         pool.append(replacement)
                         replacement.give(queue.pop(), limits.timeout_s)
                         busy[replacement.connection] = replacement
