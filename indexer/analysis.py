@@ -20,7 +20,7 @@ from indexer.lexicon import lexicon_fingerprint, split_compound
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
 # Bump when the code below changes what ends up in the index; the word list counts via its hash.
-ANALYSIS_REVISION = 3
+ANALYSIS_REVISION = 4
 ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-{lexicon_fingerprint()}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
@@ -99,6 +99,34 @@ def dutch_analyzer() -> Analyzer:
         | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
         | DecompoundFilter()
         | DutchStemFilter()
+    )
+
+
+class WordPairFilter(Filter):
+    """Each word joined to the next one ("zorg veilig" for "zorg en veiligheid", stop words being
+    gone): a phrase becomes terms that plain posting lists answer, without word positions."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        previous = None
+        for token in tokens:
+            if token.stopped:
+                continue
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
+
+
+def word_pairs_analyzer() -> Analyzer:
+    """Adjacent word stems as one term, for phrases (see `matching`)."""
+    return (
+        DutchTokenizer()
+        | LowercaseFilter()
+        | AccentFoldFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
+        | DutchStemFilter()
+        | WordPairFilter()
     )
 
 

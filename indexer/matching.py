@@ -7,23 +7,23 @@ in a few numpy operations, and the query tree combines those arrays: AND multipl
 scores, OR adds both, NOT removes. The facet counts, the total and the ranking all come from the
 one result.
 
-The rare query parts that need word positions (phrases, also an acronym's written-out expansion)
-are matched by Whoosh on the page records, which keep positions; a document matches when one of
-its pages does.
+A phrase (also an acronym's written-out expansion) needs no word positions here: the indexer stores
+every pair of adjacent words as one term, so "zorg en veiligheid" is the term "zorg veilig" in
+`word_pairs`, and a longer phrase is all of its pairs.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 import numpy as np
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from indexer.postings import postings
-from indexer.schema import PAGE_TEXT
+from indexer.schema import WORD_PAIRS
 from indexer.snapshot import RANKED_FIELDS, Snapshot
 
 # BM25F: how strongly long documents are discounted (0 = not at all, 1 = fully), and term saturation.
@@ -77,22 +77,14 @@ class Evaluator:
         np.logical_and(match.mask, self.snapshot.documents, out=match.mask)
         return match
 
-    def _on_pages(self, query: Query) -> Match:
-        """A position query on the page records, each page's score credited to its document."""
-        match = self._empty()
-        matcher = query.matcher(self.searcher)
-        while matcher.is_active():
-            owner = self.snapshot.owner[matcher.id()]
-            if self.snapshot.documents[owner]:
-                match.mask[owner] = True
-                match.scores[owner] = max(match.scores[owner], matcher.score())
-            matcher.next()
-        return match
-
     def _phrase(self, node: Phrase) -> Match:
-        if node.fieldname == "content":  # documents keep no positions: their pages do
-            return self._on_pages(Phrase(PAGE_TEXT, node.words, slop=node.slop, boost=node.boost))
-        return self._by_whoosh(node)
+        if node.fieldname != "content":
+            return self._by_whoosh(node)
+        # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
+        pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
+        if not pairs:
+            return self._bm25("content", node.words[0]) if node.words else self._empty()
+        return self._all([self._bm25(WORD_PAIRS, pair) for pair in pairs])
 
     def _by_whoosh(self, node: Query) -> Match:
         """Whoosh's own matcher on the document records: phrases in titles and summaries, and any

@@ -18,7 +18,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.qparser.default import QueryParserError
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 
-from indexer.analysis import AccentFoldFilter, join_acronyms
+from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.lexicon import split_compound
 from indexer.schema import PAGE_TEXT
 from indexer.taxonomy import Taxonomy
@@ -151,7 +151,7 @@ def prepare(text: str) -> str:
 
 
 def _stems(text: str) -> list[str]:
-    return [stem(word) for word in words(text) if word not in STOP_WORDS]
+    return [stem(word) for word in words(text) if word not in STOP_WORDS and len(word) >= MIN_TOKEN_CHARS]
 
 
 class _Expander:
@@ -198,7 +198,7 @@ class _Expander:
         if isinstance(node, Term) and node.fieldname == "content":
             return self.word(node.text)
         if isinstance(node, Phrase) and node.fieldname == "content":
-            stems = [stem(word) for word in node.words if word not in STOP_WORDS]
+            stems = [stem(word) for word in node.words if word not in STOP_WORDS and len(word) >= MIN_TOKEN_CHARS]
             return self._phrase(stems) if stems else NullQuery
         if isinstance(node, Prefix) and node.fieldname == "content":
             return self._on_fields(lambda field: Prefix(field, node.text))

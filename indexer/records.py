@@ -12,7 +12,7 @@ from dataclasses import asdict
 from whoosh.searching import Searcher
 
 from indexer.models import Document, ThemeMatch
-from indexer.schema import DOC, PAGE, PAGE_TEXT
+from indexer.schema import DOC, PAGE, PAGE_TEXT, WORD_PAIRS
 from indexer.text import word_count
 
 
@@ -32,6 +32,7 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "title": meta.title,
         "summary": meta.summary,
         "content": text,
+        WORD_PAIRS: text,
         "spelling": f"{meta.title}\n{text}",
         "kind": meta.kind,
         "themes": ",".join(meta.themes),

@@ -8,7 +8,9 @@ removed with one delete.
 The two kinds keep their text in different fields. A document's `content` is indexed with term
 frequencies only: ranking reads nothing else, and posting lists without positions are several
 times faster to read. A page's `page_text` keeps positions (for phrases) and is stored (for
-snippets). The indexer adds a document's pages right after the document itself; `snapshot`
+snippets). Phrases are answered from a document's `word_pairs`, adjacent words as one term, which
+needs no positions; the page records' positions only say on which pages a phrase stands. The
+indexer adds a document's pages right after the document itself; `snapshot`
 relies on that order to find a page's document without reading stored fields.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, Schema
 
-from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer
+from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer, word_pairs_analyzer
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
@@ -27,6 +29,8 @@ DOC = "doc"
 PAGE = "page"
 # The field with a page's text (a document's text is in `content`).
 PAGE_TEXT = "page_text"
+# A document's adjacent word pairs: phrases are looked up here (see `analysis.WordPairFilter`).
+WORD_PAIRS = "word_pairs"
 
 # How much a match in each field counts compared with a match in the body text.
 TITLE_BOOST = 3.0
@@ -45,6 +49,7 @@ def build_schema() -> Schema:
         title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
         content=PreAnalyzedText(analyzer=analyzer, phrase=False),
+        word_pairs=PreAnalyzedText(analyzer=word_pairs_analyzer(), phrase=False),
         page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),
         spelling=PreAnalyzedText(analyzer=spelling_analyzer(), phrase=False),
         page=STORED(),

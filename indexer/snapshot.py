@@ -5,8 +5,9 @@ documents, their field lengths (for BM25F), their dates, their facet values and,
 record, the document it belongs to. Building them takes tens of milliseconds, so it happens once
 per index generation (each commit makes a new one) and every request after that reuses them.
 
-Whoosh searchers read files through a shared file position, so they are not shared between
-threads: each thread keeps its own searcher and opens a new one when the index has changed.
+Whoosh searchers read files through a shared file position, so a searcher serves one request at
+a time: requests take an idle one from a small pool (or open one) and give it back; one that is
+out of date is closed, not reused.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.facets import FacetColumns, facet_columns
 from indexer.postings import postings
-from indexer.schema import DOC
+from indexer.schema import DOC, WORD_PAIRS
 
 # Fields ranked with BM25F on the document records.
-RANKED_FIELDS = ("title", "summary", "content")
+RANKED_FIELDS = ("title", "summary", "content", WORD_PAIRS)
 # A DATETIME column holds this for a document without a date.
 _NO_DATE = 2**64 - 1
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -112,9 +113,11 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
 
 # Indexes searched by one process at once (the web app has one; a test run opens many in turn).
 MAX_OPEN_INDEXES = 4
+# Idle searchers kept per index: enough for the threads of a web server process.
+MAX_IDLE_SEARCHERS = 8
 _SNAPSHOTS: dict[str, Snapshot] = {}
-_SNAPSHOTS_LOCK = threading.Lock()
-_THREAD = threading.local()
+_IDLE: dict[str, list[tuple[Index, Searcher]]] = {}
+_LOCK = threading.Lock()
 
 
 def _remember(cache: dict, key: str, value: object) -> list:
@@ -127,31 +130,45 @@ def _remember(cache: dict, key: str, value: object) -> list:
     return pushed_out
 
 
-def _thread_searcher(index: Index, name: str, weighting: object) -> Searcher:
-    searchers: dict[str, tuple[Index, Searcher]] = _THREAD.__dict__.setdefault("searchers", {})
-    opened, searcher = searchers.get(name, (None, None))
-    if searcher is not None and (opened is not index or not searcher.up_to_date()):
-        # Not `Searcher.refresh()`: it reuses a segment reader with its old generation number and
-        # deletions when the new commit kept that segment.
-        searcher.close()
-        searcher = None
-    if searcher is None:
-        searcher = index.searcher(weighting=weighting)
-    for _, old in _remember(searchers, name, (index, searcher)):
+def _take_searcher(index: Index, name: str, weighting: object) -> Searcher:
+    """An idle up-to-date searcher of `index`, or a new one; stale idle ones are closed."""
+    with _LOCK:
+        idle = _IDLE.get(name, [])
+        while idle:
+            opened, searcher = idle.pop()
+            # Not `Searcher.refresh()`: it reuses a segment reader with its old generation number and
+            # deletions when the new commit kept that segment.
+            if opened is index and searcher.up_to_date():
+                return searcher
+            searcher.close()
+    return index.searcher(weighting=weighting)
+
+
+def _give_back(index: Index, name: str, searcher: Searcher) -> None:
+    with _LOCK:
+        idle = _IDLE.pop(name, [])
+        idle.append((index, searcher))
+        closing = idle[:-MAX_IDLE_SEARCHERS]
+        for pushed_out in _remember(_IDLE, name, idle[-MAX_IDLE_SEARCHERS:]):
+            closing += pushed_out
+    for _, old in closing:
         old.close()
-    return searcher
 
 
 @contextmanager
 def searching(index: Index, weighting: object) -> Iterator[tuple[Searcher, Snapshot]]:
-    """This thread's up-to-date searcher for `index` and the snapshot of its generation."""
+    """An up-to-date searcher for `index`, for this thread alone while in use, and the snapshot of
+    its generation. Searchers are kept for reuse: opening one costs more than a whole search."""
     name = str(getattr(index, "storage", id(index)))
-    searcher = _thread_searcher(index, name, weighting)
-    generation = (name, searcher.reader().generation())
-    with _SNAPSHOTS_LOCK:
-        snapshot = _SNAPSHOTS.get(name)
-    if snapshot is None or snapshot.generation != generation:
-        snapshot = build_snapshot(searcher.reader(), generation)
-        with _SNAPSHOTS_LOCK:
-            _remember(_SNAPSHOTS, name, snapshot)  # older generations of an index are not searched again
-    yield searcher, snapshot
+    searcher = _take_searcher(index, name, weighting)
+    try:
+        generation = (name, searcher.reader().generation())
+        with _LOCK:
+            snapshot = _SNAPSHOTS.get(name)
+        if snapshot is None or snapshot.generation != generation:
+            snapshot = build_snapshot(searcher.reader(), generation)
+            with _LOCK:
+                _remember(_SNAPSHOTS, name, snapshot)  # older generations of an index are not searched again
+        yield searcher, snapshot
+    finally:
+        _give_back(index, name, searcher)
