@@ -90,16 +90,19 @@ class DutchStemFilter(Filter):
             yield token
 
 
-def dutch_analyzer() -> Analyzer:
-    """The analyzer of every full-text field."""
+def _words() -> Analyzer:
+    """Words, lowercase, accents folded, stop words and one-letter words out: what every field shares."""
     return (
         DutchTokenizer()
         | LowercaseFilter()
         | AccentFoldFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
-        | DecompoundFilter()
-        | DutchStemFilter()
     )
+
+
+def dutch_analyzer() -> Analyzer:
+    """The analyzer of every full-text field."""
+    return _words() | DecompoundFilter() | DutchStemFilter()
 
 
 class WordPairFilter(Filter):
@@ -120,21 +123,9 @@ class WordPairFilter(Filter):
 
 def word_pairs_analyzer() -> Analyzer:
     """Adjacent word stems as one term, for phrases (see `matching`)."""
-    return (
-        DutchTokenizer()
-        | LowercaseFilter()
-        | AccentFoldFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
-        | DutchStemFilter()
-        | WordPairFilter()
-    )
+    return _words() | DutchStemFilter() | WordPairFilter()
 
 
 def spelling_analyzer() -> Analyzer:
     """Whole words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary."""
-    return (
-        DutchTokenizer()
-        | LowercaseFilter()
-        | AccentFoldFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
-    )
+    return _words()

@@ -24,7 +24,8 @@ MAX_HIGHLIGHT_CHARS = 200_000
 
 # A snippet shows at most this many characters; the window analysed around a match is a bit wider.
 SNIPPET_CHARS = 240
-SNIPPET_WINDOW_CHARS = 600
+# Analysing the window is most of a snippet's cost (ten per results page), so it is kept tight.
+SNIPPET_WINDOW_CHARS = 360
 
 
 def terms_of(query: Query | None) -> frozenset[str]:
@@ -61,7 +62,7 @@ def _window(text: str, terms: frozenset[str]) -> str:
     folded = fold(text)
     positions = [position for term in terms if (position := folded.find(term.replace("_", "-"))) >= 0]
     if not positions:
-        return text[: SNIPPET_WINDOW_CHARS * 4]
+        return text[: SNIPPET_WINDOW_CHARS * 2]
     start = max(0, min(positions) - SNIPPET_WINDOW_CHARS // 4)
     start = text.rfind(" ", 0, start) + 1 if start else 0
     return text[start : start + SNIPPET_WINDOW_CHARS]

@@ -16,13 +16,13 @@ relies on that order to find a page's document without reading stored fields.
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
 from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer, word_pairs_analyzer
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 4
+SCHEMA_REVISION = 5
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -52,7 +52,7 @@ def build_schema() -> Schema:
         word_pairs=PreAnalyzedText(analyzer=word_pairs_analyzer(), phrase=False),
         page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),
         spelling=PreAnalyzedText(analyzer=spelling_analyzer(), phrase=False),
-        page=STORED(),
+        page=NUMERIC(stored=True, sortable=True),  # the column gives page numbers without stored text
         kind=ID(stored=True),
         themes=KEYWORD(stored=True, commas=True, scorable=False),
         subthemes=KEYWORD(stored=True, commas=True, scorable=False),

@@ -124,7 +124,7 @@ def _page_hits(
     candidates = sorted(record for pages in ranges for record in pages)
     matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
     for record, score in _leapfrog(parsed.page_query.matcher(searcher), candidates):
-        matches[int(snapshot.owner[record])].append((score, record, searcher.stored_fields(record)["page"]))
+        matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     terms = terms_of(parsed.page_query)
     found = {}
     for docnum, pages in matches.items():
@@ -185,7 +185,7 @@ def _choose(
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:
         return choice, None, []
-    suggestion = suggest(evaluator.reader, text) if choice.total < page_size else None
+    suggestion = suggest(evaluator.reader, text, snapshot.generation) if choice.total < page_size else None
     if suggestion:
         # A word in no document is likely a typo, even when its compound parts find something
         # ("mensehandel": "mens" and "handel"); the correction wins when it finds more.

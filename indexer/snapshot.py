@@ -47,6 +47,7 @@ class Snapshot:
     lengths: dict[str, np.ndarray]  # field -> float32 length of that field in each record
     average_lengths: dict[str, float]
     dates: np.ndarray  # float64: Whoosh's datetime number, NaN without a date
+    page_numbers: np.ndarray  # int64: a page record's page number (meaningless for document records)
     facets: FacetColumns
 
 
@@ -63,15 +64,25 @@ def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
     return lengths
 
 
+def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: bool) -> np.ndarray | None:
+    """A sortable field's column values (`translate`: as the field's own values, else raw); None when
+    no segment has the column."""
+    values, found = np.zeros(size, dtype=dtype), False
+    for segment, offset in reader.leaf_readers():  # per segment: one without such records has no column
+        if segment.has_column(field):
+            column_values = segment.column_reader(field, translate=translate)
+            values[offset : offset + segment.doc_count_all()] = np.fromiter(
+                column_values, dtype=dtype, count=segment.doc_count_all()
+            )
+            found = True
+    return values if found else None
+
+
 def _dates(reader: IndexReader, size: int) -> np.ndarray:
-    dates = np.full(size, np.nan)
-    for segment, offset in reader.leaf_readers():  # per segment: one without dated records has no column
-        if not segment.has_column("date"):
-            continue
-        column_values = segment.column_reader("date", translate=False)
-        raw = np.fromiter(column_values, dtype=np.uint64, count=segment.doc_count_all())
-        dates[offset : offset + len(raw)] = np.where(raw == _NO_DATE, np.nan, raw.astype(np.float64))
-    return dates
+    raw = _column(reader, "date", size, np.uint64, translate=False)
+    if raw is None:
+        return np.full(size, np.nan)
+    return np.where(raw == _NO_DATE, np.nan, raw.astype(np.float64))
 
 
 def _live(reader: IndexReader, size: int) -> np.ndarray:
@@ -81,6 +92,11 @@ def _live(reader: IndexReader, size: int) -> np.ndarray:
         if deleted:
             live[np.asarray(deleted, dtype=np.int64) + offset] = False
     return live
+
+
+def _page_numbers(reader: IndexReader, size: int) -> np.ndarray:
+    numbers = _column(reader, "page", size, np.int64, translate=True)
+    return numbers if numbers is not None else np.zeros(size, dtype=np.int64)
 
 
 def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot:
@@ -107,6 +123,7 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
         lengths=lengths,
         average_lengths=average_lengths,
         dates=_dates(reader, size),
+        page_numbers=_page_numbers(reader, size),
         facets=facet_columns(reader, documents),
     )
 

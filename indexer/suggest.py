@@ -3,12 +3,22 @@
 Every document's words are indexed as written (folded, not stemmed) in the `spelling` field. A query
 word that occurs in no document is replaced by the closest word that does, by edit distance and
 then by how many documents use it.
+
+Whoosh's own `terms_within` walks the whole term dictionary with a Levenshtein automaton in Python
+(0.2-0.5 s over the 190,000 words of 10,000 documents). Instead, each index generation gets a
+table of its words with a letter histogram per word, built on the first suggestion it is asked
+for: an edit changes the histogram by at most two, so one vectorised comparison leaves the few
+words worth computing the real edit distance for.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
 
+import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
@@ -20,22 +30,73 @@ MIN_CORRECTABLE_CHARS = 4
 # Edit distance allowed: one for short words, two from this length on.
 TWO_EDITS_FROM_CHARS = 7
 _QUERY_WORD = re.compile(r"(?<![\w:*])([^\W\d_]+)(?![\w:*])")
+# Histogram buckets: a-z, and one for every other character.
+_LETTERS = 27
 
 
-def _best_replacement(reader: IndexReader, word: str) -> str | None:
-    max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
-    candidates = list(reader.terms_within(SPELLING_FIELD, word, max_distance, prefix=1))
-    if not candidates:
-        return None
-
-    def rank(candidate: str) -> tuple[int, int]:
-        return distance(word, candidate), -reader.doc_frequency(SPELLING_FIELD, candidate)
-
-    return min(candidates, key=rank)
+def _histograms(words: list[str]) -> np.ndarray:
+    """One row of letter counts per word, computed for all words at once."""
+    lengths = np.array([len(word) for word in words], dtype=np.int64)
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) - ord("a")
+    codes[(codes < 0) | (codes >= _LETTERS - 1)] = _LETTERS - 1
+    owners = np.repeat(np.arange(len(words)), lengths)
+    counts = np.bincount(owners * _LETTERS + codes, minlength=len(words) * _LETTERS)
+    return np.minimum(counts, np.iinfo(np.int8).max).reshape(len(words), _LETTERS).astype(np.int8)
 
 
-def suggest(reader: IndexReader, text: str) -> str | None:
-    """The query text with unknown words replaced by their closest known word, or None."""
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The spelling field's words in term order, with their lengths and letter histograms."""
+
+    words: list[str]
+    lengths: np.ndarray
+    histograms: np.ndarray  # one row of _LETTERS counts per word
+
+    @classmethod
+    def read(cls, reader: IndexReader) -> _Vocabulary:
+        words = [text.decode("utf-8") for text in reader.lexicon(SPELLING_FIELD)]
+        return cls(words, np.array([len(word) for word in words]), _histograms(words))
+
+    def closest(self, reader: IndexReader, word: str, max_distance: int) -> str | None:
+        """The nearest word of the index with the same first letter, by edit distance,
+        then by how many documents use it."""
+        start = bisect_left(self.words, word[0])
+        stop = bisect_left(self.words, chr(ord(word[0]) + 1))
+        rows = np.arange(start, stop)
+        rows = rows[np.abs(self.lengths[rows] - len(word)) <= max_distance]
+        changes = np.abs(self.histograms[rows].astype(np.int16) - _histograms([word])[0]).sum(axis=1)
+        best = None
+        for row in rows[changes <= 2 * max_distance].tolist():
+            candidate = self.words[row]
+            edits = distance(word, candidate)
+            documents = reader.doc_frequency(SPELLING_FIELD, candidate) if edits <= max_distance else 0
+            if documents:
+                key = (edits, -documents, candidate)
+                best = min(best, key) if best else key
+        return best[2] if best else None
+
+
+_VOCABULARIES: dict[str, tuple[object, _Vocabulary]] = {}
+_LOCK = threading.Lock()
+
+
+def _vocabulary(reader: IndexReader, generation: tuple[str, int]) -> _Vocabulary:
+    name, number = generation
+    with _LOCK:
+        known = _VOCABULARIES.get(name)
+    if known is not None and known[0] == number:
+        return known[1]
+    vocabulary = _Vocabulary.read(reader)
+    with _LOCK:
+        _VOCABULARIES.clear()  # one index's newest generation is what gets searched
+        _VOCABULARIES[name] = (number, vocabulary)
+    return vocabulary
+
+
+def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str | None:
+    """The query text with unknown words replaced by their closest known word, or None.
+
+    `generation` identifies the reader's index version (see `snapshot`), for the cached table."""
     changed = False
 
     def replace(match: re.Match[str]) -> str:
@@ -46,7 +107,8 @@ def suggest(reader: IndexReader, text: str) -> str | None:
             return original
         if reader.doc_frequency(SPELLING_FIELD, word) > 0:
             return original
-        replacement = _best_replacement(reader, word)
+        max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
+        replacement = _vocabulary(reader, generation).closest(reader, word, max_distance)
         if replacement is None:
             return original
         changed = True
