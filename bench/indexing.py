@@ -153,10 +153,10 @@ def new_pdf(space: Workspace) -> tuple[str, dict]:
         ("found by the search", str(ours["found"]), str(base["found"])),
     ]
     note = (
-        "Ours indexes the one file as the staff upload does (`run_index(paths=[...])`), in a fresh process (the "
-        "extraction worker's fork server starts cold; a running web server keeps it); the baseline runs Whoosh's "
-        "incremental recipe. The search includes building the new generation's arrays. The baseline indexes the "
-        f"same file second (it has its own index). Load average: {load_average()}."
+        "Ours indexes the one file as the staff upload does (`run_index(paths=[...])`) after the upload's preview "
+        "step has read it (which starts the extraction fork server, as in the web server); the baseline runs "
+        "Whoosh's incremental recipe. The search includes building the new generation's arrays. The baseline "
+        f"indexes the same file second (it has its own index). Load average: {load_average()}."
     )
     return print_table(f"3. New 10-page PDF until searchable, N = {space.n:,}", rows, note, digits=3), results
 

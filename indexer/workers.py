@@ -28,6 +28,9 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024**3
 # Python start-up and our imports need this much headroom beyond what a file may use.
 _MIN_MEMORY_LIMIT_BYTES = 256 * 1024**2
+# Modules the fork server imports once, so that every worker forked from it starts warm: the
+# extractors, and the indexer's `prepare` (tagging, analysis), whichever caller starts it first.
+FORK_SERVER_PRELOAD = ["indexer.workers", "indexer.pipeline"]
 # A worker says it is ready before the clock of its first file starts, so start-up never counts.
 _READY = "ready"
 WORKER_START_TIMEOUT_S = 60.0
@@ -155,15 +158,15 @@ def extract_all(
     jobs: Iterable[Job], limits: Limits = Limits(), workers: int | None = None, prepare: Prepare | None = None
 ) -> Iterator[Outcome]:
     """Yield an Outcome for every job (a path, or an object with a `path`), in completion order,
-    using `workers` processes. `prepare` must be a module-level function (it is sent by name)."""
+    using `workers` processes. `prepare` must be a module-level function (it is sent by name) of a
+    module in FORK_SERVER_PRELOAD."""
     queue = list(jobs)
     queue.reverse()
     if not queue:
         return
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the extractors (and `prepare`'s module) once; every worker forked
-    # from it starts warm. It lives as long as this process, so a web server pays this once.
-    context.set_forkserver_preload(["indexer.workers", *([prepare.__module__] if prepare else [])])
+    # It lives as long as this process, so a web server starts it once (its first upload preview).
+    context.set_forkserver_preload(FORK_SERVER_PRELOAD)
 
     def new_worker() -> _Worker:
         return _Worker(context, limits, prepare)
