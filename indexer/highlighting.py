@@ -1,31 +1,32 @@
 """Query terms marked in page text: whole pages for a document page, short snippets for hits.
 
-Marking means analysing the text word by word, which is the slowest part of a search request when
-done for whole pages. A snippet therefore analyses only a window around the first place where one
-of the terms occurs, found with a plain substring search on the folded text.
+A word is marked when the index would have found it for one of the query's terms: its Dutch stem
+is a term, or the stem of one of its compound parts is (so "mensenhandel" is marked for a search
+on "handel"). That is what the analyzer does at index time, done word by word with the same
+cached stemmer and compound splitter; Whoosh's highlighter did the same through its whole token
+pipeline and fragmenter, which was a third of a search request (ten snippets a page).
+A snippet looks only at a window around the first place where a term occurs.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
-from whoosh import highlight
 from whoosh.query import Query
 
-from indexer.analysis import dutch_analyzer
+from indexer.analysis import MIN_TOKEN_CHARS, join_acronyms
+from indexer.lexicon import split_compound
 from indexer.query import QueryContext, parse_query
 from indexer.schema import PAGE_TEXT
-from indexer.wordforms import fold
+from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
-_ANALYZER = dutch_analyzer()
 # A page longer than this is shown without marks rather than slowing the page down.
 MAX_HIGHLIGHT_CHARS = 200_000
-
-
-# A snippet shows at most this many characters; the window analysed around a match is a bit wider.
+# A snippet shows about this many characters, starting a little before the first marked word.
 SNIPPET_CHARS = 240
-# Analysing the window is most of a snippet's cost (ten per results page), so it is kept tight.
-SNIPPET_WINDOW_CHARS = 360
+SNIPPET_LEAD_CHARS = 60
+_WORD = re.compile(WORD_PATTERN)
 
 
 def terms_of(query: Query | None) -> frozenset[str]:
@@ -40,44 +41,63 @@ def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
     return terms_of(parse_query(query_text, context).page_query)
 
 
+def _is_match(word: str, terms: frozenset[str]) -> bool:
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) < MIN_TOKEN_CHARS:
+        return False
+    return stem(folded) in terms or any(stem(part) in terms for part in split_compound(folded) or ())
+
+
+def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` to mark."""
+    joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
+    return [match.span() for match in _WORD.finditer(joined) if _is_match(match.group(), terms)]
+
+
+def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Safe HTML of text[start:end] with the spans inside <mark>."""
+    end = len(text) if end is None else end
+    pieces, position = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces += [html.escape(text[position:span_start]), f"<mark>{html.escape(text[span_start:span_end])}</mark>"]
+        position = span_end
+    pieces.append(html.escape(text[position:end]))
+    return "".join(pieces)
+
+
 def highlight_text(text: str, terms: frozenset[str]) -> str:
     """Safe HTML: the text escaped, every word that matches a term inside <mark>."""
     if not terms or len(text) > MAX_HIGHLIGHT_CHARS:
         return html.escape(text)
-    marked = highlight.highlight(
-        text,
-        terms,
-        _ANALYZER,
-        highlight.WholeFragmenter(charlimit=MAX_HIGHLIGHT_CHARS),
-        highlight.HtmlFormatter(tagname="mark"),
-        top=1,
-        mode="index",
-    )
-    return marked or html.escape(text)
+    return _html(text, _marked_words(text, terms))
 
 
-def _window(text: str, terms: frozenset[str]) -> str:
-    """The part of `text` around the earliest occurrence of a term (stems are mostly prefixes of the
-    words they come from, compound parts substrings of the compounds)."""
+def _first_occurrence(text: str, terms: frozenset[str]) -> int | None:
+    """Where a term first occurs in the folded text (stems are mostly prefixes of the words they
+    come from, compound parts substrings of the compounds); None when none does."""
     folded = fold(text)
     positions = [position for term in terms if (position := folded.find(term.replace("_", "-"))) >= 0]
-    if not positions:
-        return text[: SNIPPET_WINDOW_CHARS * 2]
-    start = max(0, min(positions) - SNIPPET_WINDOW_CHARS // 4)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    return text[start : start + SNIPPET_WINDOW_CHARS]
+    return min(positions) if positions else None
 
 
 def snippet(text: str, terms: frozenset[str]) -> str:
-    """Safe HTML: up to two fragments of `text` around the terms, marked; "" when none occur."""
+    """Safe HTML: about SNIPPET_CHARS of `text` from just before the first marked word, the
+    marked words inside <mark>; "" when no word matches."""
     if not terms:
         return ""
-    return highlight.highlight(
-        _window(text, terms),
-        terms,
-        _ANALYZER,
-        highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-        highlight.HtmlFormatter(tagname="mark", between=" … "),
-        top=2,
-        mode="index",
-    )
+    first = _first_occurrence(text, terms)
+    window_start = 0 if first is None else max(0, first - SNIPPET_LEAD_CHARS)
+    window = text[window_start : window_start + 2 * SNIPPET_CHARS + SNIPPET_LEAD_CHARS]
+    spans = _marked_words(window, terms)
+    if not spans:
+        return ""
+    start = max(0, spans[0][0] - SNIPPET_LEAD_CHARS)
+    if window_start + start > 0:  # begin at a word
+        start = window.find(" ", start, spans[0][0]) + 1
+    end = window.rfind(" ", 0, start + SNIPPET_CHARS)
+    end = len(window) if end <= spans[0][1] or len(window) <= start + SNIPPET_CHARS else end
+    prefix = "… " if window_start + start > 0 else ""
+    suffix = " …" if window_start + end < len(text) else ""
+    return f"{prefix}{_html(window, spans, start, end)}{suffix}"

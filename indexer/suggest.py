@@ -32,6 +32,8 @@ TWO_EDITS_FROM_CHARS = 7
 _QUERY_WORD = re.compile(r"(?<![\w:*])([^\W\d_]+)(?![\w:*])")
 # Histogram buckets: a-z, and one for every other character.
 _LETTERS = 27
+# Histograms are counted this many words at a time, which bounds the temporary arrays.
+_HISTOGRAM_CHUNK_WORDS = 10_000
 
 
 def _histograms(words: list[str]) -> np.ndarray:
@@ -55,7 +57,10 @@ class _Vocabulary:
     @classmethod
     def read(cls, reader: IndexReader) -> _Vocabulary:
         words = [text.decode("utf-8") for text in reader.lexicon(SPELLING_FIELD)]
-        return cls(words, np.array([len(word) for word in words]), _histograms(words))
+        chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
+        histograms = [_histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
+        stacked = np.concatenate(histograms) if histograms else np.zeros((0, _LETTERS), dtype=np.int8)
+        return cls(words, np.array([len(word) for word in words], dtype=np.int16), stacked)
 
     def closest(self, reader: IndexReader, word: str, max_distance: int) -> str | None:
         """The nearest word of the index with the same first letter, by edit distance,
