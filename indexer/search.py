@@ -32,6 +32,7 @@ from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.query import ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
+from indexer.suggest import prepare as prepare_suggestions
 from indexer.suggest import suggest
 
 __all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
@@ -241,6 +242,7 @@ def search(
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     with searching(index, WEIGHTING) as (searcher, snapshot):
+        prepare_suggestions(index, snapshot.generation)
         evaluator = Evaluator(searcher, snapshot)
         choice, suggestion, stricter = _choose(evaluator, text, context, selections, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
