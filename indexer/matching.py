@@ -107,28 +107,27 @@ class Evaluator:
         terms = [Term(node.fieldname, text.decode("utf-8")) for text in texts]
         return self.evaluate(Or(terms)) if terms else self._empty()
 
-    def _all(self, children: list[Match]) -> Match:
-        mask = children[0].mask.copy()
-        scores = children[0].scores.copy()
-        for child in children[1:]:
-            mask &= child.mask
-            scores += child.scores
+    @staticmethod
+    def _combined(children: list[Match], join: np.ufunc) -> Match:
+        """Masks joined with `join` (AND or OR), scores added where the result matches."""
+        mask = join.reduce([child.mask for child in children])
+        scores = np.sum([child.scores for child in children], axis=0, dtype=np.float32)
         scores[~mask] = 0
         return Match(mask, scores)
 
+    def _all(self, children: list[Match]) -> Match:
+        return self._combined(children, np.logical_and)
+
     def _any(self, children: list[Match], scale: float | None) -> Match:
-        mask = children[0].mask.copy()
-        scores = children[0].scores.copy()
-        for child in children[1:]:
-            mask |= child.mask
-            scores += child.scores
-        if scale and len(children) > 1:
-            # Whoosh's coordination ("SQR" of V-Twin): documents matching more of the parts rank higher.
-            matched = np.sum([child.mask for child in children], axis=0)
-            count = len(children)
-            scores = (scores + (matched - 1) / (count - scale) ** 2) * ((count - 1) / count)
-            scores[~mask] = 0
-        return Match(mask, scores.astype(np.float32))
+        match = self._combined(children, np.logical_or)
+        if not scale or len(children) < 2:
+            return match
+        # Whoosh's coordination ("SQR" of V-Twin): documents matching more of the parts rank higher.
+        matched = np.sum([child.mask for child in children], axis=0)
+        count = len(children)
+        scores = (match.scores + (matched - 1) / (count - scale) ** 2) * ((count - 1) / count)
+        scores[~match.mask] = 0
+        return Match(match.mask, scores.astype(np.float32))
 
     def evaluate(self, node: Query) -> Match:
         """The documents matching `node` and their scores, boosts applied."""

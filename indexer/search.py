@@ -152,7 +152,6 @@ class _Choice:
     over document numbers)."""
 
     parsed: ParsedQuery
-    matching: np.ndarray
     allowed: np.ndarray
     scores: np.ndarray
     facets: tuple[Facet, ...]
@@ -181,7 +180,7 @@ def _choose(
             match = evaluator.evaluate(parsed.query)
             matching, scores = match.mask & snapshot.documents, match.scores
         allowed, facets = apply(snapshot.facets, matching, selections)
-        return _Choice(parsed, matching, allowed, scores, facets, **flags)
+        return _Choice(parsed, allowed, scores, facets, **flags)
 
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:

@@ -13,7 +13,7 @@ out of date is closed, not reused.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -51,31 +51,39 @@ class Snapshot:
     facets: FacetColumns
 
 
-def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
-    lengths = np.zeros(size, dtype=np.float32)
+def _per_segment(
+    reader: IndexReader, size: int, dtype: type, column_of: Callable[[IndexReader], Iterable | None]
+) -> np.ndarray | None:
+    """One column's values over all segments (`column_of` gives a segment's column, or None when the
+    segment has none, as a segment without such records does); None when no segment has it."""
+    values, found = np.zeros(size, dtype=dtype), False
     for segment, offset in reader.leaf_readers():
+        column = column_of(segment)
+        if column is not None:
+            count = segment.doc_count_all()
+            values[offset : offset + count] = np.fromiter(column, dtype=dtype, count=count)
+            found = True
+    return values if found else None
+
+
+def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
+    def lengths_of(segment: IndexReader) -> Iterable | None:
         per_document = segment._perdoc  # lengths are a column of the W3 codec's per-document store
-        column = _lenfield(field)
-        if not per_document.has_column(column):
-            continue
-        column_values = per_document.column_reader(column, LENGTHS_COLUMN)
-        codes = np.fromiter(column_values, dtype=np.uint8, count=segment.doc_count_all())
-        lengths[offset : offset + len(codes)] = _LENGTH_OF_BYTE[codes]
-    return lengths
+        if not per_document.has_column(_lenfield(field)):
+            return None
+        return per_document.column_reader(_lenfield(field), LENGTHS_COLUMN)
+
+    codes = _per_segment(reader, size, np.uint8, lengths_of)
+    return _LENGTH_OF_BYTE[codes] if codes is not None else np.zeros(size, dtype=np.float32)
 
 
 def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: bool) -> np.ndarray | None:
-    """A sortable field's column values (`translate`: as the field's own values, else raw); None when
-    no segment has the column."""
-    values, found = np.zeros(size, dtype=dtype), False
-    for segment, offset in reader.leaf_readers():  # per segment: one without such records has no column
-        if segment.has_column(field):
-            column_values = segment.column_reader(field, translate=translate)
-            values[offset : offset + segment.doc_count_all()] = np.fromiter(
-                column_values, dtype=dtype, count=segment.doc_count_all()
-            )
-            found = True
-    return values if found else None
+    """A sortable field's column values (`translate`: as the field's own values, else raw)."""
+
+    def column_of(segment: IndexReader) -> Iterable | None:
+        return segment.column_reader(field, translate=translate) if segment.has_column(field) else None
+
+    return _per_segment(reader, size, dtype, column_of)
 
 
 def _dates(reader: IndexReader, size: int) -> np.ndarray:
