@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,8 +23,8 @@ from urllib.parse import urlencode
 from bench.machine import load_average
 from bench.measure import percentile, print_table, tree_status_kib
 from bench.queries import QuerySpec, generate_queries
+from search_app.launcher import HOST, free_port
 
-HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = 16
 MAX_REQUESTS = 3000
@@ -33,12 +32,6 @@ MAX_SECONDS = 60.0
 WARM_UP_REQUESTS = 10
 START_TIMEOUT_S = 300.0
 REQUEST_TIMEOUT_S = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -16,9 +16,7 @@ import http.cookiejar
 import random
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,6 +32,7 @@ from indexer.audit import STAFF_DB_FILE
 from indexer.corpus import BUNDLED_CORPUS
 from indexer.pipeline import run_index
 from search_app.accounts import EDITOR, Accounts
+from search_app.launcher import running_server
 
 QUERIES = (
     "mensenhandel",
@@ -71,12 +70,6 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # Hard caps, whatever the options say: this is a test, not a flood.
 MAX_SECONDS = 600
 MAX_REQUESTS_PER_READER = 20_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Recorder:
@@ -181,33 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         names = [f"medewerker{n}" for n in range(args.uploaders)]
         for name in names:
             accounts.add(name, PASSWORD, EDITOR)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "search_app.cli",
-                "serve",
-                "--corpus",
-                str(corpus),
-                "--index",
-                str(index),
-                "--data",
-                str(data),
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        with running_server(corpus, index, "--data", str(data)) as base:
             recorder, added = Recorder(), []
             deadline = time.monotonic() + min(args.seconden, MAX_SECONDS)
             threads = [threading.Thread(target=reader, args=(base, recorder, deadline, n)) for n in range(args.lezers)]
@@ -226,9 +193,6 @@ def main(argv: list[str] | None = None) -> int:
                 if f"Notitie {marker}".lower()
                 not in urllib.request.urlopen(f"{base}/api/zoeken?q={marker}", timeout=30).read().decode().lower()
             ]
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     print(f"{'soort':<10}{'aantal':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'fouten':>8}")
     for kind in ("zoeken", "document", "dossier", "upload"):
         values = recorder.latencies.get(kind, [])

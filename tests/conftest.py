@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +16,9 @@ from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.pipeline import run_index
 from indexer.store import IndexStore
 from indexer.workers import Limits
+from search_app.launcher import ServerStartError, running_server
 
 TEST_LIMITS = Limits(timeout_s=60.0)
-STARTUP_TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -81,51 +76,15 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def serving(corpus: Path, index: Path, log_path: Path, *options: str) -> Iterator[str]:
     """`kennisbank serve` (gunicorn) as a subprocess on a free loopback port; yields its base URL."""
-    port = _free_port()
     with log_path.open("w", encoding="utf-8") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "search_app.cli",
-                "serve",
-                "--corpus",
-                str(corpus),
-                "--index",
-                str(index),
-                "--port",
-                str(port),
-                *options,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    server.kill()
-                    server.wait()
-                    pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
-                time.sleep(0.2)
         try:
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            with running_server(corpus, index, *options, output=log) as base:
+                yield base
+        except ServerStartError:
+            pytest.fail(f"server did not start: {log_path.read_text(encoding='utf-8')}")
 
 
 @pytest.fixture(scope="session")
