@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -23,7 +22,7 @@ from urllib.parse import urlencode
 from bench.machine import load_average
 from bench.measure import percentile, print_table, tree_status_kib
 from bench.queries import QuerySpec, generate_queries
-from search_app.launcher import HOST, free_port
+from search_app.launcher import HOST, free_port, running
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = 16
@@ -99,22 +98,6 @@ def load(port: int, paths: Sequence[str], clients: int, max_requests: int, max_s
     return result
 
 
-def wait_until_ready(port: int, process: subprocess.Popen, path: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=5)
-            connection.request("GET", path)
-            connection.getresponse().read()
-            connection.close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start in time")
-
-
 @dataclass
 class ServerRun:
     load: LoadResult
@@ -127,28 +110,18 @@ class ServerRun:
 
 def serve_and_load(command: list[str], port: int, paths: Sequence[str], env: dict, log: Path, **limits) -> ServerRun:
     """Start a server, warm it up with a few requests, load it, read its memory, stop it."""
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
-        try:
-            wait_until_ready(port, process, paths[0])
-            load(port, paths[:WARM_UP_REQUESTS], 1, WARM_UP_REQUESTS, MAX_SECONDS)
-            before = tree_status_kib(process.pid, "VmRSS")
-            result = load(port, paths, **limits)
-            return ServerRun(
-                result,
-                before,
-                tree_status_kib(process.pid, "VmRSS"),
-                tree_status_kib(process.pid, "VmHWM"),
-                tree_status_kib(process.pid, "RssAnon"),
-                tree_status_kib(process.pid, "RssFile"),
-            )
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with log.open("w") as output, running(command, port, paths[0], output, env, REPO, START_TIMEOUT_S) as process:
+        load(port, paths[:WARM_UP_REQUESTS], 1, WARM_UP_REQUESTS, MAX_SECONDS)
+        before = tree_status_kib(process.pid, "VmRSS")
+        result = load(port, paths, **limits)
+        return ServerRun(
+            result,
+            before,
+            tree_status_kib(process.pid, "VmRSS"),
+            tree_status_kib(process.pid, "VmHWM"),
+            tree_status_kib(process.pid, "RssAnon"),
+            tree_status_kib(process.pid, "RssFile"),
+        )
 
 
 def _paths(prefix: str, specs: list[QuerySpec]) -> list[str]:

@@ -32,33 +32,31 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(
-    corpus: Path,
-    index: Path,
-    *options: str,
+def running(
+    command: list[str],
+    port: int,
+    ready_path: str = "/",
     output: IO | int = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
     timeout_s: float = STARTUP_TIMEOUT_S,
-) -> Iterator[str]:
-    """Yield the base URL of `kennisbank serve` on `corpus` and `index` (plus `options`), stopping
-    it afterwards; its output goes to `output`."""
-    port = free_port()
-    command = [sys.executable, "-m", "search_app.cli", "serve", "--corpus", str(corpus), "--index", str(index)]
-    # Our own interpreter and module; the arguments are paths and options of the caller's.
-    server = subprocess.Popen(  # noqa: S603
-        [*command, "--port", str(port), *options], stdout=output, stderr=subprocess.STDOUT
-    )
-    base = f"http://{HOST}:{port}"
+) -> Iterator[subprocess.Popen]:
+    """Start a server `command` that listens on `port`, yield its process once `ready_path`
+    answers, and stop it afterwards; its output goes to `output`."""
+    # The caller's own server command (ours, or the benchmarks' baseline).
+    server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=cwd)  # noqa: S603
+    url = f"http://{HOST}:{port}{ready_path}"
     try:
         deadline = time.monotonic() + timeout_s
         while True:
             try:
-                urllib.request.urlopen(base + "/", timeout=5).close()  # noqa: S310 - the http URL built above
+                urllib.request.urlopen(url, timeout=5).close()
                 break
             except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise ServerStartError(f"kennisbank serve did not start (exit code {server.poll()})") from exc
+                    raise ServerStartError(f"{command[0]} did not start (exit code {server.poll()})") from exc
                 time.sleep(_POLL_S)
-        yield base
+        yield server
     finally:
         server.terminate()
         try:
@@ -66,3 +64,13 @@ def running_server(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextmanager
+def running_server(corpus: Path, index: Path, *options: str, output: IO | int = subprocess.DEVNULL) -> Iterator[str]:
+    """Yield the base URL of `kennisbank serve` on `corpus` and `index` (plus `options`), stopping
+    it afterwards; its output goes to `output`."""
+    port = free_port()
+    command = [sys.executable, "-m", "search_app.cli", "serve", "--corpus", str(corpus), "--index", str(index)]
+    with running([*command, "--port", str(port), *options], port, output=output):
+        yield f"http://{HOST}:{port}"
