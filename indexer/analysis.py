@@ -90,8 +90,9 @@ class DutchStemFilter(Filter):
             yield token
 
 
-def _words() -> Analyzer:
-    """Words, lowercase, accents folded, stop words and one-letter words out: what every field shares."""
+def base_words() -> Analyzer:
+    """Words, lowercase, accents folded, stop words and one-letter words out: what every field shares
+    (and what `preanalysis` computes once per document)."""
     return (
         DutchTokenizer()
         | LowercaseFilter()
@@ -102,7 +103,7 @@ def _words() -> Analyzer:
 
 def dutch_analyzer() -> Analyzer:
     """The analyzer of every full-text field."""
-    return _words() | DecompoundFilter() | DutchStemFilter()
+    return base_words() | DecompoundFilter() | DutchStemFilter()
 
 
 class WordPairFilter(Filter):
@@ -123,9 +124,9 @@ class WordPairFilter(Filter):
 
 def word_pairs_analyzer() -> Analyzer:
     """Adjacent word stems as one term, for phrases (see `matching`)."""
-    return _words() | DutchStemFilter() | WordPairFilter()
+    return base_words() | DutchStemFilter() | WordPairFilter()
 
 
 def spelling_analyzer() -> Analyzer:
     """Whole words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary."""
-    return _words()
+    return base_words()
