@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
+from indexer.codec import InliningCodec
 from indexer.errors import KennisbankError
 from indexer.files import write_atomically
 from indexer.schema import SCHEMA_VERSION, build_schema
@@ -156,7 +157,7 @@ def writing(index: Index) -> Iterator[IndexWriter]:
     Segments are written as separate files, not one compound file: Whoosh reads a compound file's
     parts into memory in full for every searcher (300 MB at 10,000 documents, per thread).
     """
-    writer = index.writer(timeout=WRITER_TIMEOUT_S, delay=WRITER_RETRY_DELAY_S, compound=False)
+    writer = index.writer(timeout=WRITER_TIMEOUT_S, delay=WRITER_RETRY_DELAY_S, compound=False, codec=InliningCodec())
     try:
         yield writer
     except BaseException:
