@@ -28,13 +28,13 @@ from indexer.errors import ExtractionError, Problem
 from indexer.metadata import read_sidecar, resolve
 from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
 from indexer.planning import Plan, assign_ids, plan_everything, plan_files
-from indexer.preanalysis import preanalyse
+from indexer.preanalysis import preanalyse_records
 from indexer.records import document_fields, has_document, manifest, page_fields
 from indexer.schema import build_schema
 from indexer.store import IndexStore, writing
 from indexer.tagging import tag
 from indexer.taxonomy import Taxonomy, load_taxonomy
-from indexer.workers import Limits, extract_all
+from indexer.workers import Limits, default_workers, extract_all
 
 FILE_CACHE = "filecache.json"
 STATE_FILE = "state.json"
@@ -95,7 +95,7 @@ def prepare_records(job: IndexJob, extraction: Extraction) -> list[dict]:
     taxonomy = _worker_taxonomy(job.themes_dir, job.taxonomy_fingerprint)
     document = build_document(job.path, extraction, job.relative, job.doc_id, job.fingerprint, taxonomy)
     records = [document_fields(document, job.added), *page_fields(document)]
-    return [preanalyse(_worker_schema(), record) for record in records]
+    return preanalyse_records(_worker_schema(), records)
 
 
 def _write(
@@ -112,7 +112,8 @@ def _write(
     """Remove gone documents, extract and add changed ones, committing in batches.
 
     `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
-    is written in one commit: one segment, nothing merged (merging batches was a third of a build).
+    is written in one commit, by a writer process per core, one segment each and nothing merged
+    (merging batches was a third of a build).
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
@@ -135,9 +136,10 @@ def _write(
     outcomes = iter(extract_all(jobs, limits, workers, prepare=prepare_records))
     pending_removals = list(plan.removed.values())
     batch_documents, batch_seconds = (math.inf, math.inf) if bulk else (BATCH_DOCUMENTS, BATCH_SECONDS)
+    writers = (workers or default_workers()) if bulk else 1
     exhausted = False
     while not exhausted:
-        with writing(index) as writer:
+        with writing(index, processes=writers) as writer:
             for doc_id in pending_removals:
                 writer.delete_by_term("parent", doc_id)
             pending_removals = []
@@ -150,8 +152,9 @@ def _write(
                 if outcome.prepared is None:
                     failed.append(FileProblem(relative, outcome.reason))
                     continue
-                for record in outcome.prepared:  # the document record first, then its pages
-                    writer.add_document(**record)
+                with writer.group():  # the document record first, then its pages, in one segment
+                    for record in outcome.prepared:
+                        writer.add_document(**record)
                 indexed.append(relative)
                 batch_size += 1
                 if batch_size >= batch_documents or time.monotonic() - batch_started >= batch_seconds:

@@ -44,6 +44,17 @@ class WorkerStartError(KennisbankError):
         )
 
 
+def fork_server_context() -> multiprocessing.context.ForkServerContext:
+    """Where indexing processes come from: a fork server, because forking the caller itself is unsafe
+    when it is the threaded web server (a staff upload indexes too).
+
+    The server lives as long as this process, so a web server starts it once (its first upload preview).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FORK_SERVER_PRELOAD)
+    return context
+
+
 @dataclass(frozen=True)
 class Limits:
     timeout_s: float = DEFAULT_TIMEOUT_S
@@ -164,9 +175,7 @@ def extract_all(
     queue.reverse()
     if not queue:
         return
-    context = multiprocessing.get_context("forkserver")
-    # It lives as long as this process, so a web server starts it once (its first upload preview).
-    context.set_forkserver_preload(FORK_SERVER_PRELOAD)
+    context = fork_server_context()
 
     def new_worker() -> _Worker:
         return _Worker(context, limits, prepare)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -10,12 +11,14 @@ import pytest
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.documents import get_document
 from indexer.errors import Problem, describe
+from indexer.pipeline import run_index
 from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
 from indexer.workers import Limits
 from tests.builders import NEWS_PAGE, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
+from tests.conftest import TEST_LIMITS
 
 FACTSHEET = [
     ["Factsheet arbeidsuitbuiting", "Signalen voor toezichthouders"],
@@ -248,3 +251,44 @@ def test_a_staff_action_keeps_the_failures_of_other_files(small_corpus: Path, re
     (small_corpus / "nieuw.md").write_text("# Nieuw\n\nOver de wijkaanpak.\n", encoding="utf-8")
     assert reindex(paths=["nieuw.md"]).indexed == ("nieuw.md",)
     assert [item.path for item in reindex().failed] == ["leeg.pdf"], "still reported, not retried"
+
+
+def _pages_by_hit(index_root: Path, query: str) -> dict[str, tuple[int, ...]]:
+    return {hit.id: hit.pages for hit in search(IndexStore(index_root).open(), query, CONTEXT, page_size=50).hits}
+
+
+@pytest.fixture
+def corpus_with_reports(small_corpus: Path) -> Path:
+    """Writer processes take records in batches of 100: two reports of 100 pages fill two batches."""
+    for name in ("rapport-a.pdf", "rapport-b.pdf"):
+        write_pdf(small_corpus / name, [[f"Hoofdstuk {n} over tuinbouw en huisvesting"] for n in range(1, 101)])
+    return small_corpus
+
+
+def test_a_rebuild_by_parallel_writers_finds_what_one_writer_finds(
+    corpus_with_reports: Path, corpus: Path, tmp_path: Path
+) -> None:
+    one, parallel = tmp_path / "een-schrijver", tmp_path / "parallel"
+    run_index(corpus, one, rebuild=True, workers=1, limits=TEST_LIMITS)
+    run_index(corpus, parallel, rebuild=True, workers=2, limits=TEST_LIMITS)
+    for query in ("tuinbouw", '"huisvesting via de werkgever"', "wijkaanpak", "hoofdstuk 7"):
+        assert _pages_by_hit(parallel, query) == _pages_by_hit(one, query), query
+    assert _all_ids(parallel) == _all_ids(one)
+
+
+def test_a_rebuild_that_fails_midway_keeps_the_old_index_and_leaves_no_process_behind(
+    corpus_with_reports: Path, reindex, index_root: Path
+) -> None:
+    reindex()
+    store = IndexStore(index_root)
+    active, before = store.current_dir(), _all_ids(index_root)
+
+    def fail_on_last_file(done: int, total: int, path: str) -> None:
+        if done == total:  # a report has gone to a writer process by then
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reindex(rebuild=True, progress=fail_on_last_file)
+    assert multiprocessing.active_children() == []
+    assert store.current_dir() == active
+    assert _all_ids(index_root) == before
