@@ -87,7 +87,7 @@ def full_indexing(space: Workspace) -> tuple[str, dict]:
         ("documents/s", per_second(ours, "documents"), per_second(base, "documents")),
         ("pages/s", per_second(ours, "pages"), per_second(base, "pages")),
         ("CPU s, main process", ours["main_cpu_s"], base["main_cpu_s"]),
-        ("CPU s, worker processes", ours["workers_cpu_s"], base["workers_cpu_s"]),
+        ("CPU s, child processes (extraction; writers)", ours["workers_cpu_s"], base["workers_cpu_s"]),
         ("cores used (CPU s / wall s)", cores(ours), cores(base)),
         ("pages per CPU second", per_cpu_second(ours), per_cpu_second(base)),
         ("peak RSS main process (MiB)", ours["main_peak_mib"], base["main_peak_mib"]),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import platform
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+# A loop of this many additions takes about a second of CPU time on the machines we use.
+REFERENCE_LOOP_ITERATIONS = 10_000_000
 
 LIBRARIES = (
     "whoosh-reloaded",
@@ -38,6 +42,19 @@ def ram_gib() -> float:
     return float("nan")
 
 
+def reference_loop_seconds() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast this machine runs Python today.
+
+    Shared machines vary between days by a factor of two or more; dividing a figure by this one
+    compares runs of different days, where the ratio to the baseline is not enough.
+    """
+    started = time.process_time()
+    total = 0
+    for number in range(REFERENCE_LOOP_ITERATIONS):
+        total += number
+    return time.process_time() - started
+
+
 def _version(name: str) -> str:
     try:
         return version(name)
@@ -57,6 +74,7 @@ def describe() -> str:
             f"- Python: {platform.python_version()} ({platform.python_implementation()})",
             f"- Libraries: {libraries}",
             f"- Load average at start (1, 5, 15 min): {load_average()}",
+            f"- Python loop of {REFERENCE_LOOP_ITERATIONS:,} additions: {reference_loop_seconds():.2f} CPU s",
         ]
     )
 
