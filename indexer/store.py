@@ -27,7 +27,7 @@ from whoosh.index import Index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from indexer.codec import InliningCodec
+from indexer.codec import KennisbankCodec
 from indexer.errors import KennisbankError
 from indexer.files import write_atomically
 from indexer.schema import SCHEMA_VERSION, build_schema
@@ -228,7 +228,12 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
     Segments are written as separate files, not one compound file: Whoosh reads a compound file's
     parts into memory in full for every searcher (300 MB at 10,000 documents, per thread).
     """
-    options = {"timeout": WRITER_TIMEOUT_S, "delay": WRITER_RETRY_DELAY_S, "compound": False, "codec": InliningCodec()}
+    options = {
+        "timeout": WRITER_TIMEOUT_S,
+        "delay": WRITER_RETRY_DELAY_S,
+        "compound": False,
+        "codec": KennisbankCodec(),
+    }
     writer = ParallelWriter(index, processes, **options) if processes > 1 else index.writer(**options)
     try:
         yield writer
