@@ -98,7 +98,8 @@ class _Compiled:
     phrases: dict[str, list[_Term]]  # first stem -> multi-word terms
     prefixes: dict[str, list[_Term]]  # folded one-word term -> terms, for compound heads
     suffixes: dict[str, list[_Term]]  # stem of one-word term -> terms, for compound tails
-    acronyms: list[tuple[re.Pattern[str], _Term]]
+    acronym_pattern: re.Pattern[str] | None  # every acronym in one pattern: one pass over a text
+    acronyms: dict[str, _Term]  # acronym as written -> its term
     exclusions: dict[str, _Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
 
@@ -128,16 +129,16 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
             for label in sub.terms:
                 table.add(label, TERM_WEIGHT, theme.slug, sub.slug)
         exclusions[theme.slug] = _Exclusions.of(theme.exclusions)
-    acronym_patterns = [
-        (re.compile(rf"(?<![\w-]){re.escape(short)}(?:'s|s)?(?![\w-])"), _Term(short, (), "", tuple(owners.items())))
-        for short, owners in acronyms.items()
-    ]
+    acronym_terms = {short: _Term(short, (), "", tuple(owners.items())) for short, owners in acronyms.items()}
+    alternatives = "|".join(re.escape(short) for short in sorted(acronym_terms, key=len, reverse=True))
+    acronym_pattern = re.compile(rf"(?<![\w-])({alternatives})(?:'s|s)?(?![\w-])") if acronym_terms else None
     compiled = _Compiled(
         defaultdict(list),
         defaultdict(list),
         defaultdict(list),
         defaultdict(list),
-        acronym_patterns,
+        acronym_pattern,
+        acronym_terms,
         exclusions,
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
     )
@@ -209,8 +210,9 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
                 excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
             if not excluded[theme, position]:
                 counts[term, owner] += 1
-    for pattern, term in compiled.acronyms:
-        occurrences = len(pattern.findall(text))
+    found_acronyms = Counter(compiled.acronym_pattern.findall(text)) if compiled.acronym_pattern else Counter()
+    for short, occurrences in found_acronyms.items():
+        term = compiled.acronyms[short]
         for owner, _ in term.weights:
             counts[term, owner] += occurrences
     return +counts
