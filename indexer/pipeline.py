@@ -5,7 +5,8 @@ content hash) and touches only new, changed and removed documents. Exact duplica
 once. Extraction, tagging and text analysis run in worker processes (one per core); this process
 writes. Writes go through one writer and are committed in batches of whole documents, so a run that
 is killed leaves an index that opens and is consistent; the next run finishes the job. A rebuild
-goes into a new generation in one commit and replaces the old one only when complete.
+goes into a new generation in one commit, written by a writer process per core, and replaces the
+old one only when complete.
 """
 
 from __future__ import annotations
