@@ -241,7 +241,6 @@ def search(
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     with searching(index, WEIGHTING) as (searcher, snapshot):
-        prepare_suggestions(index, snapshot.generation)
         evaluator = Evaluator(searcher, snapshot)
         choice, suggestion, stricter = _choose(evaluator, text, context, selections, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
@@ -255,6 +254,8 @@ def search(
             _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
             for docnum in shown
         )
+        # Only now: the build shares the interpreter with this thread and would slow its answer.
+        prepare_suggestions(index, snapshot.generation)
         return SearchResults(
             query=text,
             total=choice.total,
