@@ -30,6 +30,7 @@ from whoosh.writing import IndexWriter, SegmentWriter
 from indexer.codec import KennisbankCodec
 from indexer.errors import KennisbankError
 from indexer.files import write_atomically
+from indexer.posting_pool import use_chunked_pool
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.workers import fork_server_context
 
@@ -165,6 +166,10 @@ class _ForkServerSubWriter(SubWriterTask):
     _start_method = "forkserver"
     _Popen = staticmethod(ForkServerProcess._Popen)
 
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        use_chunked_pool(self.writer)  # Whoosh creates the writer in `run`; this is its first use
+        super()._process_file(filename, doc_count)
+
 
 class ParallelWriter(MpWriter):
     """Whoosh's writer with one sub-writer process per core, each writing its own segment.
@@ -235,6 +240,7 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
         "codec": KennisbankCodec(),
     }
     writer = ParallelWriter(index, processes, **options) if processes > 1 else index.writer(**options)
+    use_chunked_pool(writer)
     try:
         yield writer
     except BaseException:
