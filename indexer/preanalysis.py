@@ -23,6 +23,9 @@ from whoosh.fields import TEXT, Schema
 
 from indexer.analysis import base_words
 
+# A step of an analyzer after its tokenizer: tokens in, tokens out.
+_Filter = Callable[[Iterator[Token]], Iterator[Token]]
+
 
 @dataclass(frozen=True)
 class Analyzed:
@@ -66,7 +69,7 @@ def _replayed(words: list[str]) -> Iterator[Token]:
         yield token
 
 
-def _remaining_filters(field: PreAnalyzedText) -> list[Callable[[Iterator[Token]], Iterator[Token]]]:
+def _remaining_filters(field: PreAnalyzedText) -> list[_Filter]:
     """The filters of the field's analyzer after its base-words part."""
     analyzer = field.analyzer
     base = base_words().items
@@ -76,9 +79,7 @@ def _remaining_filters(field: PreAnalyzedText) -> list[Callable[[Iterator[Token]
     return items[len(base) :]
 
 
-def _field_items(field: PreAnalyzedText, words: list[str]) -> Analyzed:
-    filters = _remaining_filters(field)
-
+def _field_items(field: PreAnalyzedText, filters: list[_Filter], words: list[str]) -> Analyzed:
     def analyzer(_value: object, **_options: object) -> Iterable[Token]:
         stream: Iterable[Token] = _replayed(words)
         for step in filters:
@@ -92,14 +93,16 @@ def _field_items(field: PreAnalyzedText, words: list[str]) -> Analyzed:
 def preanalyse_records(schema: Schema, records: list[dict]) -> list[dict]:
     """The records with every pre-analysable text replaced by its analysis (stored values kept)."""
     words_of = _BaseWords()
+    fields = {name: field for name, field in schema.items() if isinstance(field, PreAnalyzedText)}
+    filters = {name: _remaining_filters(field) for name, field in fields.items()}
     prepared_records = []
     for record in records:
         prepared = dict(record)
-        for name, field in schema.items():
+        for name, field in fields.items():
             value = record.get(name)
-            if not isinstance(field, PreAnalyzedText) or not isinstance(value, str):
+            if not isinstance(value, str):
                 continue
-            prepared[name] = _field_items(field, words_of(value))
+            prepared[name] = _field_items(field, filters[name], words_of(value))
             if field.stored:
                 prepared.setdefault(f"_stored_{name}", value)
         prepared_records.append(prepared)
