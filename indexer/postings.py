@@ -8,7 +8,7 @@ posting blocks of a segment directly and decodes each block in one go.
 It reads the on-disk format of Whoosh's W3 codec (whoosh-reloaded 2.7.5, pinned in
 pyproject.toml): a 4-byte magic, then blocks of [signed 4-byte length][pickled block info][block
 data], the data a zlib-compressed pickle of (delta-encoded ids, weights, values); a term with one
-posting is inlined in its term info. `tests/test_postings.py` compares the result with Whoosh's own
+posting is inlined in its term info. `tests/test_matching.py` compares the result with Whoosh's own
 matchers, so an upgrade that changes the format fails there first.
 """
 

@@ -117,17 +117,29 @@ def _leapfrog(matcher: Matcher, candidates: list[int]) -> Iterator[tuple[int, fl
 def _page_hits(
     searcher: Searcher, snapshot: Snapshot, parsed: ParsedQuery, shown: list[int]
 ) -> dict[int, tuple[list[int], int, str]]:
-    """Per document shown: its matching page numbers, the best page and a snippet from that page."""
+    """Per document shown: its matching page numbers, the best page and a snippet from that page.
+
+    Which pages of a multi-page document match, and the best of them, comes from Whoosh's page
+    query over those pages. A document with one page needs no choice: its page counts as matching
+    when the snippet finds a query word on it. Most documents are short, and walking the page
+    query's posting lists was the larger part of a search request."""
     if not shown or parsed.page_query is None:
         return {}
-    # A document's pages are the records right after it (see `snapshot`).
-    ranges = [range(docnum + 1, int(np.searchsorted(snapshot.owner, docnum, side="right"))) for docnum in shown]
-    candidates = sorted(record for pages in ranges for record in pages)
-    matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
-    for record, score in _leapfrog(parsed.page_query.matcher(searcher), candidates):
-        matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     terms = terms_of(parsed.page_query)
     found = {}
+    candidates = []
+    for docnum in shown:
+        # A document's pages are the records right after it (see `snapshot`).
+        pages = range(docnum + 1, int(np.searchsorted(snapshot.owner, docnum, side="right")))
+        if len(pages) != 1:
+            candidates += pages
+        elif text := snippet(searcher.stored_fields(pages[0])[PAGE_TEXT], terms):
+            number = int(snapshot.page_numbers[pages[0]])
+            found[docnum] = ([number], number, text)
+    matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    if candidates:
+        for record, score in _leapfrog(parsed.page_query.matcher(searcher), candidates):
+            matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     for docnum, pages in matches.items():
         _, best_record, best_page = max(pages, key=lambda page: (page[0], -page[2]))
         text = searcher.stored_fields(best_record)[PAGE_TEXT]

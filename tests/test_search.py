@@ -167,6 +167,24 @@ def test_stemmed_forms_and_compound_parts_are_highlighted(docs: Path, reindex, i
     assert {"Slachtoffers", "mensenhandelmonitor"} <= marked
 
 
+def test_a_one_page_hit_names_its_page_only_when_a_query_word_stands_on_it(
+    docs: Path, reindex, index_root: Path
+) -> None:
+    write_pdf(docs / "buurtpreventie.pdf", [["De buurtpreventie in Maassluis loopt avondrondes met de wijkagent."] * 3])
+    write_pdf(
+        docs / "alleen-titel.pdf",
+        [["Een verslag van de bewonersavond over samenwerking in de wijk."] * 3],
+        title="Buurtpreventie in Maassluis",
+    )
+    reindex()
+    hits = {hit.id: hit for hit in search(IndexStore(index_root).open(), "buurtpreventie", CONTEXT).hits}
+    in_text, in_title = hits["buurtpreventie"], hits["alleen-titel"]
+    assert (in_text.pages, in_text.best_page) == ((1,), 1)
+    assert "<mark>buurtpreventie</mark>" in in_text.snippet
+    assert (in_title.pages, in_title.best_page) == ((), None)
+    assert "<mark>" not in in_title.snippet
+
+
 def test_more_like_this(index) -> None:
     similar_ids = [hit.id for hit in similar(index, "factsheet-seksuele-uitbuiting-loverboys-pooierboys")]
     assert similar_ids and "factsheet-seksuele-uitbuiting-loverboys-pooierboys" not in similar_ids
