@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from whoosh.query import Query
 
@@ -41,17 +42,20 @@ def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
     return terms_of(parse_query(query_text, context).page_query)
 
 
-def _is_match(word: str, terms: frozenset[str]) -> bool:
+@lru_cache(maxsize=50_000)
+def _index_terms(word: str) -> frozenset[str]:
+    """The terms the index makes of one word as written: its stem and its compound parts' stems
+    (none for a stop word). Cached: every snippet of every search asks again for the same words."""
     folded = fold(word)
     if folded in STOP_WORDS or len(folded) < MIN_TOKEN_CHARS:
-        return False
-    return stem(folded) in terms or any(stem(part) in terms for part in split_compound(folded) or ())
+        return frozenset()
+    return frozenset([stem(folded), *(stem(part) for part in split_compound(folded))])
 
 
 def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` to mark."""
     joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
-    return [match.span() for match in _WORD.finditer(joined) if _is_match(match.group(), terms)]
+    return [match.span() for match in _WORD.finditer(joined) if not terms.isdisjoint(_index_terms(match.group()))]
 
 
 def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
