@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -61,9 +62,22 @@ def _per_segment(
         column = column_of(segment)
         if column is not None:
             count = segment.doc_count_all()
-            values[offset : offset + count] = np.fromiter(column, dtype=dtype, count=count)
+            values[offset : offset + count] = _column_values(column, count, dtype)
             found = True
     return values if found else None
+
+
+def _column_values(column: Iterable, count: int, dtype: type) -> np.ndarray:
+    """A segment's column as an array. A numeric column (field lengths, page numbers, dates) is one
+    fixed-width big-endian value per record, records past its end having the default: one read
+    instead of a seek and an unpack per record, which took seconds at 50,000 documents."""
+    if not isinstance(column, NumericColumn.Reader):
+        return np.fromiter(column, dtype=dtype, count=count)
+    stored = min(column._count, count)
+    raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+    values = np.full(count, column._default, dtype=dtype)
+    values[:stored] = np.frombuffer(raw, dtype=np.dtype(column._typecode).newbyteorder(">"))
+    return values
 
 
 def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
@@ -81,9 +95,15 @@ def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: 
     """A sortable field's column values (`translate`: as the field's own values, else raw)."""
 
     def column_of(segment: IndexReader) -> Iterable | None:
-        return segment.column_reader(field, translate=translate) if segment.has_column(field) else None
+        return segment.column_reader(field, translate=False) if segment.has_column(field) else None
 
-    return _per_segment(reader, size, dtype, column_of)
+    raw = _per_segment(reader, size, np.uint64, column_of)
+    if raw is None or not translate:
+        return raw if raw is None else raw.astype(dtype, copy=False)
+    # The field translates each distinct value once (a page number column has a few hundred).
+    distinct, where = np.unique(raw, return_inverse=True)
+    to_value = reader.schema[field].from_column_value
+    return np.array([to_value(int(value)) for value in distinct], dtype=dtype)[where]
 
 
 def _dates(reader: IndexReader, size: int) -> np.ndarray:
