@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from indexer.text import fold_whitespace, join_hyphenated, normalise, strip_running_lines
+from indexer.wordforms import LAST_CODE_POINT_WITH_MARKS, fold
 
 
 @pytest.mark.parametrize(
@@ -94,3 +98,9 @@ def test_running_lines_that_are_not_running_stay(pages: list[str], why: str) -> 
 def test_a_line_repeated_in_the_middle_of_pages_stays() -> None:
     pages = [f"Kop {n}\nA\nB\nC\nZie ook de bijlage.\nD\nE\nF\nVoet {n}" for n in range(6)]
     assert all("Zie ook de bijlage." in page for page in strip_running_lines(pages))
+
+
+def test_accents_and_ligatures_fold_away_and_the_folding_table_covers_every_combining_mark() -> None:
+    assert fold("Ideeën over coöperatie en ﬁnanciën") == "ideeen over cooperatie en financien"
+    beyond = range(LAST_CODE_POINT_WITH_MARKS + 1, sys.maxunicode + 1)
+    assert not [code for code in beyond if unicodedata.combining(chr(code))]
