@@ -9,7 +9,9 @@ Whoosh's own `terms_within` walks the whole term dictionary with a Levenshtein a
 table of its words with a letter histogram per word, built in the background when a search first
 sees the generation (or by the first suggestion, if that comes sooner). An edit changes the
 histogram by at most two, so one vectorised comparison leaves the few words worth computing the
-real edit distance for.
+real edit distance for. A search that needs the table while another thread is building it waits
+for that build, but not for long: at 50,000 documents (750,000 words) a build takes seconds, and
+a search then answers without a suggestion rather than keep its user waiting.
 """
 
 from __future__ import annotations
@@ -84,44 +86,73 @@ class _Vocabulary:
 
 
 _VOCABULARIES: dict[str, tuple[object, _Vocabulary]] = {}
-_BUILDING: set[tuple[str, int]] = set()
+# Generations whose table a thread is building, with the event it sets when done: a second thread
+# waits for that build instead of starting its own (at 50,000 documents a build takes seconds, and
+# two at once took twice as long while slowing every search in the process).
+_BUILDS: dict[tuple[str, int], threading.Event] = {}
 _LOCK = threading.Lock()
+# How long a search waits for another thread's build before answering without a suggestion: the
+# table of a small index is there long before this, one of 50,000 documents takes seconds.
+TABLE_WAIT_S = 1.0
 
 
-def _vocabulary(reader: IndexReader, generation: tuple[str, int]) -> _Vocabulary:
-    name, number = generation
-    with _LOCK:
-        known = _VOCABULARIES.get(name)
-    if known is not None and known[0] == number:
-        return known[1]
-    vocabulary = _Vocabulary.read(reader)
-    with _LOCK:
-        _VOCABULARIES.clear()  # one index's newest generation is what gets searched
-        _VOCABULARIES[name] = (number, vocabulary)
-    return vocabulary
+def _known(generation: tuple[str, int]) -> _Vocabulary | None:
+    known = _VOCABULARIES.get(generation[0])
+    return known[1] if known is not None and known[0] == generation[1] else None
+
+
+def _build(reader: IndexReader, generation: tuple[str, int], done: threading.Event) -> _Vocabulary:
+    """Read the table of `generation` (registered in _BUILDS with `done` by the caller)."""
+    try:
+        vocabulary = _Vocabulary.read(reader)
+        with _LOCK:
+            _VOCABULARIES.clear()  # one index's newest generation is what gets searched
+            _VOCABULARIES[generation[0]] = (generation[1], vocabulary)
+        return vocabulary
+    finally:
+        with _LOCK:
+            _BUILDS.pop(generation, None)
+        done.set()
+
+
+def _vocabulary(reader: IndexReader, generation: tuple[str, int]) -> _Vocabulary | None:
+    """The table of `generation`: cached, built here, or awaited when another thread is building
+    it; None when that build takes longer than TABLE_WAIT_S."""
+    while True:
+        with _LOCK:
+            if (vocabulary := _known(generation)) is not None:
+                return vocabulary
+            running = _BUILDS.get(generation)
+            if running is None:
+                done = _BUILDS[generation] = threading.Event()
+        if running is None:
+            return _build(reader, generation, done)
+        if not running.wait(TABLE_WAIT_S):
+            return None
 
 
 def prepare(index: Index, generation: tuple[str, int]) -> None:
     """Build the word table of `generation` in a background thread when it is not there yet, so
     the first typo after a commit does not wait for it (0.9 s at 10,000 documents)."""
     with _LOCK:
-        known = _VOCABULARIES.get(generation[0])
-        if (known is not None and known[0] == generation[1]) or generation in _BUILDING:
+        if _known(generation) is not None or generation in _BUILDS:
             return
-        _BUILDING.add(generation)
-    threading.Thread(target=_build_in_background, args=(index, generation), daemon=True).start()
+        done = _BUILDS[generation] = threading.Event()
+    threading.Thread(target=_build_in_background, args=(index, generation, done), daemon=True).start()
 
 
-def _build_in_background(index: Index, generation: tuple[str, int]) -> None:
+def _build_in_background(index: Index, generation: tuple[str, int], done: threading.Event) -> None:
     try:
         with index.reader() as reader:
             if reader.generation() == generation[1]:
-                _vocabulary(reader, generation)
+                _build(reader, generation, done)
     except Exception:  # noqa: BLE001, S110 - only a head start: `suggest` builds the table itself when needed
         pass
     finally:
         with _LOCK:
-            _BUILDING.discard(generation)
+            if _BUILDS.get(generation) is done:
+                del _BUILDS[generation]
+        done.set()
 
 
 def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str | None:
@@ -139,7 +170,8 @@ def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str 
         if reader.doc_frequency(SPELLING_FIELD, word) > 0:
             return original
         max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
-        replacement = _vocabulary(reader, generation).closest(reader, word, max_distance)
+        vocabulary = _vocabulary(reader, generation)
+        replacement = vocabulary.closest(reader, word, max_distance) if vocabulary else None
         if replacement is None:
             return original
         changed = True
