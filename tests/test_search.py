@@ -13,6 +13,7 @@ from indexer.lexicon import split_compound
 from indexer.query import QueryContext, parse_query, prepare
 from indexer.search import search, similar
 from indexer.store import IndexStore
+from indexer.suggest import SPELLING_FIELD, _Vocabulary
 from indexer.taxonomy import load_taxonomy
 from tests.builders import write_pdf
 
@@ -183,6 +184,15 @@ def test_a_one_page_hit_names_its_page_only_when_a_query_word_stands_on_it(
     assert "<mark>buurtpreventie</mark>" in in_text.snippet
     assert (in_title.pages, in_title.best_page) == ((), None)
     assert "<mark>" not in in_title.snippet
+
+
+def test_the_suggestion_word_table_holds_exactly_the_indexed_words(docs: Path, reindex, index_root: Path) -> None:
+    reindex()
+    write_pdf(docs / "nieuw.pdf", [["Het buurtbemiddelingsteam overlegt met de wijkregisseur."] * 3])
+    reindex()
+    with IndexStore(index_root).open().reader() as reader:
+        assert _Vocabulary.read(reader).words == [word.decode() for word in reader.lexicon(SPELLING_FIELD)]
+        assert "buurtbemiddelingsteam" in _Vocabulary.read(reader).words
 
 
 def test_more_like_this(index) -> None:
