@@ -132,6 +132,14 @@ def _known(generation: tuple[str, int]) -> _Vocabulary | None:
     return known[1] if known is not None and known[0] == generation[1] else None
 
 
+def _release(generation: tuple[str, int], done: threading.Event) -> None:
+    """End the build of `generation` registered with `done`, and wake the threads waiting for it."""
+    with _LOCK:
+        if _BUILDS.get(generation) is done:
+            del _BUILDS[generation]
+    done.set()
+
+
 def _build(reader: IndexReader, generation: tuple[str, int], done: threading.Event) -> _Vocabulary:
     """Read the table of `generation` (registered in _BUILDS with `done` by the caller)."""
     try:
@@ -141,9 +149,7 @@ def _build(reader: IndexReader, generation: tuple[str, int], done: threading.Eve
             _VOCABULARIES[generation[0]] = (generation[1], vocabulary)
         return vocabulary
     finally:
-        with _LOCK:
-            _BUILDS.pop(generation, None)
-        done.set()
+        _release(generation, done)
 
 
 def _vocabulary(reader: IndexReader, generation: tuple[str, int]) -> _Vocabulary | None:
@@ -180,10 +186,7 @@ def _build_in_background(index: Index, generation: tuple[str, int], done: thread
     except Exception:  # noqa: BLE001, S110 - only a head start: `suggest` builds the table itself when needed
         pass
     finally:
-        with _LOCK:
-            if _BUILDS.get(generation) is done:
-                del _BUILDS[generation]
-        done.set()
+        _release(generation, done)  # also when the generation was gone before the build began
 
 
 def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str | None:
