@@ -98,8 +98,10 @@ def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: 
         return segment.column_reader(field, translate=False) if segment.has_column(field) else None
 
     raw = _per_segment(reader, size, np.uint64, column_of)
-    if raw is None or not translate:
-        return raw if raw is None else raw.astype(dtype, copy=False)
+    if raw is None:
+        return None
+    if not translate:
+        return raw.astype(dtype, copy=False)
     # The field translates each distinct value once (a page number column has a few hundred).
     distinct, where = np.unique(raw, return_inverse=True)
     to_value = reader.schema[field].from_column_value
