@@ -96,4 +96,6 @@ def _quoted(value: str) -> str:
 
 def url(path: str, request: SearchRequest) -> str:
     args = request.to_args()
-    return f"{path}?" + "&".join(f"{name}={_quoted(value)}" for name, value in args) if args else path
+    if not args:
+        return path
+    return f"{path}?" + "&".join(f"{name}={_quoted(value)}" for name, value in args)
