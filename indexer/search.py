@@ -138,7 +138,7 @@ def _page_hits(
             found[docnum] = ([number], number, text)
     matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
     if candidates:
-        for record, score in _leapfrog(parsed.page_query.matcher(searcher), candidates):
+        for record, score in _leapfrog(parsed.page_query.matcher(searcher), sorted(candidates)):
             matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     for docnum, pages in matches.items():
         _, best_record, best_page = max(pages, key=lambda page: (page[0], -page[2]))

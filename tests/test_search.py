@@ -168,6 +168,18 @@ def test_stemmed_forms_and_compound_parts_are_highlighted(docs: Path, reindex, i
     assert {"Slachtoffers", "mensenhandelmonitor"} <= marked
 
 
+def test_every_multi_page_hit_names_its_pages_whatever_the_ranking(docs: Path, reindex, index_root: Path) -> None:
+    write_pdf(docs / "eerste.pdf", [["Inleiding over de wijk."], ["Hier staan zwerfjongeren een keer."]])
+    reindex()
+    # Added later, so after the first in the index, but ranked before it.
+    write_pdf(
+        docs / "tweede.pdf", [["Inleiding."], ["Nog een pagina."], ["Zwerfjongeren, zwerfjongeren en zwerfjongeren."]]
+    )
+    reindex()
+    hits = search(IndexStore(index_root).open(), "zwerfjongeren", CONTEXT).hits
+    assert [(hit.id, hit.pages, hit.best_page) for hit in hits] == [("tweede", (3,), 3), ("eerste", (2,), 2)]
+
+
 def test_a_one_page_hit_names_its_page_only_when_a_query_word_stands_on_it(
     docs: Path, reindex, index_root: Path
 ) -> None:
