@@ -6,8 +6,8 @@ record, the document it belongs to. Building them takes tens of milliseconds, so
 per index generation (each commit makes a new one) and every request after that reuses them.
 
 Whoosh searchers read files through a shared file position, so a searcher serves one request at
-a time: requests take an idle one from a small pool (or open one) and give it back; one that is
-out of date is closed, not reused.
+a time: requests take an idle one from a small pool (or open one with all its files open, see
+`searchers`) and give it back; one that is out of date is closed, not reused.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from whoosh.util.numeric import byte_to_length
 from indexer.facets import FacetColumns, facet_columns
 from indexer.postings import postings
 from indexer.schema import DOC, WORD_PAIRS
+from indexer.searchers import column, open_searcher
 
 # Fields ranked with BM25F on the document records.
 RANKED_FIELDS = ("title", "summary", "content", WORD_PAIRS)
@@ -82,10 +83,7 @@ def _column_values(column: Iterable, count: int, dtype: type) -> np.ndarray:
 
 def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
     def lengths_of(segment: IndexReader) -> Iterable | None:
-        per_document = segment._perdoc  # lengths are a column of the W3 codec's per-document store
-        if not per_document.has_column(_lenfield(field)):
-            return None
-        return per_document.column_reader(_lenfield(field), LENGTHS_COLUMN)
+        return column(segment, _lenfield(field), LENGTHS_COLUMN)  # a column of the W3 per-document store
 
     codes = _per_segment(reader, size, np.uint8, lengths_of)
     return _LENGTH_OF_BYTE[codes] if codes is not None else np.zeros(size, dtype=np.float32)
@@ -95,7 +93,7 @@ def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: 
     """A sortable field's column values (`translate`: as the field's own values, else raw)."""
 
     def column_of(segment: IndexReader) -> Iterable | None:
-        return segment.column_reader(field, translate=False) if segment.has_column(field) else None
+        return column(segment, field, reader.schema[field].column_type)
 
     raw = _per_segment(reader, size, np.uint64, column_of)
     if raw is None:
@@ -188,7 +186,7 @@ def _take_searcher(index: Index, name: str, weighting: object) -> Searcher:
             if opened is index and searcher.up_to_date():
                 return searcher
             searcher.close()
-    return index.searcher(weighting=weighting)
+    return open_searcher(index, weighting)
 
 
 def _give_back(index: Index, name: str, searcher: Searcher) -> None:
