@@ -28,7 +28,7 @@ def _two_segments(docs: Path, reindex) -> None:
     reindex()
 
 
-def test_a_searcher_keeps_its_documents_when_a_commit_removes_their_files(docs: Path, reindex, index_root: Path) -> None:
+def test_a_searcher_keeps_its_pages_when_a_commit_removes_their_files(docs: Path, reindex, index_root: Path) -> None:
     _two_segments(docs, reindex)
     index = IndexStore(index_root).open()
     with searching(index, WEIGHTING) as (searcher, snapshot):
