@@ -5,20 +5,24 @@ is a term, or the stem of one of its compound parts is (so "mensenhandel" is mar
 on "handel"). That is what the analyzer does at index time, done word by word with the same
 cached stemmer and compound splitter; Whoosh's highlighter did the same through its whole token
 pipeline and fragmenter, which was a third of a search request (ten snippets a page).
-A snippet looks only at a window around the first place where a term occurs.
+A snippet looks only at a window around the first place where a term occurs. A prefix or wildcard
+("radicali*") marks a word when one of its terms fits the pattern, as the index would match it;
+a search expands patterns first (`expansion`), so its snippets mark exactly the terms searched.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from whoosh.query import Query
+from whoosh.query import Prefix, Query, Wildcard
 
 from indexer.analysis import MIN_TOKEN_CHARS, join_acronyms
 from indexer.lexicon import split_compound
-from indexer.query import QueryContext, parse_query
+from indexer.query import WILDCARDS, QueryContext, literal_prefix, parse_query, pattern_of
 from indexer.schema import PAGE_TEXT
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
@@ -31,10 +35,22 @@ _WORD = re.compile(WORD_PATTERN)
 
 
 def terms_of(query: Query | None) -> frozenset[str]:
-    """The analysed terms a page query looks for in the page text."""
+    """The analysed terms a page query looks for in the page text, and its patterns ("radicali*")."""
     if query is None:
         return frozenset()
-    return frozenset(text for field, text in query.all_terms(phrases=True) if field == PAGE_TEXT)
+    patterns = {pattern_of(node) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
+    terms = {text for field, text in query.all_terms(phrases=True) if field == PAGE_TEXT}
+    return frozenset(terms | {pattern for pattern in patterns if pattern})
+
+
+@lru_cache(maxsize=256)
+def _split(terms: frozenset[str]) -> tuple[frozenset[str], Callable[[str], object] | None]:
+    """Plain terms, and one matcher for all the patterns among them (None without patterns)."""
+    patterns = [term for term in terms if WILDCARDS.search(term)]
+    if not patterns:
+        return terms, None
+    combined = "|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in sorted(patterns))
+    return terms.difference(patterns), re.compile(combined).match
 
 
 def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
@@ -54,8 +70,14 @@ def _index_terms(word: str) -> frozenset[str]:
 
 def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` to mark."""
+    plain, fits = _split(terms)
     joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
-    return [match.span() for match in _WORD.finditer(joined) if not terms.isdisjoint(_index_terms(match.group()))]
+    spans = []
+    for match in _WORD.finditer(joined):
+        found = _index_terms(match.group())
+        if not plain.isdisjoint(found) or (fits is not None and any(fits(term) for term in found)):
+            spans.append(match.span())
+    return spans
 
 
 def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -82,7 +104,8 @@ def _first_occurrence(text: str, terms: frozenset[str]) -> int | None:
     """Where a term first occurs in the folded text (stems are mostly prefixes of the words they
     come from, compound parts substrings of the compounds); None when none does."""
     folded = fold(text)
-    positions = [position for term in terms if (position := folded.find(term.replace("_", "-"))) >= 0]
+    literals = {literal_prefix(term).replace("_", "-") for term in terms}  # of a pattern, its first letters
+    positions = [position for literal in literals if literal and (position := folded.find(literal)) >= 0]
     return min(positions) if positions else None
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import pairwise
 
 import numpy as np
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
@@ -30,10 +30,6 @@ from indexer.snapshot import RANKED_FIELDS, Snapshot
 # Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
 LENGTH_NORMALISATION = 0.5
 TERM_SATURATION = 1.2
-# A prefix or wildcard expands to at most this many index terms: the most frequent of the first
-# MAX_EXPANSION_CANDIDATES in alphabetical order ("a*" would otherwise read a fifth of the lexicon).
-MAX_EXPANDED_TERMS = 200
-MAX_EXPANSION_CANDIDATES = 2_000
 
 
 @dataclass(frozen=True)
@@ -99,14 +95,6 @@ class Evaluator:
             matcher.next()
         return match
 
-    def _expanded(self, node: Prefix | Wildcard) -> Match:
-        texts = list(islice(node._btexts(self.reader), MAX_EXPANSION_CANDIDATES))
-        if len(texts) > MAX_EXPANDED_TERMS:
-            texts = sorted(texts, key=lambda text: -self.reader.doc_frequency(node.fieldname, text))
-            texts = texts[:MAX_EXPANDED_TERMS]
-        terms = [Term(node.fieldname, text.decode("utf-8")) for text in texts]
-        return self.evaluate(Or(terms)) if terms else self._empty()
-
     @staticmethod
     def _combined(children: list[Match], join: np.ufunc) -> Match:
         """Masks joined with `join` (AND or OR), scores added where the result matches."""
@@ -146,7 +134,8 @@ class Evaluator:
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, (Prefix, Wildcard)):
-            return self._expanded(node)
+            # Expanded before matching (`expansion`), within the request's cap; never by Whoosh here.
+            raise TypeError(f"unexpanded pattern {node!r}: pass the query through expansion.Expansion first")
         if isinstance(node, AndNot):
             positive, negative = self.evaluate(node.a), self.evaluate(node.b)
             return self._all([positive, Match(~negative.mask, np.zeros_like(positive.scores))])

@@ -70,6 +70,10 @@ QUESTION_WORDS = frozenset(
 )
 # With at least this many words, a document that has all but one of them also counts.
 MOST_WORDS_FROM = 3
+# A word with * or ? must start with this many letters: a leading wildcard ("*a*") would make
+# the search read the whole term dictionary (see `expansion`); such a word is left out, with a note.
+MIN_PATTERN_PREFIX = 2
+WILDCARDS = re.compile(r"[*?]")
 
 _MINUS_WORD = re.compile(r"(^|\s)-(?=\w)")
 _FILTER_PIECE = re.compile(r"^\w+:")
@@ -134,10 +138,21 @@ class ParsedQuery:
     query: Query | None  # on document records; None: no words, list everything
     page_query: Query | None  # the same on page records, to find the pages that match
     expansions: tuple[str, ...] = ()  # for "ook gezocht op: ..."
+    refused: tuple[str, ...] = ()  # words with a leading wildcard, left out
 
     @property
     def is_empty(self) -> bool:
         return self.query is None
+
+
+def pattern_of(node: Prefix | Wildcard) -> str:
+    """A prefix or wildcard query as typed: "radicali*" for Whoosh's Prefix("radicali")."""
+    return f"{node.text}*" if isinstance(node, Prefix) else node.text
+
+
+def literal_prefix(pattern: str) -> str:
+    """The letters of a pattern before its first wildcard: where its terms start."""
+    return WILDCARDS.split(pattern, maxsplit=1)[0]
 
 
 def prepare(text: str) -> str:
@@ -164,6 +179,7 @@ class _Expander:
         self.any_part = any_part  # a compound's parts also count on their own (last resort)
         self.fields = (PAGE_TEXT,) if for_pages else TEXT_FIELDS
         self.expansions: list[str] = []
+        self.refused: list[str] = []  # patterns without MIN_PATTERN_PREFIX leading letters
 
     def _on_fields(self, make) -> Query:
         return Or([make(field) for field in self.fields])
@@ -200,10 +216,11 @@ class _Expander:
         if isinstance(node, Phrase) and node.fieldname == "content":
             stems = [stem(word) for word in node.words if word not in STOP_WORDS and len(word) >= MIN_TOKEN_CHARS]
             return self._phrase(stems) if stems else NullQuery
-        if isinstance(node, Prefix) and node.fieldname == "content":
-            return self._on_fields(lambda field: Prefix(field, node.text))
-        if isinstance(node, Wildcard) and node.fieldname == "content":
-            return self._on_fields(lambda field: Wildcard(field, node.text))
+        if isinstance(node, (Prefix, Wildcard)) and node.fieldname == "content":
+            if len(literal_prefix(pattern_of(node))) < MIN_PATTERN_PREFIX:
+                self.refused.append(pattern_of(node))
+                return NullQuery
+            return self._on_fields(lambda field: type(node)(field, node.text))
         if isinstance(node, Term) and node.fieldname in FILTER_FIELDS and self.for_pages:
             return NullQuery  # pages carry no metadata; the document query applies the filters
         if isinstance(node, Term) and node.fieldname in ("themes", "subthemes"):
@@ -239,13 +256,13 @@ def _plain_words(text: str) -> str:
     return " ".join(word for word in re.findall(WORD_PATTERN, text) if word.upper() not in ("AND", "OR", "NOT"))
 
 
-def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool, any_part: bool) -> tuple[Query, list[str]]:
+def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool, any_part: bool) -> tuple[Query, _Expander]:
     expander = _Expander(context, for_pages, any_part)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NullQuery:
         query = Or([query, *extra])
-    return query.normalize(), expander.expansions
+    return query.normalize(), expander
 
 
 def _is_word(node: Query) -> bool:
@@ -274,8 +291,10 @@ def parse_query(text: str, context: QueryContext, match: str = "all") -> ParsedQ
     if match == "most":
         raw = _all_but_one(raw)
     any_part = match == "any"
-    query, expansions = _expanded(raw, text, context, for_pages=False, any_part=any_part)
+    query, expander = _expanded(raw, text, context, for_pages=False, any_part=any_part)
+    refused = tuple(dict.fromkeys(expander.refused))
     if query is NullQuery:
-        return ParsedQuery(text, None, None)
+        return ParsedQuery(text, None, None, refused=refused)
     page_query, _ = _expanded(raw, text, context, for_pages=True, any_part=any_part)
-    return ParsedQuery(text, query, None if page_query is NullQuery else page_query, tuple(dict.fromkeys(expansions)))
+    page_query = None if page_query is NullQuery else page_query
+    return ParsedQuery(text, query, page_query, tuple(dict.fromkeys(expander.expansions)), refused)

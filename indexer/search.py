@@ -10,26 +10,25 @@ word is unknown, a "Bedoelde u" suggestion is made, and used when it finds more 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import scoring
 from whoosh.index import Index
-from whoosh.matching import Matcher
 from whoosh.query import Or, Term
-from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
 from indexer.documents import listing_fields
+from indexer.expansion import EXPANSION_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
-from indexer.highlighting import snippet, terms_of
 from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
-from indexer.query import ParsedQuery, QueryContext, parse_query
+from indexer.page_hits import PageHits, page_hits
+from indexer.query import MIN_PATTERN_PREFIX, ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
 from indexer.suggest import prepare as prepare_suggestions
@@ -51,6 +50,13 @@ SIMILAR_TEXT_CHARS = 50_000
 WEIGHTING = scoring.BM25F(B=LENGTH_NORMALISATION, K1=TERM_SATURATION)
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
+REFUSED_NOTE = (
+    "Niet gezocht op {words}: een zoekwoord met * of ? moet met minstens {letters} letters beginnen, zoals radicali*."
+)
+LIMITED_NOTE = (
+    "Een zoekwoord met * of ? past op te veel woorden; alleen de meest voorkomende zijn gezocht. "
+    "Zet meer letters voor de * voor een volledig resultaat."
+)
 _MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
 
 
@@ -85,6 +91,7 @@ class SearchResults:
     suggestion: str | None = None  # "Bedoelde u …?"
     corrected: bool = False  # the hits are those of the suggestion: the query itself found nothing
     relaxed: bool = False  # not every word matched: documents with most of the words follow
+    notes: tuple[str, ...] = ()  # how the query was read: words left out, patterns cut short
 
     @property
     def last_page(self) -> int:
@@ -98,56 +105,7 @@ def _recency(snapshot: Snapshot, today: dt.date) -> np.ndarray:
     return np.nan_to_num(np.clip(1.0 - age_years / RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
 
 
-def _leapfrog(matcher: Matcher, candidates: list[int]) -> Iterator[tuple[int, float]]:
-    """(record, score) for every candidate record (sorted) the matcher matches; both skip ahead, so
-    the cost follows the few candidates, not the many records the matcher matches elsewhere."""
-    position = 0
-    while position < len(candidates) and matcher.is_active():
-        matcher.skip_to(candidates[position])
-        if not matcher.is_active():
-            return
-        current = matcher.id()
-        if current == candidates[position]:
-            yield current, matcher.score()
-            position += 1
-        else:
-            position = bisect_left(candidates, current, position)
-
-
-def _page_hits(
-    searcher: Searcher, snapshot: Snapshot, parsed: ParsedQuery, shown: list[int]
-) -> dict[int, tuple[list[int], int, str]]:
-    """Per document shown: its matching page numbers, the best page and a snippet from that page.
-
-    Which pages of a multi-page document match, and the best of them, comes from Whoosh's page
-    query over those pages. A document with one page needs no choice: its page counts as matching
-    when the snippet finds a query word on it. Most documents are short, and walking the page
-    query's posting lists was the larger part of a search request."""
-    if not shown or parsed.page_query is None:
-        return {}
-    terms = terms_of(parsed.page_query)
-    found = {}
-    candidates = []
-    for docnum in shown:
-        # A document's pages are the records right after it (see `snapshot`).
-        pages = range(docnum + 1, int(np.searchsorted(snapshot.owner, docnum, side="right")))
-        if len(pages) != 1:
-            candidates += pages
-        elif text := snippet(searcher.stored_fields(pages[0])[PAGE_TEXT], terms):
-            number = int(snapshot.page_numbers[pages[0]])
-            found[docnum] = ([number], number, text)
-    matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
-    if candidates:
-        for record, score in _leapfrog(parsed.page_query.matcher(searcher), sorted(candidates)):
-            matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
-    for docnum, pages in matches.items():
-        _, best_record, best_page = max(pages, key=lambda page: (page[0], -page[2]))
-        text = searcher.stored_fields(best_record)[PAGE_TEXT]
-        found[docnum] = (sorted(number for _, _, number in pages), best_page, snippet(text, terms))
-    return found
-
-
-def _hit(fields: dict, score: float, pages: tuple[list[int], int | None, str]) -> Hit:
+def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
     numbers, best_page, snippet = pages
     return Hit(
         **listing_fields(fields),
@@ -177,6 +135,7 @@ class _Choice:
 
 def _choose(
     evaluator: Evaluator,
+    expansion: Expansion,
     text: str,
     context: QueryContext,
     selections: Mapping[str, set[str]],
@@ -186,6 +145,9 @@ def _choose(
     snapshot = evaluator.snapshot
 
     def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
+        parsed = dataclasses.replace(
+            parsed, query=expansion.rewrite(parsed.query), page_query=expansion.rewrite(parsed.page_query)
+        )
         if parsed.query is None:
             matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
         else:
@@ -236,6 +198,16 @@ def _by_date(snapshot: Snapshot, choice: _Choice) -> np.ndarray:
     return candidates[np.lexsort((candidates, -dates))]
 
 
+def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
+    notes = []
+    if parsed.refused:
+        words = ", ".join(f'"{word}"' for word in parsed.refused)
+        notes.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
+    if expansion.limited:
+        notes.append(LIMITED_NOTE)
+    return tuple(notes)
+
+
 def search(
     index: Index,
     text: str,
@@ -253,15 +225,16 @@ def search(
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     with searching(index, WEIGHTING) as (searcher, snapshot):
+        expansion = Expansion(searcher.reader(), time.monotonic() + EXPANSION_BUDGET_S)
         evaluator = Evaluator(searcher, snapshot)
-        choice, suggestion, stricter = _choose(evaluator, text, context, selections, page_size)
+        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selections, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         if by_date:
             order, scores = _by_date(snapshot, choice), choice.scores
         else:
             order, scores = _by_relevance(snapshot, choice, stricter)
         shown = order[(page - 1) * page_size : page * page_size].tolist()
-        page_info = _page_hits(searcher, snapshot, choice.parsed, shown)
+        page_info = page_hits(searcher, snapshot, choice.parsed.page_query, shown)
         hits = tuple(
             _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
             for docnum in shown
@@ -280,6 +253,7 @@ def search(
             suggestion=suggestion,
             corrected=choice.corrected,
             relaxed=choice.relaxed,
+            notes=_notes(choice.parsed, expansion),
         )
 
 

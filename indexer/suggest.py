@@ -17,7 +17,6 @@ a search then answers without a suggestion rather than keep its user waiting.
 from __future__ import annotations
 
 import re
-import struct
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -26,8 +25,8 @@ import numpy as np
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
-from whoosh.system import _SHORT_SIZE, pack_ushort
 
+from indexer.term_dictionary import terms
 from indexer.wordforms import STOP_WORDS, fold
 
 SPELLING_FIELD = "spelling"
@@ -38,8 +37,6 @@ TWO_EDITS_FROM_CHARS = 7
 _QUERY_WORD = re.compile(r"(?<![\w:*])([^\W\d_]+)(?![\w:*])")
 # Histogram buckets: a-z, and one for every other character.
 _LETTERS = 27
-# Before each record of Whoosh's term dictionary: the key's and the value's length.
-_RECORD_LENGTHS = struct.Struct("!ii")
 # Histograms are counted this many words at a time, which bounds the temporary arrays.
 _HISTOGRAM_CHUNK_WORDS = 10_000
 
@@ -54,33 +51,6 @@ def _histograms(words: list[str]) -> np.ndarray:
     return np.minimum(counts, np.iinfo(np.int8).max).reshape(len(words), _LETTERS).astype(np.int8)
 
 
-def _segment_words(segment: IndexReader) -> list[str]:
-    """The spelling field's words in one segment, read from its term dictionary in one piece.
-
-    Whoosh's `lexicon` yields them one seek and read at a time and merges the segments in Python:
-    5.2 s for the 750,000 words of 50,000 documents. W3's term dictionary (whoosh-reloaded 2.7.5,
-    pinned) is one sorted run of records, [key length, value length][key][value], each key the
-    field's number (2 bytes) and the term; `tests/test_search.py` compares the result with
-    `lexicon`, so a format change fails there first."""
-    terms = segment._terms
-    number = terms._fieldmap.get(SPELLING_FIELD)
-    if number is None:
-        return []
-    table = terms._tindex
-    start = table.closest_key_pos(pack_ushort(number))
-    if start is None:
-        return []
-    end = table.closest_key_pos(pack_ushort(number + 1)) or table.endofdata
-    data = table.dbfile.get(start, end - start)
-    words, position, read_lengths = [], 0, _RECORD_LENGTHS.unpack_from
-    while position < len(data):
-        key_length, value_length = read_lengths(data, position)
-        key = position + _RECORD_LENGTHS.size
-        words.append(data[key + _SHORT_SIZE : key + key_length].decode("utf-8"))
-        position = key + key_length + value_length
-    return words
-
-
 @dataclass(frozen=True)
 class _Vocabulary:
     """The spelling field's words in term order, with their lengths and letter histograms."""
@@ -91,7 +61,7 @@ class _Vocabulary:
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Vocabulary:
-        words = sorted({word for segment, _ in reader.leaf_readers() for word in _segment_words(segment)})
+        words = sorted({word for segment, _ in reader.leaf_readers() for word, _ in terms(segment, SPELLING_FIELD)})
         chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
         histograms = [_histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
         stacked = np.concatenate(histograms) if histograms else np.zeros((0, _LETTERS), dtype=np.int8)
