@@ -83,7 +83,7 @@ class Expansion:
         matches = None if rest == "*" else re.compile(fnmatch.translate(pattern)).match
         frequencies: Counter[str] = Counter()
         for segment, _ in self.reader.leaf_readers():
-            for scanned, (text, documents) in enumerate(terms(segment, field, literal)):
+            for scanned, (text, documents, _) in enumerate(terms(segment, field, literal)):
                 if scanned >= MAX_SCANNED_TERMS or (
                     scanned % _DEADLINE_EVERY_TERMS == 0 and time.monotonic() > self.deadline
                 ):

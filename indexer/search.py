@@ -187,15 +187,14 @@ def _by_relevance(snapshot: Snapshot, choice: _Choice, stricter: list[_Choice]) 
         scores[allowed] = stricter[level].scores[allowed]
     scores = scores * (1.0 + RECENCY_BONUS * _recency(snapshot, dt.date.today()))
     candidates = np.flatnonzero(choice.allowed)
-    order = candidates[np.lexsort((candidates, -scores[candidates], tier[candidates]))]
-    return order, scores
+    return _ordered(snapshot, candidates, tier[candidates], -scores[candidates]), scores
 
 
-def _by_date(snapshot: Snapshot, choice: _Choice) -> np.ndarray:
-    """Allowed documents newest first; undated ones last."""
-    candidates = np.flatnonzero(choice.allowed)
+def _ordered(snapshot: Snapshot, candidates: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """`candidates` sorted by `keys` (the first decides most), then newest first (undated last),
+    then by id: the same order in every build of the same documents."""
     dates = np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
-    return candidates[np.lexsort((candidates, -dates))]
+    return candidates[np.lexsort((snapshot.id_ranks[candidates], -dates, *reversed(keys)))]
 
 
 def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
@@ -230,7 +229,7 @@ def search(
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selections, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         if by_date:
-            order, scores = _by_date(snapshot, choice), choice.scores
+            order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed)), choice.scores
         else:
             order, scores = _by_relevance(snapshot, choice, stricter)
         shown = order[(page - 1) * page_size : page * page_size].tolist()
@@ -273,5 +272,5 @@ def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
         match = Evaluator(searcher, snapshot).evaluate(query)
         match.mask[docnum] = False
         candidates = np.flatnonzero(match.mask & snapshot.documents)
-        best = candidates[np.lexsort((candidates, -match.scores[candidates]))][:limit].tolist()
+        best = _ordered(snapshot, candidates, -match.scores[candidates])[:limit].tolist()
         return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]

@@ -29,6 +29,7 @@ from indexer.facets import FacetColumns, facet_columns
 from indexer.postings import postings
 from indexer.schema import DOC, WORD_PAIRS
 from indexer.searchers import column, open_searcher
+from indexer.term_dictionary import terms
 
 # Fields ranked with BM25F on the document records.
 RANKED_FIELDS = ("title", "summary", "content", WORD_PAIRS)
@@ -50,6 +51,7 @@ class Snapshot:
     average_lengths: dict[str, float]
     dates: np.ndarray  # float64: Whoosh's datetime number, NaN without a date
     page_numbers: np.ndarray  # int64: a page record's page number (meaningless for document records)
+    id_ranks: np.ndarray  # int64: a document record's place in the order of document ids (ties in ranking)
     facets: FacetColumns
 
 
@@ -127,6 +129,22 @@ def _page_numbers(reader: IndexReader, size: int) -> np.ndarray:
     return numbers if numbers is not None else np.zeros(size, dtype=np.int64)
 
 
+def _id_ranks(reader: IndexReader, size: int) -> np.ndarray:
+    """Per document record, the rank of its id among all ids: an order that, unlike document
+    numbers, is the same in every build. A document's id is the `parent` term of it and its
+    pages, and within a segment the document record is the first of them."""
+    firsts = [
+        (text, offset + first)
+        for segment, offset in reader.leaf_readers()
+        for text, _, first in terms(segment, "parent")
+    ]
+    rank = {text: number for number, text in enumerate(sorted({text for text, _ in firsts}))}
+    ranks = np.zeros(size, dtype=np.int64)
+    for text, docnum in firsts:
+        ranks[docnum] = rank[text]
+    return ranks
+
+
 def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot:
     size = reader.doc_count_all()
     document_records, _ = postings(reader, "doctype", DOC)
@@ -138,8 +156,8 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
     documents = is_document & _live(reader, size)
     lengths = {field: _field_lengths(reader, field, size) for field in RANKED_FIELDS}
     count = int(documents.sum())
-    average_lengths = {
-        field: float(values[documents].mean()) if count and values[documents].any() else 1.0
+    average_lengths = {  # summed in float64: exact, so the same in every build whatever the record order
+        field: float(values[documents].mean(dtype=np.float64)) if count and values[documents].any() else 1.0
         for field, values in lengths.items()
     }
     return Snapshot(
@@ -152,6 +170,7 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
         average_lengths=average_lengths,
         dates=_dates(reader, size),
         page_numbers=_page_numbers(reader, size),
+        id_ranks=_id_ranks(reader, size),
         facets=facet_columns(reader, documents),
     )
 

@@ -61,7 +61,7 @@ class _Vocabulary:
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Vocabulary:
-        words = sorted({word for segment, _ in reader.leaf_readers() for word, _ in terms(segment, SPELLING_FIELD)})
+        words = sorted({word for segment, _ in reader.leaf_readers() for word, _, _ in terms(segment, SPELLING_FIELD)})
         chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
         histograms = [_histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
         stacked = np.concatenate(histograms) if histograms else np.zeros((0, _LETTERS), dtype=np.int8)

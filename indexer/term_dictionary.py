@@ -4,9 +4,9 @@ Whoosh's `lexicon` and `iter_prefix` read one term at a time, with a seek and a 
 merge the segments in Python: 5.2 s for the 750,000 spelling words of 50,000 documents, and a
 fifth of a millisecond per term of a prefix. W3's term dictionary (whoosh-reloaded 2.7.5, pinned)
 is one sorted run of records, [key length, value length][key][value]: each key is the field's
-number (2 bytes) and the term, each value a term info that starts with flags (1 byte) and weight
-(4), then the number of documents with the term (4). `tests/test_search.py` compares the words
-with `lexicon`, so a format change fails there first.
+number (2 bytes) and the term, each value a term info (`W3TermInfo`: flags, weight, number of
+documents, two lengths, maximum weight, first and last record). `tests/test_search.py` compares
+the words with `lexicon` and `tests/test_tie_order.py` the records, so a format change fails there.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from whoosh.reading import IndexReader
 from whoosh.system import _SHORT_SIZE, pack_ushort
 
 _RECORD_LENGTHS = struct.Struct("!ii")
-_DOC_FREQUENCY = struct.Struct("!I")
-_DOC_FREQUENCY_AT = 5
+# The term info's fields up to the first record: flags, weight, documents, lengths, maximum weight.
+_TERM_INFO = struct.Struct("!BfIBBfI")
 
 
 def _range(segment: IndexReader, field: str, prefix: bytes) -> bytes:
@@ -38,14 +38,15 @@ def _range(segment: IndexReader, field: str, prefix: bytes) -> bytes:
     return table.dbfile.get(start, end - start)
 
 
-def terms(segment: IndexReader, field: str, prefix: str = "") -> Iterator[tuple[str, int]]:
-    """(term, number of documents with it) for the terms of `field` that start with `prefix`,
-    in term order."""
+def terms(segment: IndexReader, field: str, prefix: str = "") -> Iterator[tuple[str, int, int]]:
+    """(term, number of documents with it, first record with it) for the terms of `field` that
+    start with `prefix`, in term order; records are numbered within the segment."""
     data = _range(segment, field, prefix.encode("utf-8"))
-    position, read_lengths, read_frequency = 0, _RECORD_LENGTHS.unpack_from, _DOC_FREQUENCY.unpack_from
+    position, read_lengths, read_info = 0, _RECORD_LENGTHS.unpack_from, _TERM_INFO.unpack_from
     while position < len(data):
         key_length, value_length = read_lengths(data, position)
         key = position + _RECORD_LENGTHS.size
         value = key + key_length
-        yield data[key + _SHORT_SIZE : value].decode("utf-8"), read_frequency(data, value + _DOC_FREQUENCY_AT)[0]
+        _, _, documents, _, _, _, first = read_info(data, value)
+        yield data[key + _SHORT_SIZE : value].decode("utf-8"), documents, first
         position = value + value_length
