@@ -43,6 +43,7 @@ def search_json():
         corrected=results.corrected,
         relaxed=results.relaxed,
         expansions=list(results.expansions),
+        notes=list(results.notes),
     )
 
 

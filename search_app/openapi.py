@@ -80,6 +80,7 @@ SEARCH_RESPONSE = {
         "corrected",
         "relaxed",
         "expansions",
+        "notes",
     ],
     "additionalProperties": False,
     "properties": {
@@ -102,6 +103,7 @@ SEARCH_RESPONSE = {
         "corrected": {"type": "boolean", "description": "De resultaten zijn die van de suggestie."},
         "relaxed": {"type": "boolean", "description": "Niet alle woorden kwamen samen voor."},
         "expansions": {**_STRING_LIST, "description": "Ook gezocht op: afkortingen en hun voluit."},
+        "notes": {**_STRING_LIST, "description": "Hoe de zoekvraag is gelezen: weggelaten of ingekorte zoekwoorden."},
     },
 }
 
