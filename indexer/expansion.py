@@ -26,8 +26,9 @@ from indexer.term_dictionary import terms
 
 # Index terms one query's patterns expand to in all, per field; the one cap every query path obeys.
 MAX_EXPANDED_TERMS = 50
-# A request stops expanding after this long (scans are checked as they go); what was found is used.
-EXPANSION_BUDGET_S = 0.25
+# A request stops expanding patterns, and looking for the pages of its hits, after this long; what
+# was found by then is used (a plain search takes a few milliseconds).
+REQUEST_BUDGET_S = 0.25
 # Terms of the dictionary looked at per pattern and segment ("re*" would otherwise read thousands).
 MAX_SCANNED_TERMS = 2_000
 # The deadline is checked once per this many terms scanned.

@@ -4,14 +4,16 @@ Which pages of a multi-page document match, and the best of them, comes from Who
 (with positions, for phrases) over those pages only. A document with one page needs no choice:
 its page counts as matching when the snippet finds a query word on it. Most documents are short,
 and walking the page query's posting lists was the larger part of a search request. The page
-query holds plain terms only: its prefixes and wildcards were expanded first (`expansion`).
+query holds plain terms only: its prefixes and wildcards were expanded first (`expansion`). Many
+terms over the many pages of long reports still make a slow walk, so it stops at the request's
+deadline: the documents not reached yet are shown with their summary.
 """
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
 
 import numpy as np
 from whoosh.matching import Matcher
@@ -26,28 +28,33 @@ from indexer.snapshot import Snapshot
 PageHits = tuple[list[int], int | None, str]
 
 
-def _leapfrog(matcher: Matcher, candidates: list[int]) -> Iterator[tuple[int, float]]:
-    """(record, score) for every candidate record (sorted) the matcher matches; both skip ahead, so
-    the cost follows the few candidates, not the many records the matcher matches elsewhere."""
-    position = 0
+def _leapfrog(matcher: Matcher, candidates: list[int], deadline: float) -> tuple[list[tuple[int, float]], bool]:
+    """(record, score) for every candidate record (sorted) the matcher matches, and False when the
+    deadline came first. Both skip ahead, so the cost follows the few candidates, not the many
+    records the matcher matches elsewhere."""
+    found, position = [], 0
     while position < len(candidates) and matcher.is_active():
+        if time.monotonic() > deadline:
+            return found, False
         matcher.skip_to(candidates[position])
         if not matcher.is_active():
-            return
+            break
         current = matcher.id()
         if current == candidates[position]:
-            yield current, matcher.score()
+            found.append((current, matcher.score()))
             position += 1
         else:
             position = bisect_left(candidates, current, position)
+    return found, True
 
 
 def page_hits(
-    searcher: Searcher, snapshot: Snapshot, page_query: Query | None, shown: list[int]
-) -> dict[int, PageHits]:
-    """Per document shown (document numbers): its matching pages, best page and snippet."""
+    searcher: Searcher, snapshot: Snapshot, page_query: Query | None, shown: list[int], deadline: float
+) -> tuple[dict[int, PageHits], bool]:
+    """Per document shown (document numbers): its matching pages, best page and snippet; and
+    whether every document was looked at before the deadline."""
     if not shown or page_query is None:
-        return {}
+        return {}, True
     terms = terms_of(page_query)
     found = {}
     candidates = []
@@ -60,11 +67,13 @@ def page_hits(
             number = int(snapshot.page_numbers[pages[0]])
             found[docnum] = ([number], number, text)
     matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    walked, complete = [], True
     if candidates:
-        for record, score in _leapfrog(page_query.matcher(searcher), sorted(candidates)):
-            matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
+        walked, complete = _leapfrog(page_query.matcher(searcher), sorted(candidates), deadline)
+    for record, score in walked:
+        matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     for docnum, pages in matches.items():
         _, best_record, best_page = max(pages, key=lambda page: (page[0], -page[2]))
         text = searcher.stored_fields(best_record)[PAGE_TEXT]
         found[docnum] = (sorted(number for _, _, number in pages), best_page, snippet(text, terms))
-    return found
+    return found, complete

@@ -24,7 +24,7 @@ from whoosh.query import Or, Term
 from whoosh.util.times import datetime_to_long
 
 from indexer.documents import listing_fields
-from indexer.expansion import EXPANSION_BUDGET_S, Expansion
+from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
 from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.page_hits import PageHits, page_hits
@@ -224,7 +224,7 @@ def search(
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     with searching(index, WEIGHTING) as (searcher, snapshot):
-        expansion = Expansion(searcher.reader(), time.monotonic() + EXPANSION_BUDGET_S)
+        expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
         evaluator = Evaluator(searcher, snapshot)
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selections, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
@@ -233,7 +233,8 @@ def search(
         else:
             order, scores = _by_relevance(snapshot, choice, stricter)
         shown = order[(page - 1) * page_size : page * page_size].tolist()
-        page_info = page_hits(searcher, snapshot, choice.parsed.page_query, shown)
+        page_info, complete = page_hits(searcher, snapshot, choice.parsed.page_query, shown, expansion.deadline)
+        expansion.limited |= not complete
         hits = tuple(
             _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
             for docnum in shown
