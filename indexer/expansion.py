@@ -1,14 +1,18 @@
 """Prefixes and wildcards replaced by index terms: once per request, within one cap and one budget.
 
-`radicali*` stands for every index term that starts with "radicali". Whoosh expands such a pattern
+`radicali*` stands for the words that start with "radicali". Whoosh expands such a pattern
 wherever it meets one, without a limit: `*a* *e* *i* *o* *n*` walked the whole term dictionary of
 each field, and the page-hit step then matched tens of thousands of terms (3.8 s on the bundled
 corpus, 30 s on 2,000 documents, while every other search waited). Here each pattern of a query is
 replaced by plain terms before anything matches, so matching, page hits and snippets all see the
-same few terms: at most MAX_EXPANDED_TERMS per field for the whole query (shared by its patterns,
-the most frequent kept), at most MAX_SCANNED_TERMS looked at per pattern, and none once the
-request's time budget is spent. The parser refuses a pattern that does not start with
-`query.MIN_PATTERN_PREFIX` letters, so a scan starts at its place in the sorted term dictionary.
+same few terms: at most MAX_EXPANDED_TERMS for the whole query (shared by its patterns, the most
+frequent kept), at most MAX_SCANNED_TERMS words looked at per pattern, and none once the request's
+time budget is spent. The parser refuses a pattern that does not start with
+`query.MIN_PATTERN_PREFIX` letters, so a scan starts at its place in the sorted dictionary.
+
+A pattern is matched against the words as written (the `spelling` field, see `suggest`), and each
+word it fits stands for its stem, the term the text fields hold: `radicalisering*` and
+`radicalis?ring` find "radicalisering", whose stem "radicaliser" no pattern on stems would fit.
 """
 
 from __future__ import annotations
@@ -22,76 +26,74 @@ from whoosh.query import NullQuery, Or, Prefix, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
 from indexer.query import MIN_PATTERN_PREFIX, literal_prefix, pattern_of
+from indexer.suggest import SPELLING_FIELD
 from indexer.term_dictionary import terms
+from indexer.wordforms import stem
 
-# Index terms one query's patterns expand to in all, per field; the one cap every query path obeys.
+# Terms one query's patterns expand to in all; the one cap every query path obeys.
 MAX_EXPANDED_TERMS = 50
 # A request stops expanding patterns, and looking for the pages of its hits, after this long; what
 # was found by then is used (a plain search takes a few milliseconds).
 REQUEST_BUDGET_S = 0.25
-# Terms of the dictionary looked at per pattern and segment ("re*" would otherwise read thousands).
+# Words of the dictionary looked at per pattern and segment ("re*" would otherwise read thousands).
 MAX_SCANNED_TERMS = 2_000
-# The deadline is checked once per this many terms scanned.
+# The deadline is checked once per this many words scanned.
 _DEADLINE_EVERY_TERMS = 256
 
 
-def _patterns(query: Query) -> set[tuple[str, str]]:
-    return {(node.fieldname, pattern_of(node)) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
+def _patterns(query: Query) -> set[str]:
+    return {pattern_of(node) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
 
 
 class Expansion:
     """A request's expansions: cached, so the loosened attempts and the page query reuse them;
-    `limited` tells that a cap or the deadline left terms out."""
+    `limited` tells that the cap or the deadline left terms out."""
 
     def __init__(self, reader: IndexReader, deadline: float) -> None:
         self.reader = reader
         self.deadline = deadline
         self.limited = False
-        self._found: dict[tuple[str, str, int], tuple[str, ...]] = {}
+        self._found: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def rewrite(self, query: Query | None) -> Query | None:
         """`query` with every prefix and wildcard replaced by an OR of the terms it stands for."""
         if query is None:
             return None
         patterns = _patterns(query)
-        if not patterns:
-            return query
-        per_field = Counter(field for field, _ in patterns)
-        return self._replace(query, per_field)
+        return self._replace(query, max(1, MAX_EXPANDED_TERMS // len(patterns))) if patterns else query
 
-    def _replace(self, node: Query, per_field: Counter) -> Query:
+    def _replace(self, node: Query, share: int) -> Query:
         if isinstance(node, (Prefix, Wildcard)):
-            share = max(1, MAX_EXPANDED_TERMS // per_field[node.fieldname])
-            texts = self.expanded(node.fieldname, pattern_of(node), share)
+            texts = self.expanded(pattern_of(node), share)
             return Or([Term(node.fieldname, text) for text in texts], boost=node.boost) if texts else NullQuery
         if node.is_leaf():
             return node
-        return node.apply(lambda child: self._replace(child, per_field))
+        return node.apply(lambda child: self._replace(child, share))
 
-    def expanded(self, field: str, pattern: str, share: int = MAX_EXPANDED_TERMS) -> tuple[str, ...]:
-        """The `share` most frequent terms of `field` that match `pattern`, alphabetical among equals."""
-        key = (field, pattern, share)
+    def expanded(self, pattern: str, share: int = MAX_EXPANDED_TERMS) -> tuple[str, ...]:
+        """The stems of the `share` most frequent words that fit `pattern`, alphabetical among equals."""
+        key = (pattern, share)
         if key not in self._found:
-            self._found[key] = self._expand(field, pattern, share)
+            self._found[key] = self._expand(pattern, share)
         return self._found[key]
 
-    def _expand(self, field: str, pattern: str, share: int) -> tuple[str, ...]:
+    def _expand(self, pattern: str, share: int) -> tuple[str, ...]:
         literal = literal_prefix(pattern)
         if len(literal) < MIN_PATTERN_PREFIX:
             self.limited = True  # never a scan of the whole dictionary, whoever asks
             return ()
         rest = pattern[len(literal) :]
-        matches = None if rest == "*" else re.compile(fnmatch.translate(pattern)).match
+        fits = None if rest == "*" else re.compile(fnmatch.translate(pattern)).match
         frequencies: Counter[str] = Counter()
         for segment, _ in self.reader.leaf_readers():
-            for scanned, (text, documents, _) in enumerate(terms(segment, field, literal)):
+            for scanned, (word, documents, _) in enumerate(terms(segment, SPELLING_FIELD, literal)):
                 if scanned >= MAX_SCANNED_TERMS or (
                     scanned % _DEADLINE_EVERY_TERMS == 0 and time.monotonic() > self.deadline
                 ):
                     self.limited = True
                     break
-                if matches is None or matches(text):
-                    frequencies[text] += documents
+                if fits is None or fits(word):
+                    frequencies[stem(word)] += documents
         if len(frequencies) > share:
             self.limited = True
         best = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))[:share]

@@ -6,8 +6,8 @@ on "handel"). That is what the analyzer does at index time, done word by word wi
 cached stemmer and compound splitter; Whoosh's highlighter did the same through its whole token
 pipeline and fragmenter, which was a third of a search request (ten snippets a page).
 A snippet looks only at a window around the first place where a term occurs. A prefix or wildcard
-("radicali*") marks a word when one of its terms fits the pattern, as the index would match it;
-a search expands patterns first (`expansion`), so its snippets mark exactly the terms searched.
+("radicali*") marks a word that fits the pattern as written, as `expansion` matches patterns; a
+search expands its patterns first, so its snippets mark exactly the terms searched.
 """
 
 from __future__ import annotations
@@ -72,12 +72,16 @@ def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` to mark."""
     plain, fits = _split(terms)
     joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
-    spans = []
-    for match in _WORD.finditer(joined):
-        found = _index_terms(match.group())
-        if not plain.isdisjoint(found) or (fits is not None and any(fits(term) for term in found)):
-            spans.append(match.span())
-    return spans
+    return [
+        match.span()
+        for match in _WORD.finditer(joined)
+        if not plain.isdisjoint(_index_terms(match.group())) or (fits is not None and _fits(fits, match.group()))
+    ]
+
+
+def _fits(fits: Callable[[str], object], word: str) -> bool:
+    """A word fits a pattern as written (folded), as `expansion` matches patterns; not a stop word."""
+    return bool(_index_terms(word)) and bool(fits(fold(word)))
 
 
 def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:

@@ -34,7 +34,8 @@ SPELLING_FIELD = "spelling"
 MIN_CORRECTABLE_CHARS = 4
 # Edit distance allowed: one for short words, two from this length on.
 TWO_EDITS_FROM_CHARS = 7
-_QUERY_WORD = re.compile(r"(?<![\w:*])([^\W\d_]+)(?![\w:*])")
+# A word, not part of a filter (bron:...) or of a pattern with * or ? (those are not corrected).
+_QUERY_WORD = re.compile(r"(?<![\w:*?])([^\W\d_]+)(?![\w:*?])")
 # Histogram buckets: a-z, and one for every other character.
 _LETTERS = 27
 # Histograms are counted this many words at a time, which bounds the temporary arrays.
