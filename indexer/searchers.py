@@ -13,6 +13,8 @@ deletes anything, so such a listing lacks no file of the searcher's generation.
 
 from __future__ import annotations
 
+import weakref
+
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3Codec
 from whoosh.columns import Column, ColumnReader
 from whoosh.index import Index
@@ -27,6 +29,8 @@ OPEN_ATTEMPTS = 10
 # Columns Whoosh reads through its per-segment reader cache (`_cached_reader`) rather than by name.
 _STORED = "_stored"
 _LENGTHS_SUFFIX = "_len"
+# The per-segment column stores whose files were all opened with their searcher.
+_OPENED: weakref.WeakSet = weakref.WeakSet()
 
 
 class IndexChangingError(KennisbankError):
@@ -63,12 +67,14 @@ def _open_columns(index: Index, reader: IndexReader) -> bool:
                     # Whoosh would look for the file again before reading it through its cache.
                     column = STORED_COLUMN if name == _STORED else LENGTHS_COLUMN
                     per_document._readers[name] = per_document.column_reader(name, column)
+        _OPENED.add(per_document)
     return True
 
 
 def column(segment: IndexReader, name: str, column_type: Column) -> ColumnReader | None:
     """A segment's column as opened with its searcher; None when the segment has none (a segment
-    without records that have the field). Not `has_column`: it asks the disk, where a commit may
-    have deleted the file the searcher holds open."""
+    without records that have the field). Not `has_column` for a searcher from `open_searcher`: it
+    asks the disk, where a commit may have deleted the file the searcher holds open."""
     per_document = segment._perdoc
-    return per_document.column_reader(name, column_type) if name in per_document._colfiles else None
+    present = name in per_document._colfiles if per_document in _OPENED else per_document.has_column(name)
+    return per_document.column_reader(name, column_type) if present else None
