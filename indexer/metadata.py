@@ -17,6 +17,7 @@ from indexer.dates import find_date, find_year, parse_date
 from indexer.errors import ExtractionError, Problem
 from indexer.files import write_atomically
 from indexer.models import Extraction, Metadata
+from indexer.sources import tidy
 from indexer.vocabulary import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language
 
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -159,7 +160,7 @@ def resolve(path: Path, extraction: Extraction, sidecar: dict[str, object]) -> M
         kind=kind if kind in KINDS else UNKNOWN_KIND,
         date=date,
         year=year,
-        source=str(_first(sidecar.get("bron"), props.get("bron")) or ""),
+        source=tidy(_first(sidecar.get("bron"), props.get("bron"))),
         language=language if language in LANGUAGES else "onbekend",
         summary=str(_first(sidecar.get("samenvatting"), props.get("samenvatting")) or derive_summary(extraction.text)),
         themes=themes,

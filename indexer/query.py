@@ -20,7 +20,7 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query,
 
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.lexicon import split_compound
-from indexer.schema import PAGE_TEXT
+from indexer.schema import PAGE_TEXT, SOURCE_WORDS
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
@@ -204,8 +204,10 @@ class _Expander:
             return self._on_fields(lambda field: Prefix(field, node.text))
         if isinstance(node, Wildcard) and node.fieldname == "content":
             return self._on_fields(lambda field: Wildcard(field, node.text))
-        if isinstance(node, Term) and node.fieldname in FILTER_FIELDS and self.for_pages:
+        if isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS and self.for_pages:
             return NullQuery  # pages carry no metadata; the document query applies the filters
+        if isinstance(node, (Term, Phrase)) and node.fieldname == "source":
+            return _source_words(node)
         if isinstance(node, Term) and node.fieldname in ("themes", "subthemes"):
             slugs = self.context.slugs_matching(node.fieldname, node.text)
             return (
@@ -221,6 +223,13 @@ class _Expander:
         if isinstance(node, Not):
             return Not(self.expand(node.query))
         return NullQuery  # anything else (ranges on text, odd syntax) is dropped, never an error
+
+
+def _source_words(node: Term | Phrase) -> Query:
+    """bron:politie, bron:"RIEC Rotterdam": documents whose source has every word given."""
+    given = node.words if isinstance(node, Phrase) else [node.text]
+    terms = [Term(SOURCE_WORDS, stem(word)) for word in given if word not in STOP_WORDS]
+    return And(terms) if len(terms) > 1 else (terms[0] if terms else NullQuery)
 
 
 def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Query]:

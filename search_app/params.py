@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+from indexer.facets import NO_VALUE
 from indexer.search import SORT_DATE, SORT_RELEVANCE
+from indexer.sources import organisations
 
 # URL argument (Dutch, what users see) -> index field.
 FACET_ARGS = {"thema": "themes", "subthema": "subthemes", "soort": "kind", "jaar": "year", "bron": "source"}
@@ -54,12 +56,20 @@ def _int(values: Iterable[str], default: int, low: int, high: int) -> int:
     return default
 
 
+def _organisations(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Source values as the facet holds them: "A en B" (an older link, a typed value) selects both."""
+    names = (name for value in values for name in ((value,) if value == NO_VALUE else organisations(value)))
+    return tuple(dict.fromkeys(names))
+
+
 def parse_args(args: Args) -> SearchRequest:
     """A SearchRequest from query arguments; anything unusable falls back to its default."""
     query = " ".join(args.get("q", [""])[:1])[:MAX_QUERY_CHARS].strip()
     selections = {}
     for arg, field_name in FACET_ARGS.items():
         values = tuple(dict.fromkeys(value.strip() for value in args.get(arg, []) if value.strip()))
+        if field_name == "source":
+            values = _organisations(values)
         if values:
             selections[field_name] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
