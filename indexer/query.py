@@ -289,6 +289,23 @@ def _no_document_has(_stem: str) -> float:
     return 0.0
 
 
+def _loosens(node: Query) -> bool:
+    """Whether a part of the query may be left out when loosening: words may, filters and
+    exclusions may not (`bron:politie woninginbraak ondermijning` stays within the police's documents)."""
+    return not isinstance(node, Not) and not (isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS)
+
+
+def _any_word(raw: Query) -> Query:
+    """For "any" matching: any of the words, but every filter and exclusion still holds."""
+    if not isinstance(raw, Or):
+        return raw
+    words_ = [child for child in raw.subqueries if _loosens(child)]
+    required = [child for child in raw.subqueries if not _loosens(child)]
+    if not words_ or not required:
+        return raw
+    return And([*required, Or(words_, scale=raw.scale)])
+
+
 def parse_query(
     text: str, context: QueryContext, match: str = "all", share_of: Callable[[str], float] = _no_document_has
 ) -> ParsedQuery:
@@ -302,6 +319,8 @@ def parse_query(
         raw = parser.parse(_plain_words(text))
     if match == "most":
         raw = _all_but_one(raw)
+    elif match == "any":
+        raw = _any_word(raw)
     part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
     query, expansions = _expanded(raw, text, context, for_pages=False, part_alone=part_alone)
     if query is NullQuery:

@@ -88,6 +88,18 @@ def test_bron_matches_a_word_of_the_source(client, query: str, expected: set[str
     assert found(client, f"/api/zoeken?q={query}") == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bron:politie woninginbraak ondermijning", {"politie"}),
+        ("ondermijning woninginbraak -bron:politie", {"riec-eerst", "alliantie-eerst"}),
+    ],
+)
+def test_bron_still_holds_when_the_words_are_loosened(client, query: str, expected: set[str]) -> None:
+    """No document has both words, so any word will do; the filter and the exclusion still hold."""
+    assert found(client, f"/api/zoeken?q={query}") == expected
+
+
 def test_the_source_facet_lists_organisations_and_unknown_sources_as_onbekend(client) -> None:
     facet = source_facet(client, "/zoeken")
     assert facet == {
