@@ -4,7 +4,8 @@ Sidecars and file properties name the source as people write it: "RIEC Rotterdam
 VeiligheidsAlliantie regio Rotterdam", "VeiligheidsAlliantie regio Rotterdam, team Monitoring",
 "politie eenheid Rotterdam". The source facet lists organisations, so a document two organisations
 published counts for both, however the pair was written; the `bron:` filter matches a word of the
-source as written (`bron:RIEC`, `bron:politie`).
+source as written (`bron:RIEC`, `bron:politie`). The index holds the organisations: a change
+here changes the index, so bump `schema.SCHEMA_REVISION` with it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ _ARTICLE = re.compile(r"^(?:de|het)\s+(?=\S)")
 # Organisations whose name holds a separator itself: taken whole before the source is split.
 NAMES_WITH_SEPARATOR = ("Expertisecentrum Seksualiteit, Sekswerk en Mensenhandel (ESSM)",)
 _EDGE_MARKS = " \t\"'.,;:"
+# Sources that name nobody: the facet shows such documents as "Onbekend", once.
+NOBODY = frozenset({"onbekend", "geen", "n.v.t", "nvt", "unknown", "anoniem"})
 
 
 def tidy(value: object) -> str:
@@ -50,6 +53,6 @@ def organisations(source: str) -> tuple[str, ...]:
     found += [_canonical(part) for part in _SEPARATOR.split(text)]
     unique: dict[str, str] = {}
     for name in found:
-        if name:
+        if any(char.isalpha() for char in name) and name.casefold() not in NOBODY:
             unique.setdefault(name.casefold(), name)
     return tuple(unique.values())

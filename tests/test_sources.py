@@ -40,6 +40,8 @@ ESSM = "Expertisecentrum Seksualiteit, Sekswerk en Mensenhandel (ESSM)"
         (f"{ESSM} en {VAR}", (ESSM, VAR), "a known name holds 'en' itself"),
         ("RIEC Rotterdam en riec rotterdam", ("RIEC Rotterdam",), "each organisation once"),
         ("  ", (), "no source, no organisation"),
+        ("Onbekend", (), "'unknown' names nobody"),
+        ("- / n.v.t.", (), "neither do marks or 'not applicable'"),
     ],
 )
 def test_a_source_names_its_organisations(source: str, expected: tuple[str, ...], why: str) -> None:
