@@ -286,6 +286,7 @@ def _all_but_one(raw: Query) -> Query:
 
 
 def _no_document_has(_stem: str) -> float:
+    """Without the index's frequencies at hand, every compound part may count on its own."""
     return 0.0
 
 
