@@ -1,14 +1,14 @@
 """Sessions, CSRF protection, form limits and role checks for the staff pages.
 
 The session secret comes from configuration or is generated once and kept in the data folder
-(readable only by its owner), never hard-coded. Every POST must carry the session's CSRF token.
-The session cookie holds only a session id that the server can end (`sessions.py`).
+(readable only by its owner), never hard-coded. Every POST must carry a CSRF token (Flask-WTF's
+CSRFProtect; a missing or wrong one is a 400). The session cookie holds only a session id that the
+server can end (`sessions.py`).
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 import os
 import re
 import secrets
@@ -18,13 +18,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from search_app.accounts import ADMIN, Accounts, User
 from search_app.sessions import StaffSessions
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
-CSRF_FIELD = "csrf_token"
 SESSION_ID = "sessie"
 # A URL-encoded form as a whole, and each text field of a multipart form (bytes); our largest
 # form, the metadata of a document, stays far below it.
@@ -47,12 +47,6 @@ def load_secret_key(data_dir: Path) -> str:
     return key
 
 
-def csrf_token() -> str:
-    if CSRF_FIELD not in session:
-        session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    return session[CSRF_FIELD]
-
-
 def accounts() -> Accounts:
     return current_app.extensions["kennisbank"]["accounts"]
 
@@ -62,8 +56,6 @@ def staff_sessions() -> StaffSessions:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals["csrf_token"] = csrf_token
-
     @app.before_request
     def limit_forms() -> None:
         """Werkzeug limits the text fields of multipart forms (MAX_FORM_MEMORY_SIZE) but reads a
@@ -71,13 +63,9 @@ def register(app: Flask) -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = app.config["FORM_MAX_BYTES"]
 
-    @app.before_request
-    def check_csrf() -> None:
-        if request.method == "POST":
-            sent = request.form.get(CSRF_FIELD, "") or request.headers.get("X-CSRF-Token", "")
-            expected = session.get(CSRF_FIELD, "")
-            if not expected or not hmac.compare_digest(sent, expected):
-                abort(400, description="csrf")
+    # After the form limit: the check reads the form. A token lives as long as a session can.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(app.config["STAFF_SESSION_LIFETIMES"].absolute.total_seconds()))
+    CSRFProtect(app)  # the `csrf_token()` of the templates and the `csrf_token` field
 
     @app.before_request
     def load_user() -> None:

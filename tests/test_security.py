@@ -331,9 +331,9 @@ def test_behind_a_proxy_each_client_has_its_own_address(make_app, data: Path) ->
     for number in range(FREE_FAILURES):
         login(app.test_client(), f"gok-{number}", WRONG, address=proxy, headers={"X-Forwarded-For": ATTACKER})
     client = app.test_client()
-    response = login(
-        client, "redacteur", address=proxy, headers={"X-Forwarded-For": OWNER, "X-Forwarded-Proto": "https"}
-    )
+    # Over HTTPS, CSRFProtect also wants a same-origin Referer, as a browser sends it.
+    forwarded = {"X-Forwarded-For": OWNER, "X-Forwarded-Proto": "https", "Referer": "https://localhost/beheer/inloggen"}
+    response = login(client, "redacteur", address=proxy, headers=forwarded)
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"], "behind the proxy the site is HTTPS"
     details = {entry.detail for entry in audit.entries(data / audit.STAFF_DB_FILE)}
