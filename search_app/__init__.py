@@ -53,11 +53,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         app.config.update(test_config)
     lifetimes = app.config["STAFF_SESSION_LIFETIMES"]
     app.config["PERMANENT_SESSION_LIFETIME"] = lifetimes.idle  # the cookie; the server ends it too
-    hops = _proxy_hops(app.config["PROXY_HOPS"])
-    if hops:
-        # Behind a proxy the client address and scheme come from its headers; it serves HTTPS.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-        app.config["SESSION_COOKIE_SECURE"] = True
+    _trust_proxies(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get(SECRET_KEY_ENV) or load_secret_key(Path(app.config["DATA_DIR"]))
     layout = CorpusLayout(Path(app.config["CORPUS"]))
@@ -84,8 +80,11 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     return app
 
 
-def _proxy_hops(value: object) -> int:
-    """How many proxies to trust; 0 (the default) trusts none, so no client can forge its address."""
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, take the client's address and scheme from their
+    X-Forwarded-For and -Proto headers; they serve HTTPS, so cookies are Secure. 0 (the default)
+    trusts no such header, so no client can forge its address."""
+    value = app.config["PROXY_HOPS"]
     try:
         hops = int(str(value))
     except ValueError:
@@ -95,4 +94,6 @@ def _proxy_hops(value: object) -> int:
             f"{PROXY_HOPS_ENV} moet een geheel getal van 0 of meer zijn: het aantal reverse proxy’s vóór de "
             f"Kennisbank (meestal 1), of 0 zonder proxy. Nu staat er ‘{value}’."
         )
-    return hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.config["SESSION_COOKIE_SECURE"] = True
