@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from pathlib import Path
 
 from indexer.audit import open_database
@@ -24,15 +25,16 @@ ACCOUNT_MAX_DELAY_S = 60.0
 CLIENT_MAX_DELAY_S = 15 * 60.0
 WINDOW_S = 60 * 60.0  # failures older than an hour no longer count
 ADDRESS_CHARS = 64  # callers cut addresses to this: an IPv6 address with a zone fits
+IPV6_CLIENT_PREFIX = 64  # an IPv6 host commonly holds a whole /64: one client, however it rotates
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS login_failures (
     name_hash TEXT NOT NULL,
-    address TEXT NOT NULL,
+    client TEXT NOT NULL,
     time REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_failures_name ON login_failures (name_hash, time);
-CREATE INDEX IF NOT EXISTS login_failures_address ON login_failures (address, time);
+CREATE INDEX IF NOT EXISTS login_failures_client ON login_failures (client, time);
 """
 # The table of earlier versions kept every attempted name in full and was never purged.
 _OLD_TABLE = "failed_logins"
@@ -43,6 +45,20 @@ def delay_s(failures: int, cap_s: float) -> float:
     if failures < FREE_FAILURES:
         return 0.0
     return min(FIRST_DELAY_S * 2 ** (failures - FREE_FAILURES), cap_s)
+
+
+def client_of(address: str) -> str:
+    """The client an address belongs to: the address itself (IPv4 also when written as IPv6), or
+    its /64 for IPv6."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is None:
+            return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+        ip = ip.ipv4_mapped
+    return str(ip)
 
 
 class LoginThrottle:
@@ -67,7 +83,7 @@ class LoginThrottle:
         waits = [0.0]
         for column, value, cap_s in (
             ("name_hash", self._name_hash(name), ACCOUNT_MAX_DELAY_S),
-            ("address", address, CLIENT_MAX_DELAY_S),
+            ("client", client_of(address), CLIENT_MAX_DELAY_S),
         ):
             count, last = connection.execute(
                 f"SELECT COUNT(*), MAX(time) FROM login_failures WHERE {column} = ? AND time > ?",  # noqa: S608 - column names are ours
@@ -83,7 +99,9 @@ class LoginThrottle:
         connection = open_database(self.path, SCHEMA)
         with connection:
             connection.execute("DELETE FROM login_failures WHERE time <= ?", (now - WINDOW_S,))
-            connection.execute("INSERT INTO login_failures VALUES (?, ?, ?)", (self._name_hash(name), address, now))
+            connection.execute(
+                "INSERT INTO login_failures VALUES (?, ?, ?)", (self._name_hash(name), client_of(address), now)
+            )
         connection.close()
         return self.wait_s(name, address, now)
 

@@ -21,7 +21,7 @@ from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.security import FORM_MAX_BYTES
 from search_app.sessions import Lifetimes
-from search_app.throttle import ACCOUNT_MAX_DELAY_S, CLIENT_MAX_DELAY_S, FREE_FAILURES, delay_s
+from search_app.throttle import ACCOUNT_MAX_DELAY_S, CLIENT_MAX_DELAY_S, FREE_FAILURES, client_of, delay_s
 
 PASSWORD = "lang-genoeg-wachtwoord"
 WRONG = "verkeerd-wachtwoord"
@@ -133,6 +133,27 @@ def test_a_throttled_client_does_not_lock_out_the_owner_elsewhere(app) -> None:
     owner = app.test_client()
     assert login(owner, "beheerder", PASSWORD, address=OWNER).status_code == 302
     assert logged_in(owner)
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("198.51.100.66", "198.51.100.66"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.66", "198.51.100.66"),
+        ("onbekend", "onbekend"),
+    ],
+)
+def test_an_ipv6_host_is_one_client_for_its_whole_prefix(address: str, client: str) -> None:
+    assert client_of(address) == client
+
+
+def test_rotating_ipv6_addresses_does_not_escape_the_client_delay(app) -> None:
+    for number in range(FREE_FAILURES):
+        login(app.test_client(), f"gok-{number}", WRONG, address=f"2001:db8:1:2::{number + 1}")
+    assert login(app.test_client(), "redacteur", PASSWORD, address="2001:db8:1:2::99").status_code == 429
+    assert login(app.test_client(), "redacteur", PASSWORD, address="2001:db8:1:3::1").status_code == 302
 
 
 def test_guesses_from_many_addresses_slow_the_account_only_briefly(app) -> None:
