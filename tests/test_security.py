@@ -248,6 +248,21 @@ def test_failed_names_are_stored_as_hashes_and_old_failures_purged(app, data: Pa
     connection.close()
 
 
+def test_the_names_an_older_version_stored_in_full_are_dropped(make_app, data: Path) -> None:
+    database = data / audit.STAFF_DB_FILE
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute("CREATE TABLE failed_logins (name TEXT NOT NULL, address TEXT NOT NULL, time TEXT NOT NULL)")
+        connection.executemany(
+            "INSERT INTO failed_logins VALUES (?, ?, ?)", [("x" * 1_000_000, ATTACKER, "2026-01-01")] * 5
+        )
+    connection.close()
+    grown = database.stat().st_size
+    make_app()
+    assert database.stat().st_size < grown / 10
+    assert login(make_app().test_client()).status_code == 302
+
+
 # --- item 16: sessions the server can end ---
 
 
