@@ -17,9 +17,10 @@ from indexer.review import preview
 from indexer.search import SORT_DATE, search
 from indexer.vocabulary import KINDS
 from search_app.accounts import ADMIN, ROLES, AccountError
+from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
-from search_app.security import accounts, login_required, safe_next
+from search_app.security import accounts, end_session, login_required, safe_next, start_session
 from search_app.views import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
@@ -77,29 +78,30 @@ def _check_values(values: dict[str, object]) -> str | None:
     return None
 
 
+@bp.after_request
+def no_store(response):
+    """Staff pages hold names and unpublished documents: no browser or proxy cache keeps them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        name = request.form.get("naam", "")
-        address = request.remote_addr or "onbekend"
-        if accounts().is_throttled(name.strip().lower(), address):
-            error = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
-        else:
-            user = accounts().authenticate(name, request.form.get("wachtwoord", ""), address)
-            if user is None:
-                error = "Gebruikersnaam of wachtwoord klopt niet. Probeer het opnieuw."
-            else:
-                session.clear()  # a fresh session after login: no fixation
-                session["user"] = user.name
-                session.permanent = True
-                return redirect(safe_next(request.args.get("volgende")))
-    return render_template("beheer/login.html", error=error), 401 if error else 200
+    target = safe_next(request.args.get("volgende"))
+    if request.method == "GET":
+        return render_template("beheer/login.html")
+    address = request.remote_addr or "onbekend"
+    attempt = attempt_login(request.form.get("naam", ""), request.form.get("wachtwoord", ""), address)
+    if attempt.user is not None:
+        start_session(attempt.user)
+        return redirect(target)
+    headers = {"Retry-After": attempt.retry_after} if attempt.wait_s else {}
+    return render_template("beheer/login.html", error=attempt.message), 429 if attempt.refused else 401, headers
 
 
 @bp.post("/uitloggen")
 def logout():
-    session.clear()
+    end_session()
     return redirect(url_for("pages.home"))
 
 
@@ -297,6 +299,11 @@ def users():
             elif action == "rol" and name != g.user.name:
                 accounts().set_role(name, request.form.get("rol", ""))
                 flash(f"De rol van ‘{name}’ is gewijzigd.")
+            elif action == "wachtwoord":
+                accounts().set_password(name, request.form.get("wachtwoord", ""))
+                if name == g.user.name:
+                    start_session(g.user)  # all sessions ended, this one starts anew
+                flash(f"Het wachtwoord van ‘{name}’ is gewijzigd; wie met het oude was ingelogd, is uitgelogd.")
         except AccountError as exc:
             flash(str(exc), "fout")
         return redirect(url_for("staff.users"))
