@@ -218,12 +218,15 @@ def restore(layout: CorpusLayout, name: str) -> str:
     """Put a removed document back where it was (or beside it when that name is taken now)."""
     folder = layout.root / TRASH_DIR
     record = folder / f"{name}.json"
-    if not re.fullmatch(r"[\w.-]+", name) or not record.exists():
-        raise CurationError("Dit document staat niet (meer) in de prullenbak.")
     with corpus_lock(layout):
+        # Only a name the trash lists is accepted: any file name works, and no path leads elsewhere.
+        if name not in {item.name for item in trash(layout)}:
+            raise CurationError("Dit document staat niet (meer) in de prullenbak.")
         original = Path(json.loads(record.read_text(encoding="utf-8"))["original"])
         target_dir = layout.documents_dir / original.parent
-        target = target_dir / safe_name(original.name, original.suffix, _taken_names(target_dir))
+        target = target_dir / original.name
+        if target.exists() or sidecar_path(target).exists():
+            target = target_dir / safe_name(original.name, original.suffix, _taken_names(target_dir))
         stored = folder / name
         if sidecar_path(stored).exists():
             move_durably(sidecar_path(stored), sidecar_path(target))
