@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh.index import Index
 
 from indexer.curation import Staged
-from indexer.metadata import resolve
+from indexer.metadata import resolve_with_origins
 from indexer.models import Metadata, ThemeMatch
 from indexer.schema import DOC
 from indexer.tagging import tag
@@ -31,6 +31,7 @@ class Preview:
     excerpt: str = ""
     empty_pages: tuple[int, ...] = ()  # pages without text: scanned pages in an otherwise digital PDF
     duplicate_of: tuple[str, str] | None = None  # (id, title) of an indexed document with the same content
+    origins: dict[str, str] = field(default_factory=dict)  # sidecar key -> where its value was found
 
     @property
     def warnings(self) -> list[str]:
@@ -52,7 +53,7 @@ def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | N
     if outcome.extraction is None:
         return Preview(staged, failure=outcome.reason)
     extraction = outcome.extraction
-    metadata = resolve(staged.path, extraction, {})
+    metadata, origins = resolve_with_origins(staged.path, extraction, {})
     themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
     with index.searcher() as searcher:
         existing = searcher.document(sha256=staged.sha256, doctype=DOC)
@@ -68,4 +69,5 @@ def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | N
         if len(extraction.pages) > 1
         else (),
         duplicate_of=(existing["id"], existing.get("title", "")) if existing else None,
+        origins=origins,
     )
