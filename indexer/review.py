@@ -89,7 +89,8 @@ def read_staged(staged: Staged, limits: Limits | None = None) -> Extraction | st
         data = {"failure": outcome.reason}
     else:
         data = {"pages": [(page.number, page.text) for page in extraction.pages], "properties": extraction.properties}
-    write_atomically(kept, json.dumps(data, default=_encode, ensure_ascii=False))
+    if staged.path.exists():  # not published or cancelled meanwhile (in another tab)
+        write_atomically(kept, json.dumps(data, default=_encode, ensure_ascii=False))
     return extraction if extraction is not None else outcome.reason
 
 

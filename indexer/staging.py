@@ -128,9 +128,10 @@ def _info(staging_dir: Path, token: str) -> dict | None:
         return None
     try:
         info = json.loads((staging_dir / token / UPLOAD_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        present = (staging_dir / token / info["name"]).is_file()
+    except (OSError, ValueError, KeyError, TypeError):  # half written, or from an older version
         return None
-    return info if (staging_dir / token / info["name"]).is_file() else None
+    return info if present else None
 
 
 def load_staged(staging_dir: Path, token: str) -> Staged | None:
