@@ -42,9 +42,8 @@ class DuplicateUpload(CurationError):
     def __init__(self, relative: str) -> None:
         super().__init__(
             f"Dit bestand staat al in de kennisbank als ‘{relative}’ en is daarom niet nog eens toegevoegd. "
-            "Vervang het bestaande document met deze gegevens, of voeg dit bestand niet toe."
+            "Werk het bestaande document bij met deze gegevens, of voeg dit bestand niet toe."
         )
-        self.relative = relative
 
 
 def _taken_names(directory: Path) -> set[str]:

@@ -72,7 +72,7 @@ def _update_copy(staged: staging.Staged, values: dict[str, object]) -> str:
     """A duplicate replaces the document it copies: that one takes the reviewed metadata."""
     existing = curation.find_copy(kennisbank()["layout"], staged)
     if existing is None:
-        raise curation.CurationError("Het bestaande document is er niet meer. Kies ‘Publiceren’.")
+        raise curation.CurationError("Het bestaande document staat niet meer in het corpus. Voeg dit bestand toe.")
     curation.update_metadata(kennisbank()["layout"], existing, values)
     staging.discard(staged)
     _audit("gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
@@ -196,17 +196,17 @@ def review(token: str):
             return _next_review()
         values = _form_values()
         error = _check_values(values) if not shown.failure else "Dit bestand kan niet worden gelezen."
-        try:
-            if error is None and action == "vervangen":
-                _update_copy(staged, values)
-                flash(f"‘{values['titel']}’ stond al in de kennisbank; het bestaande document is bijgewerkt.")
+        if error is None:
+            try:
+                if action == "vervangen":
+                    _update_copy(staged, values)
+                    flash(f"‘{values['titel']}’ stond al in de kennisbank; het bestaande document is bijgewerkt.")
+                else:
+                    _publish(staged, values)
+                    flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
                 return _next_review()
-            if error is None:
-                _publish(staged, values)
-                flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
-                return _next_review()
-        except curation.CurationError as refused:
-            error = str(refused)
+            except curation.CurationError as refused:
+                error = str(refused)
     return render_template(
         "beheer/controleren.html",
         preview=shown,
