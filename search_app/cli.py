@@ -11,7 +11,7 @@ from pathlib import Path
 from indexer import cli as indexer_cli
 from indexer.audit import STAFF_DB_FILE
 from indexer.config import default_data_dir
-from indexer.pipeline import run_index
+from indexer.journal import Places, catch_up
 from indexer.progress import ProgressReporter
 from indexer.store import IndexStore
 from search_app import create_app
@@ -23,10 +23,12 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the website; build the index first when there is none (or a stale one)."""
+    """Serve the website; build or update the index first."""
     if not IndexStore(args.index).is_current():
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
-        indexer_cli.print_report(run_index(args.corpus, args.index, progress=ProgressReporter()))
+    # Catch up: finish or roll back publications a crash interrupted, index what the index lacks.
+    places = Places(Path(args.corpus), Path(args.index), args.data / STAFF_DB_FILE)
+    indexer_cli.print_report(catch_up(places, progress=ProgressReporter()))
     config = {
         "CORPUS": Path(args.corpus),
         "INDEX": Path(args.index),
