@@ -32,6 +32,7 @@ class SearchRequest:
     selections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # index field -> values
     sort: str = SORT_RELEVANCE
     page: int = 1
+    query_cut: bool = False  # the query as typed was longer than MAX_QUERY_CHARS and was shortened
 
     def to_args(self) -> list[tuple[str, str]]:
         """The canonical URL arguments for this state (defaults left out)."""
@@ -64,7 +65,7 @@ def _organisations(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def parse_args(args: Args) -> SearchRequest:
     """A SearchRequest from query arguments; anything unusable falls back to its default."""
-    query = " ".join(args.get("q", [""])[:1])[:MAX_QUERY_CHARS].strip()
+    query, query_cut = _shortened(" ".join(args.get("q", [""])[:1]).strip())
     selections = {}
     for arg, field_name in FACET_ARGS.items():
         values = tuple(dict.fromkeys(value.strip() for value in args.get(arg, []) if value.strip()))
@@ -74,7 +75,17 @@ def parse_args(args: Args) -> SearchRequest:
             selections[field_name] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
     page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
-    return SearchRequest(query, selections, sort, page)
+    return SearchRequest(query, selections, sort, page, query_cut)
+
+
+def _shortened(query: str) -> tuple[str, bool]:
+    """At most MAX_QUERY_CHARS, cut after a whole word; and whether it had to be cut."""
+    if len(query) <= MAX_QUERY_CHARS:
+        return query, False
+    head, rest = query[:MAX_QUERY_CHARS], query[MAX_QUERY_CHARS:]
+    if not rest[0].isspace() and len(head.split()) > 1:
+        head = head.rsplit(maxsplit=1)[0]  # its last word was cut through: leave it out
+    return head.strip(), True
 
 
 def toggled(request: SearchRequest, field_name: str, value: str) -> SearchRequest:
