@@ -19,9 +19,11 @@ import pytest
 from indexer.corpus import BUNDLED_CORPUS
 from indexer.pipeline import run_index
 from indexer.store import IndexStore
+from scripts.audit import verdict
 from tests.conftest import TEST_LIMITS
 from tests.test_cli import kennisbank
 
+ROOT = Path(__file__).resolve().parent.parent
 TEXT = "Notitie {number} over buurtbemiddeling, woonoverlast en de aanpak van ondermijning in wijk {number}."
 
 
@@ -276,3 +278,48 @@ def test_ctrl_d_at_the_password_prompt_stops_cleanly(tmp_path: Path) -> None:
     result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     assert_one_dutch_line(result, "Afgebroken")
     assert not (tmp_path / "beheer.sqlite3").exists()
+
+
+def test_pip_audit_without_network_says_not_audited_and_goes_on() -> None:
+    with socket.socket() as closed:  # a proxy address nobody listens on: the network is "missing"
+        closed.bind(("127.0.0.1", 0))
+        proxy = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    proxies = {name: proxy for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "audit.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **proxies, "NO_PROXY": "", "no_proxy": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "not audited" in result.stdout and "Unable to connect to proxy" in result.stdout
+    assert "No known vulnerabilities" not in result.stdout + result.stderr
+
+
+def _dependency(name: str, vulns: list[dict] | None = None, skip: str | None = None) -> dict:
+    """One entry of pip-audit's JSON report."""
+    if skip:
+        return {"name": name, "skip_reason": f"{skip}: {name} (1.0)"}
+    return {"name": name, "version": "1.0", "vulns": vulns or []}
+
+
+NOT_ON_PYPI = "Dependency not found on PyPI and could not be audited"
+VULN = {"id": "PYSEC-2026-1", "fix_versions": ["1.1"], "aliases": [], "description": "..."}
+VERDICTS = [
+    # (dependencies, exit code, text that must be printed, text that must not)
+    ([_dependency("flask"), _dependency("numpy")], 0, "audited 2 packages, none with", "not audited"),
+    ([_dependency("flask", skip=NOT_ON_PYPI)], 0, "not audited: none of the 1 packages", "audited 1"),
+    ([_dependency("flask"), _dependency("numpy", skip=NOT_ON_PYPI)], 0, "not audited: numpy", "VULNERABLE"),
+    ([_dependency("flask", [VULN]), _dependency("numpy")], 1, "VULNERABLE flask 1.0: PYSEC-2026-1", "not audited"),
+    ([_dependency("kennisbank", skip="distribution marked as editable"), _dependency("flask")], 0, "audited 1", "not"),
+]
+
+
+@pytest.mark.parametrize(("dependencies", "code", "said", "unsaid"), VERDICTS)
+def test_pip_audit_verdict_claims_only_what_was_checked(
+    dependencies: list[dict], code: int, said: str, unsaid: str
+) -> None:
+    exit_code, lines = verdict({"dependencies": dependencies, "fixes": []})
+    assert exit_code == code
+    assert said in "\n".join(lines) and unsaid not in "\n".join(lines)
