@@ -44,15 +44,17 @@ class AddressError(KennisbankError):
     """The server cannot listen on the address it was given."""
 
 
-def _address_problem(host: str, port: int, exc: OSError) -> str:
-    if exc.errno == errno.EADDRINUSE:
-        return (
-            f"Poort {port} op {host} is al in gebruik, misschien door een Kennisbank die al draait. "
-            "Stop dat programma of kies een andere poort met --port."
-        )
-    if exc.errno == errno.EACCES:
-        return f"Poort {port} mag alleen de beheerder (root) gebruiken. Kies met --port een poort vanaf 1024."
-    return f"Op {host}:{port} kan de server niet luisteren ({exc.strerror or exc}). Kies een ander adres met --host."
+# Why a bind fails, by errno, as what to do about it.
+_ADDRESS_PROBLEMS = {
+    errno.EADDRINUSE: "Poort {port} op {host} is al in gebruik, misschien door een Kennisbank die al draait. "
+    "Stop dat programma of kies een andere poort met --port.",
+    errno.EACCES: "Poort {port} mag alleen de beheerder (root) gebruiken. Kies met --port een poort vanaf 1024.",
+    errno.EADDRNOTAVAIL: "Het adres {host} hoort niet bij deze computer. Kies bij --host een eigen adres, "
+    "zoals 127.0.0.1 (alleen deze computer) of 0.0.0.0 (het hele netwerk).",
+}
+_OTHER_ADDRESS_PROBLEM = (
+    "Op {host}:{port} kan de server niet luisteren ({reason}). Kies een ander adres of een andere poort."
+)
 
 
 def check_address(host: str, port: int) -> None:
@@ -69,7 +71,8 @@ def check_address(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            raise AddressError(_address_problem(host, port, exc)) from exc
+            problem = _ADDRESS_PROBLEMS.get(exc.errno, _OTHER_ADDRESS_PROBLEM)
+            raise AddressError(problem.format(host=host, port=port, reason=exc.strerror or exc)) from exc
 
 
 def serve(app_factory: Callable[[], Flask], host: str, port: int, processes: int) -> None:
