@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import socket
 import subprocess
 import sys
@@ -271,6 +272,8 @@ def test_ctrl_d_at_the_password_prompt_stops_cleanly(tmp_path: Path) -> None:
         os.close(terminal)
         prompt = b""
         while b"Wachtwoord" not in prompt:
+            readable, _, _ = select.select([controller], [], [], 60)
+            assert readable, f"no password prompt within a minute: {prompt!r}"
             prompt += os.read(controller, 100)
         os.write(controller, b"\x04")
         stdout, stderr = process.communicate(timeout=60)
