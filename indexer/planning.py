@@ -161,7 +161,10 @@ def check_corpus(layout: CorpusLayout) -> None:
         raise CorpusError(f"De map {root} bestaat niet. Geef bij --corpus (of KENNISBANK_CORPUS) de goede map op.")
     if not root.is_dir():
         raise CorpusError(f"{root} is geen map. Geef bij --corpus (of KENNISBANK_CORPUS) de map van het corpus op.")
-    if not any(is_supported(path) for _, path in list_files(layout.documents_dir)):
+    # A folder laid out as a Kennisbank corpus may be empty: staff fill it through the website.
+    if layout.documents_dir == layout.root and not any(
+        is_supported(path) for _, path in list_files(layout.documents_dir)
+    ):
         raise CorpusError(
             f"In {layout.documents_dir} staat geen enkel PDF-, HTML-, Markdown- of tekstbestand. "
             "Controleer de map van het corpus (--corpus of KENNISBANK_CORPUS)."

@@ -91,7 +91,8 @@ class _Vocabulary:
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Vocabulary:
-        words = sorted({word for segment, _ in reader.leaf_readers() for word in _segment_words(segment)})
+        segments = [segment for segment, _ in reader.leaf_readers() if segment.doc_count_all()]  # empty: no terms
+        words = sorted({word for segment in segments for word in _segment_words(segment)})
         chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
         histograms = [_histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
         stacked = np.concatenate(histograms) if histograms else np.zeros((0, _LETTERS), dtype=np.int8)

@@ -13,6 +13,7 @@ import select
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from indexer.corpus import BUNDLED_CORPUS
 from indexer.pipeline import run_index
 from indexer.store import IndexStore
 from scripts.audit import verdict
-from tests.conftest import TEST_LIMITS
+from tests.conftest import TEST_LIMITS, serving
 from tests.test_cli import kennisbank
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -326,3 +327,14 @@ def test_pip_audit_verdict_claims_only_what_was_checked(
     exit_code, lines = verdict({"dependencies": dependencies, "fixes": []})
     assert exit_code == code
     assert said in "\n".join(lines) and unsaid not in "\n".join(lines)
+
+
+def test_an_empty_kennisbank_corpus_serves_so_staff_can_fill_it(corpus: Path, tmp_path: Path) -> None:
+    """A new corpus laid out with its documenten/ folder is empty until staff add the first document
+    through the website: the server must start on it, not refuse it as a mistyped path."""
+    with (
+        serving(corpus, tmp_path / "index", tmp_path / "server.log") as base,
+        urllib.request.urlopen(f"{base}/zoeken?q=buurtbemiddeling", timeout=30) as response,
+    ):
+        page = response.read().decode("utf-8")
+    assert response.status == 200 and "geen documenten gevonden" in page.lower()
