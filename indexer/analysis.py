@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Tokenizer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 
 from indexer.lexicon import lexicon_fingerprint, split_compound
+from indexer.sources import organisations
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
 # Bump when the code below changes what ends up in the index; the word list counts via its hash.
@@ -130,3 +131,24 @@ def word_pairs_analyzer() -> Analyzer:
 def spelling_analyzer() -> Analyzer:
     """Whole words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary."""
     return base_words()
+
+
+def source_words_analyzer() -> Analyzer:
+    """The words of a source, stemmed: `bron:politie` finds "Politie eenheid Rotterdam"."""
+    return base_words() | DutchStemFilter()
+
+
+class OrganisationTokenizer(Tokenizer):
+    """One token per organisation a source names (`sources.organisations`): the source facet's values."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrganisationTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(OrganisationTokenizer)
+
+    def __call__(self, value: str, positions: bool = False, mode: str = "", **kwargs) -> Iterator:
+        token = Token(positions, mode=mode)
+        for position, name in enumerate(organisations(value)):
+            token.text, token.boost, token.stopped, token.pos = name, 1.0, False, position
+            yield token

@@ -5,7 +5,9 @@ Both the staff pages and the command line write here, so every change to the cor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,8 @@ ACTIONS = {
     "vervangen": "bestand vervangen",
     "verwijderd": "naar de prullenbak",
     "teruggezet": "teruggezet uit de prullenbak",
+    "inloggen mislukt": "mislukte inlogpoging",
+    "afgeremd": "inloggen afgeremd",
 }
 
 _SCHEMA = """
@@ -44,12 +48,22 @@ class AuditEntry:
     detail: str
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def open_database(path: Path, schema: str) -> sqlite3.Connection:
+    """The staff database with `schema` in place, readable by its owner only (0600; an older file
+    is tightened): it holds password hashes. SQLite gives its journal files the same mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute(_SCHEMA)
+    connection.executescript(schema)
     return connection
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return open_database(path, _SCHEMA)
 
 
 def record(path: Path, user: str, action: str, document: str, detail: str = "") -> None:

@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from indexer import audit, curation, search_evaluation
+from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout, list_files
 from indexer.errors import KennisbankError
@@ -23,6 +24,7 @@ from indexer.extract import is_supported
 from indexer.lexicon import LEXICON_PATH, build_lexicon, write_lexicon
 from indexer.models import RunReport
 from indexer.pipeline import run_index
+from indexer.planning import MassRemovalError
 from indexer.progress import ProgressReporter
 from indexer.query import QueryContext
 from indexer.search import search
@@ -32,7 +34,7 @@ from indexer.taxonomy import load_taxonomy, taxonomy_words
 from indexer.workers import DEFAULT_TIMEOUT_S, Limits, extract_all
 
 EXIT_FAILED_FILES = 1
-EXIT_USER_ERROR = 2
+EXIT_USER_ERROR = EXIT_USAGE
 
 
 def print_report(report: RunReport) -> None:
@@ -52,14 +54,19 @@ def print_report(report: RunReport) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    report = run_index(
-        args.corpus,
-        args.index,
-        rebuild=args.rebuild,
-        limits=Limits(timeout_s=args.timeout),
-        workers=args.workers,
-        progress=ProgressReporter(),
-    )
+    try:
+        report = run_index(
+            args.corpus,
+            args.index,
+            rebuild=args.rebuild,
+            limits=Limits(timeout_s=args.timeout),
+            workers=args.workers,
+            progress=ProgressReporter(),
+            allow_removals=args.verwijderen_toestaan,
+        )
+    except MassRemovalError as exc:
+        print(f"Fout: {exc} Moeten ze echt weg, start dan opnieuw met --verwijderen-toestaan.", file=sys.stderr)
+        return EXIT_USER_ERROR
     print_report(report)
     return EXIT_FAILED_FILES if report.failed else 0
 
@@ -139,21 +146,30 @@ def cmd_word_list(args: argparse.Namespace) -> int:
 
 def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
     """The indexer's commands; `add_commands` lets the web app add its own (serve) to the same tool."""
-    parser = argparse.ArgumentParser(prog="kennisbank", description="Kennisbank: indexeren en zoeken.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = DutchArgumentParser(prog="kennisbank", description="Kennisbank: indexeren en zoeken.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT", title="opdrachten")
 
     index = commands.add_parser("index", help="het corpus (bij)werken in de index")
     add_locations(index)
     index.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
-    index.add_argument("--workers", type=int, default=None, help="aantal leesprocessen (standaard: alle kernen)")
-    index.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="maximale leestijd per bestand (s)")
+    index.add_argument(
+        "--workers", type=positive_int, metavar="N", help="aantal leesprocessen (standaard: één per kern)"
+    )
+    index.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDEN", help="maximale leestijd per bestand"
+    )
+    index.add_argument(
+        "--verwijderen-toestaan",
+        action="store_true",
+        help="ook doorgaan als meer dan de helft van de documenten uit de index zou verdwijnen",
+    )
     index.set_defaults(handler=cmd_index)
 
     find = commands.add_parser("search", help="zoeken in de index")
     add_locations(find)
     find.add_argument("--json", action="store_true", help="resultaten als JSON")
-    find.add_argument("--limit", type=int, default=10, help="maximaal aantal resultaten")
-    find.add_argument("query", nargs="+", help="zoekvraag")
+    find.add_argument("--limit", type=positive_int, default=10, metavar="N", help="maximaal aantal resultaten")
+    find.add_argument("query", nargs="+", metavar="ZOEKVRAAG", help="wat u zoekt")
     find.set_defaults(handler=cmd_search)
 
     themes = commands.add_parser("evalueer-themas", help="de automatische thema-indeling meten op het corpus")
@@ -171,12 +187,12 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
 
     add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")
     add_locations(add)
-    add.add_argument("bestand", help="het bestand (PDF, HTML, Markdown of tekst)")
-    add.add_argument("--thema", action="append", default=[], help="thema (slug); mag vaker")
-    add.add_argument("--soort", help="soort document, bijvoorbeeld factsheet")
-    add.add_argument("--titel", help="titel (anders uit het bestand)")
-    add.add_argument("--datum", help="datum, bijvoorbeeld 2024-05-13")
-    add.add_argument("--bron", help="organisatie die het document uitgaf")
+    add.add_argument("bestand", metavar="BESTAND", help="het bestand (PDF, HTML, Markdown of tekst)")
+    add.add_argument("--thema", action="append", default=[], metavar="SLUG", help="thema; mag vaker")
+    add.add_argument("--soort", metavar="SOORT", help="soort document, bijvoorbeeld factsheet")
+    add.add_argument("--titel", metavar="T", help="titel (anders uit het bestand)")
+    add.add_argument("--datum", metavar="D", help="datum, bijvoorbeeld 2024-05-13")
+    add.add_argument("--bron", metavar="B", help="organisatie die het document uitgaf")
     add.set_defaults(handler=cmd_add)
 
     word_list = commands.add_parser("woordenlijst", help="de woordenlijst voor samenstellingen opnieuw maken")
@@ -190,9 +206,9 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
 def add_locations(sub: argparse.ArgumentParser, corpus: bool = True, index: bool = True) -> None:
     """--corpus and --index with their defaults from the environment."""
     if corpus:
-        sub.add_argument("--corpus", type=Path, default=default_corpus(), help="map met het corpus")
+        sub.add_argument("--corpus", type=Path, default=default_corpus(), metavar="MAP", help="map met het corpus")
     if index:
-        sub.add_argument("--index", type=Path, default=default_index(), help="map van de index")
+        sub.add_argument("--index", type=Path, default=default_index(), metavar="MAP", help="map van de index")
 
 
 def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:

@@ -50,6 +50,14 @@ _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d?)-(\d\d?)\b")
 _NUMERIC = re.compile(r"\b(\d\d?)[-/.](\d\d?)[-/.]((?:19|20)\d\d)\b")
 _WRITTEN = re.compile(rf"\b(\d\d?)\s+({_MONTH_NAMES})\.?\s+((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A label that says the date after it is the document's own: "Datum: 14 oktober 2026".
+_DATE_LABEL = re.compile(
+    r"\b(datum|publicatiedatum|datum van publicatie|gepubliceerd(?: op)?|vastgesteld(?: op)?|verschenen(?: op)?)"
+    r"\s*[:.]?\s*(?:op\s+)?(?=\d|(?:maan|dins|woens|donder|vrij|zater|zon)dag\b)",
+    re.I,
+)
+# How far after its label a labelled date may end (a weekday may stand between: "maandag 2 juni").
+_LABEL_REACH_CHARS = 40
 
 # Years outside this range in a file name or text are not publication years.
 EARLIEST_YEAR = 1990
@@ -89,6 +97,17 @@ def find_date(text: str) -> dt.date | None:
                 found.append((match.start(), date))
                 break
     return min(found)[1] if found else None
+
+
+def find_document_date(text: str) -> dt.date | None:
+    """The date a document gives itself: a labelled one ("Datum: 14 oktober 2026") first, else the
+    first date written in `text` (the first page, where title pages and letters put it)."""
+    for label in _DATE_LABEL.finditer(text):
+        window = text[label.end() : label.end() + _LABEL_REACH_CHARS]
+        date = find_date(window)
+        if date is not None:
+            return date
+    return find_date(text)
 
 
 def find_year(text: str, latest: int | None = None) -> int | None:

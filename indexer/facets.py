@@ -90,10 +90,13 @@ def facet_columns(reader: IndexReader, documents: np.ndarray) -> FacetColumns:
 
 
 def _order(field: str, counts: dict[str, int], selected: set[str]) -> list[str]:
+    """Years newest first, other values most frequent first; documents without a value come last."""
     present = {value for value, count in counts.items() if count} | selected
     if field == "year":
-        return sorted(present, reverse=True)
-    return sorted(present, key=lambda value: (-counts.get(value, 0), value))
+        ordered = sorted(present - {NO_VALUE}, reverse=True)
+    else:
+        ordered = sorted(present - {NO_VALUE}, key=lambda value: (-counts.get(value, 0), value))
+    return ordered + [NO_VALUE] * (NO_VALUE in present)
 
 
 def apply(

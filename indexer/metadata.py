@@ -8,25 +8,22 @@ to correct what the file says about itself; its values always win.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import yaml
 
-from indexer.dates import find_date, find_year, parse_date
+from indexer.dates import find_document_date, find_year, parse_date
+from indexer.derived import derive_summary, first_line_title, title_from_filename
 from indexer.errors import ExtractionError, Problem
 from indexer.files import write_atomically
 from indexer.models import Extraction, Metadata
+from indexer.placeholders import meaningful
+from indexer.sources import tidy
 from indexer.vocabulary import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language
 
 SIDECAR_SUFFIX = ".meta.yaml"
 SIDECAR_KEYS = ("titel", "soort", "themas", "subthemas", "datum", "bron", "taal", "samenvatting")
 LIST_KEYS = frozenset({"themas", "subthemas"})
-
-# A derived title is a short first line; a derived summary is cut at a sentence end near this length.
-MAX_TITLE_CHARS = 150
-SUMMARY_TARGET_CHARS = 300
-MIN_SUMMARY_WORDS = 12
 
 
 def sidecar_path(path: Path) -> Path:
@@ -93,35 +90,6 @@ def _validated(document: Path, key: str, value: object) -> object:
     return str(value).strip()
 
 
-def _first_line_title(text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
-        if sum(ch.isalpha() for ch in line) >= 3:
-            return line if len(line) <= MAX_TITLE_CHARS else ""
-    return ""
-
-
-def title_from_filename(path: Path) -> str:
-    words = re.sub(r"[-_.]+", " ", path.stem).strip()
-    return words[:1].upper() + words[1:] if words else path.name
-
-
-def derive_summary(text: str) -> str:
-    """The first real paragraph, cut at a sentence end: what a reader sees first."""
-    for paragraph in re.split(r"\n\s*\n|\n(?=[A-Z])", text):
-        flat = " ".join(paragraph.split())
-        if len(flat.split()) >= MIN_SUMMARY_WORDS:
-            if len(flat) <= SUMMARY_TARGET_CHARS:
-                return flat
-            cut = flat.rfind(". ", 0, SUMMARY_TARGET_CHARS)
-            return (
-                flat[: cut + 1]
-                if cut > SUMMARY_TARGET_CHARS // 3
-                else flat[:SUMMARY_TARGET_CHARS].rsplit(" ", 1)[0] + " …"
-            )
-    return ""
-
-
 def _as_tuple(value: object) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
@@ -129,40 +97,89 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in items if str(item).strip())
 
 
-def _first(*values: object) -> object:
-    return next((value for value in values if value not in (None, "", (), [])), None)
+# Where a value came from, as the review step shows it ("Gevonden in: …").
+SIDECAR = "het metagegevensbestand (.meta.yaml)"
+PROPERTIES = "de eigenschappen van het bestand"
+TEXT = "de tekst van het document"
+FILE_NAME = "de bestandsnaam"
+TIMESTAMP = "de aanmaakdatum van het bestand (er staat geen datum in de tekst)"
+GUESSED = "afgeleid uit titel, bestandsnaam of tekst"
+NOWHERE = "niet gevonden"
+# The property under which an extractor passes a file's own timestamp (a PDF's creation date): the
+# day someone saved or exported the file, so only used when the text gives no date.
+TIMESTAMP_KEY = "aanmaakdatum"
+
+
+def _pick(*candidates: tuple[str, object]) -> tuple[object, str]:
+    """The first candidate that has a value, and where it came from."""
+    for origin, value in candidates:
+        if value not in (None, "", (), []):
+            return value, origin
+    return None, NOWHERE
 
 
 def resolve(path: Path, extraction: Extraction, sidecar: dict[str, object]) -> Metadata:
     """Merge sidecar, file properties and what the text and file name tell, in that order."""
-    props = extraction.properties
+    return resolve_with_origins(path, extraction, sidecar)[0]
+
+
+def resolve_with_origins(
+    path: Path, extraction: Extraction, sidecar: dict[str, object]
+) -> tuple[Metadata, dict[str, str]]:
+    """The metadata, and per sidecar key where its value came from (for staff to check).
+
+    Placeholder properties ("untitled", "(unspecified)") are ignored, and a date written in the
+    document wins over the file's own timestamp.
+    """
+    props = meaningful(extraction.properties)
     first_page = extraction.pages[0].text if extraction.pages else ""
-    title = str(
-        _first(sidecar.get("titel"), props.get("titel"), _first_line_title(first_page)) or title_from_filename(path)
+    origins: dict[str, str] = {}
+    title, origins["titel"] = _pick(
+        (SIDECAR, sidecar.get("titel")),
+        (PROPERTIES, props.get("titel")),
+        (TEXT, first_line_title(first_page)),
+        (FILE_NAME, title_from_filename(path)),
     )
-    kind = str(
-        _first(sidecar.get("soort"), props.get("soort") if props.get("soort") in KINDS else None)
-        or guess_kind(title, path.stem)
+    title = str(title)
+    kind, origins["soort"] = _pick(
+        (SIDECAR, sidecar.get("soort")),
+        (PROPERTIES, props.get("soort") if props.get("soort") in KINDS else None),
+        (GUESSED, guess_kind(title, path.stem)),
     )
-    raw_date = _first(sidecar.get("datum"), props.get("datum"))
+    raw_date, origins["datum"] = _pick((SIDECAR, sidecar.get("datum")), (PROPERTIES, props.get("datum")))
     if isinstance(raw_date, int):  # only a year is known
         date, year = None, raw_date
     else:
-        date = parse_date(raw_date) or find_date(first_page[:3000])
+        date = parse_date(raw_date)
+        if date is None:
+            date, origins["datum"] = _pick(
+                (TEXT, find_document_date(first_page[:3000])), (TIMESTAMP, parse_date(props.get(TIMESTAMP_KEY)))
+            )
         year = date.year if date else find_year(f"{path.stem} {title}")
-    language = str(_first(sidecar.get("taal"), props.get("taal")) or guess_language(extraction.text))
+        if date is None and year is not None:
+            origins["datum"] = f"{FILE_NAME} of de titel (alleen het jaar)"
+    language, origins["taal"] = _pick(
+        (SIDECAR, sidecar.get("taal")), (PROPERTIES, props.get("taal")), (GUESSED, guess_language(extraction.text))
+    )
+    source, origins["bron"] = _pick((SIDECAR, sidecar.get("bron")), (PROPERTIES, props.get("bron")))
+    summary, origins["samenvatting"] = _pick(
+        (SIDECAR, sidecar.get("samenvatting")),
+        (PROPERTIES, props.get("samenvatting")),
+        (TEXT, derive_summary(extraction.text)),
+    )
     # Themes in a sidecar or in front matter are curated by people and override the tagger.
     curated = sidecar if "themas" in sidecar else props
     themes, subthemes = _as_tuple(curated.get("themas")), _as_tuple(curated.get("subthemas"))
-    return Metadata(
+    metadata = Metadata(
         title=title,
-        kind=kind if kind in KINDS else UNKNOWN_KIND,
+        kind=str(kind) if kind in KINDS else UNKNOWN_KIND,
         date=date,
         year=year,
-        source=str(_first(sidecar.get("bron"), props.get("bron")) or ""),
-        language=language if language in LANGUAGES else "onbekend",
-        summary=str(_first(sidecar.get("samenvatting"), props.get("samenvatting")) or derive_summary(extraction.text)),
+        source=tidy(source),
+        language=str(language) if language in LANGUAGES else "onbekend",
+        summary=str(summary or ""),
         themes=themes,
         subthemes=subthemes,
         themes_from_sidecar="themas" in curated,
     )
+    return metadata, origins

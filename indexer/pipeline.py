@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from indexer.dossiers import broken_references, load_dossiers
 from indexer.errors import ExtractionError, Problem
 from indexer.metadata import read_sidecar, resolve
 from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
-from indexer.planning import Plan, assign_ids, plan_everything, plan_files
+from indexer.planning import Plan, assign_ids, check_corpus, check_removals, plan_everything, plan_files
 from indexer.preanalysis import preanalyse_records
 from indexer.records import document_fields, has_document, manifest, page_fields
 from indexer.schema import build_schema
@@ -174,30 +174,46 @@ def run_index(
     progress: Progress | None = None,
     wait_s: float = 0.0,
     paths: Iterable[str] | None = None,
+    allow_removals: bool = False,
 ) -> RunReport:
     """Bring the index in line with the corpus; returns what happened to every file.
 
     `wait_s`: how long to wait for another run (an upload by a colleague) instead of failing.
     `paths`: only these files (relative to the documents folder) were added, changed or removed,
     by a staff action; the rest of the corpus is not looked at (unless the index must be rebuilt).
+    `allow_removals`: go on when the run would remove most of the indexed documents
+    (`planning.check_removals`); files named in `paths` may always go.
     """
     layout = CorpusLayout(Path(corpus))
+    if paths is None:
+        check_corpus(layout)
     taxonomy = load_taxonomy(layout.themes_dir)
     store = IndexStore(Path(index_root))
     with store.run_lock(wait_s):
+        store.discard_abandoned()
         full = rebuild or not store.is_current()
         state = {} if full else store.read_json(STATE_FILE)
         retag_all = state.get("taxonomy") != taxonomy.fingerprint
         wanted = None if paths is None else frozenset(paths)
         targeted = wanted is not None and not full and not retag_all
-        generation, index = store.new_generation() if full else (None, store.open())
         cache, new_cache = store.read_json(FILE_CACHE), {}
-        with index.searcher() as searcher:
-            if targeted:
-                plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
-            else:
-                plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
-            ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
+        if full:  # into a new, empty generation: every file is new, nothing is known
+            plan = plan_everything(layout, {}, state, cache, new_cache, retag_all)
+            ids = assign_ids(plan, lambda doc_id: False)
+            live = _live_paths(store)
+        else:
+            index = store.open()
+            with index.searcher() as searcher:
+                if targeted:
+                    plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
+                else:
+                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
+                ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
+            live = plan.known
+        if not allow_removals:
+            check_removals(live, plan, wanted or (), layout.documents_dir)
+        if full:  # only now: a refused run leaves no generation behind
+            generation, index = store.new_generation()
         limits = limits or Limits()
         indexed, failed = _write(index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full)
         if full:
@@ -223,6 +239,14 @@ def run_index(
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
+
+
+def _live_paths(store: IndexStore) -> Collection[str]:
+    """The documents the active index serves (none when it is missing or stale: nobody sees those)."""
+    if not store.is_current():
+        return ()
+    with store.open().searcher() as searcher:
+        return manifest(searcher).keys()
 
 
 def dossier_warnings(layout: CorpusLayout, searcher: Searcher) -> list[FileProblem]:

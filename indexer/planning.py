@@ -8,17 +8,37 @@ reading every document record took longer than the whole upload should.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.searching import Searcher
 
 from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for, stat_key
-from indexer.errors import Problem, describe
+from indexer.errors import KennisbankError, Problem, describe
 from indexer.extract import is_supported
 from indexer.models import Duplicate, FileProblem, Fingerprint
 from indexer.records import known_file, path_with_content
+
+# A run that would remove more than half of the indexed documents stops unless told otherwise: a
+# typo in the corpus path must not empty the live index. Removing this many documents or fewer
+# never stops a run, so a small corpus can lose a file or two without ceremony.
+ALWAYS_ALLOWED_REMOVALS = 2
+
+
+class CorpusError(KennisbankError):
+    """The corpus folder is missing, is not a folder, or holds nothing to index."""
+
+
+class MassRemovalError(KennisbankError):
+    """A run would remove most of the indexed documents; the caller must allow it explicitly."""
+
+    def __init__(self, removing: int, indexed: int, documents_dir: Path) -> None:
+        self.removing, self.indexed, self.documents_dir = removing, indexed, documents_dir
+        super().__init__(
+            f"Dit zou {removing} van de {indexed} documenten uit de index verwijderen, omdat hun bestanden "
+            f"niet in {documents_dir} staan. Controleer of dat de goede map is; er is niets veranderd."
+        )
 
 
 @dataclass
@@ -132,3 +152,30 @@ def assign_ids(plan: Plan, is_taken: Callable[[str], bool]) -> dict[str, str]:
         taken.add(candidate)
         ids[relative] = candidate
     return ids
+
+
+def check_corpus(layout: CorpusLayout) -> None:
+    """Refuse a corpus that cannot be what the user meant, before anything is touched."""
+    root = layout.root
+    if not root.exists():
+        raise CorpusError(f"De map {root} bestaat niet. Geef bij --corpus (of KENNISBANK_CORPUS) de goede map op.")
+    if not root.is_dir():
+        raise CorpusError(f"{root} is geen map. Geef bij --corpus (of KENNISBANK_CORPUS) de map van het corpus op.")
+    # A folder laid out as a Kennisbank corpus may be empty: staff fill it through the website.
+    if layout.documents_dir == layout.root and not any(
+        is_supported(path) for _, path in list_files(layout.documents_dir)
+    ):
+        raise CorpusError(
+            f"In {layout.documents_dir} staat geen enkel PDF-, HTML-, Markdown- of tekstbestand. "
+            "Controleer de map van het corpus (--corpus of KENNISBANK_CORPUS)."
+        )
+
+
+def check_removals(indexed: Collection[str], plan: Plan, named: Collection[str], documents_dir: Path) -> None:
+    """Stop a run that would remove most of the `indexed` documents (paths) because their files are
+    gone. Files a staff action `named` are removed on purpose and do not count."""
+    looked_at = {*plan.to_extract, *plan.unchanged, *(item.path for item in plan.failed)}
+    looked_at |= {item.path for item in plan.duplicates}
+    removing = [path for path in indexed if path not in looked_at and path not in named]
+    if len(removing) > ALWAYS_ALLOWED_REMOVALS and 2 * len(removing) > len(indexed):
+        raise MassRemovalError(len(removing), len(indexed), documents_dir)

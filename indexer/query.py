@@ -10,6 +10,7 @@ it degrades to its plain words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -20,7 +21,7 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query,
 
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.lexicon import split_compound
-from indexer.schema import PAGE_TEXT
+from indexer.schema import PAGE_TEXT, SOURCE_WORDS
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
@@ -35,8 +36,13 @@ FIELD_ALIASES = {
 }
 # A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
 COMPOUND_SPLIT_BOOST = 0.5
-# As a last resort, one part of a compound on its own counts this much.
+# As a last resort, one part of a compound on its own counts this much,
 COMPOUND_PART_ALONE_BOOST = 0.25
+# unless more than this share of the documents has that part: "inbraakpreventieadviseur" would find
+# every document with "adviseur" or "preventie" (52 of the 65 bundled ones) instead of the 3 about
+# "inbraak". The whole word, or all parts together, still match. The judged queries score the same
+# from 0.5 down to 0.2 (`kennisbank evalueer-zoeken`).
+MAX_PART_ALONE_SHARE = 0.2
 # An acronym's expansion (or the acronym for an expansion) counts as much as the word itself.
 SYNONYM_BOOST = 1.0
 # With OR-matching, documents that match more of the words get this bonus per extra word.
@@ -100,6 +106,10 @@ def _parser(group) -> QueryParser:
 
 _AND_PARSER = _parser(AndGroup)
 _OR_PARSER = _parser(OrGroup.factory(OR_COORDINATION))
+
+
+# Whether a compound part's stem may count on its own.
+PartTest = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -173,10 +183,10 @@ class _Expander:
     """Rewrites a raw parse tree for the document records (title, summary, text, filters) or,
     with `for_pages`, for the page records (text only, no filters)."""
 
-    def __init__(self, context: QueryContext, for_pages: bool = False, any_part: bool = False) -> None:
+    def __init__(self, context: QueryContext, for_pages: bool = False, part_alone: PartTest | None = None) -> None:
         self.context = context
         self.for_pages = for_pages
-        self.any_part = any_part  # a compound's parts also count on their own (last resort)
+        self.part_alone = part_alone  # which compound parts also count on their own (last resort)
         self.fields = (PAGE_TEXT,) if for_pages else TEXT_FIELDS
         self.expansions: list[str] = []
         self.refused: list[str] = []  # patterns without MIN_PATTERN_PREFIX leading letters
@@ -205,8 +215,9 @@ class _Expander:
             stems = [stem(part) for part in parts]
             text_field = self.fields[-1]
             alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
-            if self.any_part:
-                alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in stems]
+            if self.part_alone:
+                alone = [s for s in stems if self.part_alone(s)]
+                alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
     def expand(self, node: Query) -> Query:
@@ -221,8 +232,10 @@ class _Expander:
                 self.refused.append(pattern_of(node))
                 return NullQuery
             return self._on_fields(lambda field: type(node)(field, node.text))
-        if isinstance(node, Term) and node.fieldname in FILTER_FIELDS and self.for_pages:
+        if isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS and self.for_pages:
             return NullQuery  # pages carry no metadata; the document query applies the filters
+        if isinstance(node, (Term, Phrase)) and node.fieldname == "source":
+            return _source_words(node)
         if isinstance(node, Term) and node.fieldname in ("themes", "subthemes"):
             slugs = self.context.slugs_matching(node.fieldname, node.text)
             return (
@@ -238,6 +251,13 @@ class _Expander:
         if isinstance(node, Not):
             return Not(self.expand(node.query))
         return NullQuery  # anything else (ranges on text, odd syntax) is dropped, never an error
+
+
+def _source_words(node: Term | Phrase) -> Query:
+    """bron:politie, bron:"RIEC Rotterdam": documents whose source has every word given."""
+    given = node.words if isinstance(node, Phrase) else [node.text]
+    terms = [Term(SOURCE_WORDS, stem(word)) for word in given if word not in STOP_WORDS]
+    return And(terms) if len(terms) > 1 else (terms[0] if terms else NullQuery)
 
 
 def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Query]:
@@ -256,8 +276,10 @@ def _plain_words(text: str) -> str:
     return " ".join(word for word in re.findall(WORD_PATTERN, text) if word.upper() not in ("AND", "OR", "NOT"))
 
 
-def _expanded(raw: Query, text: str, context: QueryContext, for_pages: bool, any_part: bool) -> tuple[Query, _Expander]:
-    expander = _Expander(context, for_pages, any_part)
+def _expanded(
+    raw: Query, text: str, context: QueryContext, for_pages: bool, part_alone: PartTest | None
+) -> tuple[Query, _Expander]:
+    expander = _Expander(context, for_pages, part_alone)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NullQuery:
@@ -280,9 +302,34 @@ def _all_but_one(raw: Query) -> Query:
     return And([*others, Or([And([w for w in words_ if w is not left_out]) for left_out in words_])])
 
 
-def parse_query(text: str, context: QueryContext, match: str = "all") -> ParsedQuery:
+def _no_document_has(_stem: str) -> float:
+    """Without the index's frequencies at hand, every compound part may count on its own."""
+    return 0.0
+
+
+def _loosens(node: Query) -> bool:
+    """Whether a part of the query may be left out when loosening: words may, filters and
+    exclusions may not (`bron:politie woninginbraak ondermijning` stays within the police's documents)."""
+    return not isinstance(node, Not) and not (isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS)
+
+
+def _any_word(raw: Query) -> Query:
+    """For "any" matching: any of the words, but every filter and exclusion still holds."""
+    if not isinstance(raw, Or):
+        return raw
+    words_ = [child for child in raw.subqueries if _loosens(child)]
+    required = [child for child in raw.subqueries if not _loosens(child)]
+    if not words_ or not required:
+        return raw
+    return And([*required, Or(words_, scale=raw.scale)])
+
+
+def parse_query(
+    text: str, context: QueryContext, match: str = "all", share_of: Callable[[str], float] = _no_document_has
+) -> ParsedQuery:
     """Parse and expand user input. `match`: "all" words, "most" (all but one, from three words on)
-    or "any" word or compound part; the search tries them in that order until enough is found."""
+    or "any" word or compound part; the search tries them in that order until enough is found.
+    `share_of` tells which share of the index's documents has a stem (see MAX_PART_ALONE_SHARE)."""
     parser = _OR_PARSER if match == "any" else _AND_PARSER
     try:
         raw = parser.parse(prepare(text))
@@ -290,11 +337,13 @@ def parse_query(text: str, context: QueryContext, match: str = "all") -> ParsedQ
         raw = parser.parse(_plain_words(text))
     if match == "most":
         raw = _all_but_one(raw)
-    any_part = match == "any"
-    query, expander = _expanded(raw, text, context, for_pages=False, any_part=any_part)
+    elif match == "any":
+        raw = _any_word(raw)
+    part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
+    query, expander = _expanded(raw, text, context, for_pages=False, part_alone=part_alone)
     refused = tuple(dict.fromkeys(expander.refused))
     if query is NullQuery:
         return ParsedQuery(text, None, None, refused=refused)
-    page_query, _ = _expanded(raw, text, context, for_pages=True, any_part=any_part)
+    page_query, _ = _expanded(raw, text, context, for_pages=True, part_alone=part_alone)
     page_query = None if page_query is NullQuery else page_query
     return ParsedQuery(text, query, page_query, tuple(dict.fromkeys(expander.expansions)), refused)

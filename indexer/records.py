@@ -12,7 +12,7 @@ from dataclasses import asdict
 from whoosh.searching import Searcher
 
 from indexer.models import Document, ThemeMatch
-from indexer.schema import DOC, PAGE, PAGE_TEXT, WORD_PAIRS
+from indexer.schema import DOC, PAGE, PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.text import word_count
 
 
@@ -39,6 +39,7 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "subthemes": ",".join(meta.subthemes),
         "themes_curated": meta.themes_from_sidecar,
         "source": meta.source,
+        SOURCE_WORDS: meta.source,
         "language": meta.language,
         "page_count": len(document.pages),
         "word_count": word_count(text),

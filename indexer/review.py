@@ -1,15 +1,23 @@
-"""How an upload would be read and tagged, before anyone publishes it."""
+"""How an upload would be read and tagged, before anyone publishes it.
+
+Reading a file is the slow part (seconds for a large PDF), so its outcome is kept beside the
+staged upload and every later view of the review page reuses it. Metadata and themes are worked
+out again each time: they are quick, and follow a changed taxonomy.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import json
+from dataclasses import dataclass, field
 
 from whoosh.index import Index
 
-from indexer.curation import Staged
-from indexer.metadata import resolve
-from indexer.models import Metadata, ThemeMatch
+from indexer.files import write_atomically
+from indexer.metadata import resolve_with_origins
+from indexer.models import Extraction, Metadata, Page, ThemeMatch
 from indexer.schema import DOC
+from indexer.staging import Staged
 from indexer.tagging import tag
 from indexer.taxonomy import Taxonomy
 from indexer.text import word_count
@@ -17,6 +25,8 @@ from indexer.workers import Limits, extract_all
 
 # The review shows this much of the text.
 EXCERPT_CHARS = 1500
+# Beside the staged upload: what reading it gave (its pages and properties, or why it failed).
+READ_RESULT_FILE = "gelezen.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class Preview:
     excerpt: str = ""
     empty_pages: tuple[int, ...] = ()  # pages without text: scanned pages in an otherwise digital PDF
     duplicate_of: tuple[str, str] | None = None  # (id, title) of an indexed document with the same content
+    origins: dict[str, str] = field(default_factory=dict)  # sidecar key -> where its value was found
 
     @property
     def warnings(self) -> list[str]:
@@ -46,13 +57,49 @@ class Preview:
         return notes
 
 
-def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | None = None) -> Preview:
-    """Extract in a worker (with the usual time and memory limits), resolve metadata, tag."""
+def _encode(value: object) -> object:
+    """Dates (in file properties) as JSON."""
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    raise TypeError(f"{type(value).__name__} cannot be kept")
+
+
+def _decode(value: dict) -> object:
+    if value.keys() == {"datetime"}:
+        return dt.datetime.fromisoformat(value["datetime"])
+    if value.keys() == {"date"}:
+        return dt.date.fromisoformat(value["date"])
+    return value
+
+
+def read_staged(staged: Staged, limits: Limits | None = None) -> Extraction | str:
+    """The staged file's extraction, or the Dutch reason it cannot be read; read once, then kept."""
+    kept = staged.path.parent / READ_RESULT_FILE
+    if kept.is_file():
+        data = json.loads(kept.read_text(encoding="utf-8"), object_hook=_decode)
+        if "failure" in data:
+            return data["failure"]
+        return Extraction(tuple(Page(number, text) for number, text in data["pages"]), data["properties"])
+    # In a worker, with the usual time and memory limits.
     outcome = next(extract_all([staged.path], limits or Limits(), workers=1))
-    if outcome.extraction is None:
-        return Preview(staged, failure=outcome.reason)
     extraction = outcome.extraction
-    metadata = resolve(staged.path, extraction, {})
+    if extraction is None:
+        data = {"failure": outcome.reason}
+    else:
+        data = {"pages": [(page.number, page.text) for page in extraction.pages], "properties": extraction.properties}
+    if staged.path.exists():  # not published or cancelled meanwhile (in another tab)
+        write_atomically(kept, json.dumps(data, default=_encode, ensure_ascii=False))
+    return extraction if extraction is not None else outcome.reason
+
+
+def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | None = None) -> Preview:
+    """Read (once), resolve metadata, tag, and look for the same file in the index."""
+    extraction = read_staged(staged, limits)
+    if isinstance(extraction, str):
+        return Preview(staged, failure=extraction)
+    metadata, origins = resolve_with_origins(staged.path, extraction, {})
     themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
     with index.searcher() as searcher:
         existing = searcher.document(sha256=staged.sha256, doctype=DOC)
@@ -68,4 +115,5 @@ def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | N
         if len(extraction.pages) > 1
         else (),
         duplicate_of=(existing["id"], existing.get("title", "")) if existing else None,
+        origins=origins,
     )

@@ -16,13 +16,20 @@ relies on that order to find a page's document without reading stored fields.
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import ANALYSIS_VERSION, dutch_analyzer, spelling_analyzer, word_pairs_analyzer
+from indexer.analysis import (
+    ANALYSIS_VERSION,
+    OrganisationTokenizer,
+    dutch_analyzer,
+    source_words_analyzer,
+    spelling_analyzer,
+    word_pairs_analyzer,
+)
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 5
+SCHEMA_REVISION = 6
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -31,6 +38,9 @@ PAGE = "page"
 PAGE_TEXT = "page_text"
 # A document's adjacent word pairs: phrases are looked up here (see `analysis.WordPairFilter`).
 WORD_PAIRS = "word_pairs"
+
+# The words of a document's source, for the `bron:` filter (the `source` field holds its organisations).
+SOURCE_WORDS = "source_words"
 
 # How much a match in each field counts compared with a match in the body text.
 TITLE_BOOST = 3.0
@@ -60,7 +70,8 @@ def build_schema() -> Schema:
         year=ID(stored=True),
         date=DATETIME(stored=True, sortable=True),
         added=STORED(),
-        source=ID(stored=True),
+        source=ID(stored=True, analyzer=OrganisationTokenizer()),  # stores the source as written
+        source_words=TEXT(analyzer=source_words_analyzer(), phrase=False),
         language=STORED(),
         page_count=STORED(),
         word_count=STORED(),

@@ -166,11 +166,16 @@ def _choose(
         fixed = attempt(parse_query(suggestion, context), corrected=True)
         if fixed.total > choice.total:
             return fixed, suggestion, []
+
+    def share_of(stem: str) -> float:
+        """The share of the documents whose text has this stem (a compound part too common to count alone)."""
+        return int(evaluator.evaluate(Term("content", stem)).mask.sum()) / max(1, snapshot.document_count)
+
     stricter: list[_Choice] = []
     for mode in ("most", "any"):
         if choice.total >= MIN_RESULTS_BEFORE_LOOSENING:
             break
-        loose = attempt(parse_query(text, context, match=mode), relaxed=True)
+        loose = attempt(parse_query(text, context, match=mode, share_of=share_of), relaxed=True)
         if loose.total > choice.total:
             stricter.append(choice)
             choice = loose

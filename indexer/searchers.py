@@ -53,6 +53,8 @@ def open_searcher(index: Index, weighting: object) -> Searcher:
 
 def _open_columns(index: Index, reader: IndexReader) -> bool:
     """Open every column file of the reader's segments; False when the listing cannot be trusted."""
+    if not reader.doc_count_all():
+        return True  # an empty index: no segment, no file (and Whoosh's empty reader has no generation)
     listed = index.storage.list()
     if index.latest_generation() != reader.generation():
         return False

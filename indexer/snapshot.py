@@ -62,9 +62,9 @@ def _per_segment(
     segment has none, as a segment without such records does); None when no segment has it."""
     values, found = np.zeros(size, dtype=dtype), False
     for segment, offset in reader.leaf_readers():
-        column = column_of(segment)
+        count = segment.doc_count_all()
+        column = column_of(segment) if count else None  # an empty index's reader has no columns at all
         if column is not None:
-            count = segment.doc_count_all()
             values[offset : offset + count] = _column_values(column, count, dtype)
             found = True
     return values if found else None
@@ -118,9 +118,8 @@ def _dates(reader: IndexReader, size: int) -> np.ndarray:
 def _live(reader: IndexReader, size: int) -> np.ndarray:
     live = np.ones(size, dtype=bool)
     for segment, offset in reader.leaf_readers():
-        deleted = list(segment.deleted_docs_set)
-        if deleted:
-            live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        if segment.has_deletions():  # an empty index's reader has no deletion set at all
+            live[np.asarray(list(segment.deleted_docs_set), dtype=np.int64) + offset] = False
     return live
 
 

@@ -100,7 +100,7 @@ class IndexStore:
     def new_generation(self) -> tuple[Path, Index]:
         """An empty index in a fresh generation folder, not yet active."""
         self.root.mkdir(parents=True, exist_ok=True)
-        numbers = [int(p.name.split("-")[1]) for p in self.root.glob("gen-*") if p.name.split("-")[1].isdigit()]
+        numbers = [_generation_number(path) for path in self.root.glob("gen-*")]
         directory = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
         directory.mkdir()
         (directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
@@ -118,6 +118,19 @@ class IndexStore:
         for old in self.root.glob("gen-*"):
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+    def discard_abandoned(self) -> None:
+        """Remove the generations that killed rebuilds left behind: those newer than the active one.
+
+        Call it holding `run_lock`: only a run holding it writes a new generation, so none of them is
+        being written. Older generations are `activate`'s business (it keeps the previous one for
+        readers that opened it just before a switch).
+        """
+        current = self.current_dir()
+        active = _generation_number(current) if current else 0
+        for directory in self.root.glob("gen-*"):
+            if _generation_number(directory) > active:
+                shutil.rmtree(directory, ignore_errors=True)
 
     def read_json(self, name: str) -> dict:
         try:
@@ -150,6 +163,12 @@ class IndexStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _generation_number(directory: Path) -> int:
+    """gen-000002 -> 2; 0 for a folder that only looks like a generation."""
+    number = directory.name.removeprefix("gen-")
+    return int(number) if number.isdigit() else 0
 
 
 class IndexWriteError(KennisbankError):

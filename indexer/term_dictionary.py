@@ -24,6 +24,8 @@ _TERM_INFO = struct.Struct("!BfIBBfI")
 
 def _range(segment: IndexReader, field: str, prefix: bytes) -> bytes:
     """The bytes of the records of `field` whose term starts with `prefix`."""
+    if not segment.doc_count_all():
+        return b""  # an empty index's reader has no term dictionary at all
     terms = segment._terms
     number = terms._fieldmap.get(field)
     if number is None:

@@ -23,6 +23,7 @@ def search_json():
     hits = [{**asdict(hit), "url": f"/document/{hit.id}", "original_url": f"/bestand/{hit.id}"} for hit in results.hits]
     return jsonify(
         query=results.query,
+        query_truncated=wanted.query_cut,
         total=results.total,
         page=results.page,
         page_size=results.page_size,

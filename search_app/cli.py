@@ -5,28 +5,34 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from indexer import cli as indexer_cli
 from indexer.audit import STAFF_DB_FILE
+from indexer.cli_args import port, positive_int
 from indexer.config import default_data_dir
-from indexer.pipeline import run_index
+from indexer.errors import KennisbankError
+from indexer.journal import Places, catch_up
 from indexer.progress import ProgressReporter
 from indexer.store import IndexStore
 from search_app import create_app
 from search_app.accounts import EDITOR, ROLES, Accounts
-from search_app.server import default_processes, serve
+from search_app.server import check_address, default_processes, serve
 
 # Over plain HTTP on these addresses a browser still accepts secure cookies; elsewhere use HTTPS.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the website; build the index first when there is none (or a stale one)."""
+    """Serve the website; build or update the index first."""
+    check_address(args.host, args.port)  # before a build that may take minutes
     if not IndexStore(args.index).is_current():
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
-        indexer_cli.print_report(run_index(args.corpus, args.index, progress=ProgressReporter()))
+    # Catch up: finish or roll back publications a crash interrupted, index what the index lacks.
+    places = Places(Path(args.corpus), Path(args.index), args.data / STAFF_DB_FILE)
+    indexer_cli.print_report(catch_up(places, progress=ProgressReporter()))
     config = {
         "CORPUS": Path(args.corpus),
         "INDEX": Path(args.index),
@@ -37,15 +43,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+class PasswordInputError(KennisbankError):
+    """No password could be read: no terminal to ask on, or the input ended."""
+
+
+def read_password(from_stdin: bool) -> str:
+    """The new password: the first line of standard input, or asked twice on the terminal."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise PasswordInputError("Er kwam geen wachtwoord binnen op standaardinvoer. Geef het als eerste regel.")
+        return line.rstrip("\n")
+    try:
+        with warnings.catch_warnings():
+            # getpass warns, then reads standard input visibly, when there is no terminal to ask on.
+            warnings.simplefilter("error", getpass.GetPassWarning)
+            password = getpass.getpass("Wachtwoord: ")
+            again = getpass.getpass("Nog een keer: ")
+    except getpass.GetPassWarning as exc:
+        raise PasswordInputError(
+            "Er is geen terminal om het wachtwoord te vragen. Geef het via standaardinvoer met --wachtwoord-stdin."
+        ) from exc
+    except EOFError as exc:
+        raise PasswordInputError("Afgebroken: er is geen wachtwoord ingevoerd. Er is niets aangemaakt.") from exc
+    if again != password:
+        raise PasswordInputError("De wachtwoorden zijn niet gelijk. Probeer het opnieuw.")
+    return password
+
+
 def cmd_add_user(args: argparse.Namespace) -> int:
     """Create a staff account; the password is asked twice, or read from standard input."""
-    if args.wachtwoord_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Wachtwoord: ")
-        if getpass.getpass("Nog een keer: ") != password:
-            print("Fout: de wachtwoorden zijn niet gelijk. Probeer het opnieuw.", file=sys.stderr)
-            return 2
+    password = read_password(args.wachtwoord_stdin)
     user = Accounts(args.data / STAFF_DB_FILE).add(args.naam, password, args.rol)
     print(f"Gebruiker ‘{user.name}’ ({user.role}) is aangemaakt.")
     return 0
@@ -54,21 +82,27 @@ def cmd_add_user(args: argparse.Namespace) -> int:
 def add_web_commands(commands: argparse._SubParsersAction) -> None:
     web = commands.add_parser("serve", help="de website starten")
     indexer_cli.add_locations(web)
-    web.add_argument("--host", default="127.0.0.1", help="adres om op te luisteren")
-    web.add_argument("--port", type=int, default=5000, help="poort")
-    web.add_argument("--data", type=Path, default=default_data_dir(), help="map met de beheergegevens")
+    web.add_argument("--host", default="127.0.0.1", metavar="ADRES", help="adres om op te luisteren")
+    web.add_argument("--port", type=port, default=5000, metavar="POORT", help="poort (1 tot en met 65535)")
+    web.add_argument("--data", type=Path, default=default_data_dir(), metavar="MAP", help="map met de beheergegevens")
     web.add_argument(
-        "--processen", type=int, default=default_processes(), help="aantal serverprocessen (standaard: één per kern)"
+        "--processen",
+        type=positive_int,
+        default=default_processes(),
+        metavar="N",
+        help="aantal serverprocessen (standaard: één per kern)",
     )
     web.set_defaults(handler=cmd_serve)
 
     users = commands.add_parser("gebruiker", help="accounts voor medewerkers beheren")
-    user_commands = users.add_subparsers(dest="gebruiker_actie", required=True)
+    user_commands = users.add_subparsers(dest="gebruiker_actie", required=True, metavar="ACTIE", title="acties")
     add_user = user_commands.add_parser("toevoegen", help="een account aanmaken")
-    add_user.add_argument("naam")
-    add_user.add_argument("--rol", choices=ROLES, default=EDITOR)
+    add_user.add_argument("naam", metavar="NAAM", help="gebruikersnaam: letters, cijfers, punten of streepjes")
+    add_user.add_argument("--rol", choices=ROLES, default=EDITOR, help=f"rol (standaard: {EDITOR})")
     add_user.add_argument("--wachtwoord-stdin", action="store_true", help="wachtwoord van standaardinvoer lezen")
-    add_user.add_argument("--data", type=Path, default=default_data_dir(), help="map met de beheergegevens")
+    add_user.add_argument(
+        "--data", type=Path, default=default_data_dir(), metavar="MAP", help="map met de beheergegevens"
+    )
     add_user.set_defaults(handler=cmd_add_user)
 
 

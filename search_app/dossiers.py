@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 
 import markdown
+import nh3
 from flask import Blueprint, abort, current_app, render_template, send_file
 from markupsafe import Markup
 
@@ -20,6 +21,8 @@ bp = Blueprint("dossiers", __name__)
 RECENT_IN_DOSSIER = 6
 PER_SUBTHEME = 5
 DOSSIER_CACHE = "dossier-pdf"
+# Link and image targets a dossier may have besides relative ones: no javascript:, data:, vbscript:.
+SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,10 @@ class ReadingEntry:
 
 
 def _introduction_html(text: str) -> Markup:
-    """Staff write Markdown; raw HTML in it is shown as text, never run."""
-    return Markup(markdown.markdown(html.escape(text, quote=False), extensions=["sane_lists"]))  # noqa: S704
+    """Staff write Markdown; raw HTML in it is shown as text, never run, and a link or image may
+    only point at our own pages or at SAFE_URL_SCHEMES (`javascript:` and the like are dropped)."""
+    rendered = markdown.markdown(html.escape(text, quote=False), extensions=["sane_lists"])
+    return Markup(nh3.clean(rendered, url_schemes=SAFE_URL_SCHEMES))  # noqa: S704
 
 
 def _dossier(slug: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from search_app.params import MAX_QUERY_CHARS
+
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _FACET_ARGS = ("thema", "subthema", "soort", "jaar", "bron")
@@ -67,6 +69,7 @@ SEARCH_RESPONSE = {
     "type": "object",
     "required": [
         "query",
+        "query_truncated",
         "total",
         "page",
         "page_size",
@@ -85,6 +88,11 @@ SEARCH_RESPONSE = {
     "additionalProperties": False,
     "properties": {
         "query": {"type": "string"},
+        "query_truncated": {
+            "type": "boolean",
+            "description": f"De zoekvraag was langer dan {MAX_QUERY_CHARS} tekens; gezocht is op het begin "
+            "ervan, tot en met het laatste hele woord. Dat begin staat in `query`.",
+        },
         "total": {"type": "integer", "minimum": 0},
         "page": {"type": "integer", "minimum": 1},
         "page_size": {"type": "integer", "minimum": 1},
@@ -214,7 +222,13 @@ OPENAPI = {
                         "required": False,
                         "schema": {"type": "string", "enum": ["relevantie", "datum"]},
                     },
-                    {"name": "pagina", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "pagina",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1},
+                        "description": "Paginanummer; voorbij de laatste pagina komt de laatste pagina terug.",
+                    },
                 ],
                 "responses": {
                     "200": {

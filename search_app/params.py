@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+from indexer.facets import NO_VALUE
 from indexer.search import SORT_DATE, SORT_RELEVANCE
+from indexer.sources import organisations
 
 # URL argument (Dutch, what users see) -> index field.
 FACET_ARGS = {"thema": "themes", "subthema": "subthemes", "soort": "kind", "jaar": "year", "bron": "source"}
@@ -30,6 +32,7 @@ class SearchRequest:
     selections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # index field -> values
     sort: str = SORT_RELEVANCE
     page: int = 1
+    query_cut: bool = False  # the query as typed was longer than MAX_QUERY_CHARS and was shortened
 
     def to_args(self) -> list[tuple[str, str]]:
         """The canonical URL arguments for this state (defaults left out)."""
@@ -54,17 +57,35 @@ def _int(values: Iterable[str], default: int, low: int, high: int) -> int:
     return default
 
 
+def _organisations(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Source values as the facet holds them: "A en B" (an older link, a typed value) selects both."""
+    names = (name for value in values for name in ((value,) if value == NO_VALUE else organisations(value)))
+    return tuple(dict.fromkeys(names))
+
+
 def parse_args(args: Args) -> SearchRequest:
     """A SearchRequest from query arguments; anything unusable falls back to its default."""
-    query = " ".join(args.get("q", [""])[:1])[:MAX_QUERY_CHARS].strip()
+    query, query_cut = _shortened(" ".join(args.get("q", [""])[:1]).strip())
     selections = {}
     for arg, field_name in FACET_ARGS.items():
         values = tuple(dict.fromkeys(value.strip() for value in args.get(arg, []) if value.strip()))
+        if field_name == "source":
+            values = _organisations(values)
         if values:
             selections[field_name] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
     page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
-    return SearchRequest(query, selections, sort, page)
+    return SearchRequest(query, selections, sort, page, query_cut)
+
+
+def _shortened(query: str) -> tuple[str, bool]:
+    """At most MAX_QUERY_CHARS, cut after a whole word; and whether it had to be cut."""
+    if len(query) <= MAX_QUERY_CHARS:
+        return query, False
+    head, rest = query[:MAX_QUERY_CHARS], query[MAX_QUERY_CHARS:]
+    if not rest[0].isspace() and len(head.split()) > 1:
+        head = head.rsplit(maxsplit=1)[0]  # its last word was cut through: leave it out
+    return head.strip(), True
 
 
 def toggled(request: SearchRequest, field_name: str, value: str) -> SearchRequest:

@@ -1,25 +1,37 @@
-"""Sessions, CSRF protection and role checks for the staff pages.
+"""Sessions, CSRF protection, form limits and role checks for the staff pages.
 
 The session secret comes from configuration or is generated once and kept in the data folder
-(readable only by its owner), never hard-coded. Every POST must carry the session's CSRF token.
+(readable only by its owner), never hard-coded. Every POST must carry a CSRF token (Flask-WTF's
+CSRFProtect; a missing or wrong one is a 400). The session cookie holds only a session id that the
+server can end (`sessions.py`).
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
-from search_app.accounts import ADMIN, Accounts
+from search_app.accounts import ADMIN, Accounts, User
+from search_app.sessions import StaffSessions
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
-CSRF_FIELD = "csrf_token"
-SESSION_HOURS = 8
+SESSION_ID = "sessie"
+# A URL-encoded form as a whole, and each text field of a multipart form (bytes); our largest
+# form, the metadata of a document, stays far below it.
+FORM_MAX_BYTES = 100 * 1024
+# Control characters: a browser drops tabs and newlines from an address, and a newline in a
+# header would split it. None of our own links holds one.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_secret_key(data_dir: Path) -> str:
@@ -35,31 +47,47 @@ def load_secret_key(data_dir: Path) -> str:
     return key
 
 
-def csrf_token() -> str:
-    if CSRF_FIELD not in session:
-        session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    return session[CSRF_FIELD]
-
-
 def accounts() -> Accounts:
     return current_app.extensions["kennisbank"]["accounts"]
 
 
-def register(app: Flask) -> None:
-    app.jinja_env.globals["csrf_token"] = csrf_token
+def staff_sessions() -> StaffSessions:
+    return current_app.extensions["kennisbank"]["sessions"]
 
+
+def register(app: Flask) -> None:
     @app.before_request
-    def check_csrf() -> None:
-        if request.method == "POST":
-            sent = request.form.get(CSRF_FIELD, "") or request.headers.get("X-CSRF-Token", "")
-            expected = session.get(CSRF_FIELD, "")
-            if not expected or not hmac.compare_digest(sent, expected):
-                abort(400, description="csrf")
+    def limit_forms() -> None:
+        """Werkzeug limits the text fields of multipart forms (MAX_FORM_MEMORY_SIZE) but reads a
+        URL-encoded body whole, up to the upload limit: give every other body the form limit."""
+        if request.mimetype != "multipart/form-data":
+            request.max_content_length = app.config["FORM_MAX_BYTES"]
+
+    # After the form limit: the check reads the form. A token lives as long as a session can.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", int(app.config["STAFF_SESSION_LIFETIMES"].absolute.total_seconds()))
+    CSRFProtect(app)  # the `csrf_token()` of the templates and the `csrf_token` field
 
     @app.before_request
     def load_user() -> None:
-        name = session.get("user")
+        token = session.get(SESSION_ID)
+        name = staff_sessions().user_for(token, time.time()) if token else None
+        if token and name is None:
+            session.clear()  # ended: logged out, new password, account removed or expired
         g.user = accounts().get(name) if name else None
+
+
+def start_session(user: User) -> None:
+    """A fresh session (no fixation) that the server knows about."""
+    session.clear()
+    session[SESSION_ID] = staff_sessions().start(user.name, time.time())
+    session.permanent = True
+
+
+def end_session() -> None:
+    token = session.get(SESSION_ID)
+    if token:
+        staff_sessions().end(token)
+    session.clear()
 
 
 def login_required(role: str | None = None) -> Callable:
@@ -80,7 +108,21 @@ def login_required(role: str | None = None) -> Callable:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site after login: never an open redirect to somewhere else."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("staff.overview")
+    """Where to go after login: a page of this site, never somewhere else (no open redirect).
+
+    The target is read as a browser would (surrounding spaces dropped, backslashes as slashes) and
+    must then be a path with a single leading slash that names one of our pages. A control
+    character is refused with a 400: none of our own links has one.
+    """
+    if not target:
+        return url_for("staff.overview")
+    if _CONTROL.search(target):
+        abort(400, description="volgende")
+    parts = urlsplit(target.strip(" ").replace("\\", "/"))
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return url_for("staff.overview")
+    try:
+        current_app.url_map.bind_to_environ(request.environ).match(unquote(parts.path), method="GET")
+    except HTTPException:  # not one of our pages, or not one to show (NotFound, a redirect, a POST route)
+        return url_for("staff.overview")
+    return urlunsplit(("", "", parts.path, parts.query, ""))

@@ -7,11 +7,15 @@ opened before it (index files, database connections) is shared between processes
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from collections.abc import Callable
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
+from indexer.errors import KennisbankError
 
 # Threads per worker process: two, so one request's file reads overlap another's work. More only
 # contend for the GIL: 500 searches took half as long again on four threads as on one.
@@ -36,8 +40,44 @@ class _Gunicorn(BaseApplication):
         return self.app_factory()
 
 
+class AddressError(KennisbankError):
+    """The server cannot listen on the address it was given."""
+
+
+# Why a bind fails, by errno, as what to do about it.
+_ADDRESS_PROBLEMS = {
+    errno.EADDRINUSE: "Poort {port} op {host} is al in gebruik, misschien door een Kennisbank die al draait. "
+    "Stop dat programma of kies een andere poort met --port.",
+    errno.EACCES: "Poort {port} mag alleen de beheerder (root) gebruiken. Kies met --port een poort vanaf 1024.",
+    errno.EADDRNOTAVAIL: "Het adres {host} hoort niet bij deze computer. Kies bij --host een eigen adres, "
+    "zoals 127.0.0.1 (alleen deze computer) of 0.0.0.0 (het hele netwerk).",
+}
+_OTHER_ADDRESS_PROBLEM = (
+    "Op {host}:{port} kan de server niet luisteren ({reason}). Kies een ander adres of een andere poort."
+)
+
+
+def check_address(host: str, port: int) -> None:
+    """Bind to the address once, as gunicorn will, so that a taken port or an unknown host is one
+    Dutch line before we say the server runs, not gunicorn's English retries after it."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise AddressError(
+            f"Het adres ‘{host}’ is onbekend. Kies bij --host een bestaand adres, zoals 127.0.0.1."
+        ) from exc
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            problem = _ADDRESS_PROBLEMS.get(exc.errno, _OTHER_ADDRESS_PROBLEM)
+            raise AddressError(problem.format(host=host, port=port, reason=exc.strerror or exc)) from exc
+
+
 def serve(app_factory: Callable[[], Flask], host: str, port: int, processes: int) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM, which lets running requests finish)."""
+    check_address(host, port)
     print(f"De Kennisbank draait op http://{host}:{port}/ (stoppen met Ctrl+C)", flush=True)
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",

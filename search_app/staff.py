@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from indexer import audit, curation
+from indexer import audit, curation, journal, staging
 from indexer.documents import get_document
 from indexer.errors import ExtractionError, KennisbankError
 from indexer.facets import NO_VALUE
@@ -17,9 +17,10 @@ from indexer.review import preview
 from indexer.search import SORT_DATE, search
 from indexer.vocabulary import KINDS
 from search_app.accounts import ADMIN, ROLES, AccountError
+from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
-from search_app.security import accounts, login_required, safe_next
+from search_app.security import accounts, end_session, login_required, safe_next, start_session
 from search_app.views import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
@@ -37,7 +38,11 @@ def _audit(action: str, document: str, detail: str = "") -> None:
     audit.record(accounts().path, g.user.name, action, document, detail)
 
 
-def _stage(file) -> curation.Staged:
+def _staging_dir() -> Path:
+    return _data_dir() / "staging"
+
+
+def _stage(file) -> staging.Staged:
     """Read at most one byte more than allowed (enough to refuse an oversized file), then let go of
     the request's temporary file at once."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -45,13 +50,35 @@ def _stage(file) -> curation.Staged:
         data = file.read(limit + 1)
     finally:
         file.close()
-    return curation.stage(data, file.filename, _data_dir() / "staging", limit)
+    return staging.stage(data, file.filename, _staging_dir(), limit, user=g.user.name)
 
 
 def _reindex(*paths: str) -> None:
     """Index the files this action touched now; waits for a colleague's run instead of failing."""
     layout, store = kennisbank()["layout"], kennisbank()["index"].store
     run_index(layout.root, store.root, wait_s=curation.INDEX_WAIT_S, paths=paths)
+
+
+def _publish(staged: staging.Staged, values: dict[str, object]) -> str:
+    """Publish as one journalled step: in the corpus, indexed and logged, or (after a crash) rolled back."""
+    places = journal.Places(kennisbank()["layout"].root, kennisbank()["index"].store.root, accounts().path)
+    journal.recover(places)  # what a killed worker left half done
+    with journal.Publication(places, g.user.name, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
+        relative = curation.publish(staged, values, kennisbank()["layout"], journal=publication.begin)
+        publication.finish()
+    return relative
+
+
+def _update_copy(staged: staging.Staged, values: dict[str, object]) -> str:
+    """A duplicate replaces the document it copies: that one takes the reviewed metadata."""
+    existing = curation.find_copy(kennisbank()["layout"], staged)
+    if existing is None:
+        raise curation.CurationError("Het bestaande document staat niet meer in het corpus. Voeg dit bestand toe.")
+    curation.update_metadata(kennisbank()["layout"], existing, values)
+    staging.discard(staged)
+    _audit("gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
+    _reindex(existing)
+    return existing
 
 
 def _form_values() -> dict[str, object]:
@@ -77,29 +104,30 @@ def _check_values(values: dict[str, object]) -> str | None:
     return None
 
 
+@bp.after_request
+def no_store(response):
+    """Staff pages hold names and unpublished documents: no browser or proxy cache keeps them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        name = request.form.get("naam", "")
-        address = request.remote_addr or "onbekend"
-        if accounts().is_throttled(name.strip().lower(), address):
-            error = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
-        else:
-            user = accounts().authenticate(name, request.form.get("wachtwoord", ""), address)
-            if user is None:
-                error = "Gebruikersnaam of wachtwoord klopt niet. Probeer het opnieuw."
-            else:
-                session.clear()  # a fresh session after login: no fixation
-                session["user"] = user.name
-                session.permanent = True
-                return redirect(safe_next(request.args.get("volgende")))
-    return render_template("beheer/login.html", error=error), 401 if error else 200
+    target = safe_next(request.args.get("volgende"))
+    if request.method == "GET":
+        return render_template("beheer/login.html")
+    address = request.remote_addr or "onbekend"
+    attempt = attempt_login(request.form.get("naam", ""), request.form.get("wachtwoord", ""), address)
+    if attempt.user is not None:
+        start_session(attempt.user)
+        return redirect(target)
+    headers = {"Retry-After": attempt.retry_after} if attempt.wait_s else {}
+    return render_template("beheer/login.html", error=attempt.message), 429 if attempt.refused else 401, headers
 
 
 @bp.post("/uitloggen")
 def logout():
-    session.clear()
+    end_session()
     return redirect(url_for("pages.home"))
 
 
@@ -143,39 +171,44 @@ def upload():
                 continue
             try:
                 tokens.append(_stage(file).token)
-            except curation.UploadRefused as refused:
+            except staging.UploadRefused as refused:
                 problems.append((Path(file.filename.replace("\\", "/")).name, str(refused)))
         if not tokens and not problems:
             problems.append(("", "Kies eerst een of meer bestanden."))
         if tokens and not problems:
-            session["te_controleren"] = tokens[1:]
             return redirect(url_for("staff.review", token=tokens[0]))
-        session["te_controleren"] = tokens
-    return render_template("beheer/toevoegen.html", problems=problems, pending=session.get("te_controleren", []))
+    pending = staging.queue(_staging_dir(), g.user.name)
+    return render_template("beheer/toevoegen.html", problems=problems, pending=pending)
 
 
 @bp.route("/controleren/<token>", methods=["GET", "POST"])
 @login_required()
 def review(token: str):
-    staged = curation.load_staged(_data_dir() / "staging", token)
+    staged = staging.load_staged(_staging_dir(), token)
     if staged is None:
         abort(404)
     taxonomy = kennisbank()["taxonomy"]
     shown = preview(staged, kennisbank()["index"].get(), taxonomy)
     error = None
     if request.method == "POST":
-        if request.form.get("actie") == "annuleren":
-            curation.discard(staged)
+        action = request.form.get("actie")
+        if action == "annuleren":
+            staging.discard(staged)
             flash(f"‘{staged.original_name}’ is niet toegevoegd.")
             return _next_review()
         values = _form_values()
         error = _check_values(values) if not shown.failure else "Dit bestand kan niet worden gelezen."
         if error is None:
-            relative = curation.publish(staged, values, kennisbank()["layout"])
-            _audit("toegevoegd", relative, f"uit ‘{staged.original_name}’")
-            _reindex(relative)
-            flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
-            return _next_review()
+            try:
+                if action == "vervangen":
+                    _update_copy(staged, values)
+                    flash(f"‘{values['titel']}’ stond al in de kennisbank; het bestaande document is bijgewerkt.")
+                else:
+                    _publish(staged, values)
+                    flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
+                return _next_review()
+            except curation.CurationError as refused:
+                error = str(refused)
     return render_template(
         "beheer/controleren.html",
         preview=shown,
@@ -187,9 +220,8 @@ def review(token: str):
 
 
 def _next_review():
-    pending = session.get("te_controleren", [])
+    pending = staging.queue(_staging_dir(), g.user.name)
     if pending:
-        session["te_controleren"] = pending[1:]
         return redirect(url_for("staff.review", token=pending[0]))
     return redirect(url_for("staff.overview"))
 
@@ -229,9 +261,9 @@ def replace(doc_id: str):
     file = request.files.get("bestand")
     try:
         if not file or not file.filename:
-            raise curation.UploadRefused("Kies eerst het nieuwe bestand.")
+            raise staging.UploadRefused("Kies eerst het nieuwe bestand.")
         staged = _stage(file)
-    except curation.UploadRefused as refused:
+    except staging.UploadRefused as refused:
         flash(str(refused), "fout")
         return redirect(url_for("staff.edit", doc_id=doc_id))
     relative = curation.replace_file(kennisbank()["layout"], stored.path, staged)
@@ -297,6 +329,11 @@ def users():
             elif action == "rol" and name != g.user.name:
                 accounts().set_role(name, request.form.get("rol", ""))
                 flash(f"De rol van ‘{name}’ is gewijzigd.")
+            elif action == "wachtwoord":
+                accounts().set_password(name, request.form.get("wachtwoord", ""))
+                if name == g.user.name:
+                    start_session(g.user)  # all sessions ended, this one starts anew
+                flash(f"Het wachtwoord van ‘{name}’ is gewijzigd; wie met het oude was ingelogd, is uitgelogd.")
         except AccountError as exc:
             flash(str(exc), "fout")
         return redirect(url_for("staff.users"))

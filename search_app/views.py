@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 from werkzeug.security import safe_join
 
 from indexer.documents import get_document
+from indexer.errors import ExtractionError
+from indexer.extract import EXTRACTORS
+from indexer.extract.markdown import extract_markdown, read_front_matter
+from indexer.extract.plaintext import decode_text
 from indexer.highlighting import highlight_text, query_terms
-from indexer.search import SORT_DATE, SORT_RELEVANCE, search, similar
+from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
-from search_app.params import SearchRequest, parse_args, url, with_page, with_sort
+from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
 from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views
 
 bp = Blueprint("pages", __name__)
@@ -27,10 +32,8 @@ def kennisbank() -> dict:
     return current_app.extensions["kennisbank"]
 
 
-def run_search(args) -> tuple:
-    """The search a request asks for; shared by the page and the JSON API."""
-    wanted = parse_args(args)
-    results = search(
+def search_for(wanted: SearchRequest) -> SearchResults:
+    return search(
         kennisbank()["index"].get(),
         wanted.query,
         kennisbank()["query_context"],
@@ -39,6 +42,15 @@ def run_search(args) -> tuple:
         page=wanted.page,
         page_size=current_app.config["PAGE_SIZE"],
     )
+
+
+def run_search(args: Args) -> tuple[SearchRequest, SearchResults]:
+    """The search a request asks for (the JSON API); a page past the last one gives the last one."""
+    wanted = parse_args(args)
+    results = search_for(wanted)
+    if results.page > results.last_page:
+        wanted = replace(wanted, page=results.last_page)
+        results = search_for(wanted)
     return wanted, results
 
 
@@ -58,7 +70,10 @@ def home():
 
 @bp.get(SEARCH_PATH)
 def search_page():
-    wanted, results = run_search(request.args.to_dict(flat=False))
+    wanted = parse_args(request.args.to_dict(flat=False))
+    results = search_for(wanted)
+    if results.page > results.last_page:  # an old or edited link: show where the results end
+        return redirect(url(SEARCH_PATH, with_page(wanted, results.last_page)))
     taxonomy = kennisbank()["taxonomy"]
     return render_template(
         "search.html",
@@ -75,6 +90,7 @@ def search_page():
         },
         suggestion_url=url(SEARCH_PATH, SearchRequest(results.suggestion or "", wanted.selections, wanted.sort)),
         themes_for_links=taxonomy.themes,
+        max_query_chars=MAX_QUERY_CHARS,
     )
 
 
@@ -99,10 +115,22 @@ def document(doc_id: str):
     )
 
 
+def _readable_text(location: Path) -> str:
+    """A text or Markdown file as a reader wants it: decoded as the indexer decodes it, and
+    without the Markdown front matter (our metadata, not the document's text)."""
+    text = decode_text(location.read_bytes())
+    if EXTRACTORS.get(location.suffix.lower()) is not extract_markdown:
+        return text
+    try:
+        return read_front_matter(text, location)[1].lstrip("\n")
+    except ExtractionError:  # front matter edited into invalid YAML since indexing: show it all
+        return text
+
+
 @bp.get("/bestand/<doc_id>")
 def original(doc_id: str):
-    """The original file. Only PDFs are shown inline; HTML and text come as plain text, so a
-    document's own markup or script never runs on our origin."""
+    """The original file. Only PDFs are shown inline as they are; Markdown and text are shown as
+    plain text; HTML is downloaded as plain text, so its markup or script never runs on our origin."""
     stored = get_document(kennisbank()["index"].get(), doc_id)
     if stored is None:
         abort(404)
@@ -111,7 +139,6 @@ def original(doc_id: str):
         abort(404)
     if stored.path.lower().endswith(".pdf"):
         return send_file(location, mimetype="application/pdf", download_name=Path(location).name)
-    download = mimetypes.guess_type(location)[0] in ("text/html", "application/xhtml+xml")
-    return send_file(
-        location, mimetype="text/plain; charset=utf-8", as_attachment=download, download_name=Path(location).name
-    )
+    if mimetypes.guess_type(location)[0] in ("text/html", "application/xhtml+xml"):
+        return send_file(location, mimetype="text/plain", as_attachment=True, download_name=Path(location).name)
+    return Response(_readable_text(Path(location)), mimetype="text/plain")  # Flask adds "; charset=utf-8"

@@ -217,8 +217,9 @@ def test_unsupported_and_hidden_files(docs: Path, reindex) -> None:
     (docs / ".DS_Store").write_bytes(b"\x00\x01")
     (docs / "_concepten").mkdir()
     (docs / "_concepten" / "klad.md").write_text("# Klad\n\nNog niet publiceren, dit is een concept.", encoding="utf-8")
+    (docs / "gepubliceerd.md").write_text("# Gepubliceerd\n\nDit document is wel af.", encoding="utf-8")
     report = reindex()
-    assert report.indexed == () and report.failed == ()
+    assert report.indexed == ("gepubliceerd.md",) and report.failed == ()
 
 
 def test_a_staff_action_indexes_just_the_files_it_names(small_corpus: Path, reindex, index_root: Path) -> None:

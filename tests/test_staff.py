@@ -15,7 +15,8 @@ from indexer import audit
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.pipeline import run_index
 from search_app import create_app
-from search_app.accounts import ADMIN, EDITOR, MAX_FAILURES, Accounts
+from search_app.accounts import ADMIN, EDITOR, Accounts
+from search_app.throttle import FREE_FAILURES
 from tests.builders import write_pdf
 
 PASSWORD = "lang-genoeg-wachtwoord"
@@ -149,7 +150,7 @@ def test_posts_without_csrf_token_are_refused(site) -> None:
 def test_wrong_passwords_are_throttled(site) -> None:
     app, _, _ = site
     client = app.test_client()
-    for _ in range(MAX_FAILURES):
+    for _ in range(FREE_FAILURES):
         assert "klopt niet" in login(client, password="verkeerd-wachtwoord").get_data(as_text=True)
     blocked = login(client)
     assert "Te veel mislukte pogingen" in blocked.get_data(as_text=True)

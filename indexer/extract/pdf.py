@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from io import BytesIO
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from indexer.errors import ExtractionError, Problem
+from indexer.metadata import TIMESTAMP_KEY
 from indexer.models import Extraction, Page
 
 # pypdf logs every defect it repairs or gives up on, at length; the user gets the reason instead.
@@ -23,8 +23,6 @@ _MAGIC_WINDOW_BYTES = 1024
 _RECOVERY_TRAILER = b"\nstartxref\n0\n%%EOF\n"
 # Not a sign of damage that a rebuilt cross-reference table could mend.
 _NOT_DAMAGE = (ExtractionError, FileNotDecryptedError, NotImplementedError, MemoryError, RecursionError)
-# Generator names that are not a document's title ("Microsoft Word - rapport.docx" is half one).
-_USELESS_TITLE = re.compile(r"^(untitled|naamloos|document\d*|microsoft word - .*|.*\.(docx?|pdf|indd))$", re.I)
 
 
 def _check_is_pdf(path: Path) -> None:
@@ -84,21 +82,24 @@ def _technical(exc: BaseException) -> str:
 
 
 def _properties(reader: PdfReader) -> dict[str, object]:
-    """Title, author, subject and creation date from the document info, where readable."""
+    """Title, author, subject and creation date from the document info, where readable.
+
+    Placeholders among them ("untitled") are left to metadata resolution, which knows them for every
+    format; the creation date is the file's timestamp, not the document's date.
+    """
     properties: dict[str, object] = {}
     try:
         info = reader.metadata
         if info is None:
             return properties
-        title = (info.title or "").strip()
-        if title and not _USELESS_TITLE.match(title):
-            properties["titel"] = title
+        if (info.title or "").strip():
+            properties["titel"] = info.title.strip()
         if (info.author or "").strip():
             properties["bron"] = info.author.strip()
         if (info.subject or "").strip():
             properties["samenvatting"] = info.subject.strip()
         if info.creation_date is not None:
-            properties["datum"] = info.creation_date.date()
+            properties[TIMESTAMP_KEY] = info.creation_date.date()
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError):
         # Unreadable document info is common and harmless: the text is what matters.
         pass

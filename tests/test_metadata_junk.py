@@ -1,0 +1,119 @@
+"""What office software leaves in a PDF's properties is not the document's metadata; the text is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader, PdfWriter
+
+from indexer.documents import get_document
+from indexer.store import IndexStore
+from tests.builders import write_pdf
+from tests.test_staff import login, site, upload  # noqa: F401 - `site` is a fixture used below
+
+FIRST_LINE = "Aanpak woonoverlast in de wijk"
+PARAGRAPH = (
+    "Deze notitie beschrijft hoe gemeente, politie en woningcorporaties samen optreden tegen "
+    "ernstige woonoverlast, en wat bewoners kunnen verwachten."
+)
+# The day the file was exported to PDF, which is often the day it is uploaded.
+EXPORT_DAY = "D:20261205093000+01'00'"
+
+
+def junk_pdf(path: Path, lines: list[str], **info: str) -> Path:
+    """A PDF with `lines` on its first page and document info `info` (/Title, /Subject, ...)."""
+    plain = write_pdf(path.with_suffix(".plain.pdf"), [lines])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.add_metadata({f"/{key}": value for key, value in info.items()})
+    with path.open("wb") as handle:
+        writer.write(handle)
+    plain.unlink()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("info", "why"),
+    [
+        ({"Title": "Microsoft Word - doc1.docx"}, "a Word file name is not a title"),
+        ({"Title": "untitled"}, "'untitled' is a placeholder"),
+        ({"Title": "Naamloos"}, "'Naamloos' is a placeholder"),
+        ({"Title": "Document3"}, "a template name is not a title"),
+        ({"Title": "Untitled-1", "Subject": "(unspecified)"}, "'(unspecified)' is not a summary"),
+        ({"Subject": "unknown", "Author": "Administrator"}, "an account name is not a source"),
+        ({"Subject": "-", "Author": "Microsoft Office User"}, "a dash is not a summary"),
+    ],
+)
+def test_placeholder_properties_are_ignored(docs: Path, reindex, index_root: Path, info: dict, why: str) -> None:
+    junk_pdf(docs / "notitie-woonoverlast.pdf", [FIRST_LINE, "", PARAGRAPH], **info)
+    assert not reindex().failed
+    document = get_document(IndexStore(index_root).open(), "notitie-woonoverlast")
+    assert document.title == FIRST_LINE, why
+    assert document.summary == PARAGRAPH, why
+    assert document.source == "", why
+
+
+def test_real_properties_are_still_used(docs: Path, reindex, index_root: Path) -> None:
+    junk_pdf(
+        docs / "notitie.pdf",
+        [FIRST_LINE, "", PARAGRAPH],
+        Title="Handreiking woonoverlast 2026",
+        Subject="Hoe partners samen optreden tegen woonoverlast.",
+        Author="Gemeente Schiedam",
+    )
+    reindex()
+    document = get_document(IndexStore(index_root).open(), "notitie")
+    assert (document.title, document.summary, document.source) == (
+        "Handreiking woonoverlast 2026",
+        "Hoe partners samen optreden tegen woonoverlast.",
+        "Gemeente Schiedam",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([FIRST_LINE, "Datum: 14 oktober 2026", PARAGRAPH], dt.date(2026, 10, 14)),
+        (
+            [FIRST_LINE, "Kenmerk 2019-0042, vervangt de versie van 3 maart 2025", "Datum: 14 oktober 2026"],
+            dt.date(2026, 10, 14),
+        ),
+        ([FIRST_LINE, "Rotterdam, 2 juni 2026", PARAGRAPH], dt.date(2026, 6, 2)),
+        ([FIRST_LINE, PARAGRAPH], dt.date(2026, 12, 5)),  # no date in the text: the file's own date
+    ],
+)
+def test_a_date_written_in_the_document_wins_over_the_file_date(
+    docs: Path, reindex, index_root: Path, lines: list[str], expected: dt.date
+) -> None:
+    junk_pdf(docs / "brief.pdf", lines, CreationDate=EXPORT_DAY, ModDate=EXPORT_DAY)
+    reindex()
+    document = get_document(IndexStore(index_root).open(), "brief")
+    assert document.date == expected.isoformat()
+
+
+def test_the_review_shows_where_each_value_came_from(site, tmp_path: Path) -> None:  # noqa: F811
+    app, _, _ = site
+    client = app.test_client()
+    login(client)
+    source = junk_pdf(
+        tmp_path / "bron.pdf",
+        [FIRST_LINE, "Datum: 14 oktober 2026", "", PARAGRAPH],
+        Title="Microsoft Word - doc1.docx",
+        Subject="(unspecified)",
+        Author="Gemeente Schiedam",
+        CreationDate=EXPORT_DAY,
+    )
+    response = upload(client, [(source.read_bytes(), "doc1.pdf")])
+    review = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser")
+    assert review.select_one("#titel")["value"] == FIRST_LINE
+    assert review.select_one("#datum")["value"] == "2026-10-14"
+    assert review.select_one("#samenvatting").get_text() == PARAGRAPH
+    origins = {key: review.select_one(f"#{key}-herkomst").get_text() for key in ("titel", "datum", "bron")}
+    assert origins == {
+        "titel": "Gevonden in: de tekst van het document",
+        "datum": "Gevonden in: de tekst van het document",
+        "bron": "Gevonden in: de eigenschappen van het bestand",
+    }
+    assert review.select_one("#titel")["aria-describedby"] == "titel-herkomst"
