@@ -40,7 +40,7 @@ def terms_of(query: Query | None) -> frozenset[str]:
         return frozenset()
     patterns = {pattern_of(node) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
     terms = {text for field, text in query.all_terms(phrases=True) if field == PAGE_TEXT}
-    return frozenset(terms | {pattern for pattern in patterns if pattern})
+    return frozenset(terms | patterns)
 
 
 @lru_cache(maxsize=256)
