@@ -83,6 +83,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"({note}: ‘{results.suggestion}’)")
     if results.expansions:
         print(f"(ook gezocht op: {'; '.join(results.expansions)})")
+    for note in results.notes:
+        print(f"({note})")
     print(f"{results.total} documenten gevonden voor ‘{results.query}’.")
     for number, hit in enumerate(results.hits, start=1):
         pages = f" — pagina {', '.join(map(str, hit.pages))}" if hit.pages and hit.page_count > 1 else ""

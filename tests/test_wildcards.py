@@ -28,6 +28,7 @@ from indexer.taxonomy import load_taxonomy
 from indexer.wordforms import fold, stem
 from tests.builders import write_pdf
 from tests.test_api import validate
+from tests.test_cli import kennisbank
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 # More words with one prefix than the cap lets a query expand to.
@@ -136,3 +137,9 @@ def test_the_document_page_marks_words_that_fit_a_prefix(site: str) -> None:
     )
     marked = [mark.get_text() for mark in page.find_all("mark")]
     assert marked and all(fold(word).startswith("radicali") for word in marked)
+
+
+def test_the_command_line_shows_the_note_too(bundled_index: Path) -> None:
+    result = kennisbank("search", "--index", str(bundled_index), "*a* radicalisering")
+    assert result.returncode == 0, result.stderr
+    assert '(Niet gezocht op "*a*": een zoekwoord met * of ? moet met minstens 2 letters beginnen' in result.stdout
