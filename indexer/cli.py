@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer import audit, curation, search_evaluation
+from indexer import audit, curation
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout, list_files
 from indexer.errors import KennisbankError
+from indexer.evaluation import runner as search_evaluation
 from indexer.extract import is_supported
 from indexer.lexicon import LEXICON_PATH, build_lexicon, write_lexicon
 from indexer.models import RunReport
@@ -130,7 +131,17 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_search(args: argparse.Namespace) -> int:
-    print(search_evaluation.format_report(search_evaluation.evaluate(args.corpus)))
+    judged_sets = [search_evaluation.bundled_set(args.corpus)]
+    if args.echt_corpus.is_dir():
+        judged_sets.append(search_evaluation.real_set(args.echt_corpus))
+    else:
+        print(
+            f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen de gebundelde zoekvragen worden "
+            "gemeten. Geef de map met --echt-corpus op.",
+            file=sys.stderr,
+        )
+    for judged in judged_sets:
+        print(search_evaluation.format_report(judged.name, search_evaluation.evaluate(judged)), flush=True)
     return 0
 
 
@@ -185,6 +196,13 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
 
     ranking = commands.add_parser("evalueer-zoeken", help="de zoekkwaliteit meten op de beoordeelde zoekvragen")
     add_locations(ranking, index=False)
+    ranking.add_argument(
+        "--echt-corpus",
+        type=Path,
+        default=search_evaluation.REAL_CORPUS,
+        metavar="MAP",
+        help="map met de echte documenten (docs/)",
+    )
     ranking.set_defaults(handler=cmd_evaluate_search)
 
     add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")

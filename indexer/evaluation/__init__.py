@@ -1,0 +1,1 @@
+"""Measuring search quality: judged queries, metrics and the plain baselines we must beat."""

@@ -1,0 +1,74 @@
+"""`kennisbank evalueer-zoeken`: every judged set, every engine, per split and per query kind, in one run."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.corpus import BUNDLED_CORPUS
+from indexer.evaluation.baselines import all_engines
+from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, load_judgments
+from indexer.evaluation.metrics import Scores, rank_all, score
+
+JUDGMENTS_DIR = "evaluatie"
+ALL_KINDS = "alle"
+# The shared real corpus sits beside the checkout; the tests and CI read it from there.
+REAL_CORPUS = BUNDLED_CORPUS.parent.parent / "shared" / "real-corpus" / "docs"
+
+
+@dataclass(frozen=True)
+class JudgedSet:
+    name: str
+    corpus: Path
+    judgments: Path
+    keyed_by_path: bool
+
+    def queries(self) -> list[JudgedQuery]:
+        """The judged queries that can be scored: nDCG needs at least one relevant document."""
+        return [query for query in load_judgments(self.judgments, self.keyed_by_path) if query.has_relevant]
+
+
+def bundled_set(corpus: Path = BUNDLED_CORPUS) -> JudgedSet:
+    """Queries on a Kennisbank corpus, judged by document id, kept in that corpus."""
+    return JudgedSet("gebundeld", corpus, corpus / JUDGMENTS_DIR / "zoekvragen.yaml", keyed_by_path=False)
+
+
+def real_set(corpus: Path = REAL_CORPUS) -> JudgedSet:
+    """Queries on the shared real corpus, judged by path; the judgments live with the bundled corpus."""
+    return JudgedSet("echt", corpus, BUNDLED_CORPUS / JUDGMENTS_DIR / "echte-zoekvragen.yaml", keyed_by_path=True)
+
+
+Report = dict[str, dict[str, dict[str, Scores]]]  # split -> engine -> query kind ("alle") -> scores
+
+
+def evaluate(judged: JudgedSet) -> Report:
+    queries = judged.queries()
+    report: Report = {TUNING: {}, HELD_BACK: {}}
+    with tempfile.TemporaryDirectory(prefix="kennisbank-evaluatie-") as temporary:
+        for name, ranker in all_engines(judged.corpus, Path(temporary)):
+            rankings = rank_all(queries, ranker)
+            for split, engines in report.items():
+                part = [query for query in queries if query.split == split]
+                kinds = [ALL_KINDS, *sorted({query.kind for query in part})]
+                engines[name] = {
+                    kind: score((rankings[q.text], q.grades) for q in part if kind in (ALL_KINDS, q.kind))
+                    for kind in kinds
+                }
+    return report
+
+
+def format_report(name: str, report: Report) -> str:
+    """One table per split: nDCG@10 of every engine per query kind, then MRR and recall@10 of ours."""
+    lines = []
+    for split, engines in report.items():
+        names = list(engines)
+        ours = engines[names[0]]
+        lines += [
+            f"\n== {name}, {split} ({ours[ALL_KINDS].count} zoekvragen): nDCG@10 ==",
+            f"{'soort':<14}{'n':>4}" + "".join(f"{engine:>14}" for engine in names) + f"{'MRR':>8}{'recall@10':>11}",
+        ]
+        for kind, scores in ours.items():
+            figures = "".join(f"{engines[engine][kind].ndcg:>14.3f}" for engine in names)
+            lines.append(f"{kind:<14}{scores.count:>4}{figures}{scores.mrr:>8.3f}{scores.recall:>11.3f}")
+    return "\n".join(lines)
