@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from whoosh.index import Index
 
 from indexer.schema import DOC, PAGE, PAGE_TEXT
+from indexer.searchers import open_searcher
 
 
 def listing_fields(fields: dict) -> dict[str, object]:
@@ -55,7 +56,7 @@ class StoredDocument:
 
 def get_document(index: Index, doc_id: str) -> StoredDocument | None:
     """One document with its pages, or None when the id is unknown."""
-    with index.searcher() as searcher:
+    with open_searcher(index) as searcher:
         fields = searcher.document(id=doc_id, doctype=DOC)
         if fields is None:
             return None

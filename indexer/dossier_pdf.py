@@ -23,6 +23,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 from indexer.documents import StoredDocument, get_document
 from indexer.dossiers import Dossier, reading_minutes
 from indexer.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, dutch_date, inline
+from indexer.searchers import open_searcher
 from indexer.taxonomy import Theme
 from indexer.vocabulary import KINDS
 
@@ -157,7 +158,7 @@ def build_dossier_pdf(
 
 def cached_dossier_pdf(dossier: Dossier, theme: Theme, index, documents_dir: Path, cache_dir: Path) -> Path:
     """The dossier PDF from the cache, built first when the index or the dossier changed since."""
-    with index.searcher() as searcher:
+    with open_searcher(index) as searcher:
         generation = searcher.reader().generation()
     version = hashlib.sha256(dossier.path.read_bytes() + repr(theme).encode()).hexdigest()[:12]
     target = cache_dir / f"{dossier.slug}-{generation}-{version}.pdf"

@@ -17,6 +17,7 @@ from indexer.files import write_atomically
 from indexer.metadata import resolve_with_origins
 from indexer.models import Extraction, Metadata, Page, ThemeMatch
 from indexer.schema import DOC
+from indexer.searchers import open_searcher
 from indexer.staging import Staged
 from indexer.tagging import tag
 from indexer.taxonomy import Taxonomy
@@ -101,7 +102,7 @@ def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | N
         return Preview(staged, failure=extraction)
     metadata, origins = resolve_with_origins(staged.path, extraction, {})
     themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
-    with index.searcher() as searcher:
+    with open_searcher(index) as searcher:
         existing = searcher.document(sha256=staged.sha256, doctype=DOC)
     return Preview(
         staged,

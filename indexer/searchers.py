@@ -38,10 +38,12 @@ class IndexChangingError(KennisbankError):
         super().__init__("De index wordt op dit moment bijgewerkt. Probeer het over een paar seconden opnieuw.")
 
 
-def open_searcher(index: Index, weighting: object) -> Searcher:
-    """A searcher of the latest generation with all its segments' files open."""
+def open_searcher(index: Index, weighting: object | None = None) -> Searcher:
+    """A searcher of the latest generation with all its segments' files open (Whoosh's default
+    weighting unless one is given: reading stored fields needs none)."""
+    options = {"weighting": weighting} if weighting is not None else {}
     for _ in range(OPEN_ATTEMPTS):
-        searcher = index.searcher(weighting=weighting)
+        searcher = index.searcher(**options)
         try:
             if _open_columns(index, searcher.reader()):
                 return searcher

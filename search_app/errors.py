@@ -15,7 +15,11 @@ _MESSAGES = {
     403: ("Geen toegang", "Voor deze pagina hebt u de rol beheerder nodig. Vraag een beheerder om hulp."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of zoek opnieuw."),
     405: ("Niet toegestaan", "Deze handeling is hier niet mogelijk. Ga terug en probeer het opnieuw."),
-    413: ("Bestand te groot", "Het verstuurde bestand is te groot. Verklein het en probeer het opnieuw."),
+    413: (
+        "Te veel verstuurd",
+        "Het verstuurde bestand of een ingevuld veld is te groot. Verklein het bestand of kort de tekst in, "
+        "en probeer het opnieuw.",
+    ),
     503: (
         "Even niet beschikbaar",
         "De zoekindex is (nog) niet beschikbaar. Probeer het over een paar minuten opnieuw.",

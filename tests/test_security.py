@@ -219,6 +219,7 @@ def test_a_huge_url_encoded_field_is_refused_before_anything_is_stored(app, data
         "/beheer/inloggen", data={"naam": "x" * (10 * 1024 * 1024), "wachtwoord": WRONG, "csrf_token": token}
     )
     assert response.status_code == 413
+    assert "ingevuld veld is te groot" in response.get_data(as_text=True), "says what was too big, in Dutch"
     assert (data / audit.STAFF_DB_FILE).stat().st_size < 1024 * 1024
 
 
