@@ -146,6 +146,8 @@ def overview():
         wanted.page,
         DOCUMENTS_PER_PAGE,
     )
+    if results.page > results.last_page:  # an old or edited link: show where the list ends
+        return redirect(url(url_for("staff.overview"), with_page(wanted, results.last_page)))
     themes = next((facet for facet in results.facets if facet.field == "themes"), None)
     unthemed = next((value.count for value in themes.values if value.value == NO_VALUE), 0) if themes else 0
     return render_template(

@@ -359,3 +359,13 @@ def test_concurrent_uploads_and_searches_all_succeed(site) -> None:
     for number in (1, 2):
         for round_ in range(2):
             assert client.get(f"/api/zoeken?q=uniekwoord{number}x{round_}").get_json()["total"] == 1
+
+
+def test_a_staff_list_page_past_the_end_leads_to_the_last_page(site) -> None:
+    app, _, _ = site
+    client = app.test_client()
+    login(client)
+    response = client.get("/beheer?pagina=99")
+    assert response.status_code == 302 and "pagina=99" not in response.headers["Location"]
+    page = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser")
+    assert "loverboys" in page.get_text().lower(), "the last page shows the documents"
