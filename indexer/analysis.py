@@ -3,7 +3,7 @@
     tokens  ->  lowercase, accents folded  ->  Dutch stop words out  ->  compound parts added
             ->  Dutch stem
 
-Compound parts ("mensenhandel" and "monitor" for "mensenhandelmonitor") are added at index time
+Compound parts ("mensen", "mensenhandel", "handel", "monitor" for "mensenhandelmonitor") are added at index time
 only, at the compound's own position and with a low weight, so a search for a part finds the
 compound but a document that uses the exact word ranks higher. Hyphenated acronyms ("PGA-R",
 "ZVH-RR") stay one token.
@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from importlib.metadata import version
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 
-from indexer.lexicon import lexicon_fingerprint, split_compound
+from indexer.lexicon import compound_parts
 from indexer.sources import organisations
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
-# Bump when the code below changes what ends up in the index; the word list counts via its hash.
-ANALYSIS_REVISION = 4
-ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-{lexicon_fingerprint()}"
+# Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
+# compounds differently, so its version counts too.
+ANALYSIS_REVISION = 5
+ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
 MIN_TOKEN_CHARS = 2
@@ -69,7 +71,7 @@ class DecompoundFilter(Filter):
             yield token
             if token.stopped or token.mode != "index":
                 continue
-            parts = split_compound(token.text)
+            parts = compound_parts(token.text)
             if not parts:
                 continue
             whole, boost = token.text, token.boost

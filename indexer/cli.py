@@ -18,11 +18,9 @@ from pathlib import Path
 from indexer import audit, curation
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
-from indexer.corpus import CorpusLayout, list_files
+from indexer.corpus import CorpusLayout
 from indexer.errors import KennisbankError
 from indexer.evaluation import runner as search_evaluation
-from indexer.extract import is_supported
-from indexer.lexicon import LEXICON_PATH, build_lexicon, write_lexicon
 from indexer.models import RunReport
 from indexer.pipeline import run_index
 from indexer.planning import MassRemovalError
@@ -31,8 +29,8 @@ from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.tag_evaluation import evaluate, format_report
-from indexer.taxonomy import load_taxonomy, taxonomy_words
-from indexer.workers import DEFAULT_TIMEOUT_S, Limits, extract_all
+from indexer.taxonomy import load_taxonomy
+from indexer.workers import DEFAULT_TIMEOUT_S, Limits
 
 EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = EXIT_USAGE
@@ -145,18 +143,6 @@ def cmd_evaluate_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_word_list(args: argparse.Namespace) -> int:
-    layout = CorpusLayout(args.corpus)
-    taxonomy = load_taxonomy(layout.themes_dir)
-    paths = [path for _, path in list_files(layout.documents_dir) if is_supported(path)]
-    texts = [outcome.extraction.text for outcome in extract_all(paths) if outcome.extraction]
-    lexicon = build_lexicon(texts, taxonomy_words(taxonomy))
-    write_lexicon(lexicon)
-    print(f"Woordenlijst geschreven: {len(lexicon)} woorden uit {len(texts)} documenten ({LEXICON_PATH}).")
-    print("De index wordt bij de volgende `kennisbank index` opnieuw opgebouwd.")
-    return 0
-
-
 def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
     """The indexer's commands; `add_commands` lets the web app add its own (serve) to the same tool."""
     parser = DutchArgumentParser(prog="kennisbank", description="Kennisbank: indexeren en zoeken.")
@@ -215,9 +201,6 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     add.add_argument("--bron", metavar="B", help="organisatie die het document uitgaf")
     add.set_defaults(handler=cmd_add)
 
-    word_list = commands.add_parser("woordenlijst", help="de woordenlijst voor samenstellingen opnieuw maken")
-    add_locations(word_list, index=False)
-    word_list.set_defaults(handler=cmd_word_list)
     if add_commands:
         add_commands(commands)
     return parser

@@ -21,7 +21,7 @@ from functools import lru_cache
 from whoosh.query import Prefix, Query, Wildcard
 
 from indexer.analysis import MIN_TOKEN_CHARS, join_acronyms
-from indexer.lexicon import split_compound
+from indexer.lexicon import compound_parts
 from indexer.query import WILDCARDS, QueryContext, literal_prefix, parse_query, pattern_of
 from indexer.schema import PAGE_TEXT
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
@@ -65,7 +65,7 @@ def _index_terms(word: str) -> frozenset[str]:
     folded = fold(word)
     if folded in STOP_WORDS or len(folded) < MIN_TOKEN_CHARS:
         return frozenset()
-    return frozenset([stem(folded), *(stem(part) for part in split_compound(folded))])
+    return frozenset([stem(folded), *(stem(part) for part in compound_parts(folded))])
 
 
 def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:

@@ -10,7 +10,8 @@ One document's fields share their text: `content`, `word_pairs` and `spelling` h
 text, `page_text` each page. Tokenising, lowercasing, folding and dropping stop words (the
 `analysis.base_words` part that every field's analyzer starts with) is the costly part, so it runs
 once per distinct line of the document, and each field applies only the filters that follow it.
-Lines are independent because no token spans a line break.
+Lines are independent because no token spans a line break. The words a document uses on several
+lines also split its compounds (`lexicon.document_vocabulary`), so every record of it splits alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from whoosh.analysis import CompositeAnalyzer, Token
 from whoosh.fields import TEXT, Schema
 
 from indexer.analysis import base_words
+from indexer.lexicon import document_vocabulary
 
 # A step of an analyzer after its tokenizer: tokens in, tokens out.
 _Filter = Callable[[Iterator[Token]], Iterator[Token]]
@@ -95,15 +97,20 @@ def preanalyse_records(schema: Schema, records: list[dict]) -> list[dict]:
     words_of = _BaseWords()
     fields = {name: field for name, field in schema.items() if isinstance(field, PreAnalyzedText)}
     filters = {name: _remaining_filters(field) for name, field in fields.items()}
+    for record in records:  # every line's words first: the document's vocabulary splits its compounds
+        for name in fields:
+            if isinstance(record.get(name), str):
+                words_of(record[name])
     prepared_records = []
-    for record in records:
-        prepared = dict(record)
-        for name, field in fields.items():
-            value = record.get(name)
-            if not isinstance(value, str):
-                continue
-            prepared[name] = _field_items(field, filters[name], words_of(value))
-            if field.stored:
-                prepared.setdefault(f"_stored_{name}", value)
-        prepared_records.append(prepared)
+    with document_vocabulary(words_of.lines.values()):
+        for record in records:
+            prepared = dict(record)
+            for name, field in fields.items():
+                value = record.get(name)
+                if not isinstance(value, str):
+                    continue
+                prepared[name] = _field_items(field, filters[name], words_of(value))
+                if field.stored:
+                    prepared.setdefault(f"_stored_{name}", value)
+            prepared_records.append(prepared)
     return prepared_records

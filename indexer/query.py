@@ -2,7 +2,8 @@
 
 Supported: words (all must match), "phrases", -uitsluiten, OR, prefix*, and filters
 thema:, subthema:, soort:, jaar:, bron:. Each word is searched in title, summary and text, as
-written and stemmed; a compound is also found as its separate parts (with less weight); an acronym
+written and stemmed; a compound is also found as its separate parts (with less weight), and two
+adjacent words also as the compound they make ("jeugd bescherming": "jeugdbescherming"); an acronym
 from the taxonomy also finds its expansion and the other way round. Malformed input never raises:
 it degrades to its plain words.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
@@ -20,7 +22,7 @@ from whoosh.qparser.default import QueryParserError
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
-from indexer.lexicon import split_compound
+from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
 from indexer.schema import PAGE_TEXT, SOURCE_WORDS
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
@@ -183,8 +185,17 @@ class _Expander:
     """Rewrites a raw parse tree for the document records (title, summary, text, filters) or,
     with `for_pages`, for the page records (text only, no filters)."""
 
-    def __init__(self, context: QueryContext, for_pages: bool = False, part_alone: PartTest | None = None) -> None:
+    def __init__(
+        self,
+        context: QueryContext,
+        for_pages: bool = False,
+        part_alone: PartTest | None = None,
+        joins: dict[str, list[str]] | None = None,
+        known: Callable[[str], bool] | None = None,
+    ) -> None:
         self.context = context
+        self.joins = joins or {}  # word -> the compounds it makes with its neighbours in the query
+        self.known = known  # whether the index has a word: parts rare in Dutch count when it does
         self.for_pages = for_pages
         self.part_alone = part_alone  # which compound parts also count on their own (last resort)
         self.fields = (PAGE_TEXT,) if for_pages else TEXT_FIELDS
@@ -203,11 +214,13 @@ class _Expander:
         if raw in STOP_WORDS or raw in QUESTION_WORDS:
             return NullQuery
         alternatives = [self._phrase([stem(raw)])]
+        # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
+        alternatives += [self._phrase([stem(joined)]) for joined in self.joins.get(raw, ())]
         acronym = self.context.by_acronym.get(raw)
         if acronym:
             alternatives.append(self._phrase(_stems(acronym[1]), SYNONYM_BOOST))
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
-        parts = split_compound(raw)
+        parts = split_compound(raw, self.known)
         if parts:
             # "zorgcriminaliteit" also finds "criminaliteit in de zorg": every part in the same text (of
             # the document; of the page, for pages). Word distances would need positions, which the
@@ -277,9 +290,15 @@ def _plain_words(text: str) -> str:
 
 
 def _expanded(
-    raw: Query, text: str, context: QueryContext, for_pages: bool, part_alone: PartTest | None
+    raw: Query,
+    text: str,
+    context: QueryContext,
+    for_pages: bool,
+    part_alone: PartTest | None,
+    joins: dict[str, list[str]],
+    known: Callable[[str], bool],
 ) -> tuple[Query, _Expander]:
-    expander = _Expander(context, for_pages, part_alone)
+    expander = _Expander(context, for_pages, part_alone, joins, known)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NullQuery:
@@ -289,6 +308,21 @@ def _expanded(
 
 def _is_word(node: Query) -> bool:
     return isinstance(node, Term) and node.fieldname == "content" and node.text not in STOP_WORDS | QUESTION_WORDS
+
+
+def _joined_words(node: Query, joins: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Each word of the query with the compounds it makes with the word before and after it
+    ("jeugd bescherming" -> "jeugdbescherming" for both words)."""
+    joins = {} if joins is None else joins
+    if isinstance(node, (And, Or)):
+        for left, right in pairwise(node.subqueries):
+            joined = f"{getattr(left, 'text', '')}{getattr(right, 'text', '')}"
+            if _is_word(left) and _is_word(right) and len(joined) <= MAX_COMPOUND_CHARS:
+                joins.setdefault(left.text, []).append(joined)
+                joins.setdefault(right.text, []).append(joined)
+        for child in node.subqueries:
+            _joined_words(child, joins)
+    return joins
 
 
 def _all_but_one(raw: Query) -> Query:
@@ -329,21 +363,27 @@ def parse_query(
 ) -> ParsedQuery:
     """Parse and expand user input. `match`: "all" words, "most" (all but one, from three words on)
     or "any" word or compound part; the search tries them in that order until enough is found.
-    `share_of` tells which share of the index's documents has a stem (see MAX_PART_ALONE_SHARE)."""
+    `share_of` tells which share of the index's documents has a stem (see MAX_PART_ALONE_SHARE), and
+    so which words the index has: a compound of a word rare in Dutch splits when the index has it."""
     parser = _OR_PARSER if match == "any" else _AND_PARSER
     try:
         raw = parser.parse(prepare(text))
     except (QueryParserError, ValueError, TypeError):
         raw = parser.parse(_plain_words(text))
+    joins = _joined_words(raw)
     if match == "most":
         raw = _all_but_one(raw)
     elif match == "any":
         raw = _any_word(raw)
     part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
-    query, expander = _expanded(raw, text, context, for_pages=False, part_alone=part_alone)
+
+    def known(word: str) -> bool:
+        return share_of(stem(word)) > 0
+
+    query, expander = _expanded(raw, text, context, False, part_alone, joins, known)
     refused = tuple(dict.fromkeys(expander.refused))
     if query is NullQuery:
         return ParsedQuery(text, None, None, refused=refused)
-    page_query, _ = _expanded(raw, text, context, for_pages=True, part_alone=part_alone)
+    page_query, _ = _expanded(raw, text, context, True, part_alone, joins, known)
     page_query = None if page_query is NullQuery else page_query
     return ParsedQuery(text, query, page_query, tuple(dict.fromkeys(expander.expansions)), refused)

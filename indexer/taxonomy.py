@@ -13,7 +13,6 @@ from pathlib import Path
 import yaml
 
 from indexer.errors import KennisbankError
-from indexer.wordforms import words
 
 # Theme files are read at every indexing run (an upload's too) and app start: PyYAML's C loader
 # for the same safe subset takes a tenth of the pure-Python loader's 0.4 s. Sidecars and front
@@ -163,14 +162,3 @@ def load_taxonomy(directory: Path) -> Taxonomy:
     if duplicates:
         raise TaxonomyError(f"Thema {', '.join(sorted(duplicates))} staat in meer dan één bestand in {directory}.")
     return Taxonomy(themes=tuple(themes), fingerprint=digest.hexdigest()[:16])
-
-
-def taxonomy_words(taxonomy: Taxonomy) -> list[str]:
-    """Every folded word of every term and expansion: the vocabulary staff chose for the themes."""
-    labels = []
-    for theme in taxonomy.themes:
-        labels += [*theme.core_terms, *theme.terms, *(acronym.expansion for acronym in theme.acronyms)]
-        labels += [entry.term for entry in theme.glossary]
-        for sub in theme.subthemes:
-            labels += [*sub.core_terms, *sub.terms]
-    return [word for label in labels for word in words(label)]
