@@ -9,7 +9,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.lexicon import split_compound
 from indexer.query import QueryContext, parse_query, prepare
 from indexer.search import search, similar
 from indexer.store import IndexStore
@@ -27,22 +26,6 @@ def index(bundled_index: Path):
 
 def ids(index, text: str, limit: int = 10) -> list[str]:
     return [hit.id for hit in search(index, text, CONTEXT, page_size=limit).hits]
-
-
-@pytest.mark.parametrize(
-    ("word", "parts"),
-    [
-        ("mensenhandelmonitor", ("mensenhandel", "monitor")),
-        ("jeugdcriminaliteit", ("jeugd", "criminaliteit")),
-        ("beleidskader", ("beleid", "kader")),
-        ("schoolveiligheid", ("school", "veiligheid")),
-        ("uitbuiting", ()),
-        ("radicalisering", ()),
-        ("kort", ()),
-    ],
-)
-def test_compound_splitting(word: str, parts: tuple[str, ...]) -> None:
-    assert split_compound(word) == parts
 
 
 @pytest.mark.parametrize(
