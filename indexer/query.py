@@ -38,6 +38,9 @@ FIELD_ALIASES = {
 }
 # A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
 COMPOUND_SPLIT_BOOST = 0.5
+# Two query words written as one compound in a document: each word counts this much of it, so the
+# compound counts once for the pair.
+JOINED_WORDS_BOOST = 0.5
 # As a last resort, one part of a compound on its own counts this much,
 COMPOUND_PART_ALONE_BOOST = 0.25
 # unless more than this share of the documents has that part: "inbraakpreventieadviseur" would find
@@ -215,7 +218,7 @@ class _Expander:
             return NullQuery
         alternatives = [self._phrase([stem(raw)])]
         # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
-        alternatives += [self._phrase([stem(joined)]) for joined in self.joins.get(raw, ())]
+        alternatives += [self._phrase([stem(joined)], JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())]
         acronym = self.context.by_acronym.get(raw)
         if acronym:
             alternatives.append(self._phrase(_stems(acronym[1]), SYNONYM_BOOST))

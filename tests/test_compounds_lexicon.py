@@ -1,0 +1,106 @@
+"""Dutch compounds split by general Dutch frequencies and the corpus's own words, in the index and in
+queries: "jeugd bescherming" and "jeugdbescherming" find each other in any corpus, no word list needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.lexicon import compound_parts, document_vocabulary, split_compound
+from indexer.query import QueryContext
+from indexer.search import search
+from indexer.store import IndexStore
+from indexer.taxonomy import load_taxonomy
+
+CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
+
+
+@pytest.mark.parametrize(
+    ("word", "parts", "why"),
+    [
+        ("jeugdbescherming", ("jeugd", "bescherming"), "two frequent words"),
+        ("kinderporno", ("kinder", "porno"), "a part that is a plural stem"),
+        ("beleidskader", ("beleid", "kader"), "linking s"),
+        ("vrouwenhandel", ("vrouw", "handel"), "linking en"),
+        ("meldpunt", ("meld", "punt"), "a verb stem as first part (melden)"),
+        ("mensenhandelmonitor", ("mensenhandel", "monitor"), "the fewest frequent words"),
+        ("jeugdbeschermingstafel", ("jeugd", "bescherming", "tafel"), "recursively, when a part is no word of its own"),
+        ("schoolveiligheid", ("school", "veiligheid"), "a word no corpus list held"),
+    ],
+)
+def test_should_split(word: str, parts: tuple[str, ...], why: str) -> None:
+    assert split_compound(word) == parts, why
+
+
+@pytest.mark.parametrize(
+    ("word", "why"),
+    [
+        ("verbinding", "ver- is a prefix, not a word of the compound"),
+        ("onderzoek", "a stop word is never a part"),
+        ("aanzienlijk", "-lijk is a suffix"),
+        ("criminaliteit", "no frequent parts"),
+        ("radicalisering", "no frequent parts"),
+        ("kort", "too short to be a compound"),
+        ("covid19maatregel", "not letters only"),
+    ],
+)
+def test_should_not_split(word: str, why: str) -> None:
+    assert split_compound(word) == (), why
+
+
+def test_the_index_holds_every_run_of_parts_so_a_first_part_finds_long_compounds() -> None:
+    assert set(compound_parts("mensenhandelmonitor")) >= {"mensenhandel", "mensen", "handel", "monitor"}
+    assert "mensenhandelmonitor" not in compound_parts("mensenhandelmonitor")
+
+
+def test_a_word_the_document_uses_on_its_own_splits_its_compounds() -> None:
+    assert compound_parts("femicidecijfers") == (), "'femicide' is rare in general Dutch"
+    with document_vocabulary([["femicide", "stijgt"], ["cijfers", "femicide"]]):
+        assert compound_parts("femicidecijfers") == ("femicide", "cijfers")
+    with document_vocabulary([["femicide", "stijgt"]]):
+        assert compound_parts("femicidecijfers") == (), "used on one line only: could be a typo or debris"
+
+
+def test_a_query_compound_of_a_word_rare_in_dutch_splits_when_the_index_has_it() -> None:
+    assert split_compound("femicidecijfers", {"femicide"}.__contains__) == ("femicide", "cijfers")
+    assert split_compound("femicidecijfers", set().__contains__) == ()
+
+
+WRITINGS = {
+    "samen": "De jeugdbescherming grijpt in wanneer een kind ernstig wordt bedreigd in zijn ontwikkeling.",
+    "apart": "Bij jeugd bescherming gaat het om maatregelen wanneer een kind wordt bedreigd.",
+    "porno": "De politie spoort verspreiders van porno met kinderen op, en beelden van misbruik van kinderen.",
+    "femicide": "Femicide komt vaker voor dan gedacht. Over femicide zijn weinig cijfers bekend.",
+    "anders": "De gemeente onderhoudt de parken en plantsoenen in alle wijken van de stad.",
+}
+
+
+@pytest.fixture
+def index(docs: Path, reindex, index_root: Path):
+    for name, text in WRITINGS.items():
+        (docs / f"{name}.txt").write_text(f"{text}\n" * 2, encoding="utf-8")
+    assert reindex().ok
+    return IndexStore(index_root).open()
+
+
+def found(index, text: str) -> set[str]:
+    return {hit.id for hit in search(index, text, CONTEXT, page_size=20).hits}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "why"),
+    [
+        ("jeugd bescherming", {"samen", "apart"}, "two words find the compound they make"),
+        ("jeugdbescherming", {"samen", "apart"}, "the compound finds its words written apart"),
+        ("kinderporno", {"porno"}, "a compound finds 'porno met kinderen'"),
+        ("femicidecijfers", {"femicide"}, "a part rare in Dutch counts when the corpus has it"),
+    ],
+)
+def test_compounds_and_their_words_written_apart_find_each_other(index, query: str, expected: set, why: str) -> None:
+    assert found(index, query) == expected, why
+
+
+def test_the_document_that_writes_the_compound_as_typed_ranks_first(index) -> None:
+    assert [hit.id for hit in search(index, "jeugdbescherming", CONTEXT).hits] == ["samen", "apart"]
