@@ -23,7 +23,7 @@ from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
 # Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
 # compounds differently, so its version counts too.
-ANALYSIS_REVISION = 5
+ANALYSIS_REVISION = 6
 ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
@@ -131,8 +131,9 @@ def word_pairs_analyzer() -> Analyzer:
 
 
 def spelling_analyzer() -> Analyzer:
-    """Whole words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary."""
-    return base_words()
+    """Words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary; compound
+    parts too: "kloon modems" has no typo when the documents write "kloonmodems"."""
+    return base_words() | DecompoundFilter()
 
 
 def source_words_analyzer() -> Analyzer:

@@ -41,12 +41,27 @@ LINKING_LETTERS = ("", "s", "en")
 # A first part may be a verb stem: "meld" counts as often as "melden"; shorter stems than this are
 # mostly chance ("del" of "delen" in "han|del").
 VERB_ENDING = "en"
+PLURAL_ENDINGS = ("s", "en")
 MIN_VERB_STEM_CHARS = 4
 # Frequent words that are also prefixes or suffixes: "ver|binding" and "aanzien|lijk" are no compounds.
-# Stop words ("onder|zoek", "voor|stel") are never parts either.
-NOT_A_PART = STOP_WORDS | frozenset(
-    ["ver", "ont", "her", "mee", "toe", "samen", "terug", "lijk", "baar", "loos", "ling", "schap", "achtig", "ing"]
+# Stop words ("onder|zoek", "voor|stel") and other function words ("gemeen|ten") are never parts either.
+_AFFIXES = (
+    "ver",
+    "ont",
+    "her",
+    "mee",
+    "toe",
+    "samen",
+    "terug",
+    "lijk",
+    "baar",
+    "loos",
+    "ling",
+    "schap",
+    "achtig",
+    "ing",
 )
+NOT_A_PART = STOP_WORDS | frozenset([*_AFFIXES, "ten", "ter", "den", "des", "per", "via"])
 # A word the document uses on its own on this many lines is a part of its compounds, as if just
 # frequent enough in Dutch; shorter words than this are too often debris of a broken PDF.
 MIN_DOCUMENT_LINES = 2
@@ -87,11 +102,20 @@ def _head_zipf(head: str) -> float:
     return max(_zipf().get(head, 0.0), _zipf().get(head + VERB_ENDING, 0.0) if verb else 0.0)
 
 
+def _tail_zipf(tail: str) -> float:
+    """A last part may be a plural rarer than its singular ("kloon|modems")."""
+    singulars = [
+        tail[: -len(end)] for end in PLURAL_ENDINGS if tail.endswith(end) and len(tail) - len(end) >= MIN_PART_CHARS
+    ]
+    return max([_zipf().get(tail, 0.0), *(_zipf().get(singular, 0.0) for singular in singulars)])
+
+
 @lru_cache(maxsize=200_000)
 def _best(word: str, head: bool = False, part: bool = True) -> Reading:
     """The best reading of a word: whole (its own frequency) or split in two, each side read the same way.
     A `part` of a bigger word splits only when that beats the whole by NESTED_PENALTY_ZIPF."""
-    whole = (_head_zipf(word) if head else _zipf().get(word, 0.0), ((0, len(word)),))
+    score = _head_zipf(word) if head else _tail_zipf(word) if part else _zipf().get(word, 0.0)
+    whole = (score, ((0, len(word)),))
     if len(word) < MIN_COMPOUND_CHARS:
         return whole
     return _split_two(word, whole, _best, NESTED_PENALTY_ZIPF if part else 0.0)
