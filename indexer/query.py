@@ -225,13 +225,15 @@ class _Expander:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw, self.known)
         if parts:
-            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": every part in the same text (of
-            # the document; of the page, for pages). Word distances would need positions, which the
-            # document records do not keep, and were the costliest part of a search when they did.
+            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts next to each other, stop
+            # words aside, in either order (a phrase: word pairs in the document records, positions in
+            # the pages). Only when the search loosens to any word do the parts count anywhere in the
+            # text: every long report has "vecht" and "partij" somewhere, few write "vechtpartij".
             stems = [stem(part) for part in parts]
             text_field = self.fields[-1]
-            alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
+            alternatives += [Phrase(text_field, order, boost=COMPOUND_SPLIT_BOOST) for order in (stems, stems[::-1])]
             if self.part_alone:
+                alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
                 alone = [s for s in stems if self.part_alone(s)]
                 alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
