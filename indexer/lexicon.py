@@ -184,6 +184,8 @@ def compound_parts(word: str) -> tuple[str, ...]:
     """Every run of adjacent parts short of the whole word ("mensenhandelmonitor" -> mensen,
     mensenhandel, handel, handelmonitor, monitor): what the index adds beside the whole word, so
     "mensenhandel" finds it whichever way the word splits first."""
+    if len(word) < MIN_COMPOUND_CHARS:  # most words: nothing to look up
+        return ()
     document = _document.get()
     if document is None or _general_spans(word):
         return _general_parts(word)

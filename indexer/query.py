@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -225,15 +226,18 @@ class _Expander:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw, self.known)
         if parts:
-            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": the parts next to each other, stop
-            # words aside, in either order (a phrase: word pairs in the document records, positions in
-            # the pages). Only when the search loosens to any word do the parts count anywhere in the
-            # text: every long report has "vecht" and "partij" somewhere, few write "vechtpartij".
+            # "zorgcriminaliteit" also finds "criminaliteit in de zorg": in a document, the parts next to
+            # each other, stop words aside, in either order (a phrase, answered by the word pairs); on a
+            # page, short enough, all parts (Whoosh's phrases with positions made page hits slow). Only
+            # when the search loosens to any word do the parts count anywhere in a document: every long
+            # report has "vecht" and "partij" somewhere, few write "vechtpartij".
             stems = [stem(part) for part in parts]
             text_field = self.fields[-1]
-            alternatives += [Phrase(text_field, order, boost=COMPOUND_SPLIT_BOOST) for order in (stems, stems[::-1])]
-            if self.part_alone:
+            if not self.for_pages:
+                alternatives += [Phrase(text_field, side, boost=COMPOUND_SPLIT_BOOST) for side in (stems, stems[::-1])]
+            if self.part_alone or self.for_pages:
                 alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
+            if self.part_alone:
                 alone = [s for s in stems if self.part_alone(s)]
                 alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
@@ -382,6 +386,7 @@ def parse_query(
         raw = _any_word(raw)
     part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
 
+    @cache  # the document and the page query ask alike
     def known(word: str) -> bool:
         return share_of(stem(word)) > 0
 
