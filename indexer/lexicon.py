@@ -3,9 +3,9 @@
 Dutch writes compounds as one word ("mensenhandelmonitor", "jeugdbescherming"); no stemmer splits
 them, so a search for "mensenhandel" would miss them. A word is split where both parts are frequent
 Dutch words and more frequent, taken together (geometric mean of their Zipf frequencies), than the
-whole word, allowing the linking letters s/e/en (beleid-s-kader); a first part may be a verb stem
-(meld-punt, from "melden"). A part may itself be a compound ("jeugdbeschermings|tafel"), so long
-compounds split recursively. Domain words that no general list knows ("femicide" in
+whole word, allowing the linking letters s and en (beleid-s-kader); a first part may be a verb stem
+(meld-punt, from "melden"), a last part a plural (kloon-modems). A part may itself be a compound
+("jeugdbeschermings|tafel"), so long compounds split recursively. Domain words that no general list knows ("femicide" in
 "femicidecijfers") count as parts in a document that also uses them on their own. Nothing here is
 a list of any corpus: a new corpus gets its compounds split without a manual step.
 """
@@ -45,23 +45,8 @@ PLURAL_ENDINGS = ("s", "en")
 MIN_VERB_STEM_CHARS = 4
 # Frequent words that are also prefixes or suffixes: "ver|binding" and "aanzien|lijk" are no compounds.
 # Stop words ("onder|zoek", "voor|stel") and other function words ("gemeen|ten") are never parts either.
-_AFFIXES = (
-    "ver",
-    "ont",
-    "her",
-    "mee",
-    "toe",
-    "samen",
-    "terug",
-    "lijk",
-    "baar",
-    "loos",
-    "ling",
-    "schap",
-    "achtig",
-    "ing",
-)
-NOT_A_PART = STOP_WORDS | frozenset([*_AFFIXES, "ten", "ter", "den", "des", "per", "via"])
+_AFFIXES = ["ver", "ont", "her", "mee", "toe", "samen", "terug", "lijk", "baar", "loos", "ling", "schap", "achtig"]
+NOT_A_PART = STOP_WORDS | frozenset([*_AFFIXES, "ing", "ten", "ter", "den", "des", "per", "via"])
 # A word the document uses on its own on this many lines is a part of its compounds, as if just
 # frequent enough in Dutch; shorter words than this are too often debris of a broken PDF.
 MIN_DOCUMENT_LINES = 2
