@@ -28,7 +28,6 @@ from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
 from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.page_hits import PageHits, page_hits
-from indexer.passages import PASSAGE_WEIGHT, best_pages, text_terms
 from indexer.query import MIN_PATTERN_PREFIX, ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
@@ -187,15 +186,13 @@ def _choose(
     return choice, suggestion, stricter
 
 
-def _by_relevance(
-    snapshot: Snapshot, choice: _Choice, stricter: list[_Choice], passage: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _by_relevance(snapshot: Snapshot, choice: _Choice, stricter: list[_Choice]) -> tuple[np.ndarray, np.ndarray]:
     """Allowed documents best first, and the scores: a document's score from the strictest attempt
-    it matches plus its best page's (`passages`), raised for every stricter attempt it matches."""
-    scores = choice.scores + PASSAGE_WEIGHT * passage
+    it matches, raised for every stricter attempt it matches (COORDINATION_BONUS)."""
+    scores = choice.scores.copy()
     coordination = np.ones(snapshot.size, dtype=np.float32)
     for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
-        scores[attempt.allowed] = attempt.scores[attempt.allowed] + PASSAGE_WEIGHT * passage[attempt.allowed]
+        scores[attempt.allowed] = attempt.scores[attempt.allowed]
         coordination[attempt.allowed] += COORDINATION_BONUS
     scores = scores * coordination * (1.0 + RECENCY_BONUS * _recency(snapshot, dt.date.today()))
     candidates = np.flatnonzero(choice.allowed)
@@ -243,8 +240,7 @@ def search(
         if by_date:
             order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed)), choice.scores
         else:
-            passage = best_pages(searcher.reader(), snapshot, text_terms(choice.parsed.query))
-            order, scores = _by_relevance(snapshot, choice, stricter, passage)
+            order, scores = _by_relevance(snapshot, choice, stricter)
         shown = order[(page - 1) * page_size : page * page_size].tolist()
         page_info, complete = page_hits(searcher, snapshot, choice.parsed.page_query, shown, expansion.deadline)
         expansion.limited |= not complete

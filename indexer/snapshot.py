@@ -27,7 +27,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.facets import FacetColumns, facet_columns
 from indexer.postings import postings
-from indexer.schema import DOC, PAGE_TEXT, WORD_PAIRS
+from indexer.schema import DOC, WORD_PAIRS
 from indexer.searchers import column, open_searcher
 from indexer.term_dictionary import terms
 
@@ -51,7 +51,6 @@ class Snapshot:
     average_lengths: dict[str, float]
     dates: np.ndarray  # float64: Whoosh's datetime number, NaN without a date
     page_numbers: np.ndarray  # int64: a page record's page number (meaningless for document records)
-    live_pages: np.ndarray  # bool: a page record of a live document
     id_ranks: np.ndarray  # int64: a document record's place in the order of document ids (ties in ranking)
     facets: FacetColumns
 
@@ -145,10 +144,6 @@ def _id_ranks(reader: IndexReader, size: int) -> np.ndarray:
     return ranks
 
 
-def _average(lengths: np.ndarray, records: np.ndarray) -> float:
-    return float(lengths[records].mean(dtype=np.float64)) if records.any() and lengths[records].any() else 1.0
-
-
 def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot:
     size = reader.doc_count_all()
     document_records, _ = postings(reader, "doctype", DOC)
@@ -158,11 +153,11 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
     # segment when it merges, so a record belongs to the nearest document record at or before it.
     owner = np.maximum.accumulate(np.where(is_document, np.arange(size), -1)) if size else np.zeros(0, np.int64)
     documents = is_document & _live(reader, size)
-    live_pages = ~is_document & documents[owner] if size else np.zeros(0, dtype=bool)
-    lengths = {field: _field_lengths(reader, field, size) for field in (*RANKED_FIELDS, PAGE_TEXT)}
+    lengths = {field: _field_lengths(reader, field, size) for field in RANKED_FIELDS}
     count = int(documents.sum())
     average_lengths = {  # summed in float64: exact, so the same in every build whatever the record order
-        field: _average(values, live_pages if field == PAGE_TEXT else documents) for field, values in lengths.items()
+        field: float(values[documents].mean(dtype=np.float64)) if count and values[documents].any() else 1.0
+        for field, values in lengths.items()
     }
     return Snapshot(
         generation=generation,
@@ -174,7 +169,6 @@ def build_snapshot(reader: IndexReader, generation: tuple[str, int]) -> Snapshot
         average_lengths=average_lengths,
         dates=_dates(reader, size),
         page_numbers=_page_numbers(reader, size),
-        live_pages=live_pages,
         id_ranks=_id_ranks(reader, size),
         facets=facet_columns(reader, documents),
     )
