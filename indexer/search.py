@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,11 +29,12 @@ from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
 from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
 from indexer.page_hits import PageHits, page_hits
-from indexer.query import MIN_PATTERN_PREFIX, ParsedQuery, QueryContext, parse_query
+from indexer.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
 from indexer.suggest import prepare as prepare_suggestions
 from indexer.suggest import suggest
+from indexer.wordforms import WORD_PATTERN
 
 __all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
 
@@ -48,6 +50,9 @@ MIN_RESULTS_BEFORE_LOOSENING = 3
 # A document's score grows by this share for each stricter attempt it also matches (all words,
 # all but one): coordination instead of hard tiers. Chosen on the real tuning queries (0.5-1.0 best).
 COORDINATION_BONUS = 1.0
+# The looser attempts, each from the number of typed words on which it can differ from the strict one
+# ("any" already for one word: a compound's parts may then match on their own).
+LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
 # "More like this": this many key terms of a document's text.
 SIMILAR_KEY_TERMS = 12
 SIMILAR_TEXT_CHARS = 50_000
@@ -178,7 +183,8 @@ def _choose(
 
     stricter: list[_Choice] = []
     too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
-    for mode in ("most", "any"):
+    typed = len(re.findall(WORD_PATTERN, text))  # operators and filters count too: at worst one attempt more
+    for mode in [mode for mode, needed in LOOSER_MODES if typed >= needed]:
         loose = attempt(parse_query(text, context, match=mode, share_of=share_of), relaxed=too_few)
         if loose.total > choice.total:
             stricter.append(choice)
