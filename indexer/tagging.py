@@ -102,6 +102,7 @@ class _Compiled:
     acronyms: dict[str, _Term]  # acronym as written -> its term
     exclusions: dict[str, _Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
+    core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
 
 
 _CACHE: dict[str, _Compiled] = {}
@@ -141,6 +142,10 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         acronym_terms,
         exclusions,
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
+        frozenset(
+            (owner, term.label) for term in table.terms() for owner, weight in term.weights if weight >= CORE_WEIGHT
+        )
+        | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
     )
     for term in table.terms():
         if len(term.stems) > 1:
@@ -251,15 +256,26 @@ def _in_title(match: ThemeMatch) -> bool:
     return any(hit.location == "titel" for hit in match.hits)
 
 
+def _titled_and_repeated(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
+    """A strong term in the title that the text repeats: how a short news item about one thing says it."""
+    titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
+    return any(hit.term in titled for hit in match.hits if hit.location != "titel")
+
+
 def _decide(
-    candidates: list[ThemeMatch], min_score: float, min_distinct: int, relative: float, titled_relative: float
+    candidates: list[ThemeMatch],
+    min_score: float,
+    min_distinct: int,
+    relative: float,
+    titled_relative: float,
+    core: frozenset[tuple[str, str]],
 ) -> tuple[ThemeMatch, ...]:
     best = max((match.score for match in candidates), default=0.0)
     return tuple(
         match
         for match in candidates
         if match.score >= min_score
-        and _distinct_terms(match) >= min_distinct
+        and (_distinct_terms(match) >= min_distinct or _titled_and_repeated(match, core))
         and match.score >= (titled_relative if _in_title(match) else relative) * best
     )
 
@@ -269,12 +285,14 @@ def tag(
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
     """Themes and sub-themes a document is about, strongest first, each with its evidence."""
     candidates = score(title, summary, text, taxonomy)
+    core = _compile(taxonomy).core
     themes = _decide(
         [m for m in candidates if m.parent is None],
         MIN_THEME_SCORE,
         MIN_DISTINCT_TERMS,
         RELATIVE_TO_BEST,
         TITLED_RELATIVE_TO_BEST,
+        core,
     )
     chosen = {match.slug for match in themes}
     subthemes = _decide(
@@ -283,5 +301,6 @@ def tag(
         MIN_SUBTHEME_DISTINCT_TERMS,
         SUBTHEME_RELATIVE_TO_BEST,
         SUBTHEME_RELATIVE_TO_BEST,
+        core,
     )
     return themes, subthemes
