@@ -28,6 +28,10 @@ BEGIN_WORDS = 350
 # letters and leaves a rest of at least this many letters: short words hide inside too many others.
 MIN_COMPOUND_TERM_CHARS = 5
 MIN_COMPOUND_REST_CHARS = 3
+# Spread: in a long text, body evidence weighs by the share of its tenths that hold any of the
+# theme's terms (a report about the theme versus a law with one article that mentions it).
+SPREAD_PARTS = 10
+SPREAD_MIN_WORDS = 3000
 
 # Decision thresholds, tuned on the tuning half of the labelled corpus.
 MIN_THEME_SCORE = 14.0
@@ -190,8 +194,9 @@ def _longest(terms: list[_Term]) -> list[_Term]:
     return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
 
 
-def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
-    """How often each term occurs in `text` for each of its owners, compounds and phrases included."""
+def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str, int]]:
+    """How often each term occurs in each tenth of `text` for each of its owners, compounds and
+    phrases included."""
     tokens = words(text)
     stems = [stem(token) for token in tokens]
     per_token: dict[str, list[_Term]] = {}
@@ -206,7 +211,7 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
                 hits.append((phrase, i))
-    counts: Counter[tuple[_Term, str]] = Counter()
+    counts: Counter[tuple[_Term, str, int]] = Counter()
     excluded: dict[tuple[str, int], bool] = {}
     for term, position in hits:
         for owner, _ in term.weights:
@@ -214,13 +219,12 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
             if (theme, position) not in excluded:
                 excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
             if not excluded[theme, position]:
-                counts[term, owner] += 1
-    found_acronyms = Counter(compiled.acronym_pattern.findall(text)) if compiled.acronym_pattern else Counter()
-    for short, occurrences in found_acronyms.items():
-        term = compiled.acronyms[short]
+                counts[term, owner, position * SPREAD_PARTS // len(tokens)] += 1
+    for found in compiled.acronym_pattern.finditer(text) if compiled.acronym_pattern else ():
+        term = compiled.acronyms[found.group(1)]
         for owner, _ in term.weights:
-            counts[term, owner] += occurrences
-    return +counts
+            counts[term, owner, found.start() * SPREAD_PARTS // len(text)] += 1
+    return counts
 
 
 def _segments(title: str, summary: str, text: str) -> dict[str, str]:
@@ -238,8 +242,15 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
     for location, segment in _segments(title, summary, text).items():
-        for (term, owner), count in _count_terms(segment, compiled).items():
-            scores[owner] += dict(term.weights)[owner] * LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
+        counts: Counter[tuple[_Term, str]] = Counter()
+        parts: dict[str, set[int]] = defaultdict(set)
+        for (term, owner, part), count in _count_terms(segment, compiled).items():
+            counts[term, owner] += count
+            parts[owner].add(part)
+        spread = location == "tekst" and len(segment.split()) >= SPREAD_MIN_WORDS
+        for (term, owner), count in counts.items():
+            factor = len(parts[owner]) / SPREAD_PARTS if spread else 1.0
+            scores[owner] += dict(term.weights)[owner] * LOCATION_WEIGHTS[location] * (1.0 + math.log(count)) * factor
             evidence[owner].append(TermHit(term.label, location, count))
     parents = taxonomy.subtheme_parents
     matches = (
