@@ -40,6 +40,11 @@ MIN_DISTINCT_TERMS = 3
 # (a document about "online radicalisering van minderjarigen") needs only the smaller share.
 RELATIVE_TO_BEST = 0.35
 TITLED_RELATIVE_TO_BEST = 0.12
+# A short text (a news item) about one thing names it in its lead and repeats it: a strong term
+# used so is enough there, at a lower score.
+SHORT_TEXT_WORDS = 300
+SHORT_TEXT_LEAD_WORDS = 30
+SHORT_TEXT_MIN_SCORE = 10.0
 MIN_SUBTHEME_SCORE = 7.0
 MIN_SUBTHEME_DISTINCT_TERMS = 2
 SUBTHEME_RELATIVE_TO_BEST = 0.3
@@ -267,10 +272,30 @@ def _in_title(match: ThemeMatch) -> bool:
     return any(hit.location == "titel" for hit in match.hits)
 
 
+def _repeated_core(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
+    counts: Counter[str] = Counter()
+    for hit in match.hits:
+        counts[hit.term] += hit.count
+    return any(count >= 2 and (match.slug, term) in core for term, count in counts.items())
+
+
 def _titled_and_repeated(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
     """A strong term in the title that the text repeats: how a short news item about one thing says it."""
     titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
     return any(hit.term in titled for hit in match.hits if hit.location != "titel")
+
+
+def _led(summary: str, text: str, taxonomy: Taxonomy, core: frozenset[tuple[str, str]]) -> frozenset[str]:
+    """In a short text, the themes whose strong terms stand in its lead."""
+    body = f"{summary}\n{text}".split()
+    if len(body) > SHORT_TEXT_WORDS:
+        return frozenset()
+    lead = " ".join(body[:SHORT_TEXT_LEAD_WORDS])
+    return frozenset(
+        match.slug
+        for match in score("", "", lead, taxonomy)
+        if any((match.slug, hit.term) in core for hit in match.hits)
+    )
 
 
 def _decide(
@@ -280,13 +305,16 @@ def _decide(
     relative: float,
     titled_relative: float,
     core: frozenset[tuple[str, str]],
+    led: frozenset[str] = frozenset(),
 ) -> tuple[ThemeMatch, ...]:
     best = max((match.score for match in candidates), default=0.0)
     return tuple(
         match
         for match in candidates
-        if match.score >= min_score
-        and (_distinct_terms(match) >= min_distinct or _titled_and_repeated(match, core))
+        if (
+            (match.score >= min_score and (_distinct_terms(match) >= min_distinct or _titled_and_repeated(match, core)))
+            or (match.slug in led and match.score >= SHORT_TEXT_MIN_SCORE and _repeated_core(match, core))
+        )
         and match.score >= (titled_relative if _in_title(match) else relative) * best
     )
 
@@ -304,6 +332,7 @@ def tag(
         RELATIVE_TO_BEST,
         TITLED_RELATIVE_TO_BEST,
         core,
+        _led(summary, text, taxonomy, core),
     )
     chosen = {match.slug for match in themes}
     subthemes = _decide(
