@@ -311,7 +311,8 @@ def _decide(
     return tuple(
         match
         for match in candidates
-        if (
+        if any((match.slug, hit.term) in core for hit in match.hits)
+        and (
             (match.score >= min_score and (_distinct_terms(match) >= min_distinct or _titled_and_repeated(match, core)))
             or (match.slug in led and match.score >= SHORT_TEXT_MIN_SCORE and _repeated_core(match, core))
         )
@@ -322,7 +323,8 @@ def _decide(
 def tag(
     title: str, summary: str, text: str, taxonomy: Taxonomy
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
-    """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    """Themes and sub-themes a document is about, strongest first, each with its evidence; each
+    needs at least one strong term, as context words alone (sociale media, wapen) say nothing."""
     candidates = score(title, summary, text, taxonomy)
     core = _compile(taxonomy).core
     themes = _decide(
