@@ -273,6 +273,7 @@ def _in_title(match: ThemeMatch) -> bool:
 
 
 def _repeated_core(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
+    """A strong term found at least twice, wherever: a short text saying it again is no passing word."""
     counts: Counter[str] = Counter()
     for hit in match.hits:
         counts[hit.term] += hit.count
