@@ -28,7 +28,7 @@ from indexer.progress import ProgressReporter
 from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
-from indexer.tag_evaluation import evaluate, format_report
+from indexer.tag_evaluation import evaluate, evaluate_labelled, format_report
 from indexer.taxonomy import load_taxonomy
 from indexer.workers import DEFAULT_TIMEOUT_S, Limits
 
@@ -94,8 +94,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     layout = CorpusLayout(args.corpus)
     taxonomy = load_taxonomy(layout.themes_dir)
-    evaluation = evaluate(args.corpus, taxonomy)
-    print(format_report(evaluation, taxonomy, show_held_back_mistakes=args.toon_achtergehouden))
+    held_back = args.toon_achtergehouden
+    print(format_report(evaluate(args.corpus, taxonomy), taxonomy, "gebundeld", held_back), flush=True)
+    if not args.echt_corpus.is_dir():
+        print(
+            f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen de gebundelde documenten worden "
+            "gemeten. Geef de map met --echt-corpus op.",
+            file=sys.stderr,
+        )
+        return 0
+    print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back))
     return 0
 
 
@@ -177,6 +185,13 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         "--toon-achtergehouden",
         action="store_true",
         help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
+    )
+    themes.add_argument(
+        "--echt-corpus",
+        type=Path,
+        default=search_evaluation.REAL_CORPUS,
+        metavar="MAP",
+        help="map met de echte, gelabelde documenten (docs/)",
     )
     themes.set_defaults(handler=cmd_evaluate_themes)
 

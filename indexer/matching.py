@@ -47,6 +47,15 @@ class Evaluator:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.snapshot = snapshot
+        # One request evaluates several attempts (all, most, any words) over the same terms: each
+        # term's posting list is read and scored once. Matches are never changed in place.
+        self._terms: dict[tuple[str, str], Match] = {}
+
+    def _term(self, field: str, text: str) -> Match:
+        key = (field, text)
+        if key not in self._terms:
+            self._terms[key] = self._bm25(field, text) if field in RANKED_FIELDS else self._filter(field, text)
+        return self._terms[key]
 
     def _empty(self) -> Match:
         return Match(np.zeros(self.snapshot.size, dtype=bool), np.zeros(self.snapshot.size, dtype=np.float32))
@@ -79,8 +88,8 @@ class Evaluator:
         # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
         pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
         if not pairs:
-            return self._bm25("content", node.words[0]) if node.words else self._empty()
-        return self._all([self._bm25(WORD_PAIRS, pair) for pair in pairs])
+            return self._term("content", node.words[0]) if node.words else self._empty()
+        return self._all([self._term(WORD_PAIRS, pair) for pair in pairs])
 
     def _by_whoosh(self, node: Query) -> Match:
         """Whoosh's own matcher on the document records: phrases in titles and summaries, and any
@@ -128,9 +137,7 @@ class Evaluator:
         if node is NullQuery:
             return self._empty()
         if isinstance(node, Term):
-            if node.fieldname in RANKED_FIELDS:
-                return self._bm25(node.fieldname, node.text)
-            return self._filter(node.fieldname, node.text)
+            return self._term(node.fieldname, node.text)
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, (Prefix, Wildcard)):

@@ -362,8 +362,10 @@ def _any_word(raw: Query) -> Query:
         return raw
     words_ = [child for child in raw.subqueries if _loosens(child)]
     required = [child for child in raw.subqueries if not _loosens(child)]
-    if not words_ or not required:
+    if not required:
         return raw
+    if not words_:  # filters only ("thema:jeugd soort:factsheet"): every one of them holds
+        return And(required)
     return And([*required, Or(words_, scale=raw.scale)])
 
 

@@ -1,21 +1,24 @@
-"""Measure the tagger against the themes people recorded for the corpus documents.
+"""Measure the tagger against the themes people recorded for documents.
 
-Every corpus document records its intended themes (sidecar or front matter). The documents are
-split for good into a tuning part and a held-back part by a hash of their path: thresholds and
-terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
+Two labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
+front matter), and the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml.
+Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
+and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.corpus import CorpusLayout, list_files
+import yaml
+
+from indexer.corpus import BUNDLED_CORPUS, CorpusLayout, list_files
 from indexer.extract import is_supported
 from indexer.metadata import read_sidecar, resolve
-from indexer.models import ThemeMatch
+from indexer.models import Metadata, ThemeMatch
 from indexer.tagging import score, tag
 from indexer.taxonomy import Taxonomy, load_taxonomy
 from indexer.workers import Limits, extract_all
@@ -24,6 +27,8 @@ TUNING = "afstemming"
 HELD_BACK = "achtergehouden"
 # One in three documents is held back.
 HELD_BACK_MODULUS = 3
+# The real corpus's labels live with the bundled corpus, keyed by path relative to the real docs/.
+REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
 
 
 def split_of(relative_path: str) -> str:
@@ -87,29 +92,66 @@ class Evaluation:
                 overall.add(item.expected, item.predicted_slugs, slug)
         return per_theme, overall
 
+    def untagged_share(self, split: str) -> tuple[int, int]:
+        """Of the documents about no theme, how many the tagger left untagged, and how many there are."""
+        none = [item for item in self.judged if item.split == split and not item.expected]
+        return sum(not item.predicted for item in none), len(none)
+
     def mistakes(self, split: str) -> list[Judged]:
         return [item for item in self.judged if item.split == split and item.expected != item.predicted_slugs]
 
 
-def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | None = None) -> Evaluation:
-    """Tag every labelled document of the corpus and pair the result with its labels."""
-    layout = CorpusLayout(corpus)
-    taxonomy = taxonomy or load_taxonomy(layout.themes_dir)
-    files = {path: relative for relative, path in list_files(layout.documents_dir) if is_supported(path)}
+def load_labels(path: Path = REAL_LABELS) -> dict[str, frozenset[str]]:
+    """Path relative to the labelled folder -> the themes the document is about (often none)."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {entry["pad"]: frozenset(entry.get("themas") or ()) for entry in entries}
+
+
+def _judge(
+    files: dict[Path, str],
+    taxonomy: Taxonomy,
+    limits: Limits | None,
+    expected_of: Callable[[str, Metadata], frozenset[str] | None],
+) -> Evaluation:
+    """Tag every file and pair the result with its labels; a file without labels is skipped."""
     evaluation = Evaluation()
     for outcome in extract_all(list(files), limits or Limits()):
         if outcome.extraction is None:
             continue
+        relative = files[outcome.path]
         metadata = resolve(outcome.path, outcome.extraction, read_sidecar(outcome.path))
-        if not metadata.themes_from_sidecar:
-            continue  # unlabelled: nothing to compare with
+        expected = expected_of(relative, metadata)
+        if expected is None:
+            continue
         arguments = (metadata.title, metadata.summary, outcome.extraction.text, taxonomy)
         themes, _ = tag(*arguments)
         candidates = tuple(match for match in score(*arguments) if match.parent is None)
-        relative = files[outcome.path]
-        evaluation.judged.append(Judged(relative, split_of(relative), frozenset(metadata.themes), themes, candidates))
+        evaluation.judged.append(Judged(relative, split_of(relative), expected, themes, candidates))
     evaluation.judged.sort(key=lambda item: item.path)
     return evaluation
+
+
+def _supported(folder: Path) -> dict[Path, str]:
+    return {path: relative for relative, path in list_files(folder) if is_supported(path)}
+
+
+def _recorded(_: str, metadata: Metadata) -> frozenset[str] | None:
+    return frozenset(metadata.themes) if metadata.themes_from_sidecar else None
+
+
+def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | None = None) -> Evaluation:
+    """The bundled set: each document's own recorded themes."""
+    layout = CorpusLayout(corpus)
+    taxonomy = taxonomy or load_taxonomy(layout.themes_dir)
+    return _judge(_supported(layout.documents_dir), taxonomy, limits, _recorded)
+
+
+def evaluate_labelled(
+    folder: Path, taxonomy: Taxonomy, labels: Path = REAL_LABELS, limits: Limits | None = None
+) -> Evaluation:
+    """A folder of documents labelled in a separate file, such as the shared real corpus."""
+    known = load_labels(labels)
+    return _judge(_supported(folder), taxonomy, limits, lambda relative, _: known.get(relative))
 
 
 def _reason(match: ThemeMatch) -> str:
@@ -117,17 +159,27 @@ def _reason(match: ThemeMatch) -> str:
     return ", ".join(f"‘{hit.term}’ {hit.count}× ({hit.location})" for hit in top)
 
 
-def format_report(evaluation: Evaluation, taxonomy: Taxonomy, show_held_back_mistakes: bool = False) -> str:
+def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_held_back_mistakes: bool = False) -> str:
     """Scores for both parts; mistakes of the held-back part only on request, so tuning stays blind."""
     lines = []
     slugs = [theme.slug for theme in taxonomy.themes]
     for split in (TUNING, HELD_BACK):
         per_theme, overall = evaluation.scores(split, slugs)
         count = sum(item.split == split for item in evaluation.judged)
-        lines += [f"\n== {split} ({count} documenten) ==", f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6}"]
+        lines += [
+            f"\n== {split}: {name} ({count} documenten) ==",
+            f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6}",
+        ]
         for slug, scores in per_theme.items():
             lines.append(f"{slug:<30} {scores.precision:>9.3f} {scores.recall:>7.3f} {scores.f1:>6.3f}")
+        macro = [
+            sum(getattr(s, key) for s in per_theme.values()) / len(per_theme) for key in ("precision", "recall", "f1")
+        ]
+        lines.append(f"{'totaal (macro)':<30} {macro[0]:>9.3f} {macro[1]:>7.3f} {macro[2]:>6.3f}")
         lines.append(f"{'totaal (micro)':<30} {overall.precision:>9.3f} {overall.recall:>7.3f} {overall.f1:>6.3f}")
+        untagged, none = evaluation.untagged_share(split)
+        if none:
+            lines.append(f"zonder thema en ongetagd gebleven: {untagged} van {none} ({untagged / none:.0%})")
         mistakes = evaluation.mistakes(split) if split == TUNING or show_held_back_mistakes else []
         if mistakes:
             lines.append(f"\nVerkeerd getagd ({len(mistakes)}):")

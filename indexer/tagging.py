@@ -28,6 +28,10 @@ BEGIN_WORDS = 350
 # letters and leaves a rest of at least this many letters: short words hide inside too many others.
 MIN_COMPOUND_TERM_CHARS = 5
 MIN_COMPOUND_REST_CHARS = 3
+# Spread: in a long text, body evidence weighs by the share of its tenths that hold any of the
+# theme's terms (a report about the theme versus a law with one article that mentions it).
+SPREAD_PARTS = 10
+SPREAD_MIN_WORDS = 3000
 
 # Decision thresholds, tuned on the tuning half of the labelled corpus.
 MIN_THEME_SCORE = 14.0
@@ -36,6 +40,11 @@ MIN_DISTINCT_TERMS = 3
 # (a document about "online radicalisering van minderjarigen") needs only the smaller share.
 RELATIVE_TO_BEST = 0.35
 TITLED_RELATIVE_TO_BEST = 0.12
+# A short text (a news item) about one thing names it in its lead and repeats it: a strong term
+# used so is enough there, at a lower score.
+SHORT_TEXT_WORDS = 300
+SHORT_TEXT_LEAD_WORDS = 30
+SHORT_TEXT_MIN_SCORE = 10.0
 MIN_SUBTHEME_SCORE = 7.0
 MIN_SUBTHEME_DISTINCT_TERMS = 2
 SUBTHEME_RELATIVE_TO_BEST = 0.3
@@ -102,6 +111,7 @@ class _Compiled:
     acronyms: dict[str, _Term]  # acronym as written -> its term
     exclusions: dict[str, _Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
+    core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
 
 
 _CACHE: dict[str, _Compiled] = {}
@@ -141,6 +151,10 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         acronym_terms,
         exclusions,
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
+        frozenset(
+            (owner, term.label) for term in table.terms() for owner, weight in term.weights if weight >= CORE_WEIGHT
+        )
+        | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
     )
     for term in table.terms():
         if len(term.stems) > 1:
@@ -185,8 +199,9 @@ def _longest(terms: list[_Term]) -> list[_Term]:
     return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
 
 
-def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
-    """How often each term occurs in `text` for each of its owners, compounds and phrases included."""
+def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str, int]]:
+    """How often each term occurs in each tenth of `text` for each of its owners, compounds and
+    phrases included."""
     tokens = words(text)
     stems = [stem(token) for token in tokens]
     per_token: dict[str, list[_Term]] = {}
@@ -201,7 +216,7 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
                 hits.append((phrase, i))
-    counts: Counter[tuple[_Term, str]] = Counter()
+    counts: Counter[tuple[_Term, str, int]] = Counter()
     excluded: dict[tuple[str, int], bool] = {}
     for term, position in hits:
         for owner, _ in term.weights:
@@ -209,13 +224,12 @@ def _count_terms(text: str, compiled: _Compiled) -> Counter[tuple[_Term, str]]:
             if (theme, position) not in excluded:
                 excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
             if not excluded[theme, position]:
-                counts[term, owner] += 1
-    found_acronyms = Counter(compiled.acronym_pattern.findall(text)) if compiled.acronym_pattern else Counter()
-    for short, occurrences in found_acronyms.items():
-        term = compiled.acronyms[short]
+                counts[term, owner, position * SPREAD_PARTS // len(tokens)] += 1
+    for found in compiled.acronym_pattern.finditer(text) if compiled.acronym_pattern else ():
+        term = compiled.acronyms[found.group(1)]
         for owner, _ in term.weights:
-            counts[term, owner] += occurrences
-    return +counts
+            counts[term, owner, found.start() * SPREAD_PARTS // len(text)] += 1
+    return counts
 
 
 def _segments(title: str, summary: str, text: str) -> dict[str, str]:
@@ -233,8 +247,15 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
     for location, segment in _segments(title, summary, text).items():
-        for (term, owner), count in _count_terms(segment, compiled).items():
-            scores[owner] += dict(term.weights)[owner] * LOCATION_WEIGHTS[location] * (1.0 + math.log(count))
+        counts: Counter[tuple[_Term, str]] = Counter()
+        parts: dict[str, set[int]] = defaultdict(set)
+        for (term, owner, part), count in _count_terms(segment, compiled).items():
+            counts[term, owner] += count
+            parts[owner].add(part)
+        spread = location == "tekst" and len(segment.split()) >= SPREAD_MIN_WORDS
+        for (term, owner), count in counts.items():
+            factor = len(parts[owner]) / SPREAD_PARTS if spread else 1.0
+            scores[owner] += dict(term.weights)[owner] * LOCATION_WEIGHTS[location] * (1.0 + math.log(count)) * factor
             evidence[owner].append(TermHit(term.label, location, count))
     parents = taxonomy.subtheme_parents
     matches = (
@@ -251,15 +272,51 @@ def _in_title(match: ThemeMatch) -> bool:
     return any(hit.location == "titel" for hit in match.hits)
 
 
+def _repeated_core(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
+    """A strong term found at least twice, wherever: a short text saying it again is no passing word."""
+    counts: Counter[str] = Counter()
+    for hit in match.hits:
+        counts[hit.term] += hit.count
+    return any(count >= 2 and (match.slug, term) in core for term, count in counts.items())
+
+
+def _titled_and_repeated(match: ThemeMatch, core: frozenset[tuple[str, str]]) -> bool:
+    """A strong term in the title that the text repeats: how a short news item about one thing says it."""
+    titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
+    return any(hit.term in titled for hit in match.hits if hit.location != "titel")
+
+
+def _led(summary: str, text: str, taxonomy: Taxonomy, core: frozenset[tuple[str, str]]) -> frozenset[str]:
+    """In a short text, the themes whose strong terms stand in its lead."""
+    body = f"{summary}\n{text}".split()
+    if len(body) > SHORT_TEXT_WORDS:
+        return frozenset()
+    lead = " ".join(body[:SHORT_TEXT_LEAD_WORDS])
+    return frozenset(
+        match.slug
+        for match in score("", "", lead, taxonomy)
+        if any((match.slug, hit.term) in core for hit in match.hits)
+    )
+
+
 def _decide(
-    candidates: list[ThemeMatch], min_score: float, min_distinct: int, relative: float, titled_relative: float
+    candidates: list[ThemeMatch],
+    min_score: float,
+    min_distinct: int,
+    relative: float,
+    titled_relative: float,
+    core: frozenset[tuple[str, str]],
+    led: frozenset[str] = frozenset(),
 ) -> tuple[ThemeMatch, ...]:
     best = max((match.score for match in candidates), default=0.0)
     return tuple(
         match
         for match in candidates
-        if match.score >= min_score
-        and _distinct_terms(match) >= min_distinct
+        if any((match.slug, hit.term) in core for hit in match.hits)
+        and (
+            (match.score >= min_score and (_distinct_terms(match) >= min_distinct or _titled_and_repeated(match, core)))
+            or (match.slug in led and match.score >= SHORT_TEXT_MIN_SCORE and _repeated_core(match, core))
+        )
         and match.score >= (titled_relative if _in_title(match) else relative) * best
     )
 
@@ -267,14 +324,18 @@ def _decide(
 def tag(
     title: str, summary: str, text: str, taxonomy: Taxonomy
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
-    """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    """Themes and sub-themes a document is about, strongest first, each with its evidence; each
+    needs at least one strong term, as context words alone (sociale media, wapen) say nothing."""
     candidates = score(title, summary, text, taxonomy)
+    core = _compile(taxonomy).core
     themes = _decide(
         [m for m in candidates if m.parent is None],
         MIN_THEME_SCORE,
         MIN_DISTINCT_TERMS,
         RELATIVE_TO_BEST,
         TITLED_RELATIVE_TO_BEST,
+        core,
+        _led(summary, text, taxonomy, core),
     )
     chosen = {match.slug for match in themes}
     subthemes = _decide(
@@ -283,5 +344,6 @@ def tag(
         MIN_SUBTHEME_DISTINCT_TERMS,
         SUBTHEME_RELATIVE_TO_BEST,
         SUBTHEME_RELATIVE_TO_BEST,
+        core,
     )
     return themes, subthemes

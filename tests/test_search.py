@@ -225,3 +225,17 @@ def test_eight_threads_share_one_index_without_errors(index) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_documents_with_all_words_come_first_and_those_with_some_follow(docs: Path, reindex, index_root: Path) -> None:
+    """A long report that mentions every word somewhere must not hide the short item about the subject
+    that writes one word differently: it follows, instead of being left out."""
+    write_pdf(
+        docs / "jeugdgeweld.pdf", [["Jeugdgeweld bij voetbalwedstrijden: ouders op de vuist langs het veld."] * 3]
+    )
+    write_pdf(docs / "rapport.pdf", [["Jeugd, geweld en een wedstrijd: een rapport over alles."] * 3])
+    write_pdf(docs / "weer.pdf", [["Het weer blijft zonnig en droog in het hele land."] * 3])
+    reindex()
+    results = search(IndexStore(index_root).open(), "jeugd geweld wedstrijd", CONTEXT)
+    assert [hit.id for hit in results.hits][:2] == ["rapport", "jeugdgeweld"]
+    assert results.total == 2, "the weather report has none of the words"

@@ -30,6 +30,14 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ("De casus werd besproken in het PGA-R overleg.", "maatschappelijk-ongenoegen", "PGA-R", "an acronym"),
         ("De CISO's van de gemeenten kwamen bijeen.", "digitale-veiligheid", "CISO", "plural acronym"),
         ("De wapeninleveractie was een succes.", "jeugd-en-veiligheid", "wapeninleveractie", "longest term wins"),
+        (
+            "De gezinsvoogd vroeg een ondertoezichtstelling aan.",
+            "jeugd-en-veiligheid",
+            "gezinsvoogd",
+            "youth protection",
+        ),
+        ("Kindermisbruik en kinderporno op zijn computer.", "zorg-en-veiligheid", "kinderporno", "child abuse"),
+        ("Speech on human trafficking in Europe.", "mensenhandel", "human trafficking", "an English report"),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -47,6 +55,7 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Veel fietsendiefstal rond het station.", "digitale-veiligheid", "ordinary theft is not cybercrime"),
         ("Hij kwam veilig thuis na de wedstrijd.", "zorg-en-veiligheid", "the everyday phrase, not Veilig Thuis"),
         ("We gaan om tien uur om de tafel.", "zorg-en-veiligheid", "'om' is no OM"),
+        ("Een brief van de Nationaal Rapporteur Mensenhandel.", "mensenhandel", "a sender's name is no subject"),
     ],
 )
 def test_should_not_match(text: str, theme: str, rule: str) -> None:
@@ -80,6 +89,25 @@ FACTSHEET_TEXT = (
             "stray words never make a theme",
         ),
         (
+            "Phishing nu ook via Google Alerts",
+            "Criminelen verstoppen phishing in meldingen van Google Alerts. Klik niet op de link.",
+            {"digitale-veiligheid"},
+            "a short item that names its subject in the title and repeats it",
+        ),
+        (
+            "Getuigen gezocht van steekincident",
+            "De politie zoekt getuigen van een steekincident aan de Dorpsstraat. Het slachtoffer is gewond.",
+            set(),
+            "a stabbing is ordinary crime, not youth and safety",
+        ),
+        (
+            "Man opgepakt in onderzoek",
+            "Justitie onderzoekt een scoutingleider. Op zijn computer trof de politie kinderporno aan. "
+            "Het gaat om twee zaken: de kinderporno en filmpjes die hij zou hebben gemaakt.",
+            {"zorg-en-veiligheid"},
+            "a short news item that repeats one strong term",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),
@@ -104,3 +132,12 @@ def test_a_long_report_with_two_passing_mentions_gets_no_theme() -> None:
     filler = "De gemeente investeert in groen, sport, cultuur en onderhoud van wegen en bruggen. " * 400
     text = filler + " Mensenhandel kwam één keer ter sprake, net als radicalisering. " + filler
     assert tag("Jaarrekening 2024", "", text, TAXONOMY) == ((), ())
+
+
+def test_a_long_text_counts_evidence_by_how_spread_it_is() -> None:
+    paragraph = "De gemeente investeert in groen, sport, cultuur en onderhoud van wegen en bruggen. " * 40
+    mentions = "Huiselijk geweld en kindermishandeling vragen een meldcode en Veilig Thuis. "
+    one_article = paragraph * 5 + mentions * 10 + paragraph * 5
+    throughout = (paragraph + mentions) * 10
+    assert tag("Wet", "", one_article, TAXONOMY) == ((), ())
+    assert "zorg-en-veiligheid" in {match.slug for match in tag("Wet", "", throughout, TAXONOMY)[0]}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.corpus import slug_for
+from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for
 
 TUNING = "afstemming"
 HELD_BACK = "achtergehouden"
@@ -48,3 +48,27 @@ def load_judgments(path: Path, keyed_by_path: bool = False) -> list[JudgedQuery]
             grades = {slug_for(doc): grade for doc, grade in grades.items()}
         queries.append(JudgedQuery(str(item["vraag"]), str(item["soort"]), grades))
     return queries
+
+
+def exact_copies(corpus: Path) -> dict[str, str]:
+    """Each document id whose file is a byte-identical copy of another -> the id of the first copy.
+
+    Real archives hold copies (two of the real reports are). An engine that indexes a copy once is not
+    worse for it, so judgments and rankings count the copies of one file as one document."""
+    first: dict[tuple[str, str], str] = {}
+    copies = {}
+    for relative, path in list_files(CorpusLayout(corpus).documents_dir):
+        doc_id = slug_for(relative)
+        original = first.setdefault(content_hashes(path), doc_id)
+        if original != doc_id:
+            copies[doc_id] = original
+    return copies
+
+
+def as_one(grades: dict[str, int], copies: dict[str, str]) -> dict[str, int]:
+    """Grades with every copy folded into its first copy (the higher grade wins)."""
+    folded: dict[str, int] = {}
+    for doc, grade in grades.items():
+        doc = copies.get(doc, doc)
+        folded[doc] = max(grade, folded.get(doc, 0))
+    return folded

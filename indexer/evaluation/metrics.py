@@ -49,6 +49,7 @@ def score(rankings: Iterable[tuple[list[str], dict[str, int]]]) -> Scores:
     )
 
 
-def rank_all(queries: list[JudgedQuery], ranker: Ranker) -> dict[str, list[str]]:
-    """Each query's ranking, computed once so every breakdown reuses it."""
-    return {query.text: ranker(query.text) for query in queries}
+def rank_all(queries: list[JudgedQuery], ranker: Ranker, copies: dict[str, str]) -> dict[str, list[str]]:
+    """Each query's ranking, computed once so every breakdown reuses it; a copy of a document
+    counts as that document, once."""
+    return {query.text: list(dict.fromkeys(copies.get(doc, doc) for doc in ranker(query.text))) for query in queries}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.corpus import BUNDLED_CORPUS
 from indexer.evaluation.baselines import all_engines
-from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, load_judgments
+from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, as_one, exact_copies, load_judgments
 from indexer.evaluation.metrics import Scores, rank_all, score
 
 JUDGMENTS_DIR = "evaluatie"
@@ -25,8 +25,10 @@ class JudgedSet:
     keyed_by_path: bool
 
     def queries(self) -> list[JudgedQuery]:
-        """The judged queries that can be scored: nDCG needs at least one relevant document."""
-        return [query for query in load_judgments(self.judgments, self.keyed_by_path) if query.has_relevant]
+        """The judged queries that can be scored (nDCG needs a relevant document), copies counted once."""
+        copies = exact_copies(self.corpus)
+        judged = load_judgments(self.judgments, self.keyed_by_path)
+        return [replace(query, grades=as_one(query.grades, copies)) for query in judged if query.has_relevant]
 
 
 def bundled_set(corpus: Path = BUNDLED_CORPUS) -> JudgedSet:
@@ -43,11 +45,11 @@ Report = dict[str, dict[str, dict[str, Scores]]]  # split -> engine -> query kin
 
 
 def evaluate(judged: JudgedSet) -> Report:
-    queries = judged.queries()
+    queries, copies = judged.queries(), exact_copies(judged.corpus)
     report: Report = {TUNING: {}, HELD_BACK: {}}
     with tempfile.TemporaryDirectory(prefix="kennisbank-evaluatie-") as temporary:
         for name, ranker in all_engines(judged.corpus, Path(temporary)):
-            rankings = rank_all(queries, ranker)
+            rankings = rank_all(queries, ranker, copies)
             for split, engines in report.items():
                 part = [query for query in queries if query.split == split]
                 kinds = [ALL_KINDS, *sorted({query.kind for query in part})]
