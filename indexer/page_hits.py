@@ -26,15 +26,20 @@ from indexer.snapshot import Snapshot
 
 # Per document shown: the matching page numbers, the best page (None: no page matched) and a snippet.
 PageHits = tuple[list[int], int | None, str]
+# Steps of the walk that never stop at the deadline: an ordinary query's walk over a page of results
+# takes fewer, so its hits show their pages whatever else slowed the request (a cold process, a busy
+# machine); only a walk this long, as a flood of broad patterns makes, can be cut short.
+STEPS_BEFORE_DEADLINE = 500
 
 
 def _leapfrog(matcher: Matcher, candidates: list[int], deadline: float) -> tuple[list[tuple[int, float]], bool]:
     """(record, score) for every candidate record (sorted) the matcher matches, and False when the
     deadline came first. Both skip ahead, so the cost follows the few candidates, not the many
     records the matcher matches elsewhere."""
-    found, position = [], 0
+    found, position, steps = [], 0, 0
     while position < len(candidates) and matcher.is_active():
-        if time.monotonic() > deadline:
+        steps += 1
+        if steps > STEPS_BEFORE_DEADLINE and time.monotonic() > deadline:
             return found, False
         matcher.skip_to(candidates[position])
         if not matcher.is_active():
