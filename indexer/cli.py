@@ -96,14 +96,8 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(layout.themes_dir)
     held_back = args.toon_achtergehouden
     print(format_report(evaluate(args.corpus, taxonomy), taxonomy, "gebundeld", held_back), flush=True)
-    if not args.echt_corpus.is_dir():
-        print(
-            f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen de gebundelde documenten worden "
-            "gemeten. Geef de map met --echt-corpus op.",
-            file=sys.stderr,
-        )
-        return 0
-    print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back))
+    if has_real_corpus(args):
+        print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back))
     return 0
 
 
@@ -138,14 +132,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_evaluate_search(args: argparse.Namespace) -> int:
     judged_sets = [search_evaluation.bundled_set(args.corpus)]
-    if args.echt_corpus.is_dir():
+    if has_real_corpus(args):
         judged_sets.append(search_evaluation.real_set(args.echt_corpus))
-    else:
-        print(
-            f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen de gebundelde zoekvragen worden "
-            "gemeten. Geef de map met --echt-corpus op.",
-            file=sys.stderr,
-        )
     for judged in judged_sets:
         print(search_evaluation.format_report(judged.name, search_evaluation.evaluate(judged)), flush=True)
     return 0
@@ -186,24 +174,12 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         action="store_true",
         help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
     )
-    themes.add_argument(
-        "--echt-corpus",
-        type=Path,
-        default=search_evaluation.REAL_CORPUS,
-        metavar="MAP",
-        help="map met de echte, gelabelde documenten (docs/)",
-    )
+    add_real_corpus(themes)
     themes.set_defaults(handler=cmd_evaluate_themes)
 
     ranking = commands.add_parser("evalueer-zoeken", help="de zoekkwaliteit meten op de beoordeelde zoekvragen")
     add_locations(ranking, index=False)
-    ranking.add_argument(
-        "--echt-corpus",
-        type=Path,
-        default=search_evaluation.REAL_CORPUS,
-        metavar="MAP",
-        help="map met de echte documenten (docs/)",
-    )
+    add_real_corpus(ranking)
     ranking.set_defaults(handler=cmd_evaluate_search)
 
     add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")
@@ -227,6 +203,29 @@ def add_locations(sub: argparse.ArgumentParser, corpus: bool = True, index: bool
         sub.add_argument("--corpus", type=Path, default=default_corpus(), metavar="MAP", help="map met het corpus")
     if index:
         sub.add_argument("--index", type=Path, default=default_index(), metavar="MAP", help="map van de index")
+
+
+def add_real_corpus(sub: argparse.ArgumentParser) -> None:
+    """--echt-corpus: the shared real documents the evaluations measure beside the bundled corpus."""
+    sub.add_argument(
+        "--echt-corpus",
+        type=Path,
+        default=search_evaluation.REAL_CORPUS,
+        metavar="MAP",
+        help="map met de echte documenten (docs/)",
+    )
+
+
+def has_real_corpus(args: argparse.Namespace) -> bool:
+    """Whether the real corpus is there; if not, say that only the bundled corpus is measured."""
+    if args.echt_corpus.is_dir():
+        return True
+    print(
+        f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen het gebundelde corpus wordt gemeten. "
+        "Geef de map met --echt-corpus op.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
