@@ -131,3 +131,10 @@ def write_slow_pdf(path: Path, operators: int = 1_500_000) -> Path:
     with path.open("wb") as handle:
         writer.write(handle)
     return path
+
+
+def write_texts(folder: Path, texts: dict[str, str], repeat: int = 1) -> None:
+    """One plain-text document per name, its text on `repeat` lines (a word used on several lines
+    counts as a word of the document)."""
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(f"{text}\n" * repeat, encoding="utf-8")

@@ -12,6 +12,7 @@ from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
+from tests.builders import write_texts
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 
@@ -34,8 +35,7 @@ def found(index, text: str) -> tuple[int, set[str]]:
 
 @pytest.fixture
 def index(docs: Path, reindex, index_root: Path):
-    for name, text in DOCUMENTS.items():
-        (docs / f"{name}.txt").write_text(f"{text}\n" * 3, encoding="utf-8")
+    write_texts(docs, DOCUMENTS, repeat=3)
     assert reindex().ok
     return IndexStore(index_root).open()
 

@@ -13,6 +13,7 @@ from indexer.query import QueryContext
 from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
+from tests.builders import write_texts
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 
@@ -79,8 +80,7 @@ WRITINGS = {
 
 @pytest.fixture
 def index(docs: Path, reindex, index_root: Path):
-    for name, text in WRITINGS.items():
-        (docs / f"{name}.txt").write_text(f"{text}\n" * 2, encoding="utf-8")
+    write_texts(docs, WRITINGS, repeat=2)
     assert reindex().ok
     return IndexStore(index_root).open()
 
