@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from indexer.corpus import BUNDLED_CORPUS
@@ -24,11 +25,15 @@ class JudgedSet:
     judgments: Path
     keyed_by_path: bool
 
+    @cached_property
+    def copies(self) -> dict[str, str]:
+        """The corpus's byte-identical copies (id -> first copy), hashed once per set."""
+        return exact_copies(self.corpus)
+
     def queries(self) -> list[JudgedQuery]:
         """The judged queries that can be scored (nDCG needs a relevant document), copies counted once."""
-        copies = exact_copies(self.corpus)
         judged = load_judgments(self.judgments, self.keyed_by_path)
-        return [replace(query, grades=as_one(query.grades, copies)) for query in judged if query.has_relevant]
+        return [replace(query, grades=as_one(query.grades, self.copies)) for query in judged if query.has_relevant]
 
 
 def bundled_set(corpus: Path = BUNDLED_CORPUS) -> JudgedSet:
@@ -45,11 +50,11 @@ Report = dict[str, dict[str, dict[str, Scores]]]  # split -> engine -> query kin
 
 
 def evaluate(judged: JudgedSet) -> Report:
-    queries, copies = judged.queries(), exact_copies(judged.corpus)
+    queries = judged.queries()
     report: Report = {TUNING: {}, HELD_BACK: {}}
     with tempfile.TemporaryDirectory(prefix="kennisbank-evaluatie-") as temporary:
         for name, ranker in all_engines(judged.corpus, Path(temporary)):
-            rankings = rank_all(queries, ranker, copies)
+            rankings = rank_all(queries, ranker, judged.copies)
             for split, engines in report.items():
                 part = [query for query in queries if query.split == split]
                 kinds = [ALL_KINDS, *sorted({query.kind for query in part})]
