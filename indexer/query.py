@@ -11,7 +11,7 @@ it degrades to its plain words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -120,7 +120,8 @@ PartTest = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class QueryContext:
-    """What the query side takes from the taxonomy: acronym pairs and theme slugs."""
+    """What the query side takes from the taxonomy (acronym pairs, theme slugs) and, per index
+    generation, from the documents (the acronyms they define, see `with_corpus`)."""
 
     by_acronym: dict[str, tuple[str, str]]  # "pga_r" -> ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")
     by_expansion: dict[str, tuple[str, str]]  # "persoonsgerichte aanpak radicalisering" -> same pair
@@ -139,6 +140,16 @@ class QueryContext:
             "subthemes": tuple(sub.slug for theme in taxonomy.themes for sub in theme.subthemes),
         }
         return cls(by_acronym, by_expansion, slugs)
+
+    def with_corpus(self, definitions: Collection[tuple[str, str]]) -> QueryContext:
+        """This context plus the acronyms the documents define (`acronyms`); the taxonomy's win."""
+        if not definitions:
+            return self
+        by_acronym, by_expansion = dict(self.by_acronym), dict(self.by_expansion)
+        for short, expansion in definitions:
+            by_acronym.setdefault(fold(join_acronyms(short)), (short, expansion))
+            by_expansion.setdefault(" ".join(words(expansion)), (short, expansion))
+        return QueryContext(by_acronym, by_expansion, self.slugs)
 
     def slugs_matching(self, field: str, value: str) -> list[str]:
         """thema:zorg finds zorg-en-veiligheid: an exact slug, else every slug that starts with it."""

@@ -11,8 +11,9 @@ from dataclasses import asdict
 
 from whoosh.searching import Searcher
 
+from indexer.acronyms import as_terms, find_definitions
 from indexer.models import Document, ThemeMatch
-from indexer.schema import DOC, PAGE, PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
+from indexer.schema import ACRONYMS, DOC, PAGE, PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.text import word_count
 
 
@@ -40,6 +41,7 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "themes_curated": meta.themes_from_sidecar,
         "source": meta.source,
         SOURCE_WORDS: meta.source,
+        ACRONYMS: as_terms(find_definitions(text)),
         "language": meta.language,
         "page_count": len(document.pages),
         "word_count": word_count(text),

@@ -16,6 +16,7 @@ relies on that order to find a page's document without reading stored fields.
 
 from __future__ import annotations
 
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import (
@@ -29,7 +30,7 @@ from indexer.analysis import (
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 6
+SCHEMA_REVISION = 7
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -41,6 +42,8 @@ WORD_PAIRS = "word_pairs"
 
 # The words of a document's source, for the `bron:` filter (the `source` field holds its organisations).
 SOURCE_WORDS = "source_words"
+# The acronyms a document defines, one term per "acronym<TAB>long form" (see `acronyms`).
+ACRONYMS = "acronyms"
 
 # How much a match in each field counts compared with a match in the body text.
 TITLE_BOOST = 3.0
@@ -72,6 +75,7 @@ def build_schema() -> Schema:
         added=STORED(),
         source=ID(stored=True, analyzer=OrganisationTokenizer()),  # stores the source as written
         source_words=TEXT(analyzer=source_words_analyzer(), phrase=False),
+        acronyms=TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False),
         language=STORED(),
         page_count=STORED(),
         word_count=STORED(),

@@ -24,6 +24,7 @@ from whoosh.index import Index
 from whoosh.query import Or, Term
 from whoosh.util.times import datetime_to_long
 
+from indexer.acronyms import corpus_acronyms
 from indexer.documents import listing_fields
 from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
@@ -239,6 +240,7 @@ def search(
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     with searching(index, WEIGHTING) as (searcher, snapshot):
+        context = context.with_corpus(corpus_acronyms(searcher.reader(), snapshot.generation))
         expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
         evaluator = Evaluator(searcher, snapshot)
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selections, page_size)

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 from werkzeug.security import safe_join
 
+from indexer.acronyms import index_context
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
 from indexer.extract import EXTRACTORS
@@ -101,7 +102,7 @@ def document(doc_id: str):
     if stored is None:
         abort(404)
     query = request.args.get("q", "")[:500]
-    terms = query_terms(query, kennisbank()["query_context"]) if query else frozenset()
+    terms = query_terms(query, index_context(kennisbank()["query_context"], index)) if query else frozenset()
     pages = [(number, highlight_text(text, terms)) for number, text in stored.pages]
     matching_pages = [number for number, text in pages if "<mark" in text] if terms else []
     return render_template(

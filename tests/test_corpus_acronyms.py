@@ -1,0 +1,123 @@
+"""Acronyms the documents define themselves: found in the text, kept per index generation, and
+searched for like the taxonomy's (the acronym finds its long form and the other way round)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.acronyms import choose, find_definitions
+from indexer.corpus import THEMES_DIR
+from search_app import create_app
+
+FOUND = [
+    ("Het advies van de Raad voor de Kinderbescherming (RvdK) volgt.", ("RvdK", "Raad voor de Kinderbescherming")),
+    ("De RvdK (Raad voor de Kinderbescherming) adviseert.", ("RvdK", "Raad voor de Kinderbescherming")),
+    (
+        "Het Regionaal Informatie- en Expertisecentrum (RIEC) Rotterdam",
+        ("RIEC", "Regionaal Informatie- en Expertisecentrum"),
+    ),
+    (
+        "het Landelijk Informatie- en Expertisecentrum\n(LIEC) heeft",
+        ("LIEC", "Landelijk Informatie- en Expertisecentrum"),
+    ),
+    ("gegevens van het Centraal Bureau voor de Statistiek (CBS).", ("CBS", "Centraal Bureau voor de Statistiek")),
+    ("in het Zorg- en Veiligheidshuis (ZVH) besproken", ("ZVH", "Zorg- en Veiligheidshuis")),
+    ("de Persoonsgerichte Aanpak Radicalisering (PGA-R)", ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")),
+    ("het Openbaar Ministerie (hierna: OM) en de politie", ("OM", "Openbaar Ministerie")),
+    (
+        "zoals de AVG (de Algemene Verordening Gegevensbescherming) vraagt",
+        ("AVG", "Algemene Verordening Gegevensbescherming"),
+    ),
+    (
+        "Organisation for Economic Co-operation and Development (OECD)",
+        ("OECD", "Organisation for Economic Co-operation and Development"),
+    ),
+]
+
+NOT_FOUND = [
+    "De cijfers voor Rotterdam (NL) stijgen.",  # a single word does not define an acronym
+    "Dat meldt de gemeente (VNG).",  # the words do not spell it
+    "Het OM (Openbaar Ministerie, politie) werkt samen.",  # the brackets hold more than the long form
+    "Bibob (Wet bevordering integriteitsbeoordelingen door het openbaar bestuur)",  # a name, not an acronym
+    "Volgens de politie (2023) nam het toe.",
+    "Raad voor de Kinderbescherming. Daarna (RvdK) niets.",  # a sentence ends between them
+    "Raad voor de\n\nKinderbescherming (RvdK)",  # a paragraph ends between them
+]
+
+
+@pytest.mark.parametrize(("text", "definition"), FOUND)
+def test_definitions_written_either_way_are_found(text: str, definition: tuple[str, str]) -> None:
+    assert find_definitions(text) == [definition]
+
+
+@pytest.mark.parametrize("text", NOT_FOUND)
+def test_brackets_that_define_nothing_are_left_alone(text: str) -> None:
+    assert find_definitions(text) == []
+
+
+def test_a_conflicting_acronym_keeps_the_meaning_most_documents_give_or_none() -> None:
+    counts = {
+        ("OM", "Openbaar Ministerie"): 3,
+        ("OM", "Operationeel Management"): 1,
+        ("ZM", "Zorgmelding Meldpunt"): 1,
+        ("ZM", "Zaak Management"): 1,
+        ("RIEC", "Regionaal Informatie- en Expertisecentrum"): 2,
+        ("RIEC", "Regionale Informatie- en Expertisecentrum"): 1,  # the same meaning, inflected
+    }
+    assert choose(counts) == (("OM", "Openbaar Ministerie"), ("RIEC", "Regionaal Informatie- en Expertisecentrum"))
+
+
+MINIMAL_THEME = "slug: jeugd\nnaam: Jeugd\nbeschrijving: Jeugd en gezin.\n"  # no acronyms of its own
+
+
+@pytest.fixture
+def acronym_corpus(corpus: Path, docs: Path) -> Path:
+    """A corpus whose taxonomy knows no acronyms: whatever is expanded comes from the documents."""
+    for theme_file in (corpus / THEMES_DIR).glob("*.yaml"):
+        theme_file.unlink()
+    (corpus / THEMES_DIR / "jeugd.yaml").write_text(MINIMAL_THEME, encoding="utf-8")
+    (docs / "definitie.md").write_text(
+        "# Samenwerking jeugdbescherming\n\nDe Raad voor de Kinderbescherming (RvdK) onderzoekt de situatie "
+        "van het gezin en adviseert de rechter over een ondertoezichtstelling.\n",
+        encoding="utf-8",
+    )
+    (docs / "voluit.md").write_text(
+        "# Verslag casusoverleg\n\nIn het overleg gaf de Raad voor de Kinderbescherming een toelichting op de "
+        "werkwijze bij een zorgmelding.\n",
+        encoding="utf-8",
+    )
+    (docs / "afgekort.md").write_text(
+        "# Jaarplan wijkteam\n\nHet wijkteam meldt zorgen over een kind bij de RvdK.\n", encoding="utf-8"
+    )
+    return corpus
+
+
+def _search(client, query: str) -> tuple[list[str], str]:
+    page = BeautifulSoup(client.get(f"/zoeken?q={query}").data, "html.parser")
+    titles = sorted(link.get_text(strip=True) for link in page.select(".result h3 a"))
+    notice = " ".join(p.get_text(" ", strip=True) for p in page.select("p.notice"))
+    return titles, notice
+
+
+def test_the_site_expands_the_acronyms_of_the_generation_it_searches(
+    acronym_corpus: Path, docs: Path, reindex, index_root: Path
+) -> None:
+    reindex()
+    client = create_app({"CORPUS": acronym_corpus, "INDEX": index_root, "TESTING": True}).test_client()
+
+    titles, notice = _search(client, "RvdK")
+    assert titles == ["Jaarplan wijkteam", "Samenwerking jeugdbescherming", "Verslag casusoverleg"]
+    assert "Ook gezocht op: RvdK → Raad voor de Kinderbescherming" in notice
+
+    titles, notice = _search(client, "raad voor de kinderbescherming")
+    assert "Jaarplan wijkteam" in titles, "the long form finds the document that only has the acronym"
+    assert "raad voor de kinderbescherming → RvdK" in notice
+
+    (docs / "definitie.md").unlink()
+    reindex()  # the only definition is gone: the running site no longer expands the acronym
+    titles, notice = _search(client, "RvdK")
+    assert titles == ["Jaarplan wijkteam"]
+    assert "Ook gezocht op" not in notice
