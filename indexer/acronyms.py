@@ -24,6 +24,7 @@ from functools import cache, lru_cache
 from whoosh.index import Index
 from whoosh.lang import stopwords_for_language
 from whoosh.reading import IndexReader
+from wordfreq import zipf_frequency
 
 from indexer.analysis import join_acronyms
 from indexer.lexicon import split_compound
@@ -40,6 +41,9 @@ MIN_LONG_WORDS = 2
 # A long form before its acronym is looked for among this many words more than it has letters.
 EXTRA_WORDS = 4
 MAX_LONG_CHARS = 150
+# An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
+# "shop") is mostly that word when typed in lowercase, so it is not expanded.
+WORD_ZIPF = 4.0
 # Between a pair term's acronym and its long form (a long form is on one line).
 SEPARATOR = "\t"
 
@@ -145,7 +149,7 @@ def find_definitions(text: str) -> list[Definition]:
     for _, short, long_of, candidate in sorted(candidates, key=lambda item: item[0]):
         letters = acronym_letters(short)
         long_form = long_of(letters, candidate) if letters and "\n\n" not in candidate.strip() else None
-        if long_form:
+        if long_form and long_form[0].isupper():  # a name, not a shorthand ("seksuele uitbuiting (SU)")
             found[(short, _tidy(long_form))] = None
     return list(found)
 
@@ -174,7 +178,7 @@ def _meaning(long_form: str) -> tuple[str, ...]:
 
 def choose(document_counts: dict[Definition, int]) -> tuple[Definition, ...]:
     """Per acronym the meaning a strict majority of its defining documents gives, in its most
-    common spelling; an acronym without such a majority is left out."""
+    common spelling; an acronym without such a majority, or that reads as a common word, is left out."""
     by_acronym: dict[str, Counter] = defaultdict(Counter)
     spellings: dict[tuple[str, tuple[str, ...]], Counter] = defaultdict(Counter)
     for (short, long_form), count in document_counts.items():
@@ -183,6 +187,8 @@ def choose(document_counts: dict[Definition, int]) -> tuple[Definition, ...]:
         spellings[(key, meaning)][(short, long_form)] += count
     chosen = []
     for key, meanings in sorted(by_acronym.items()):
+        if zipf_frequency(key, "nl") >= WORD_ZIPF:
+            continue
         meaning, count = max(meanings.items(), key=lambda item: (item[1], item[0]))
         if count * 2 > sum(meanings.values()):
             best = spellings[(key, meaning)]
