@@ -38,6 +38,8 @@ MIN_LETTERS, MAX_LETTERS = 2, 10
 # An acronym has at least this many capitals: "RvdK", "KMar" and "OM" are acronyms, "Bibob" a name.
 MIN_CAPITALS = 2
 MIN_LONG_WORDS = 2
+# Names skip a word now and then (see `spells`); more would let ordinary phrases spell acronyms.
+MAX_SKIPPED_WORDS = 1
 # A long form before its acronym is looked for among this many words more than it has letters.
 EXTRA_WORDS = 4
 MAX_LONG_CHARS = 150
@@ -93,27 +95,30 @@ def _anchors(word: str) -> tuple[str, ...]:
 
 def spells(letters: str, long_words: list[str]) -> bool:
     """Whether the words spell the letters: every word that is no function word gives its first
-    letter and possibly more anchors (`_anchors`); a function word its first letter or nothing."""
+    letter and possibly more anchors (`_anchors`); a function word its first letter or nothing.
+    Between the first and the last word, MAX_SKIPPED_WORDS other words may give nothing ("Centraal
+    Orgaan opvang Asielzoekers" is COA)."""
 
     @cache
-    def from_word(i: int, j: int) -> bool:
+    def from_word(i: int, j: int, skips: int) -> bool:
         if j == len(long_words):
             return i == len(letters)
         word = long_words[j]
         optional = fold(word) in FUNCTION_WORDS
-        if optional and from_word(i, j + 1):
+        skippable = optional or (skips and 0 < j < len(long_words) - 1)
+        if skippable and from_word(i, j + 1, skips - (not optional)):
             return True
         anchors = _anchors(word)[:1] if optional else _anchors(word)
-        return within_word(i, j, anchors, 0)
+        return within_word(i, j, skips, anchors, 0)
 
-    def within_word(i: int, j: int, anchors: tuple[str, ...], a: int) -> bool:
+    def within_word(i: int, j: int, skips: int, anchors: tuple[str, ...], a: int) -> bool:
         if i == len(letters) or letters[i] != anchors[a]:
             return False
-        if from_word(i + 1, j + 1):
+        if from_word(i + 1, j + 1, skips):
             return True
-        return any(within_word(i + 1, j, anchors, b) for b in range(a + 1, len(anchors)))
+        return any(within_word(i + 1, j, skips, anchors, b) for b in range(a + 1, len(anchors)))
 
-    return bool(long_words) and fold(long_words[0]) not in FUNCTION_WORDS and from_word(0, 0)
+    return bool(long_words) and fold(long_words[0]) not in FUNCTION_WORDS and from_word(0, 0, MAX_SKIPPED_WORDS)
 
 
 def _long_before(letters: str, text: str) -> str | None:

@@ -25,6 +25,10 @@ FOUND = [
     ),
     ("gegevens van het Centraal Bureau voor de Statistiek (CBS).", ("CBS", "Centraal Bureau voor de Statistiek")),
     ("in het Zorg- en Veiligheidshuis (ZVH) besproken", ("ZVH", "Zorg- en Veiligheidshuis")),
+    (
+        "het Centraal Orgaan opvang asielzoekers (COA)",
+        ("COA", "Centraal Orgaan opvang asielzoekers"),
+    ),  # one word skipped
     ("de Persoonsgerichte Aanpak Radicalisering (PGA-R)", ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")),
     ("het Openbaar Ministerie (hierna: OM) en de politie", ("OM", "Openbaar Ministerie")),
     (
@@ -46,6 +50,7 @@ NOT_FOUND = [
     "Raad voor de Kinderbescherming. Daarna (RvdK) niets.",  # a sentence ends between them
     "Raad voor de\n\nKinderbescherming (RvdK)",  # a paragraph ends between them
     "Signalen van seksuele uitbuiting (SU) herkennen.",  # a shorthand for a common phrase, not a name
+    "het Centraal Orgaan voor de opvang van alleenstaande asielzoekers (COA)",  # two words skipped
 ]
 
 
