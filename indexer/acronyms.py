@@ -1,36 +1,27 @@
 """Acronyms the documents define themselves: "Raad voor de Kinderbescherming (RvdK)" or
-"RvdK (Raad voor de Kinderbescherming)".
+"RvdK (Raad voor de Kinderbescherming)", found in a document's text when it is indexed.
 
-At index time each document's definitions go into its record (`schema.ACRONYMS`, one term per
-definition), so a rebuild and an incremental run keep them with the documents they come from.
-At search time the definitions of the live documents of the searched generation are counted once
-per generation; an acronym defined in more than one way keeps the written-out form that a strict
-majority of its documents uses, or none. The taxonomy's acronyms come first (`QueryContext`).
+Each document's definitions go into its record (`schema.ACRONYMS`, one term per definition), so a
+rebuild and an incremental run keep them with the documents they come from; `acronym_table`
+decides per index generation which ones search uses.
 
 A long form defines an acronym when its words' initials spell it: every word gives its first
 letter and may give more at the start of a compound part ("Expertise|centrum"), after a hyphen or
 at an inner capital; function words (van, voor, de, en; of, and, for) may give their first letter
 or nothing. "Regionaal Informatie- en Expertisecentrum" spells RIEC, "Centraal Bureau voor de
-Statistiek" CBS.
+Statistiek" CBS. A long form must be a name (start with a capital): "seksuele uitbuiting (SU)" is
+a shorthand of one text, not a name others search for.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections import Counter, defaultdict
 from functools import cache, lru_cache
 
-from whoosh.index import Index
 from whoosh.lang import stopwords_for_language
-from whoosh.reading import IndexReader
-from wordfreq import zipf_frequency
 
-from indexer.analysis import join_acronyms
 from indexer.lexicon import split_compound
-from indexer.query import QueryContext
-from indexer.schema import ACRONYMS
-from indexer.wordforms import STOP_WORDS, fold, stem
+from indexer.wordforms import STOP_WORDS, fold
 
 # Dutch documents quote English names too ("Financial Action Task Force (FATF)").
 FUNCTION_WORDS = STOP_WORDS | frozenset(stopwords_for_language("en"))
@@ -43,9 +34,6 @@ MAX_SKIPPED_WORDS = 1
 # A long form before its acronym is looked for among this many words more than it has letters.
 EXTRA_WORDS = 4
 MAX_LONG_CHARS = 150
-# An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
-# "shop") is mostly that word when typed in lowercase, so it is not expanded.
-WORD_ZIPF = 4.0
 # Between a pair term's acronym and its long form (a long form is on one line).
 SEPARATOR = "\t"
 
@@ -169,71 +157,3 @@ def _before(text: str, end: int) -> str:
 def as_terms(definitions: list[Definition]) -> str:
     """A document's definitions as the value of its `ACRONYMS` field: one per line."""
     return "\n".join(f"{short}{SEPARATOR}{long_form}" for short, long_form in definitions)
-
-
-def acronym_key(short: str) -> str:
-    """How the query side looks an acronym up: "PGA-R" -> "pga_r", "RvdK" -> "rvdk"."""
-    return fold(join_acronyms(short))
-
-
-def _meaning(long_form: str) -> tuple[str, ...]:
-    """Long forms that differ only in inflection or function words mean the same."""
-    return tuple(stem(word) for word in re.findall(r"\w+", fold(long_form)) if word not in FUNCTION_WORDS)
-
-
-def choose(document_counts: dict[Definition, int]) -> tuple[Definition, ...]:
-    """Per acronym the meaning a strict majority of its defining documents gives, in its most
-    common spelling; an acronym without such a majority, or that reads as a common word, is left out."""
-    by_acronym: dict[str, Counter] = defaultdict(Counter)
-    spellings: dict[tuple[str, tuple[str, ...]], Counter] = defaultdict(Counter)
-    for (short, long_form), count in document_counts.items():
-        key, meaning = acronym_key(short), _meaning(long_form)
-        by_acronym[key][meaning] += count
-        spellings[(key, meaning)][(short, long_form)] += count
-    chosen = []
-    for key, meanings in sorted(by_acronym.items()):
-        if zipf_frequency(key, "nl") >= WORD_ZIPF:
-            continue
-        meaning, count = max(meanings.items(), key=lambda item: (item[1], item[0]))
-        if count * 2 > sum(meanings.values()):
-            best = spellings[(key, meaning)]
-            chosen.append(min(best, key=lambda pair: (-best[pair], pair)))
-    return tuple(chosen)
-
-
-def count_definitions(reader: IndexReader) -> dict[Definition, int]:
-    """How many live documents give each definition (deleted records are not counted)."""
-    if not reader.doc_count_all() or ACRONYMS not in reader.schema:
-        return {}
-    counts = {}
-    for term in reader.field_terms(ACRONYMS):
-        short, _, long_form = term.partition(SEPARATOR)
-        live = sum(1 for _ in reader.postings(ACRONYMS, term).all_ids())
-        if live and long_form:
-            counts[(short, long_form)] = live
-    return counts
-
-
-_CACHE: dict[object, tuple[object, tuple[Definition, ...]]] = {}
-_LOCK = threading.Lock()
-
-
-def index_context(context: QueryContext, index: Index) -> QueryContext:
-    """`context` with the acronyms of the index's current generation, for a page that parses a
-    query outside `search` (a document's highlighted words)."""
-    with index.reader() as reader:
-        generation = (str(getattr(index, "storage", id(index))), reader.generation())
-        return context.with_corpus(corpus_acronyms(reader, generation))
-
-
-def corpus_acronyms(reader: IndexReader, generation: tuple[str, int]) -> tuple[Definition, ...]:
-    """The definitions kept for one index generation, counted once per generation."""
-    name, _ = generation
-    with _LOCK:
-        known = _CACHE.get(name)
-    if known is not None and known[0] == generation:
-        return known[1]
-    chosen = choose(count_definitions(reader))
-    with _LOCK:
-        _CACHE[name] = (generation, chosen)
-    return chosen

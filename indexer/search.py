@@ -24,7 +24,7 @@ from whoosh.index import Index
 from whoosh.query import Or, Term
 from whoosh.util.times import datetime_to_long
 
-from indexer.acronyms import corpus_acronyms
+from indexer.acronym_table import corpus_acronyms
 from indexer.documents import listing_fields
 from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 from werkzeug.security import safe_join
 
-from indexer.acronyms import index_context
+from indexer.acronym_table import index_context
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
 from indexer.extract import EXTRACTORS

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.acronyms import choose, find_definitions
+from indexer.acronym_table import choose
+from indexer.acronyms import find_definitions
 from indexer.corpus import THEMES_DIR
 from search_app import create_app
 
