@@ -11,9 +11,9 @@ it degrades to its plain words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -121,7 +121,7 @@ _OR_PARSER = _parser(OrGroup.factory(OR_COORDINATION))
 PartTest = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: `with_corpus` caches per context
 class QueryContext:
     """What the query side takes from the taxonomy (acronym pairs, theme slugs) and, per index
     generation, from the documents (the acronyms they define, see `with_corpus`)."""
@@ -144,15 +144,9 @@ class QueryContext:
         }
         return cls(by_acronym, by_expansion, slugs)
 
-    def with_corpus(self, definitions: Collection[tuple[str, str]]) -> QueryContext:
+    def with_corpus(self, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
         """This context plus the acronyms the documents define (`acronyms`); the taxonomy's win."""
-        if not definitions:
-            return self
-        by_acronym, by_expansion = dict(self.by_acronym), dict(self.by_expansion)
-        for short, expansion in definitions:
-            by_acronym.setdefault(fold(join_acronyms(short)), (short, expansion))
-            by_expansion.setdefault(" ".join(words(expansion)), (short, expansion))
-        return QueryContext(by_acronym, by_expansion, self.slugs)
+        return _with_definitions(self, definitions) if definitions else self
 
     def slugs_matching(self, field: str, value: str) -> list[str]:
         """thema:zorg finds zorg-en-veiligheid: an exact slug, else every slug that starts with it."""
@@ -160,6 +154,15 @@ class QueryContext:
         if value in known:
             return [value]
         return [slug for slug in known if slug.startswith(value)] or [value]
+
+
+@lru_cache(maxsize=8)  # one entry per index generation searched; merging on every request cost 1 ms
+def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
+    by_acronym, by_expansion = dict(context.by_acronym), dict(context.by_expansion)
+    for short, expansion in definitions:
+        by_acronym.setdefault(fold(join_acronyms(short)), (short, expansion))
+        by_expansion.setdefault(" ".join(words(expansion)), (short, expansion))
+    return QueryContext(by_acronym, by_expansion, context.slugs)
 
 
 @dataclass(frozen=True)
@@ -299,10 +302,13 @@ def _source_words(node: Term | Phrase) -> Query:
 def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Query]:
     """A written-out expansion in the query also finds its acronym ("persoonsgerichte aanpak
     radicalisering" -> PGA-R)."""
-    folded = " ".join(words(text))
+    typed = words(text)
+    # Every run of two or more typed words is looked up: the corpus may define hundreds of acronyms.
+    spans = (" ".join(typed[start:end]) for start in range(len(typed)) for end in range(start + 2, len(typed) + 1))
     found = []
-    for expansion, (short, _) in context.by_expansion.items():
-        if len(expansion.split()) > 1 and f" {expansion} " in f" {folded} ":
+    for expansion in spans:
+        if expansion in context.by_expansion:
+            short = context.by_expansion[expansion][0]
             found.append(expander._on_fields(lambda field, short=short: Term(field, stem(fold(join_acronyms(short))))))
             expander.expansions.append(f"{expansion} → {short}")
     return found
