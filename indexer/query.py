@@ -24,6 +24,7 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query,
 
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
+from indexer.query_tree import simplified
 from indexer.schema import PAGE_TEXT, SOURCE_WORDS
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
@@ -332,7 +333,7 @@ def _expanded(
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NullQuery:
         query = Or([query, *extra])
-    return query.normalize(), expander
+    return simplified(query), expander
 
 
 def _is_word(node: Query) -> bool:

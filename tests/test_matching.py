@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from whoosh.query import And, Not, Or, Phrase, Term
 
+import indexer.query as query_module
 from indexer.corpus import CorpusLayout
 from indexer.postings import postings
 from indexer.query import QueryContext
+from indexer.query_tree import simplified
 from indexer.schema import DOC, PAGE, PAGE_TEXT
 from indexer.search import WEIGHTING, search
 from indexer.snapshot import searching
@@ -106,3 +108,39 @@ def test_search_finds_the_documents_whoosh_finds(updated_index: Path, text: str,
     assert expected, "the query should find something"
     assert {hit.id for hit in results.hits} == expected
     assert results.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "jeugdbescherming",
+        "jeugd bescherming zorg",
+        "hoe werkt de meldcode huiselijk geweld",
+        '"criminele uitbuiting" -loverboy',
+        "thema:jeugd drugs OR wapens",
+        "jaar:[2020 TO 2023] ransomware",
+        "NOT politie",
+        "mens* handel",
+        "PGA-R persoonsgerichte aanpak radicalisering",
+        "bron:politie -straattriage",
+        '"de het een"',
+    ],
+)
+@pytest.mark.parametrize("match", ["all", "most", "any"])
+def test_our_query_simplification_gives_the_tree_whoosh_normalize_gives(corpus: Path, typed: str, match: str) -> None:
+    """`query_tree.simplified` replaces Whoosh's normalize for speed: the trees must be the same,
+    boosts included, or the ranking would change with it."""
+    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
+    captured: list[tuple[object, object]] = []
+
+    def both(node):
+        ours = simplified(node)
+        captured.append((ours, node.normalize()))
+        return ours
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(query_module, "simplified", both)
+        query_module.parse_query(typed, context, match=match, share_of=lambda _stem: 0.01)
+    assert captured
+    for ours, whooshs in captured:
+        assert ours == whooshs and repr(ours) == repr(whooshs)
