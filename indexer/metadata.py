@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from indexer.dates import find_document_date, find_year, parse_date
-from indexer.derived import derive_summary, first_line_title, title_from_filename
+from indexer.derived import citation_title, derive_summary, first_line_title, labelled_subject, title_from_filename
 from indexer.errors import ExtractionError, Problem
 from indexer.files import write_atomically
 from indexer.models import Extraction, Metadata
@@ -137,10 +137,10 @@ def resolve_with_origins(
     title, origins["titel"] = _pick(
         (SIDECAR, sidecar.get("titel")),
         (PROPERTIES, props.get("titel")),
-        (TEXT, first_line_title(first_page)),
+        (TEXT, labelled_subject(first_page) or first_line_title(first_page)),
         (FILE_NAME, title_from_filename(path)),
     )
-    title = str(title)
+    title = citation_title(str(title))
     kind, origins["soort"] = _pick(
         (SIDECAR, sidecar.get("soort")),
         (PROPERTIES, props.get("soort") if props.get("soort") in KINDS else None),

@@ -2,7 +2,8 @@
 
 "Microsoft Word - doc1.docx", "untitled", "(unspecified)" or the account name "Administrator" say
 nothing about a document; taken as its title, summary or source they would hide what the text
-itself says. Each property key has its own table, so a rule is stated once.
+itself says. A section heading ("Artikel 1") or a letter's return address names a part of the page,
+not the document. Each property key has its own table, so a rule is stated once.
 """
 
 from __future__ import annotations
@@ -18,9 +19,17 @@ _EMPTY_WORDS = re.compile(
 # A file or template name rather than a title: "Microsoft Word - rapport.docx", "doc1", "Document3".
 _FILE_LIKE = re.compile(
     r"^(microsoft (word|powerpoint|excel) - .*|(doc|document|presentatie|presentation|dia|slide)\s*\d*|"
-    r".*\.(docx?|dotx?|pdf|indd|odt|ott|rtf|pptx?|xlsx?|txt|html?)|[\w-]*_[\w-]*)$",
+    r".*\.(docx?|dotx?|pdf|indd|odt|ott|rtf|pptx?|xlsx?|txt|html?|wpd)|[\w-]*_[\w-]*|[a-z]:\\.*|\\\\.*)$",
     re.I,
 )
+# The name of a part, not of the document: "Artikel 1", "Hoofdstuk II Begripsbepalingen", "Inleiding".
+_SECTION = re.compile(
+    r"^((artikel|hoofdstuk|paragraaf|afdeling|bijlage|article|chapter|section|annex)\s+[\divxlc]+[a-z]?\b.*|"
+    r"inleiding|voorwoord|inhoud|inhoudsopgave|samenvatting|colofon|introduction|contents|summary|preface)$",
+    re.I,
+)
+# What a letter or a page carries above its title: "Pagina 1 van 2", "> Retouradres Postbus 20301".
+_PAGE_FURNITURE = re.compile(r"^(>?\s*retouradres\b.*|(pagina|page|blad)\s*\d+(\s*(van|of|/)\s*\d+)?)$", re.I)
 # Accounts and products that end up as a PDF's author.
 _ACCOUNT = re.compile(
     r"^(administrator|admin|beheerder|user|gebruiker|owner|eigenaar|auteur|author|anonymous|anoniem|"
@@ -28,7 +37,7 @@ _ACCOUNT = re.compile(
     re.I,
 )
 PLACEHOLDERS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "titel": (_EMPTY_WORDS, _FILE_LIKE),
+    "titel": (_EMPTY_WORDS, _FILE_LIKE, _SECTION, _PAGE_FURNITURE),
     "samenvatting": (_EMPTY_WORDS, _FILE_LIKE),
     "bron": (_EMPTY_WORDS, _ACCOUNT),
 }

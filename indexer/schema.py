@@ -29,8 +29,9 @@ from indexer.analysis import (
 )
 from indexer.preanalysis import PreAnalyzedText
 
-# Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 7
+# Bump when a field or what it holds changes (titles derived differently too); together with
+# ANALYSIS_VERSION it decides whether an index is stale.
+SCHEMA_REVISION = 8
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"

@@ -117,3 +117,59 @@ def test_the_review_shows_where_each_value_came_from(site, tmp_path: Path) -> No
         "bron": "Gevonden in: de eigenschappen van het bestand",
     }
     assert review.select_one("#titel")["aria-describedby"] == "titel-herkomst"
+
+
+LETTER_BODY = "Geachte voorzitter, hierbij ontvangt u mijn advies over het wetsvoorstel."
+
+
+@pytest.mark.parametrize(
+    ("lines", "info", "expected", "why"),
+    [
+        (
+            [
+                "Pagina 1 van 2",
+                "> Retouradres Postbus 20301 2500 EH Den Haag",
+                "Aan de Tweede Kamer",
+                "Datum 26 januari 2015",
+                "Onderwerp Advisering initiatiefwetsvoorstel strafbaarstelling",
+                "misbruik van slachtoffers (34 091)",
+                "",
+                LETTER_BODY,
+            ],
+            {},
+            "Advisering initiatiefwetsvoorstel strafbaarstelling misbruik van slachtoffers (34 091)",
+            "a letter's title is its subject line, also where it wraps",
+        ),
+        (
+            ["Speech by the Dutch National Rapporteur on Trafficking in", "Human Beings", "", PARAGRAPH],
+            {"Title": r"C:\Documents and Settings\Gebruiker\Bureaublad\toespraak#kw1.wpd"},
+            "Speech by the Dutch National Rapporteur on Trafficking in Human Beings",
+            "a file path is no title, and a title broken over two lines is one title",
+        ),
+        (
+            ["Hoofdstuk 1", "Aanpak van woonoverlast", "", PARAGRAPH],
+            {},
+            "Aanpak van woonoverlast",
+            "a section heading names a part of the document, not the document",
+        ),
+    ],
+)
+def test_the_title_is_what_a_reader_takes_for_the_title(
+    docs: Path, reindex, index_root: Path, lines: list[str], info: dict, expected: str, why: str
+) -> None:
+    junk_pdf(docs / "brief.pdf", lines, **info)
+    assert not reindex().failed
+    assert get_document(IndexStore(index_root).open(), "brief").title == expected, why
+
+
+def test_a_regulation_is_titled_by_its_short_title(docs: Path, reindex, index_root: Path) -> None:
+    """As the law database converts them: the long title as a heading without a space, then chapters."""
+    (docs / "BWBR0022463.md").write_text(
+        "<meta http-equiv='Content-Type' content='text/html; charset=utf-8' />\n\n"
+        "##Wet van 21 juli 2007, houdende regels inzake de verwerking van politiegegevens (Wet politiegegevens)\n\n"
+        "## Hoofdstuk 1\n\n### Artikel 1\n\nIn deze wet en de daarop rustende bepalingen wordt verstaan onder "
+        "politiegegevens: elk gegeven betreffende een geïdentificeerde of identificeerbare natuurlijke persoon.\n",
+        encoding="utf-8",
+    )
+    assert not reindex().failed
+    assert get_document(IndexStore(index_root).open(), "bwbr0022463").title == "Wet politiegegevens"

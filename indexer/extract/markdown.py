@@ -25,6 +25,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 # bracket or tag that is never closed stops the scan at the next opening one instead of at the end
 # of the document. An emphasis may be at most _MAX_EMPHASIS_CHARS long for the same reason.
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*))?$", re.M)
+# The title is the first heading, also one written without the space ("##Besluit van ...", as
+# converters of the law database write it); text then follows only on the same line.
+_TITLE_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?!#)[ \t]*+(\S.*)$", re.M)
 _SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~).*$", re.M)
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
@@ -132,7 +135,7 @@ def extract_markdown(path: Path) -> Extraction:
     # An empty theme list is kept: it says "this document has no theme", which is a curated fact.
     properties = {key: value for key, value in front.items() if value not in (None, "", []) or key == "themas"}
     if "titel" not in properties:
-        heading = _HEADING.search(body)
+        heading = _TITLE_HEADING.search(body)
         if heading:
-            properties["titel"] = markdown_to_text(_heading_text(heading)).strip()
+            properties["titel"] = markdown_to_text(heading.group(1).rstrip().rstrip("#")).strip()
     return Extraction(pages=(Page(1, markdown_to_text(body)),), properties=properties)
