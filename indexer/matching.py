@@ -7,6 +7,11 @@ in a few numpy operations, and the query tree combines those arrays: AND multipl
 scores, OR adds both, NOT removes. The facet counts, the total and the ranking all come from the
 one result.
 
+A word looked up in the title, the summary and the text is one BM25F term: its weighted, length-
+normalised frequencies in the three fields are added before they saturate, with one idf. Scored
+field by field and summed, a query word in a short title outweighed every other word of the query
+in the text, and a word in all three fields counted three times.
+
 A phrase (also an acronym's written-out expansion) needs no word positions here: the indexer stores
 every pair of adjacent words as one term, so "zorg en veiligheid" is the term "zorg veilig" in
 `word_pairs`, and a longer phrase is all of its pairs.
@@ -23,13 +28,16 @@ from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query,
 from whoosh.searching import Searcher
 
 from indexer.postings import postings
-from indexer.schema import WORD_PAIRS
+from indexer.schema import PAGE_TEXT, WORD_PAIRS
 from indexer.snapshot import RANKED_FIELDS, Snapshot
 
-# BM25F: how strongly long documents are discounted (0 = not at all, 1 = fully), and term saturation.
-# Tuned on the tuning queries: B in 0.3-0.5 was best, but the whole range 0.3-0.9 lies within 0.01 nDCG.
-LENGTH_NORMALISATION = 0.5
+# BM25F per field: how strongly long documents are discounted (0 = not at all, 1 = fully). Real tuning
+# queries: 0.6-0.9 for the words lie within 0.005 nDCG (0.75, the textbook value); word pairs at 0.75
+# lost 0.01, mostly on known titles. Pages (Whoosh scores them for page hits) keep 0.5.
+LENGTH_NORMALISATION = {"title": 0.75, "summary": 0.75, "content": 0.75, WORD_PAIRS: 0.5, PAGE_TEXT: 0.5}
 TERM_SATURATION = 1.2
+# The fields a word is looked up in together (`query.TEXT_FIELDS`), scored as one BM25F term.
+WORD_FIELDS = frozenset(["title", "summary", "content"])
 
 
 @dataclass(frozen=True)
@@ -61,18 +69,34 @@ class Evaluator:
         return Match(np.zeros(self.snapshot.size, dtype=bool), np.zeros(self.snapshot.size, dtype=np.float32))
 
     def _bm25(self, field: str, text: str) -> Match:
+        return self._bm25f((field,), text)
+
+    def _word(self, fields: tuple[str, ...], text: str) -> Match:
+        key = (" ".join(fields), text)
+        if key not in self._terms:
+            self._terms[key] = self._bm25f(fields, text)
+        return self._terms[key]
+
+    def _bm25f(self, fields: tuple[str, ...], text: str) -> Match:
+        """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
+        normalised by its field's length, added, then saturated once, with one idf."""
         snapshot = self.snapshot
-        docnums, weights = postings(self.reader, field, text)
-        live = snapshot.documents[docnums]
-        docnums, weights = docnums[live], weights[live]
         match = self._empty()
-        if not len(docnums):
-            return match
-        idf = math.log(snapshot.document_count / (len(docnums) + 1)) + 1
-        relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
-        norm = TERM_SATURATION * ((1 - LENGTH_NORMALISATION) + LENGTH_NORMALISATION * relative_length)
-        match.mask[docnums] = True
-        match.scores[docnums] = idf * weights * (TERM_SATURATION + 1) / (weights + norm)
+        frequency = np.zeros(snapshot.size, dtype=np.float32)
+        for field in fields:
+            docnums, weights = postings(self.reader, field, text)
+            live = snapshot.documents[docnums]
+            docnums, weights = docnums[live], weights[live]
+            if len(docnums):
+                b = LENGTH_NORMALISATION[field]
+                relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
+                frequency[docnums] += weights / ((1 - b) + b * relative_length)
+                match.mask[docnums] = True
+        found = int(match.mask.sum())
+        if found:
+            idf = math.log(snapshot.document_count / (found + 1)) + 1
+            matched = frequency[match.mask]
+            match.scores[match.mask] = idf * matched * (TERM_SATURATION + 1) / (matched + TERM_SATURATION)
         return match
 
     def _filter(self, field: str, text: str) -> Match:
@@ -103,6 +127,18 @@ class Evaluator:
                 match.scores[docnum] = matcher.score()
             matcher.next()
         return match
+
+    def _words(self, subqueries: list[Query]) -> list[Match]:
+        """The OR's terms on the word fields, one BM25F match per word (and boost)."""
+        fields: dict[tuple[str, float], list[str]] = {}
+        for child in subqueries:
+            if _is_word_field(child):
+                fields.setdefault((child.text, child.boost), []).append(child.fieldname)
+        matches = []
+        for (text, boost), names in fields.items():
+            match = self._word(tuple(sorted(names)), text)
+            matches.append(Match(match.mask, match.scores * np.float32(boost)) if boost != 1 else match)
+        return matches
 
     @staticmethod
     def _combined(children: list[Match], join: np.ufunc) -> Match:
@@ -153,6 +189,11 @@ class Evaluator:
             children = [self.evaluate(child) for child in node.subqueries]
             return self._all(children) if children else self._empty()
         if isinstance(node, Or):
-            children = [self.evaluate(child) for child in node.subqueries]
+            children = self._words(node.subqueries)
+            children += [self.evaluate(child) for child in node.subqueries if not _is_word_field(child)]
             return self._any(children, node.scale) if children else self._empty()
         return self._by_whoosh(node)  # anything else Whoosh can match on the records
+
+
+def _is_word_field(node: Query) -> bool:
+    return isinstance(node, Term) and node.fieldname in WORD_FIELDS

@@ -58,7 +58,7 @@ LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
 SIMILAR_KEY_TERMS = 12
 SIMILAR_TEXT_CHARS = 50_000
 # Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
-WEIGHTING = scoring.BM25F(B=LENGTH_NORMALISATION, K1=TERM_SATURATION)
+WEIGHTING = scoring.BM25F(K1=TERM_SATURATION, **{f"{field}_B": b for field, b in LENGTH_NORMALISATION.items()})
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
 REFUSED_NOTE = (
