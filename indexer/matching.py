@@ -107,7 +107,20 @@ class Evaluator:
         return match
 
     def _phrase(self, node: Phrase) -> Match:
+        key = (node.fieldname, '"' + " ".join(node.words) + '"')  # each attempt of a request asks again
+        if key not in self._terms:
+            self._terms[key] = self._unseen_phrase(node)
+        return self._terms[key]
+
+    def _unseen_phrase(self, node: Phrase) -> Match:
         if node.fieldname != "content":
+            # Whoosh walks the word positions of every record that has the first word, a few ms a
+            # phrase; most phrases (an acronym's long form) are in no title, as the words show at once.
+            if (
+                node.fieldname in RANKED_FIELDS
+                and not self._all([self._term(node.fieldname, w) for w in node.words]).mask.any()
+            ):
+                return self._empty()
             return self._by_whoosh(node)
         # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
         pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
