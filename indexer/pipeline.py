@@ -38,6 +38,8 @@ from indexer.taxonomy import Taxonomy, load_taxonomy
 from indexer.workers import Limits, default_workers, extract_all
 
 FILE_CACHE = "filecache.json"
+# What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
+OCR_CACHE_DIR = "ocr-cache"
 STATE_FILE = "state.json"
 REPORT_FILE = "last-report.json"
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
@@ -109,12 +111,13 @@ def _write(
     workers: int | None,
     progress: Progress | None,
     bulk: bool,
+    notices: list[FileProblem],
 ) -> tuple[list[str], list[FileProblem]]:
     """Remove gone documents, extract and add changed ones, committing in batches.
 
     `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
     is written in one commit, by a writer process per core, one segment each and nothing merged
-    (merging batches was a third of a build).
+    (merging batches was a third of a build). The extractors' remarks go to `notices`.
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
@@ -150,6 +153,7 @@ def _write(
                 writer.delete_by_term("parent", ids[relative])
                 if progress:
                     progress(len(indexed) + len(failed) + 1, len(paths), relative)
+                notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
                 if outcome.prepared is None:
                     failed.append(FileProblem(relative, outcome.reason))
                     continue
@@ -215,7 +219,11 @@ def run_index(
         if full:  # only now: a refused run leaves no generation behind
             generation, index = store.new_generation()
         limits = limits or Limits()
-        indexed, failed = _write(index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full)
+        limits = replace(limits, ocr=replace(limits.ocr, cache_dir=store.root / OCR_CACHE_DIR))
+        notices: list[FileProblem] = []
+        indexed, failed = _write(
+            index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full, notices=notices
+        )
         if full:
             store.activate(generation)
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
@@ -234,7 +242,7 @@ def run_index(
             removed=tuple(plan.removed),
             duplicates=tuple(plan.duplicates),
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
-            warnings=tuple(warnings),
+            warnings=tuple(notices + warnings),
             rebuilt=full,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))

@@ -29,7 +29,7 @@ from indexer.analysis import (
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field changes; together with ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 6
+SCHEMA_REVISION = 7
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -74,6 +74,7 @@ def build_schema() -> Schema:
         source_words=TEXT(analyzer=source_words_analyzer(), phrase=False),
         language=STORED(),
         page_count=STORED(),
+        ocr_pages=STORED(),  # the numbers of the pages read by text recognition
         word_count=STORED(),
         size=STORED(),
         sha256=ID(stored=True),

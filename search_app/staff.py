@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from indexer import audit, curation, journal, staging
 from indexer.documents import get_document
 from indexer.errors import ExtractionError, KennisbankError
+from indexer.extract import ACCEPT, SUFFIXES
 from indexer.facets import NO_VALUE
 from indexer.metadata import validate_sidecar
 from indexer.pipeline import REPORT_FILE, run_index
@@ -27,6 +28,12 @@ bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
 METADATA_FIELDS = ("titel", "soort", "datum", "bron", "samenvatting")
 DOCUMENTS_PER_PAGE = 50
+
+
+@bp.context_processor
+def upload_formats() -> dict:
+    """What the file inputs accept: exactly what the indexer reads (the format table)."""
+    return {"accept": ACCEPT, "suffixes": f"{', '.join(SUFFIXES[:-1])} of {SUFFIXES[-1]}"}
 
 
 def _data_dir() -> Path:
