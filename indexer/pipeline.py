@@ -50,6 +50,12 @@ BATCH_SECONDS = 20.0
 Progress = Callable[[int, int, str], None]
 
 
+def with_ocr_cache(limits: Limits, index_root: Path) -> Limits:
+    """`limits` with OCR results kept beside the index, so whatever reads a file (a run, an upload
+    preview) reuses what OCR read of the same content before."""
+    return replace(limits, ocr=replace(limits.ocr, cache_dir=Path(index_root) / OCR_CACHE_DIR))
+
+
 def build_document(
     path: Path, extraction: Extraction, relative: str, doc_id: str, fingerprint: Fingerprint, taxonomy: Taxonomy
 ) -> Document:
@@ -218,8 +224,7 @@ def run_index(
             check_removals(live, plan, wanted or (), layout.documents_dir)
         if full:  # only now: a refused run leaves no generation behind
             generation, index = store.new_generation()
-        limits = limits or Limits()
-        limits = replace(limits, ocr=replace(limits.ocr, cache_dir=store.root / OCR_CACHE_DIR))
+        limits = with_ocr_cache(limits or Limits(), store.root)
         notices: list[FileProblem] = []
         indexed, failed = _write(
             index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full, notices=notices

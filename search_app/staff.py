@@ -13,10 +13,11 @@ from indexer.errors import ExtractionError, KennisbankError
 from indexer.extract import ACCEPT, SUFFIXES
 from indexer.facets import NO_VALUE
 from indexer.metadata import validate_sidecar
-from indexer.pipeline import REPORT_FILE, run_index
+from indexer.pipeline import REPORT_FILE, run_index, with_ocr_cache
 from indexer.review import preview
 from indexer.search import SORT_DATE, search
 from indexer.vocabulary import KINDS
+from indexer.workers import Limits
 from search_app.accounts import ADMIN, ROLES, AccountError
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
@@ -197,7 +198,9 @@ def review(token: str):
     if staged is None:
         abort(404)
     taxonomy = kennisbank()["taxonomy"]
-    shown = preview(staged, kennisbank()["index"].get(), taxonomy)
+    # Read with the index's OCR cache: publishing a scan then indexes it without reading it again.
+    limits = with_ocr_cache(Limits(), kennisbank()["index"].store.root)
+    shown = preview(staged, kennisbank()["index"].get(), taxonomy, limits)
     error = None
     if request.method == "POST":
         action = request.form.get("actie")

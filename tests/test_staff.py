@@ -18,6 +18,7 @@ from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.throttle import FREE_FAILURES
 from tests.builders import write_pdf
+from tests.format_builders import write_docx, write_odt
 
 PASSWORD = "lang-genoeg-wachtwoord"
 # A small upload limit keeps the oversized-file test fast; the production limit is 50 MB.
@@ -220,6 +221,8 @@ def test_upload_review_publish_is_searchable_and_logged(site) -> None:
         (b"MZ\x90\x00\x03" + b"\x00" * 200, "factsheet.pdf", "een Windows-programma"),
         (b"\x7fELF\x02\x01" + b"\x00" * 200, "notitie.txt", "een programma"),
         (b"PK\x03\x04" + b"\x00" * 200, "verslag.md", "een zip-archief"),
+        (b"PK\x03\x04" + b"\x00" * 200, "verslag.docx", "een zip-archief"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200, "begroting.doc", "een ander Office-bestand"),
         (b"%PDF-1.4\n" + b"0" * (UPLOAD_LIMIT + 10), "groot.pdf", "groter dan 200 kB"),
         (b"gewone tekst", "programma.exe", "worden niet ondersteund"),
         (b"Dit is geen pdf maar tekst.", "nep.pdf", "is geen PDF"),
@@ -243,6 +246,32 @@ def test_path_traversal_in_the_file_name_stays_inside_the_corpus(site, tmp_path:
     publish(client, response, titel="Notitie")
     assert (corpus / "documenten" / "passwd.txt").exists()
     assert not (tmp_path / "etc").exists()
+
+
+WORD_SECTIONS = [("Aanpak", ["De gemeente Vlaardingen start een proef met buurtbemiddeling bij burenruzies."])]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "stored_as"),
+    [
+        ("proef.docx", write_docx, "proef.docx"),
+        ("proef.odt", write_odt, "proef.odt"),
+        ("proef.pdf", write_docx, "proef.docx"),  # a Word file named .pdf is kept under its real suffix
+    ],
+)
+def test_word_and_opendocument_uploads_are_accepted_published_and_found(
+    site, tmp_path: Path, name: str, build, stored_as: str
+) -> None:
+    app, corpus, _ = site
+    client = app.test_client()
+    login(client)
+    page = client.get("/beheer/toevoegen").get_data(as_text=True)
+    assert ".docx" in BeautifulSoup(page, "html.parser").select_one("#bestanden")["accept"]
+    content = build(tmp_path / name, "Proef buurtbemiddeling", "Gemeente Vlaardingen", WORD_SECTIONS).read_bytes()
+    publish(client, upload(client, [(content, name)]))
+    assert (corpus / "documenten" / stored_as).read_bytes() == content
+    hits = client.get("/api/zoeken?q=buurtbemiddeling").get_json()["hits"]
+    assert [hit["title"] for hit in hits] == ["Proef buurtbemiddeling"]
 
 
 def test_uploaded_html_is_indexed_but_its_script_never_served_as_html(site) -> None:
