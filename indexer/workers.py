@@ -5,6 +5,9 @@ separate process; the pool kills a worker whose file runs over its time limit, r
 and starts a fresh worker, so the batch goes on. A memory limit (RLIMIT_AS) per worker turns a
 "PDF bomb" into a MemoryError in that worker instead of a machine that swaps.
 
+A page read by OCR has its own limit, which the worker adds to its file's before the page starts
+(`ExtraTime`): a long scan is not cut off by the limit meant for reading one file.
+
 A caller may also give a `prepare` function that the worker applies to each extraction (the
 indexer tags and analyses there), so that work runs on every core and under the same limits.
 """
@@ -16,7 +19,7 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -73,6 +76,13 @@ class Outcome:
     notices: tuple[str, ...] = ()  # the extraction's remarks for the report, also when `prepare` ran
 
 
+@dataclass(frozen=True)
+class ExtraTime:
+    """Sent by a worker before a page is read by OCR: that page's own limit counts on top of the file's."""
+
+    seconds: float
+
+
 # A job for a worker: a path, or an object with a `path` (and whatever `prepare` needs).
 Job = object
 Prepare = Callable[[Job, Extraction], object]
@@ -122,6 +132,7 @@ def _worker_main(connection: Connection, limits: Limits, prepare: Prepare | None
     if limits.memory_bytes:
         limit = max(limits.memory_bytes, _MIN_MEMORY_LIMIT_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    ocr = replace(limits.ocr, on_page=lambda seconds: connection.send(ExtraTime(seconds)))
     connection.send(_READY)
     while True:
         try:
@@ -130,7 +141,7 @@ def _worker_main(connection: Connection, limits: Limits, prepare: Prepare | None
             return
         if job is None:
             return
-        connection.send(process_job(job, prepare, limits.ocr))
+        connection.send(process_job(job, prepare, ocr))
 
 
 class _Worker:
@@ -213,6 +224,10 @@ def extract_all(
                     pool.remove(worker)
                     worker = new_worker()
                     pool.append(worker)
+                if isinstance(outcome, ExtraTime):
+                    worker.deadline += outcome.seconds
+                    busy[connection] = worker
+                    continue
                 if queue:  # before handing back the outcome: the worker goes on while we write
                     worker.give(queue.pop(), limits.timeout_s)
                     busy[worker.connection] = worker

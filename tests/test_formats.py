@@ -27,6 +27,7 @@ from indexer.errors import Problem, describe
 from indexer.extract import extract
 from indexer.extract.ocr import ocr_available
 from indexer.pipeline import OCR_CACHE_DIR
+from indexer.workers import Limits
 from search_app import create_app
 from tests.builders import write_pdf
 from tests.format_builders import FIXTURES, scanned_page, write_docx, write_odt, write_scanned_pdf
@@ -212,6 +213,14 @@ def test_ocr_is_cached_by_content_so_a_rebuild_reads_no_scan_again(
     assert report.indexed == ("brief.pdf",)
     client = app_client(corpus, index_root)
     assert only_hit(client, "kassabonnetje")["id"] == "brief", "the rebuild took the scan's text from the cache"
+
+
+@pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")
+def test_a_long_scan_is_not_cut_off_by_the_limit_for_one_file(docs: Path, reindex) -> None:
+    # Reading four pages by OCR takes well over this per-file limit; each page has its own.
+    write_scanned_pdf(docs / "brief.pdf", [LETTER, LETTER[:4], LETTER[4:], LETTER])
+    report = reindex(limits=Limits(timeout_s=2.0))
+    assert report.indexed == ("brief.pdf",), report.failed
 
 
 def garbled_pdf(path: Path) -> Path:

@@ -1,8 +1,11 @@
 """Pages without a usable text layer read from their image by Tesseract with its Dutch model.
 
 Only the pages that need it are rendered (pypdfium2, 300 dpi, grey) and read, one Tesseract process
-per page with its own time limit, inside the worker that reads the file (so the per-file limit holds
-too). What OCR read is cached per file content (sha256) and page: reading a file again, for a rebuild
+per page with its own time limit, inside the worker that reads the file. The worker's per-file limit
+covers reading the file; each page read by OCR adds its own limit to it (`on_page`), so a scan of
+200 pages is not stopped at the limit meant for one file, and no page can run on without end.
+
+What OCR read is cached per file content (sha256) and page: reading a file again, for a rebuild
 or a new taxonomy, never runs OCR twice. A page that ran out of time is not cached and is tried again.
 """
 
@@ -12,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -38,10 +42,12 @@ DEBIAN_PACKAGES = ("tesseract-ocr", "tesseract-ocr-nld")
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """Where OCR results are kept (None: not kept) and how long one page may take."""
+    """Where OCR results are kept (None: not kept), how long one page may take, and whom to tell
+    that a page starts (a worker asks for the page's time on top of the file's limit)."""
 
     cache_dir: Path | None = None
     page_timeout_s: float = DEFAULT_PAGE_TIMEOUT_S
+    on_page: Callable[[float], None] | None = None
 
 
 DEFAULT_OCR = OcrSettings()
@@ -123,6 +129,8 @@ def read_unusable_pages(path: Path, extraction: Extraction, settings: OcrSetting
                 continue
             if number > len(document):
                 continue
+            if settings.on_page is not None:
+                settings.on_page(settings.page_timeout_s)
             try:
                 text = _recognise(_render(document, number), settings.page_timeout_s)
             except pdfium.PdfiumError:
