@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from indexer.errors import Problem, describe
+from indexer.errors import ExtractionError, Problem, describe
 from indexer.extract import extract
 from indexer.extract.ocr import ocr_available
 from indexer.pipeline import OCR_CACHE_DIR
@@ -157,6 +158,47 @@ def test_legacy_doc_named_pdf_is_read_as_word_too(tmp_path: Path) -> None:
     extraction = extract(write_doc(tmp_path / "brief.pdf"))
     assert "Maasboulevard" in extraction.text
     assert "oud Word-document" in extraction.notices[0]
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><w:document xmlns:w="'
+    'http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p>'
+    "</w:body></w:document>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("lachbom.docx", {"word/document.xml": BILLION_LAUGHS}, Problem.CORRUPT),
+        ("zonder-tekstdeel.docx", {"word/styles.xml": "<styles/>", "[Content_Types].xml": "<Types/>"}, Problem.CORRUPT),
+        (
+            "halve-xml.odt",
+            {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:"},
+            Problem.CORRUPT,
+        ),
+    ],
+)
+def test_hostile_office_files_are_reported_with_a_reason(
+    tmp_path: Path, name: str, content: dict[str, str], problem: Problem
+) -> None:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, data in content.items():
+            archive.writestr(member, data)
+    with pytest.raises(ExtractionError) as caught:
+        extract(path)
+    assert caught.value.problem is problem
+
+
+def test_password_protected_word_file_is_reported_as_protected(tmp_path: Path) -> None:
+    # Word keeps a protected .docx in an OLE2 container with an EncryptedPackage stream, not in a ZIP.
+    path = tmp_path / "geheim.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"))
+    with pytest.raises(ExtractionError) as caught:
+        extract(path)
+    assert caught.value.problem is Problem.ENCRYPTED
 
 
 def mixed_pdf(path: Path, tmp_path: Path) -> Path:
