@@ -25,7 +25,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from indexer.errors import ExtractionError, Problem, describe
-from indexer.extract import extract
+from indexer.extract import OcrSettings, extract
 from indexer.extract.ocr import ocr_available
 from indexer.pipeline import OCR_CACHE_DIR
 from indexer.workers import Limits
@@ -286,6 +286,27 @@ def test_garbled_text_layer_is_read_again_by_ocr(tmp_path: Path) -> None:
     extraction = extract(garbled_pdf(tmp_path / "mojibake.pdf"))
     assert extraction.pages[0].ocr
     assert "hennepkwekerij" in extraction.text and "ifoofqlxflfsjk" not in extraction.text
+
+
+LOREM = [
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore",
+    "et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut",
+    "aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum",
+]
+
+
+@pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")
+def test_a_text_layer_in_an_unknown_language_costs_one_page_of_ocr_and_is_kept(tmp_path: Path) -> None:
+    # Three different pages (lines that repeat on every page would be dropped as running headers).
+    words = " ".join(LOREM).split()
+    pages = [
+        [" ".join(words[shift:] + words[:shift])[:100] for shift in (page, page + 5, page + 11)] for page in (0, 1, 2)
+    ]
+    pdf = write_pdf(tmp_path / "lorem.pdf", pages)
+    extraction = extract(pdf, ocr=OcrSettings(cache_dir=tmp_path / "ocr"))
+    assert not any(page.ocr for page in extraction.pages) and "consectetur adipiscing" in extraction.text
+    [cached] = (tmp_path / "ocr").iterdir()
+    assert list(json.loads(cached.read_text(encoding="utf-8"))) == ["1"], "only the first page was read by OCR"
 
 
 def test_a_real_text_layer_is_not_read_by_ocr(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from indexer.corpus import sha256_of
-from indexer.extract.quality import is_usable
+from indexer.extract.quality import MIN_LETTERS_PER_PAGE, is_usable, letter_count
 from indexer.files import write_atomically
 from indexer.models import Extraction
 
@@ -110,12 +110,33 @@ class _Cache:
             write_atomically(self.file, json.dumps(self.pages, ensure_ascii=False))
 
 
+def _read_page(
+    document: pdfium.PdfDocument, number: int, settings: OcrSettings, cache: _Cache, read: dict[int, str]
+) -> None:
+    """OCR one page into `read` and the cache (not when it ran out of time: then it is tried again)."""
+    if settings.on_page is not None:
+        settings.on_page(settings.page_timeout_s)
+    try:
+        text = _recognise(_render(document, number), settings.page_timeout_s)
+    except pdfium.PdfiumError:
+        text = ""  # a page pdfium cannot draw will not draw next time either
+    if text is not None:
+        cache.keep(number, text)
+        read[number] = text
+
+
 def read_unusable_pages(path: Path, extraction: Extraction, settings: OcrSettings) -> Extraction:
     """The extraction with each page that has no usable text replaced by what OCR read on it, where
-    that is usable. Without Tesseract the extraction is returned as it is."""
+    that is usable. Without Tesseract the extraction is returned as it is.
+
+    A text layer in a language the dictionary does not know (Latin, Turkish) looks like garbage too.
+    When OCR reads such a page no better, the text layer was real: the document's other pages with
+    text are left alone, so a foreign document costs one page of OCR, not all of them."""
     wanted = [page.number for page in extraction.pages if not is_usable(page.text)]
     if not wanted or not ocr_available():
         return extraction
+    with_text = {page.number for page in extraction.pages if letter_count(page.text) >= MIN_LETTERS_PER_PAGE}
+    text_layers_are_real = False
     cache = _Cache(settings, path)
     try:
         document = pdfium.PdfDocument(path)
@@ -124,20 +145,13 @@ def read_unusable_pages(path: Path, extraction: Extraction, settings: OcrSetting
     read: dict[int, str] = {}
     try:
         for number in wanted:
+            if number in with_text and text_layers_are_real:
+                continue
             if str(number) in cache.pages:
                 read[number] = cache.pages[str(number)]
-                continue
-            if number > len(document):
-                continue
-            if settings.on_page is not None:
-                settings.on_page(settings.page_timeout_s)
-            try:
-                text = _recognise(_render(document, number), settings.page_timeout_s)
-            except pdfium.PdfiumError:
-                text = ""  # a page pdfium cannot draw will not draw next time either
-            if text is not None:
-                cache.keep(number, text)
-                read[number] = text
+            elif number <= len(document):
+                _read_page(document, number, settings, cache, read)
+            text_layers_are_real = text_layers_are_real or (number in with_text and not is_usable(read.get(number, "")))
     finally:
         document.close()
     pages = tuple(
