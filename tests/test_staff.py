@@ -13,12 +13,13 @@ from bs4 import BeautifulSoup
 
 from indexer import audit
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.pipeline import run_index
+from indexer.extract.ocr import ocr_available
+from indexer.pipeline import OCR_CACHE_DIR, run_index
 from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.throttle import FREE_FAILURES
 from tests.builders import write_pdf
-from tests.format_builders import write_docx, write_odt
+from tests.format_builders import write_docx, write_odt, write_scanned_pdf
 
 PASSWORD = "lang-genoeg-wachtwoord"
 # A small upload limit keeps the oversized-file test fast; the production limit is 50 MB.
@@ -272,6 +273,25 @@ def test_word_and_opendocument_uploads_are_accepted_published_and_found(
     assert (corpus / "documenten" / stored_as).read_bytes() == content
     hits = client.get("/api/zoeken?q=buurtbemiddeling").get_json()["hits"]
     assert [hit["title"] for hit in hits] == ["Proef buurtbemiddeling"]
+
+
+@pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")
+def test_uploaded_scan_is_read_by_ocr_once_for_the_review_and_found_after_publishing(site, tmp_path: Path) -> None:
+    _, corpus, data = site
+    index = corpus.parent / "index"
+    config = {"CORPUS": corpus, "INDEX": index, "DATA_DIR": data, "TESTING": True, "SESSION_COOKIE_SECURE": False}
+    client = create_app(config).test_client()  # the production upload limit: a scan is larger than 200 kB
+    login(client)
+    scan = write_scanned_pdf(tmp_path / "brief.pdf", [["De gemeente Maassluis sluit de hennepzolder aan de Haven."]])
+    response = upload(client, [(scan.read_bytes(), "brief.pdf")])
+    review = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser").get_text(" ")
+    assert "met tekstherkenning (OCR) gelezen" in " ".join(review.split())
+    [cached] = (index / OCR_CACHE_DIR).iterdir()
+    read_at = cached.stat().st_mtime_ns
+    publish(client, response)
+    assert cached.stat().st_mtime_ns == read_at, "publishing took the scan's text from the review's reading"
+    hits = client.get("/api/zoeken?q=hennepzolder").get_json()["hits"]
+    assert [hit["id"] for hit in hits] == ["brief"]
 
 
 def test_uploaded_html_is_indexed_but_its_script_never_served_as_html(site) -> None:
