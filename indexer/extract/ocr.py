@@ -31,6 +31,9 @@ TESSERACT = "tesseract"  # on PATH, where Debian's tesseract-ocr installs it
 LANGUAGE = "nld"
 DPI = 300
 DEFAULT_PAGE_TIMEOUT_S = 30.0
+# A blank page: rendered this small, no pixel darker than this grey (0 black, 255 white).
+BLANK_CHECK_DPI = 18
+BLANK_MIN_GREY = 235
 # A page larger than this many pixels at 300 dpi is rendered at a lower resolution (A0 at 300 dpi is 140 M).
 MAX_PIXELS = 40_000_000
 _POINTS_PER_INCH = 72
@@ -66,9 +69,21 @@ def ocr_available() -> bool:
     return LANGUAGE in listed.stdout.decode(errors="replace").split()
 
 
-def _render(document: pdfium.PdfDocument, number: int) -> bytes:
-    """Page `number` (1-based) as a grey PGM image, the cheapest format Tesseract reads from stdin."""
+def _is_blank(page: pdfium.PdfPage) -> bool:
+    """Nothing but white on the page (a separator page in a report): nothing for OCR to read. A
+    thumbnail decides, in milliseconds instead of the second OCR takes to find nothing."""
+    darkest, _ = (
+        page.render(scale=BLANK_CHECK_DPI / _POINTS_PER_INCH, grayscale=True).to_pil().convert("L").getextrema()
+    )
+    return darkest >= BLANK_MIN_GREY
+
+
+def _render(document: pdfium.PdfDocument, number: int) -> bytes | None:
+    """Page `number` (1-based) as a grey PGM image, the cheapest format Tesseract reads from stdin;
+    None for a blank page."""
     page = document[number - 1]
+    if _is_blank(page):
+        return None
     width, height = page.get_size()
     scale = DPI / _POINTS_PER_INCH
     pixels = width * height * scale * scale
@@ -117,7 +132,8 @@ def _read_page(
     if settings.on_page is not None:
         settings.on_page(settings.page_timeout_s)
     try:
-        text = _recognise(_render(document, number), settings.page_timeout_s)
+        image = _render(document, number)
+        text = "" if image is None else _recognise(image, settings.page_timeout_s)
     except pdfium.PdfiumError:
         text = ""  # a page pdfium cannot draw will not draw next time either
     if text is not None:
