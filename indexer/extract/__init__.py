@@ -80,17 +80,20 @@ class Format:
     ocr: bool = False  # pages without usable text are read from their image
 
 
-PDF = Format("PDF-bestand", (".pdf",), "application/pdf", extract_pdf, Serving.INLINE, is_pdf, Problem.NO_TEXT, True)
-DOCX = Format(
-    "Word-document",
-    (".docx",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    extract_docx,
-    Serving.DOWNLOAD,
-    is_docx,
+_DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = Format(
+    "PDF-bestand",
+    (".pdf",),
+    "application/pdf",
+    extract_pdf,
+    Serving.INLINE,
+    sniff=is_pdf,
+    no_text=Problem.NO_TEXT,
+    ocr=True,
 )
-ODT = Format("OpenDocument-tekst", (".odt",), ODT_MIME, extract_odt, Serving.DOWNLOAD, is_odt)
-DOC = Format("oud Word-document", (".doc",), "application/msword", extract_doc, Serving.DOWNLOAD, is_doc)
+DOCX = Format("Word-document", (".docx",), _DOCX_MIME, extract_docx, Serving.DOWNLOAD, sniff=is_docx)
+ODT = Format("OpenDocument-tekst", (".odt",), ODT_MIME, extract_odt, Serving.DOWNLOAD, sniff=is_odt)
+DOC = Format("oud Word-document", (".doc",), "application/msword", extract_doc, Serving.DOWNLOAD, sniff=is_doc)
 HTML = Format("HTML-bestand", (".html", ".htm"), "text/html", extract_html, Serving.DOWNLOAD_AS_TEXT)
 MARKDOWN = Format("Markdown-bestand", (".md", ".markdown"), "text/markdown", extract_markdown, Serving.TEXT)
 PLAIN_TEXT = Format("tekstbestand", (".txt",), "text/plain", extract_plaintext, Serving.TEXT)
