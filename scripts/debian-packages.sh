@@ -5,7 +5,8 @@
 READER_PACKAGES=(tesseract-ocr tesseract-ocr-nld antiword catdoc)
 
 # install_missing PACKAGE...: as root, installs those not installed yet (one apt-get update first);
-# otherwise says what to run.
+# otherwise says what to run. A failed install is reported, not fatal: the Kennisbank runs without
+# these packages and says per file what it could not read and which package would read it.
 install_missing() {
     if ! command -v dpkg-query >/dev/null; then
         echo "$0: not a Debian system; install $* yourself (see README)" >&2
@@ -17,8 +18,8 @@ install_missing() {
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } ||
+            echo "$0: could not install ${missing[*]}; continuing without them" >&2
     else
         echo "$0: not root, so not installing ${missing[*]}: run 'sudo apt-get install ${missing[*]}'" >&2
     fi
