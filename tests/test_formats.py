@@ -28,6 +28,7 @@ from indexer.errors import ExtractionError, Problem, describe
 from indexer.extract import OcrSettings, extract
 from indexer.extract.ocr import ocr_available
 from indexer.pipeline import OCR_CACHE_DIR
+from indexer.staging import UploadRefused, check_upload
 from indexer.workers import Limits
 from search_app import create_app
 from tests.builders import write_pdf
@@ -190,6 +191,20 @@ def test_hostile_office_files_are_reported_with_a_reason(
     with pytest.raises(ExtractionError) as caught:
         extract(path)
     assert caught.value.problem is problem
+
+
+def test_zip_of_a_version_python_cannot_read_is_reported_as_damaged_and_refused_on_upload(tmp_path: Path) -> None:
+    # Found by fuzzing: zipfile raises NotImplementedError for "version needed to extract" 7.1.
+    data = bytearray(write_docx(tmp_path / "bron.docx", "Besluit", "Gemeente Schiedam", SECTIONS).read_bytes())
+    for entry in re.finditer(re.escape(b"PK\x01\x02"), bytes(data)):
+        data[entry.start() + 6 : entry.start() + 8] = (71).to_bytes(2, "little")
+    path = tmp_path / "besluit.docx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractionError) as caught:
+        extract(path)
+    assert caught.value.problem is Problem.CORRUPT
+    with pytest.raises(UploadRefused, match="zip-archief"):
+        check_upload(bytes(data), "besluit.docx")
 
 
 def test_password_protected_word_file_is_reported_as_protected(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The text of a 2,000-page report is about 10 MB of XML; more than this is a ZIP bomb.
 MAX_PART_BYTES = 100 * 1024 * 1024
+# What the zipfile module raises on a damaged archive (found by fuzzing): a version or compression it
+# does not know (NotImplementedError), a broken deflate stream (zlib.error), a truncated one.
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error)
 
 
 def zip_members(handle: BinaryIO) -> frozenset[str]:
@@ -35,7 +39,7 @@ def zip_members(handle: BinaryIO) -> frozenset[str]:
     try:
         with zipfile.ZipFile(handle) as archive:
             return frozenset(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         return frozenset()
 
 
@@ -44,7 +48,7 @@ def read_member(handle: BinaryIO, name: str, limit: int) -> bytes:
     try:
         with zipfile.ZipFile(handle) as archive, archive.open(name) as member:
             return member.read(limit)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError, NotImplementedError):
+    except (*ZIP_ERRORS, KeyError):
         return b""
 
 
@@ -58,10 +62,10 @@ def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
                 raise ExtractionError(path, Problem.ENCRYPTED)
         with zipfile.ZipFile(path) as archive:
             yield archive
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise ExtractionError(path, Problem.CORRUPT, f"geen geldig zip-bestand: {exc}") from exc
     except OSError as exc:
         raise ExtractionError(path, Problem.UNREADABLE, exc.strerror or "") from exc
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise ExtractionError(path, Problem.CORRUPT, f"geen geldig zip-bestand: {exc}") from exc
 
 
 def parse_part(path: Path, archive: zipfile.ZipFile, name: str, required: bool = True) -> Element | None:
@@ -77,7 +81,7 @@ def parse_part(path: Path, archive: zipfile.ZipFile, name: str, required: bool =
     try:
         with archive.open(info) as member:
             data = member.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(path, Problem.CORRUPT, f"{name}: {exc}") from exc
     if len(data) > MAX_PART_BYTES:
         raise ExtractionError(path, Problem.TOO_LARGE, f"{name} is uitgepakt groter dan {MAX_PART_BYTES // 2**20} MB")
