@@ -151,7 +151,11 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         "--workers", type=positive_int, metavar="N", help="aantal leesprocessen (standaard: één per kern)"
     )
     index.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDEN", help="maximale leestijd per bestand"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDEN",
+        help="maximale leestijd per bestand (een pagina die met OCR wordt gelezen krijgt daarbovenop eigen tijd)",
     )
     index.add_argument(
         "--verwijderen-toestaan",

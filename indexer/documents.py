@@ -51,6 +51,7 @@ class StoredDocument:
     page_count: int
     word_count: int
     pages: tuple[tuple[int, str], ...]
+    ocr_pages: tuple[int, ...]
     tagging: dict
 
 
@@ -72,5 +73,6 @@ def get_document(index: Index, doc_id: str) -> StoredDocument | None:
         language=fields.get("language", ""),
         word_count=fields.get("word_count", 0),
         pages=tuple(pages),
+        ocr_pages=tuple(fields.get("ocr_pages") or ()),
         tagging=json.loads(fields.get("tagging") or "{}"),
     )

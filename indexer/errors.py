@@ -15,6 +15,7 @@ class Problem(Enum):
     ENCRYPTED = "encrypted"
     EMPTY = "empty"
     NO_TEXT = "no_text"
+    NO_TEXT_AFTER_OCR = "no_text_after_ocr"
     NO_CONTENT = "no_content"
     UNSUPPORTED = "unsupported"
     TOO_LARGE = "too_large"
@@ -23,6 +24,11 @@ class Problem(Enum):
     CRASHED = "crashed"
     BAD_SIDECAR = "bad_sidecar"
     UNREADABLE = "unreadable"
+    MISSING_TOOL = "missing_tool"
+
+
+# A scan: what the user sees when its pages hold no text layer.
+_SCAN = "Het bestand bevat geen leesbare tekst; waarschijnlijk is het een scan of bestaat het alleen uit afbeeldingen."
 
 
 _MESSAGES: dict[Problem, str] = {
@@ -35,16 +41,19 @@ _MESSAGES: dict[Problem, str] = {
     ),
     Problem.EMPTY: "Het bestand is leeg. Controleer of het volledig is gekopieerd en voeg het opnieuw toe.",
     Problem.NO_TEXT: (
-        "Het bestand bevat geen leesbare tekst; waarschijnlijk is het een scan of bestaat het alleen uit "
-        "afbeeldingen. Laat er tekstherkenning (OCR) op uitvoeren en voeg het daarna opnieuw toe."
+        f"{_SCAN} Laat er tekstherkenning (OCR) op uitvoeren en voeg het daarna opnieuw toe. "
+        "De Kennisbank kan dat zelf zodra tekstherkenning op deze computer is geïnstalleerd: installeer de "
+        "Debian-pakketten tesseract-ocr en tesseract-ocr-nld (scripts/run.sh doet dat als root) en indexeer opnieuw."
+    ),
+    Problem.NO_TEXT_AFTER_OCR: (
+        f"{_SCAN} Ook tekstherkenning (OCR) vond er geen tekst in. Controleer of de scan scherp en rechtop is, "
+        "scan het zo nodig opnieuw (300 dpi) en voeg het daarna opnieuw toe."
     ),
     Problem.NO_CONTENT: (
         "Het bestand bevat (bijna) geen tekst om te doorzoeken. Controleer of het het goede bestand is "
         "en of de tekst er echt in staat, en voeg het dan opnieuw toe."
     ),
-    Problem.UNSUPPORTED: (
-        "Dit bestandstype{detail} wordt niet ondersteund. Voeg een PDF-, HTML-, Markdown- of tekstbestand toe."
-    ),
+    Problem.UNSUPPORTED: ("Dit bestandstype{detail} wordt niet ondersteund. Voeg een {kinds} toe."),
     Problem.TOO_LARGE: (
         "Het bestand is te groot{detail}. Splits het in delen of verklein het (bijvoorbeeld door "
         "afbeeldingen te comprimeren) en voeg het opnieuw toe."
@@ -68,6 +77,10 @@ _MESSAGES: dict[Problem, str] = {
     Problem.UNREADABLE: (
         "Het bestand kon niet worden geopend{detail}. Controleer of het bestaat en of de Kennisbank het mag lezen."
     ),
+    Problem.MISSING_TOOL: (
+        "Voor dit bestandstype ontbreekt op deze computer een hulpprogramma{detail}. Installeer het (scripts/run.sh "
+        "doet dat als root) en indexeer opnieuw, of sla het bestand op als .docx of PDF en voeg het opnieuw toe."
+    ),
 }
 
 
@@ -87,4 +100,7 @@ class ExtractionError(KennisbankError):
 
 def describe(problem: Problem, detail: str = "") -> str:
     """The Dutch sentence for a problem; `detail` is shown in parentheses where it helps."""
-    return _MESSAGES[problem].format(detail=f" ({detail})" if detail else "")
+    # Imported here: the format table imports this module, and the list of kinds is the table's.
+    from indexer.extract import supported_kinds
+
+    return _MESSAGES[problem].format(detail=f" ({detail})" if detail else "", kinds=supported_kinds())

@@ -17,6 +17,7 @@ class Page:
 
     number: int
     text: str
+    ocr: bool = False  # read from the page's image by text recognition, not from its text layer
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Extraction:
 
     pages: tuple[Page, ...]
     properties: dict[str, object] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()  # Dutch remarks for the run report, such as a Word file named .pdf
 
     @property
     def text(self) -> str:

@@ -38,6 +38,8 @@ from indexer.taxonomy import Taxonomy, load_taxonomy
 from indexer.workers import Limits, default_workers, extract_all
 
 FILE_CACHE = "filecache.json"
+# What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
+OCR_CACHE_DIR = "ocr-cache"
 STATE_FILE = "state.json"
 REPORT_FILE = "last-report.json"
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
@@ -46,6 +48,12 @@ BATCH_DOCUMENTS = 250
 BATCH_SECONDS = 20.0
 
 Progress = Callable[[int, int, str], None]
+
+
+def with_ocr_cache(limits: Limits, index_root: Path) -> Limits:
+    """`limits` with OCR results kept beside the index, so whatever reads a file (a run, an upload
+    preview) reuses what OCR read of the same content before."""
+    return replace(limits, ocr=replace(limits.ocr, cache_dir=Path(index_root) / OCR_CACHE_DIR))
 
 
 def build_document(
@@ -109,12 +117,13 @@ def _write(
     workers: int | None,
     progress: Progress | None,
     bulk: bool,
+    notices: list[FileProblem],
 ) -> tuple[list[str], list[FileProblem]]:
     """Remove gone documents, extract and add changed ones, committing in batches.
 
     `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
     is written in one commit, by a writer process per core, one segment each and nothing merged
-    (merging batches was a third of a build).
+    (merging batches was a third of a build). The extractors' remarks go to `notices`.
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
@@ -150,6 +159,7 @@ def _write(
                 writer.delete_by_term("parent", ids[relative])
                 if progress:
                     progress(len(indexed) + len(failed) + 1, len(paths), relative)
+                notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
                 if outcome.prepared is None:
                     failed.append(FileProblem(relative, outcome.reason))
                     continue
@@ -214,8 +224,11 @@ def run_index(
             check_removals(live, plan, wanted or (), layout.documents_dir)
         if full:  # only now: a refused run leaves no generation behind
             generation, index = store.new_generation()
-        limits = limits or Limits()
-        indexed, failed = _write(index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full)
+        limits = with_ocr_cache(limits or Limits(), store.root)
+        notices: list[FileProblem] = []
+        indexed, failed = _write(
+            index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full, notices=notices
+        )
         if full:
             store.activate(generation)
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
@@ -234,7 +247,7 @@ def run_index(
             removed=tuple(plan.removed),
             duplicates=tuple(plan.duplicates),
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
-            warnings=tuple(warnings),
+            warnings=tuple(notices + warnings),
             rebuilt=full,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))

@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 
 from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for, stat_key
 from indexer.errors import KennisbankError, Problem, describe
-from indexer.extract import is_supported
+from indexer.extract import is_supported, supported_kinds
 from indexer.models import Duplicate, FileProblem, Fingerprint
 from indexer.records import known_file, path_with_content
 
@@ -166,7 +166,7 @@ def check_corpus(layout: CorpusLayout) -> None:
         is_supported(path) for _, path in list_files(layout.documents_dir)
     ):
         raise CorpusError(
-            f"In {layout.documents_dir} staat geen enkel PDF-, HTML-, Markdown- of tekstbestand. "
+            f"In {layout.documents_dir} staat geen enkel bestand dat de Kennisbank leest ({supported_kinds()}). "
             "Controleer de map van het corpus (--corpus of KENNISBANK_CORPUS)."
         )
 

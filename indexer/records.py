@@ -44,6 +44,7 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         ACRONYMS: as_terms(find_definitions(text)),
         "language": meta.language,
         "page_count": len(document.pages),
+        "ocr_pages": [page.number for page in document.pages if page.ocr],
         "word_count": word_count(text),
         "size": document.fingerprint.size,
         "sha256": document.fingerprint.sha256,

@@ -31,7 +31,7 @@ from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field or what it holds changes (titles derived differently too); together with
 # ANALYSIS_VERSION it decides whether an index is stale.
-SCHEMA_REVISION = 8
+SCHEMA_REVISION = 9
 SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
@@ -79,6 +79,7 @@ def build_schema() -> Schema:
         acronyms=TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False),
         language=STORED(),
         page_count=STORED(),
+        ocr_pages=STORED(),  # the numbers of the pages read by text recognition
         word_count=STORED(),
         size=STORED(),
         sha256=ID(stored=True),

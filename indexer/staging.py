@@ -15,29 +15,32 @@ import secrets
 import shutil
 import time
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from indexer.corpus import slug_for
 from indexer.errors import KennisbankError
-from indexer.extract import EXTRACTORS
+from indexer.extract import HTML, detect, supported_kinds
+from indexer.extract.office import OLE_MAGIC, ZIP_MAGIC
 from indexer.extract.plaintext import decode_text
 from indexer.files import write_atomically, write_bytes_atomically
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Staged uploads nobody confirmed are cleaned up after this long.
 STAGING_MAX_AGE = dt.timedelta(days=2)
-# Files that are programs or archives whatever their name says.
+# Files that are programs or archives whatever their name says. Word and OpenDocument files are ZIP
+# or OLE2 files too: the format table recognises those first, so these lines only catch the rest.
 _REFUSED_MAGIC = (
     (b"MZ", "een Windows-programma"),
     (b"\x7fELF", "een programma"),
-    (b"PK\x03\x04", "een zip-archief (bijvoorbeeld Word of PowerPoint)"),
+    (ZIP_MAGIC, "een zip-archief (bijvoorbeeld Excel of PowerPoint)"),
     (b"\xca\xfe\xba\xbe", "een programma"),
     (b"\xcf\xfa\xed\xfe", "een programma"),
     (b"#!", "een script"),
     (b"\x1f\x8b", "een gecomprimeerd archief"),
     (b"Rar!", "een archief"),
     (b"7z\xbc\xaf", "een archief"),
-    (b"\xd0\xcf\x11\xe0", "een oud Office-bestand"),
+    (OLE_MAGIC, "een ander Office-bestand (bijvoorbeeld Excel of PowerPoint), of een beveiligd Word-bestand"),
 )
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 # What a staging folder holds besides the upload itself.
@@ -53,7 +56,9 @@ def readable_size(size: int) -> str:
 
 
 def check_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
-    """The file's suffix when its content is acceptable; raises UploadRefused otherwise."""
+    """The suffix to keep the file under when its content is acceptable (that of its format, when its
+    content says it is another than its name: a Word file named .pdf becomes .docx); raises UploadRefused
+    otherwise. The upload accepts exactly what the indexer reads: the format table decides both."""
     suffix = Path(filename.replace("\\", "/")).suffix.lower()
     if not data:
         raise UploadRefused("Het bestand is leeg. Kies het juiste bestand en probeer het opnieuw.")
@@ -62,26 +67,28 @@ def check_upload(data: bytes, filename: str, max_bytes: int = MAX_UPLOAD_BYTES) 
             f"Het bestand is groter dan {readable_size(max_bytes)}. Verklein het (bijvoorbeeld door afbeeldingen te "
             "comprimeren) of splits het, en probeer het opnieuw."
         )
-    if suffix not in EXTRACTORS:
+    format_ = detect(BytesIO(data), filename)
+    if format_ is None:
         raise UploadRefused(
-            f"Bestanden met de extensie ‘{suffix or 'geen'}’ worden niet ondersteund. "
-            "Voeg een PDF-, HTML-, Markdown- of tekstbestand toe."
+            f"Bestanden met de extensie ‘{suffix or 'geen'}’ worden niet ondersteund. Voeg een {supported_kinds()} toe."
         )
-    for magic, what in _REFUSED_MAGIC:
-        if data.startswith(magic):
-            raise UploadRefused(
-                f"Dit bestand heet ‘{Path(filename).name}’, maar is {what}, geen document. Het is niet opgeslagen."
-            )
-    if suffix == ".pdf":
-        if b"%PDF-" not in data[:1024]:
-            raise UploadRefused(
-                "Dit bestand heet .pdf, maar is geen PDF. Sla het opnieuw op als PDF en probeer het nog eens."
-            )
-    elif b"\x00" in data[:65536]:
+    recognised = format_.sniff is not None and format_.sniff(BytesIO(data))
+    if not recognised:
+        for magic, what in _REFUSED_MAGIC:
+            if data.startswith(magic):
+                raise UploadRefused(
+                    f"Dit bestand heet ‘{Path(filename).name}’, maar is {what}, geen document. Het is niet opgeslagen."
+                )
+    if format_.sniff is not None and not recognised:
+        raise UploadRefused(
+            f"Dit bestand heet {suffix}, maar is geen {format_.label}. Sla het opnieuw op als {format_.label} en "
+            "probeer het nog eens."
+        )
+    if format_.sniff is None and b"\x00" in data[:65536]:
         raise UploadRefused("Dit bestand is geen tekstbestand (het bevat binaire gegevens). Controleer het bestand.")
-    elif suffix in (".html", ".htm") and "<" not in decode_text(data[:65536]):
+    if format_ is HTML and "<" not in decode_text(data[:65536]):
         raise UploadRefused("Dit bestand heet .html, maar bevat geen HTML. Controleer het bestand.")
-    return suffix
+    return suffix if suffix in format_.suffixes else format_.suffixes[0]
 
 
 def safe_name(filename: str, suffix: str, taken: set[str]) -> str:

@@ -5,6 +5,9 @@ separate process; the pool kills a worker whose file runs over its time limit, r
 and starts a fresh worker, so the batch goes on. A memory limit (RLIMIT_AS) per worker turns a
 "PDF bomb" into a MemoryError in that worker instead of a machine that swaps.
 
+A page read by OCR has its own limit, which the worker adds to its file's before the page starts
+(`ExtraTime`): a long scan is not cut off by the limit meant for reading one file.
+
 A caller may also give a `prepare` function that the worker applies to each extraction (the
 indexer tags and analyses there), so that work runs on every core and under the same limits.
 """
@@ -16,12 +19,12 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from indexer.errors import ExtractionError, KennisbankError, Problem, describe
-from indexer.extract import extract
+from indexer.extract import DEFAULT_OCR, OcrSettings, extract
 from indexer.models import Extraction
 
 DEFAULT_TIMEOUT_S = 60.0
@@ -59,6 +62,7 @@ def fork_server_context() -> multiprocessing.context.ForkServerContext:
 class Limits:
     timeout_s: float = DEFAULT_TIMEOUT_S
     memory_bytes: int | None = DEFAULT_MEMORY_LIMIT_BYTES
+    ocr: OcrSettings = DEFAULT_OCR  # its own limit per page, and where its results are kept
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,14 @@ class Outcome:
     extraction: Extraction | None = None
     reason: str = ""
     prepared: object = None
+    notices: tuple[str, ...] = ()  # the extraction's remarks for the report, also when `prepare` ran
+
+
+@dataclass(frozen=True)
+class ExtraTime:
+    """Sent by a worker before a page is read by OCR: that page's own limit counts on top of the file's."""
+
+    seconds: float
 
 
 # A job for a worker: a path, or an object with a `path` (and whatever `prepare` needs).
@@ -96,25 +108,31 @@ def _safely(path: Path, work: Callable[[], Outcome]) -> Outcome:
         )
 
 
-def extract_safely(path: Path) -> Outcome:
+def extract_safely(path: Path, ocr: OcrSettings = DEFAULT_OCR) -> Outcome:
     """Extract one file and turn every failure into a reason; runs inside a worker."""
-    return _safely(path, lambda: Outcome(path, extraction=extract(path)))
+
+    def work() -> Outcome:
+        extraction = extract(path, ocr=ocr)
+        return Outcome(path, extraction=extraction, notices=extraction.notices)
+
+    return _safely(path, work)
 
 
-def process_job(job: Job, prepare: Prepare | None) -> Outcome:
+def process_job(job: Job, prepare: Prepare | None, ocr: OcrSettings = DEFAULT_OCR) -> Outcome:
     """Extract a job's file and, with `prepare`, return what it makes of the extraction instead."""
     path = _path_of(job)
-    outcome = extract_safely(path)
+    outcome = extract_safely(path, ocr)
     if prepare is None or outcome.extraction is None:
         return outcome
     extraction = outcome.extraction
-    return _safely(path, lambda: Outcome(path, prepared=prepare(job, extraction)))
+    return _safely(path, lambda: Outcome(path, prepared=prepare(job, extraction), notices=extraction.notices))
 
 
-def _worker_main(connection: Connection, memory_bytes: int | None, prepare: Prepare | None) -> None:
-    if memory_bytes:
-        limit = max(memory_bytes, _MIN_MEMORY_LIMIT_BYTES)
+def _worker_main(connection: Connection, limits: Limits, prepare: Prepare | None) -> None:
+    if limits.memory_bytes:
+        limit = max(limits.memory_bytes, _MIN_MEMORY_LIMIT_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    ocr = replace(limits.ocr, on_page=lambda seconds: connection.send(ExtraTime(seconds)))
     connection.send(_READY)
     while True:
         try:
@@ -123,13 +141,13 @@ def _worker_main(connection: Connection, memory_bytes: int | None, prepare: Prep
             return
         if job is None:
             return
-        connection.send(process_job(job, prepare))
+        connection.send(process_job(job, prepare, ocr))
 
 
 class _Worker:
     def __init__(self, context: multiprocessing.context.BaseContext, limits: Limits, prepare: Prepare | None) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, limits.memory_bytes, prepare), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, limits, prepare), daemon=True)
         self.process.start()
         child.close()
         try:
@@ -206,6 +224,10 @@ def extract_all(
                     pool.remove(worker)
                     worker = new_worker()
                     pool.append(worker)
+                if isinstance(outcome, ExtraTime):
+                    worker.deadline += outcome.seconds
+                    busy[connection] = worker
+                    continue
                 if queue:  # before handing back the outcome: the worker goes on while we write
                     worker.give(queue.pop(), limits.timeout_s)
                     busy[worker.connection] = worker

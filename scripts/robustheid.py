@@ -34,6 +34,7 @@ LABELS = {
     Problem.ENCRYPTED: "beveiligd",
     Problem.EMPTY: "leeg",
     Problem.NO_TEXT: "zonder tekstlaag",
+    Problem.NO_TEXT_AFTER_OCR: "ook met OCR geen tekst",
     Problem.NO_CONTENT: "(bijna) zonder tekst",
     Problem.UNSUPPORTED: "niet ondersteund",
     Problem.TOO_LARGE: "te groot",
@@ -42,6 +43,7 @@ LABELS = {
     Problem.CRASHED: "leesproces gestopt",
     Problem.BAD_SIDECAR: "fout in metadata",
     Problem.UNREADABLE: "niet te openen",
+    Problem.MISSING_TOOL: "hulpprogramma ontbreekt",
 }
 
 

@@ -10,12 +10,14 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from indexer import audit, curation, journal, staging
 from indexer.documents import get_document
 from indexer.errors import ExtractionError, KennisbankError
+from indexer.extract import ACCEPT, SUFFIXES
 from indexer.facets import NO_VALUE
 from indexer.metadata import validate_sidecar
-from indexer.pipeline import REPORT_FILE, run_index
+from indexer.pipeline import REPORT_FILE, run_index, with_ocr_cache
 from indexer.review import preview
 from indexer.search import SORT_DATE, search
 from indexer.vocabulary import KINDS
+from indexer.workers import Limits
 from search_app.accounts import ADMIN, ROLES, AccountError
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
@@ -27,6 +29,12 @@ bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
 METADATA_FIELDS = ("titel", "soort", "datum", "bron", "samenvatting")
 DOCUMENTS_PER_PAGE = 50
+
+
+@bp.context_processor
+def upload_formats() -> dict:
+    """What the file inputs accept: exactly what the indexer reads (the format table)."""
+    return {"accept": ACCEPT, "suffixes": f"{', '.join(SUFFIXES[:-1])} of {SUFFIXES[-1]}"}
 
 
 def _data_dir() -> Path:
@@ -190,7 +198,9 @@ def review(token: str):
     if staged is None:
         abort(404)
     taxonomy = kennisbank()["taxonomy"]
-    shown = preview(staged, kennisbank()["index"].get(), taxonomy)
+    # Read with the index's OCR cache: publishing a scan then indexes it without reading it again.
+    limits = with_ocr_cache(Limits(), kennisbank()["index"].store.root)
+    shown = preview(staged, kennisbank()["index"].get(), taxonomy, limits)
     error = None
     if request.method == "POST":
         action = request.form.get("actie")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +11,8 @@ from werkzeug.security import safe_join
 from indexer.acronym_table import index_context
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
-from indexer.extract import EXTRACTORS
-from indexer.extract.markdown import extract_markdown, read_front_matter
+from indexer.extract import MARKDOWN, Format, Serving, format_of_file
+from indexer.extract.markdown import read_front_matter
 from indexer.extract.plaintext import decode_text
 from indexer.highlighting import highlight_text, query_terms
 from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
@@ -116,11 +115,11 @@ def document(doc_id: str):
     )
 
 
-def _readable_text(location: Path) -> str:
+def _readable_text(location: Path, format_: Format) -> str:
     """A text or Markdown file as a reader wants it: decoded as the indexer decodes it, and
     without the Markdown front matter (our metadata, not the document's text)."""
     text = decode_text(location.read_bytes())
-    if EXTRACTORS.get(location.suffix.lower()) is not extract_markdown:
+    if format_ is not MARKDOWN:
         return text
     try:
         return read_front_matter(text, location)[1].lstrip("\n")
@@ -130,16 +129,25 @@ def _readable_text(location: Path) -> str:
 
 @bp.get("/bestand/<doc_id>")
 def original(doc_id: str):
-    """The original file. Only PDFs are shown inline as they are; Markdown and text are shown as
-    plain text; HTML is downloaded as plain text, so its markup or script never runs on our origin."""
+    """The original file, served as its format's record says (`Serving`), by its content: a Word file
+    named .pdf is a Word download named .docx. HTML is downloaded as plain text, so its markup or
+    script never runs on our origin. Werkzeug writes the file name into Content-Disposition quoted
+    (and RFC 5987-encoded when it is not ASCII), so no name can break out of the header."""
     stored = get_document(kennisbank()["index"].get(), doc_id)
     if stored is None:
         abort(404)
     location = safe_join(str(kennisbank()["layout"].documents_dir), stored.path)
     if location is None or not Path(location).is_file():
         abort(404)
-    if stored.path.lower().endswith(".pdf"):
-        return send_file(location, mimetype="application/pdf", download_name=Path(location).name)
-    if mimetypes.guess_type(location)[0] in ("text/html", "application/xhtml+xml"):
-        return send_file(location, mimetype="text/plain", as_attachment=True, download_name=Path(location).name)
-    return Response(_readable_text(Path(location)), mimetype="text/plain")  # Flask adds "; charset=utf-8"
+    path = Path(location)
+    format_ = format_of_file(path)
+    if format_ is None:  # replaced on disk by something unreadable since it was indexed
+        abort(404)
+    name = path.name if path.suffix.lower() in format_.suffixes else f"{path.stem}{format_.suffixes[0]}"
+    if format_.serving is Serving.TEXT:
+        return Response(_readable_text(path, format_), mimetype="text/plain")  # Flask adds "; charset=utf-8"
+    if format_.serving is Serving.DOWNLOAD_AS_TEXT:
+        return send_file(location, mimetype="text/plain", as_attachment=True, download_name=name)
+    return send_file(
+        location, mimetype=format_.mime, as_attachment=format_.serving is Serving.DOWNLOAD, download_name=name
+    )

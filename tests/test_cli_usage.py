@@ -74,7 +74,7 @@ def _without_documents(tmp_path: Path) -> Path:
 BAD_CORPORA = {
     "missing": (lambda tmp_path: tmp_path / "pad" / "dat" / "niet" / "bestaat", "bestaat niet"),
     "not a folder": (_not_a_folder, "is geen map"),
-    "no supported file": (_without_documents, "staat geen enkel PDF-, HTML-, Markdown- of tekstbestand"),
+    "no supported file": (_without_documents, "staat geen enkel bestand dat de Kennisbank leest"),
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.documents import get_document
 from indexer.errors import Problem, describe
+from indexer.extract.ocr import ocr_available
 from indexer.pipeline import run_index
 from indexer.query import QueryContext
 from indexer.search import search
@@ -163,7 +164,7 @@ def test_every_bad_file_is_reported_with_path_and_reason_and_the_batch_goes_on(
     report = reindex()
     reasons = {problem.path: problem.reason for problem in report.failed}
     assert reasons["versleuteld.pdf"] == describe(Problem.ENCRYPTED)
-    assert reasons["scan.pdf"] == describe(Problem.NO_TEXT)
+    assert reasons["scan.pdf"] == describe(Problem.NO_TEXT_AFTER_OCR if ocr_available() else Problem.NO_TEXT)
     assert reasons["leeg.pdf"] == describe(Problem.EMPTY)
     assert "beschadigd" in reasons["afgekapt.pdf"]
     assert "niet ondersteund" in reasons["presentatie.pptx"]

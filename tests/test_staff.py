@@ -13,11 +13,13 @@ from bs4 import BeautifulSoup
 
 from indexer import audit
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.pipeline import run_index
+from indexer.extract.ocr import ocr_available
+from indexer.pipeline import OCR_CACHE_DIR, run_index
 from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.throttle import FREE_FAILURES
 from tests.builders import write_pdf
+from tests.format_builders import write_docx, write_odt, write_scanned_pdf
 
 PASSWORD = "lang-genoeg-wachtwoord"
 # A small upload limit keeps the oversized-file test fast; the production limit is 50 MB.
@@ -220,6 +222,8 @@ def test_upload_review_publish_is_searchable_and_logged(site) -> None:
         (b"MZ\x90\x00\x03" + b"\x00" * 200, "factsheet.pdf", "een Windows-programma"),
         (b"\x7fELF\x02\x01" + b"\x00" * 200, "notitie.txt", "een programma"),
         (b"PK\x03\x04" + b"\x00" * 200, "verslag.md", "een zip-archief"),
+        (b"PK\x03\x04" + b"\x00" * 200, "verslag.docx", "een zip-archief"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 200, "begroting.doc", "een ander Office-bestand"),
         (b"%PDF-1.4\n" + b"0" * (UPLOAD_LIMIT + 10), "groot.pdf", "groter dan 200 kB"),
         (b"gewone tekst", "programma.exe", "worden niet ondersteund"),
         (b"Dit is geen pdf maar tekst.", "nep.pdf", "is geen PDF"),
@@ -243,6 +247,51 @@ def test_path_traversal_in_the_file_name_stays_inside_the_corpus(site, tmp_path:
     publish(client, response, titel="Notitie")
     assert (corpus / "documenten" / "passwd.txt").exists()
     assert not (tmp_path / "etc").exists()
+
+
+WORD_SECTIONS = [("Aanpak", ["De gemeente Vlaardingen start een proef met buurtbemiddeling bij burenruzies."])]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "stored_as"),
+    [
+        ("proef.docx", write_docx, "proef.docx"),
+        ("proef.odt", write_odt, "proef.odt"),
+        ("proef.pdf", write_docx, "proef.docx"),  # a Word file named .pdf is kept under its real suffix
+    ],
+)
+def test_word_and_opendocument_uploads_are_accepted_published_and_found(
+    site, tmp_path: Path, name: str, build, stored_as: str
+) -> None:
+    app, corpus, _ = site
+    client = app.test_client()
+    login(client)
+    page = client.get("/beheer/toevoegen").get_data(as_text=True)
+    assert ".docx" in BeautifulSoup(page, "html.parser").select_one("#bestanden")["accept"]
+    content = build(tmp_path / name, "Proef buurtbemiddeling", "Gemeente Vlaardingen", WORD_SECTIONS).read_bytes()
+    publish(client, upload(client, [(content, name)]))
+    assert (corpus / "documenten" / stored_as).read_bytes() == content
+    hits = client.get("/api/zoeken?q=buurtbemiddeling").get_json()["hits"]
+    assert [hit["title"] for hit in hits] == ["Proef buurtbemiddeling"]
+
+
+@pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")
+def test_uploaded_scan_is_read_by_ocr_once_for_the_review_and_found_after_publishing(site, tmp_path: Path) -> None:
+    _, corpus, data = site
+    index = corpus.parent / "index"
+    config = {"CORPUS": corpus, "INDEX": index, "DATA_DIR": data, "TESTING": True, "SESSION_COOKIE_SECURE": False}
+    client = create_app(config).test_client()  # the production upload limit: a scan is larger than 200 kB
+    login(client)
+    scan = write_scanned_pdf(tmp_path / "brief.pdf", [["De gemeente Maassluis sluit de hennepzolder aan de Haven."]])
+    response = upload(client, [(scan.read_bytes(), "brief.pdf")])
+    review = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser").get_text(" ")
+    assert "met tekstherkenning (OCR) gelezen" in " ".join(review.split())
+    [cached] = (index / OCR_CACHE_DIR).iterdir()
+    read_at = cached.stat().st_mtime_ns
+    publish(client, response)
+    assert cached.stat().st_mtime_ns == read_at, "publishing took the scan's text from the review's reading"
+    hits = client.get("/api/zoeken?q=hennepzolder").get_json()["hits"]
+    assert [hit["id"] for hit in hits] == ["brief"]
 
 
 def test_uploaded_html_is_indexed_but_its_script_never_served_as_html(site) -> None:

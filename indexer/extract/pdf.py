@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
@@ -16,8 +18,8 @@ from indexer.models import Extraction, Page
 # pypdf logs every defect it repairs or gives up on, at length; the user gets the reason instead.
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
-_PDF_MAGIC = b"%PDF-"
-# The header may sit after some junk bytes; PDF readers look in the first kilobyte.
+# The header may sit after some junk lines (a mail or HTTP header); PDF readers look in the first kilobyte.
+_PDF_HEADER = re.compile(rb"(?:\A|[\r\n])%PDF-")
 _MAGIC_WINDOW_BYTES = 1024
 # Appended to a damaged file to make pypdf rebuild its cross-reference table (see _open).
 _RECOVERY_TRAILER = b"\nstartxref\n0\n%%EOF\n"
@@ -25,13 +27,17 @@ _RECOVERY_TRAILER = b"\nstartxref\n0\n%%EOF\n"
 _NOT_DAMAGE = (ExtractionError, FileNotDecryptedError, NotImplementedError, MemoryError, RecursionError)
 
 
+def is_pdf(handle: BinaryIO) -> bool:
+    return _PDF_HEADER.search(handle.read(_MAGIC_WINDOW_BYTES)) is not None
+
+
 def _check_is_pdf(path: Path) -> None:
     try:
         with path.open("rb") as handle:
-            head = handle.read(_MAGIC_WINDOW_BYTES)
+            found = is_pdf(handle)
     except OSError as exc:
         raise ExtractionError(path, Problem.UNREADABLE, exc.strerror or "") from exc
-    if _PDF_MAGIC not in head:
+    if not found:
         raise ExtractionError(path, Problem.CORRUPT, "dit is geen PDF-bestand, alleen de naam eindigt op .pdf")
 
 
