@@ -26,18 +26,7 @@ from indexer.extract import extract
 from indexer.pipeline import OCR_CACHE_DIR, run_index
 from indexer.workers import default_workers
 from tests.builders import write_pdf
-from tests.format_builders import write_scanned_pdf
-
-LETTER = [
-    "Geachte heer, mevrouw,",
-    "Op {day} maart 2024 heeft de politie in uw woning aan de Lijnbaan een hennepkwekerij",
-    "aangetroffen. De burgemeester heeft daarom besloten de woning voor zes maanden te",
-    "sluiten. Dit besluit is genomen om de openbare orde en de veiligheid in de buurt te",
-    "beschermen. Bewoners hebben vaak melding gemaakt van stankoverlast en verdachte",
-    "bezoekers in de avonduren. Tegen dit besluit kunt u binnen zes weken bezwaar maken",
-    "bij de burgemeester. Vermeld in uw bezwaarschrift uw naam, adres en de reden van",
-    "uw bezwaar. Met vriendelijke groet, namens de burgemeester van Rotterdam.",
-] * 2
+from tests.format_builders import scanned_letter, write_scanned_pdf
 
 
 def _corpus(root: Path, documents: int, pages: int, scanned: bool) -> Path:
@@ -47,7 +36,7 @@ def _corpus(root: Path, documents: int, pages: int, scanned: bool) -> Path:
     shutil.copytree(BUNDLED_CORPUS / THEMES_DIR, corpus / THEMES_DIR)
     for number in range(documents):
         # Every page differs, so no two documents are duplicates.
-        content = [[line.format(day=number * pages + page + 1) for line in LETTER] for page in range(pages)]
+        content = [scanned_letter(number * pages + page + 1) * 2 for page in range(pages)]
         path = corpus / "documenten" / f"brief-{number:03d}.pdf"
         write_scanned_pdf(path, content) if scanned else write_pdf(path, content)
     return corpus

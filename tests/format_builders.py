@@ -15,6 +15,25 @@ from xml.sax.saxutils import escape
 import docx
 from PIL import Image, ImageDraw, ImageFont
 
+# A Dutch letter as a scanner gives it: printed lines, no text layer. `{day}` lets a benchmark make
+# every page different (the OCR cache would otherwise read one page once).
+LETTER_TEMPLATE = (
+    "Geachte heer, mevrouw,",
+    "Op {day} maart 2024 heeft de politie in uw woning aan de Lijnbaan een hennepkwekerij",
+    "aangetroffen. De burgemeester heeft daarom besloten de woning voor zes maanden te",
+    "sluiten. Dit besluit is genomen om de openbare orde en de veiligheid in de buurt te",
+    "beschermen. Bewoners hebben vaak melding gemaakt van stankoverlast en verdachte",
+    "bezoekers in de avonduren. Tegen dit besluit kunt u binnen zes weken bezwaar maken",
+    "bij de burgemeester. Vermeld in uw bezwaarschrift uw naam, adres en de reden van",
+    "uw bezwaar. Met vriendelijke groet, namens de burgemeester van Rotterdam.",
+)
+
+
+def scanned_letter(day: int = 12) -> list[str]:
+    """The letter's lines, dated `day` March."""
+    return [line.format(day=day) for line in LETTER_TEMPLATE]
+
+
 FIXTURES = Path(__file__).parent / "fixtures"
 # Debian's fonts-dejavu-core: a serif face as in a printed letter.
 SCAN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")

@@ -32,7 +32,7 @@ from indexer.staging import UploadRefused, check_upload
 from indexer.workers import Limits
 from search_app import create_app
 from tests.builders import write_pdf
-from tests.format_builders import FIXTURES, scanned_page, write_docx, write_odt, write_scanned_pdf
+from tests.format_builders import FIXTURES, scanned_letter, scanned_page, write_docx, write_odt, write_scanned_pdf
 
 SECTIONS = [
     (
@@ -45,17 +45,7 @@ SECTIONS = [
     ("Besluit", ["De burgemeester sluit de woning voor drie maanden op grond van artikel 13b van de Opiumwet."]),
 ]
 
-# A Dutch letter as a scanner gives it: printed lines, no text layer.
-LETTER = [
-    "Geachte heer, mevrouw,",
-    "Op 12 maart 2024 heeft de politie in uw woning aan de Lijnbaan een hennepkwekerij",
-    "aangetroffen. De burgemeester heeft daarom besloten de woning voor zes maanden te",
-    "sluiten. Dit besluit is genomen om de openbare orde en de veiligheid in de buurt te",
-    "beschermen. Bewoners hebben vaak melding gemaakt van stankoverlast en verdachte",
-    "bezoekers in de avonduren. Tegen dit besluit kunt u binnen zes weken bezwaar maken",
-    "bij de burgemeester. Vermeld in uw bezwaarschrift uw naam, adres en de reden van",
-    "uw bezwaar. Met vriendelijke groet, namens de burgemeester van Rotterdam.",
-]
+LETTER = scanned_letter()
 MIN_WORD_ACCURACY = 0.95
 _WORD = re.compile(r"\w+")
 
