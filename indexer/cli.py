@@ -45,6 +45,11 @@ def print_report(report: RunReport) -> None:
         print(f"VERWIJDERD {path}")
     for warning in report.warnings:
         print(f"LET OP     {warning.path}: {warning.reason}")
+    if report.retagged:
+        print(
+            f"Thema's opnieuw bepaald uit de opgeslagen tekst (de thema's of de indeelregels zijn veranderd): "
+            f"{report.retagged} documenten, waarvan {len(report.theme_changes)} een ander thema kregen."
+        )
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,9 +31,10 @@ from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunRe
 from indexer.planning import Plan, assign_ids, check_corpus, check_removals, plan_everything, plan_files
 from indexer.preanalysis import preanalyse_records
 from indexer.records import document_fields, has_document, manifest, page_fields
+from indexer.retagging import Retagging, retag_index, tag_metadata
 from indexer.schema import build_schema
 from indexer.store import IndexStore, writing
-from indexer.tagging import tag
+from indexer.tagging import tagging_version
 from indexer.taxonomy import Taxonomy, load_taxonomy
 from indexer.workers import Limits, default_workers, extract_all
 
@@ -61,9 +62,7 @@ def build_document(
             Problem.BAD_SIDECAR,
             f"onbekend thema {', '.join(unknown)}; kies uit {', '.join(sorted(taxonomy.theme_slugs))}",
         )
-    themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
-    if not metadata.themes_from_sidecar:
-        metadata = replace(metadata, themes=tuple(m.slug for m in themes), subthemes=tuple(m.slug for m in subthemes))
+    metadata, themes, subthemes = tag_metadata(metadata, extraction.text, taxonomy)
     return Document(doc_id, relative, fingerprint, metadata, extraction.pages, themes, subthemes)
 
 
@@ -193,12 +192,14 @@ def run_index(
         store.discard_abandoned()
         full = rebuild or not store.is_current()
         state = {} if full else store.read_json(STATE_FILE)
-        retag_all = state.get("taxonomy") != taxonomy.fingerprint
+        # Changed tagging rules or themes: documents are tagged again from their stored text, and
+        # files refused for an unknown theme are tried again.
+        retag = state.get("tagging") != tagging_version(taxonomy)
         wanted = None if paths is None else frozenset(paths)
-        targeted = wanted is not None and not full and not retag_all
+        targeted = wanted is not None and not full
         cache, new_cache = store.read_json(FILE_CACHE), {}
         if full:  # into a new, empty generation: every file is new, nothing is known
-            plan = plan_everything(layout, {}, state, cache, new_cache, retag_all)
+            plan = plan_everything(layout, {}, state, cache, new_cache, retag)
             ids = assign_ids(plan, lambda doc_id: False)
             live = _live_paths(store)
         else:
@@ -207,7 +208,7 @@ def run_index(
                 if targeted:
                     plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
                 else:
-                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
+                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag)
                 ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
             live = plan.known
         if not allow_removals:
@@ -218,13 +219,14 @@ def run_index(
         indexed, failed = _write(index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full)
         if full:
             store.activate(generation)
+        retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get("failed", {})
         failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
         for problem in failed:
             failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.reason]
         failures.update(plan.remembered_failures)
-        store.write_json(STATE_FILE, {"taxonomy": taxonomy.fingerprint, "failed": failures})
+        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), "failed": failures})
         store.write_json(FILE_CACHE, new_cache)
         with index.searcher() as searcher:
             warnings = dossier_warnings(layout, searcher)
@@ -236,6 +238,8 @@ def run_index(
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
             warnings=tuple(warnings),
             rebuilt=full,
+            retagged=retagging.retagged,
+            theme_changes=retagging.changed,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
@@ -266,6 +270,8 @@ def report_as_dict(report: RunReport) -> dict:
     return {
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "rebuilt": report.rebuilt,
+        "retagged": report.retagged,
+        "theme_changes": list(report.theme_changes),
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),

@@ -48,6 +48,9 @@ SHORT_TEXT_MIN_SCORE = 10.0
 MIN_SUBTHEME_SCORE = 7.0
 MIN_SUBTHEME_DISTINCT_TERMS = 2
 SUBTHEME_RELATIVE_TO_BEST = 0.3
+# Raise when a change to the rules above or below changes which themes a document gets: the next
+# `kennisbank index` then tags every indexed document again.
+TAGGER_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,11 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
         ThemeMatch(slug, round(value, 2), tuple(evidence[slug]), parents.get(slug)) for slug, value in scores.items()
     )
     return tuple(sorted(matches, key=lambda match: -match.score))
+
+
+def tagging_version(taxonomy: Taxonomy) -> str:
+    """What a document's tags follow from; when it changes, indexed documents are tagged again."""
+    return f"{TAGGER_VERSION}.{taxonomy.fingerprint}"
 
 
 def _distinct_terms(match: ThemeMatch) -> int:
