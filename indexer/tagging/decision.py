@@ -1,0 +1,103 @@
+"""Deciding which themes a document is about: abstain rather than guess.
+
+A theme needs at least one strong term (context words alone, such as "sociale media" or "wapen",
+say nothing), several distinct terms and enough weight, and must not be a side remark next to the
+document's main theme. A short news item is read as one: a strong term in its lead, said again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from indexer.models import ThemeMatch
+from indexer.tagging.rules import RULES
+from indexer.tagging.scoring import score
+from indexer.tagging.terms import compile_taxonomy
+from indexer.taxonomy import Taxonomy
+
+Core = frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """What a theme or a sub-theme must clear."""
+
+    min_score: float
+    min_distinct: int
+    relative: float
+    titled_relative: float
+
+
+_THEME_BAR = _Bar(
+    RULES.min_theme_score, RULES.min_distinct_terms, RULES.relative_to_best, RULES.titled_relative_to_best
+)
+_SUBTHEME_BAR = _Bar(
+    RULES.min_subtheme_score,
+    RULES.min_subtheme_distinct_terms,
+    RULES.subtheme_relative_to_best,
+    RULES.subtheme_relative_to_best,
+)
+
+
+def _distinct_terms(match: ThemeMatch) -> int:
+    return len({hit.term for hit in match.hits})
+
+
+def _in_title(match: ThemeMatch) -> bool:
+    return any(hit.location == "titel" for hit in match.hits)
+
+
+def _has_core(match: ThemeMatch, core: Core) -> bool:
+    return any((match.slug, hit.term) in core for hit in match.hits)
+
+
+def _repeated_core(match: ThemeMatch, core: Core) -> bool:
+    """A strong term found at least twice, wherever: a short text saying it again is no passing word."""
+    counts: Counter[str] = Counter()
+    for hit in match.hits:
+        counts[hit.term] += hit.count
+    return any(count >= 2 and (match.slug, term) in core for term, count in counts.items())
+
+
+def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
+    """A strong term in the title that the text repeats: how a short news item about one thing says it."""
+    titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
+    return any(hit.term in titled for hit in match.hits if hit.location != "titel")
+
+
+def _led(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> frozenset[str]:
+    """In a short text, the themes whose strong terms stand in its lead."""
+    body = f"{summary}\n{text}".split()
+    if len(body) > RULES.short_text_words:
+        return frozenset()
+    brief = len(text.split()) <= RULES.brief_words
+    lead = " ".join(body if brief else body[: RULES.short_text_lead_words])
+    return frozenset(match.slug for match in score("", "", lead, taxonomy) if _has_core(match, core))
+
+
+def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, led: frozenset[str]) -> tuple[ThemeMatch, ...]:
+    best = max((match.score for match in candidates), default=0.0)
+
+    def clears(match: ThemeMatch) -> bool:
+        broad = match.score >= bar.min_score and (
+            _distinct_terms(match) >= bar.min_distinct or _titled_and_repeated(match, core)
+        )
+        short = match.slug in led and match.score >= RULES.short_text_min_score and _repeated_core(match, core)
+        share = bar.titled_relative if _in_title(match) else bar.relative
+        return _has_core(match, core) and (broad or short) and match.score >= share * best
+
+    return tuple(match for match in candidates if clears(match))
+
+
+def tag(
+    title: str, summary: str, text: str, taxonomy: Taxonomy
+) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
+    """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    candidates = score(title, summary, text, taxonomy)
+    core = compile_taxonomy(taxonomy).core
+    led = _led(summary, text, taxonomy, core)
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, led)
+    chosen = {match.slug for match in themes}
+    subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, frozenset())
+    return themes, subthemes
