@@ -39,6 +39,15 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class Pairing:
+    """Words that signal a theme only near one of `near` ("steekpartij" near "jongeren")."""
+
+    name: str  # what the nearby words are about, shown in the reason: ‘steekpartij’ (bij jongeren)
+    terms: tuple[str, ...]
+    near: tuple[str, ...]  # word forms as written (jongen, jongens): the stemmer mixes up jongen and jonge
+
+
+@dataclass(frozen=True)
 class Subtheme:
     slug: str
     name: str
@@ -55,6 +64,7 @@ class Theme:
     core_terms: tuple[str, ...]
     terms: tuple[str, ...]
     exclusions: tuple[str, ...]
+    pairings: tuple[Pairing, ...]
     acronyms: tuple[Acronym, ...]
     glossary: tuple[GlossaryEntry, ...]
     subthemes: tuple[Subtheme, ...]
@@ -127,6 +137,14 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         for item in data.get("subthemas") or ()
     )
+    pairings = tuple(
+        Pairing(
+            name=_required(item, "bij", where),
+            terms=_strings(item.get("termen"), f"termen van samenhang '{item.get('bij')}' in {where}"),
+            near=_strings(item.get("woorden"), f"woorden van samenhang '{item.get('bij')}' in {where}"),
+        )
+        for item in data.get("samenhang") or ()
+    )
     return Theme(
         slug=_required(data, "slug", where),
         name=_required(data, "naam", where),
@@ -134,6 +152,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         core_terms=_strings(data.get("kerntermen"), f"kerntermen in {where}"),
         terms=_strings(data.get("termen"), f"termen in {where}"),
         exclusions=_strings(data.get("uitzonderingen"), f"uitzonderingen in {where}"),
+        pairings=pairings,
         acronyms=acronyms,
         glossary=glossary,
         subthemes=subthemes,

@@ -38,6 +38,24 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ),
         ("Kindermisbruik en kinderporno op zijn computer.", "zorg-en-veiligheid", "kinderporno", "child abuse"),
         ("Speech on human trafficking in Europe.", "mensenhandel", "human trafficking", "an English report"),
+        (
+            "Bij de steekpartij raakten twee jongens van 15 gewond.",
+            "jeugd-en-veiligheid",
+            "steekpartij (bij jongeren)",
+            "violence near young people is youth and safety",
+        ),
+        (
+            "De vrouw werd in haar woning neergestoken door haar ex-partner.",
+            "zorg-en-veiligheid",
+            "neergestoken (bij een (ex-)partner)",
+            "violence by a partner",
+        ),
+        (
+            "Oplichters plegen fraude via WhatsApp.",
+            "digitale-veiligheid",
+            "fraude (bij online)",
+            "fraud by an online channel",
+        ),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -56,6 +74,16 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Hij kwam veilig thuis na de wedstrijd.", "zorg-en-veiligheid", "the everyday phrase, not Veilig Thuis"),
         ("We gaan om tien uur om de tafel.", "zorg-en-veiligheid", "'om' is no OM"),
         ("Een brief van de Nationaal Rapporteur Mensenhandel.", "mensenhandel", "a sender's name is no subject"),
+        ("Een man van 45 werd neergestoken in het centrum.", "jeugd-en-veiligheid", "violence among adults"),
+        ("Een jonge vrouw werd neergestoken.", "jeugd-en-veiligheid", "'jonge' is no 'jongen', though they stem alike"),
+        ("De winkelier werd neergestoken door een klant.", "zorg-en-veiligheid", "no partner, no partner violence"),
+        ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
+        (
+            "Jongeren zaten in de klas. Veel later, op een heel andere plek en op een andere dag, was er "
+            "in de stad iemand neergestoken.",
+            "jeugd-en-veiligheid",
+            "young people far from the violence",
+        ),
     ],
 )
 def test_should_not_match(text: str, theme: str, rule: str) -> None:
@@ -106,6 +134,12 @@ FACTSHEET_TEXT = (
             "Het gaat om twee zaken: de kinderporno en filmpjes die hij zou hebben gemaakt.",
             {"zorg-en-veiligheid"},
             "a short news item that repeats one strong term",
+        ),
+        (
+            "Jongen van 16 aangehouden voor steekincident",
+            "Een verdachte van 16 is aangehouden voor een steekincident. Er volgen mogelijk meer aanhoudingen.",
+            {"jeugd-en-veiligheid"},
+            "a short item's title says the stabbing is a youth's",
         ),
         (
             "Jaarplanning vergaderingen",

@@ -42,9 +42,29 @@ def _longest(terms: list[Term]) -> list[Term]:
     return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
 
 
-def count_terms(text: str, compiled: Compiled) -> Counter[tuple[Term, str, int]]:
+def _is_near(term: Term, tokens: list[str], position: int, around: frozenset[str]) -> bool:
+    """Whether a paired term has one of its words close by, or in `around` (a short text's title)."""
+    if not term.near or term.near & around:
+        return True
+    window = tokens[max(0, position - RULES.near_words) : position + RULES.near_words + 1]
+    return not term.near.isdisjoint(window)
+
+
+def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:
+    """A paired term counts only near its words, and then instead of the same word as a plain term;
+    never inside a phrase that is a term itself ("online fraude" is one term, not also "fraude" online)."""
+    in_phrase = {start + i for term, start in hits if len(term.stems) > 1 for i in range(len(term.stems))}
+    paired = {
+        (term.stems, position)
+        for term, position in hits
+        if term.near and position not in in_phrase and _is_near(term, tokens, position, around)
+    }
+    return [(term, position) for term, position in hits if ((term.stems, position) in paired) == bool(term.near)]
+
+
+def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozenset()) -> Counter[tuple[Term, str, int]]:
     """How often each term occurs in each part (`RULES.spread_parts`) of `text` for each of its
-    owners, compounds and phrases included."""
+    owners, compounds and phrases included; `around`: words that count as near every word."""
     tokens = words(text)
     stems = [stem(token) for token in tokens]
     per_token: dict[str, list[Term]] = {}
@@ -61,7 +81,7 @@ def count_terms(text: str, compiled: Compiled) -> Counter[tuple[Term, str, int]]
                 hits.append((phrase, i))
     counts: Counter[tuple[Term, str, int]] = Counter()
     excluded: dict[tuple[str, int], bool] = {}
-    for term, position in hits:
+    for term, position in _pairs_resolved(hits, tokens, around):
         for owner, _ in term.weights:
             theme = compiled.theme_of.get(owner, owner)
             if (theme, position) not in excluded:

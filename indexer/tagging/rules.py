@@ -27,6 +27,9 @@ class Rules:
     # letters and leaves a rest of at least this many: short words hide inside too many others.
     min_compound_term_chars: int = 5
     min_compound_rest_chars: int = 3
+    # A paired term (`samenhang` in a theme file) counts when one of its words stands this many
+    # words before or after it, about a sentence; in a short text, also when the title holds one.
+    near_words: int = 12
     # Spread: in a long text, body evidence weighs by the share of its tenths that hold any of the
     # theme's terms (a report about the theme versus a law with one article that mentions it).
     spread_parts: int = 10

@@ -10,6 +10,7 @@ from indexer.tagging.counting import count_terms
 from indexer.tagging.rules import RULES
 from indexer.tagging.terms import Term, compile_taxonomy
 from indexer.taxonomy import Taxonomy
+from indexer.wordforms import words
 
 _LOCATION_WEIGHTS = dict(RULES.location_weights)
 
@@ -28,10 +29,12 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     compiled = compile_taxonomy(taxonomy)
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
+    # A short text's title sets the scene: "Jongen (16) aangehouden" makes its stabbing a youth's.
+    around = frozenset(words(title)) if len(text.split()) <= RULES.short_text_words else frozenset()
     for location, segment in _segments(title, summary, text).items():
         counts: Counter[tuple[Term, str]] = Counter()
         parts: dict[str, set[int]] = defaultdict(set)
-        for (term, owner, part), count in count_terms(segment, compiled).items():
+        for (term, owner, part), count in count_terms(segment, compiled, around).items():
             counts[term, owner] += count
             parts[owner].add(part)
         spread = location == "tekst" and len(segment.split()) >= RULES.spread_min_words

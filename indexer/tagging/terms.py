@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from indexer.tagging.rules import RULES
-from indexer.taxonomy import Taxonomy
+from indexer.taxonomy import Pairing, Taxonomy
 from indexer.wordforms import fold, stem, words
 
 
@@ -17,27 +17,36 @@ class Term:
     stems: tuple[str, ...]
     folded: str
     weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
+    near: frozenset[str] = frozenset()  # counts only near one of these folded words, when any
+
+
+_Key = tuple[tuple[str, ...], str]  # the term's stems, and the name of its pairing ("" for none)
 
 
 class _TermTable:
     """Collects taxonomy terms; a term listed in several places counts once per owner."""
 
     def __init__(self) -> None:
-        self._labels: dict[tuple[str, ...], str] = {}
-        self._weights: dict[tuple[str, ...], dict[str, float]] = defaultdict(dict)
+        self._labels: dict[_Key, tuple[str, str]] = {}
+        self._near: dict[str, frozenset[str]] = {"": frozenset()}
+        self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
 
-    def add(self, label: str, weight: float, *owners: str) -> None:
+    def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
         stems = tuple(stem(token) for token in words(label))
         if not stems:
             return
-        self._labels.setdefault(stems, label)
+        key = (stems, pairing.name if pairing else "")
+        if pairing:
+            self._near[pairing.name] = frozenset(fold(word) for word in pairing.near)
+        shown = f"{label} (bij {pairing.name})" if pairing else label
+        self._labels.setdefault(key, (label, shown))
         for owner in owners:
-            self._weights[stems][owner] = max(weight, self._weights[stems].get(owner, 0.0))
+            self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
 
     def terms(self) -> list[Term]:
         return [
-            Term(label, stems, fold(label), tuple(self._weights[stems].items()))
-            for stems, label in self._labels.items()
+            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), self._near[key[1]])
+            for key, (label, shown) in self._labels.items()
         ]
 
 
@@ -91,6 +100,9 @@ def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]
             if acronym.signal:
                 table.add(acronym.expansion, RULES.core_weight, theme.slug)
                 acronyms[acronym.short][theme.slug] = RULES.core_weight
+        for pairing in theme.pairings:
+            for label in pairing.terms:
+                table.add(label, RULES.core_weight, theme.slug, pairing=pairing)
         for sub in theme.subthemes:
             for label in sub.core_terms:
                 table.add(label, RULES.core_weight, theme.slug, sub.slug)
