@@ -53,7 +53,9 @@ def _is_near(term: Term, tokens: list[str], position: int, around: frozenset[str
 def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:
     """A paired term counts only near its words, and then instead of the same word as a plain term;
     never inside a phrase that is a term itself ("online fraude" is one term, not also "fraude" online)."""
-    in_phrase = {start + i for term, start in hits if len(term.stems) > 1 for i in range(len(term.stems))}
+    in_phrase = {
+        start + i for term, start in hits if len(term.stems) > 1 and not term.near for i in range(len(term.stems))
+    }
     paired = {
         (term.stems, position)
         for term, position in hits

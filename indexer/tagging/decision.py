@@ -66,24 +66,39 @@ def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
     return any(hit.term in titled for hit in match.hits if hit.location != "titel")
 
 
-def _led(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> frozenset[str]:
-    """In a short text, the themes whose strong terms stand in its lead."""
+@dataclass(frozen=True)
+class _Lead:
+    """A short text's lead: the themes whose strong terms stand in it, and what else they need."""
+
+    themes: frozenset[str] = frozenset()
+    min_score: float = 0.0
+    repeated: bool = True  # the strong term must come back (not needed in a brief: all of it is lead)
+
+
+def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
     body = f"{summary}\n{text}".split()
     if len(body) > RULES.short_text_words:
-        return frozenset()
-    brief = len(text.split()) <= RULES.brief_words
-    lead = " ".join(body if brief else body[: RULES.short_text_lead_words])
-    return frozenset(match.slug for match in score("", "", lead, taxonomy) if _has_core(match, core))
+        return _Lead()
+    if len(text.split()) <= RULES.brief_words:
+        lead, minimum, repeated = body, RULES.brief_min_score, False
+    else:
+        lead, minimum, repeated = body[: RULES.short_text_lead_words], RULES.short_text_min_score, True
+    themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
+    return _Lead(themes, minimum, repeated)
 
 
-def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, led: frozenset[str]) -> tuple[ThemeMatch, ...]:
+def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead) -> tuple[ThemeMatch, ...]:
     best = max((match.score for match in candidates), default=0.0)
 
     def clears(match: ThemeMatch) -> bool:
         broad = match.score >= bar.min_score and (
             _distinct_terms(match) >= bar.min_distinct or _titled_and_repeated(match, core)
         )
-        short = match.slug in led and match.score >= RULES.short_text_min_score and _repeated_core(match, core)
+        short = (
+            match.slug in lead.themes
+            and match.score >= lead.min_score
+            and (_repeated_core(match, core) or not lead.repeated)
+        )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best
 
@@ -96,8 +111,8 @@ def tag(
     """Themes and sub-themes a document is about, strongest first, each with its evidence."""
     candidates = score(title, summary, text, taxonomy)
     core = compile_taxonomy(taxonomy).core
-    led = _led(summary, text, taxonomy, core)
-    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, led)
+    lead = _lead(summary, text, taxonomy, core)
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead)
     chosen = {match.slug for match in themes}
-    subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, frozenset())
+    subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
     return themes, subthemes

@@ -45,8 +45,10 @@ class Rules:
     # used so is enough there, at a lower score.
     short_text_words: int = 300
     short_text_lead_words: int = 30
-    # A news brief this short is all lead.
+    # A news brief this short is all lead: one strong term in it is enough (a kernterm in the
+    # beginning scores 6).
     brief_words: int = 80
+    brief_min_score: float = 6.0
     short_text_min_score: float = 10.0
     min_subtheme_score: float = 7.0
     min_subtheme_distinct_terms: int = 2

@@ -17,9 +17,13 @@ _LOCATION_WEIGHTS = dict(RULES.location_weights)
 
 def _segments(title: str, summary: str, text: str) -> dict[str, str]:
     body_words = text.split()
+    head = " ".join(body_words[: RULES.begin_words])
+    # A summary taken from the text's first paragraph is not said twice.
+    if " ".join(summary.split()).removesuffix(" …") in head:
+        summary = ""
     return {
         "titel": title,
-        "begin": f"{summary}\n{' '.join(body_words[: RULES.begin_words])}",
+        "begin": f"{summary}\n{head}",
         "tekst": " ".join(body_words[RULES.begin_words :]),
     }
 
