@@ -47,8 +47,9 @@ def print_report(report: RunReport) -> None:
         print(f"LET OP     {warning.path}: {warning.reason}")
     if report.retagged:
         print(
-            f"Thema's opnieuw bepaald uit de opgeslagen tekst (de thema's of de indeelregels zijn veranderd): "
-            f"{report.retagged} documenten, waarvan {len(report.theme_changes)} een ander thema kregen."
+            "Thema's opnieuw bepaald uit de opgeslagen tekst, zonder bestanden opnieuw te lezen (de thema's of "
+            f"de indeelregels zijn veranderd): {report.retagged} documenten, bij {len(report.theme_changes)} "
+            "veranderde het thema."
         )
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "

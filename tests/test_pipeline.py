@@ -17,7 +17,7 @@ from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
 from indexer.workers import Limits
-from tests.builders import NEWS_PAGE, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
+from tests.builders import NEWS_PAGE, add_core_terms, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
 from tests.conftest import TEST_LIMITS
 
 FACTSHEET = [
@@ -301,13 +301,6 @@ NEIGHBOUR_NOTE = (
 )
 
 
-def _add_core_terms(corpus: Path, theme: str, *terms: str) -> None:
-    """A staff member adds terms to a theme file, as in corpus/themes/README.md."""
-    path = corpus / THEMES_DIR / f"{theme}.yaml"
-    listed = "".join(f"\n  - {term}" for term in terms)
-    path.write_text(path.read_text(encoding="utf-8").replace("kerntermen:", f"kerntermen:{listed}", 1), "utf-8")
-
-
 def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_again(
     small_corpus: Path, reindex, index_root: Path, corpus: Path
 ) -> None:
@@ -316,7 +309,7 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     reindex()
     index = IndexStore(index_root).open()
     assert get_document(index, "notitie-burenruzies").themes == ()
-    _add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
+    add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
     report = reindex()
     assert report.indexed == () and len(report.unchanged) == 4, "no file is read again"
     assert report.retagged == 4 and report.theme_changes == ("notitie-burenruzies.md",)
