@@ -38,6 +38,7 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ),
         ("Kindermisbruik en kinderporno op zijn computer.", "zorg-en-veiligheid", "kinderporno", "child abuse"),
         ("Speech on human trafficking in Europe.", "mensenhandel", "human trafficking", "an English report"),
+        ("Children are trafficked across borders.", "mensenhandel", "trafficked", "the English verb"),
         (
             "Bij de steekpartij raakten twee jongens van 15 gewond.",
             "jeugd-en-veiligheid",
@@ -74,6 +75,8 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Hij kwam veilig thuis na de wedstrijd.", "zorg-en-veiligheid", "the everyday phrase, not Veilig Thuis"),
         ("We gaan om tien uur om de tafel.", "zorg-en-veiligheid", "'om' is no OM"),
         ("Een brief van de Nationaal Rapporteur Mensenhandel.", "mensenhandel", "a sender's name is no subject"),
+        ("By the Dutch National Rapporteur on Trafficking in Human Beings.", "mensenhandel", "an English sender"),
+        ("Cocaine and drug trafficking through the port.", "mensenhandel", "trafficking in goods"),
         ("Een man van 45 werd neergestoken in het centrum.", "jeugd-en-veiligheid", "violence among adults"),
         ("Een jonge vrouw werd neergestoken.", "jeugd-en-veiligheid", "'jonge' is no 'jongen', though they stem alike"),
         ("De winkelier werd neergestoken door een klant.", "zorg-en-veiligheid", "no partner, no partner violence"),
