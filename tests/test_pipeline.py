@@ -310,9 +310,11 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     index = IndexStore(index_root).open()
     assert get_document(index, "notitie-burenruzies").themes == ()
     add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
+    (small_corpus / "notitie.md").unlink()
     report = reindex()
-    assert report.indexed == () and len(report.unchanged) == 4, "no file is read again"
-    assert report.retagged == 4 and report.theme_changes == ("notitie-burenruzies.md",)
+    assert report.indexed == () and len(report.unchanged) == 3, "no file is read again"
+    assert report.removed == ("notitie.md",) and "notitie" not in _all_ids(index_root), "a removed file stays gone"
+    assert report.retagged == 3 and report.theme_changes == ("notitie-burenruzies.md",)
     document = get_document(IndexStore(index_root).open(), "notitie-burenruzies")
     assert document.themes == ("zorg-en-veiligheid",) and not document.themes_curated
     reasons = {hit["term"] for hit in document.tagging["themes"][0]["hits"]}
@@ -323,6 +325,7 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     assert staff_choice.tagging["themes"], "the tagger's suggestion is still kept beside it"
     again = reindex()
     assert (again.retagged, again.indexed) == (0, ()), "tags that follow the taxonomy stay"
+    assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "nieuws-netwerkdag", "notitie-burenruzies"]
 
 
 def test_an_index_tagged_by_another_tagger_version_is_retagged(small_corpus: Path, reindex, index_root: Path) -> None:
