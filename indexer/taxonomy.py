@@ -48,6 +48,15 @@ class Pairing:
 
 
 @dataclass(frozen=True)
+class Abroad:
+    """A theme that is about the Netherlands: a text naming one of `places` and none of `home`
+    (foreign terrorism or protest without a Dutch side) is not about it."""
+
+    places: tuple[str, ...]
+    home: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Subtheme:
     slug: str
     name: str
@@ -65,6 +74,7 @@ class Theme:
     terms: tuple[str, ...]
     exclusions: tuple[str, ...]
     pairings: tuple[Pairing, ...]
+    abroad: Abroad | None
     acronyms: tuple[Acronym, ...]
     glossary: tuple[GlossaryEntry, ...]
     subthemes: tuple[Subtheme, ...]
@@ -145,6 +155,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         for item in data.get("samenhang") or ()
     )
+    abroad = data.get("buitenland")
     return Theme(
         slug=_required(data, "slug", where),
         name=_required(data, "naam", where),
@@ -153,6 +164,12 @@ def _theme_from(data: dict, path: Path) -> Theme:
         terms=_strings(data.get("termen"), f"termen in {where}"),
         exclusions=_strings(data.get("uitzonderingen"), f"uitzonderingen in {where}"),
         pairings=pairings,
+        abroad=Abroad(
+            _strings(abroad.get("plaatsen"), f"plaatsen onder buitenland in {where}"),
+            _strings(abroad.get("nederland"), f"nederland onder buitenland in {where}"),
+        )
+        if abroad
+        else None,
         acronyms=acronyms,
         glossary=glossary,
         subthemes=subthemes,

@@ -145,6 +145,20 @@ FACTSHEET_TEXT = (
             "a short item's title says the stabbing is a youth's",
         ),
         (
+            "Terreurgroep eist aanslag in Pakistan op",
+            "Een terreurgroep eist de aanslag op een markt in Pakistan op. De terroristen noemen het een "
+            "wraakactie; extremisten dreigen met meer terreur.",
+            set(),
+            "terrorism abroad without a Dutch side is not this region's unrest",
+        ),
+        (
+            "Nederlandse jihadisten in Syrië",
+            "Nederlandse jihadisten in Syrië willen terugkeren. De terroristen en hun kinderen zitten in kampen; "
+            "de AIVD volgt de terreurgroep.",
+            {"maatschappelijk-ongenoegen"},
+            "abroad, with a Dutch side",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),

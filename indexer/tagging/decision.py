@@ -15,6 +15,7 @@ from indexer.tagging.rules import RULES
 from indexer.tagging.scoring import score
 from indexer.tagging.terms import compile_taxonomy
 from indexer.taxonomy import Taxonomy
+from indexer.wordforms import fold, words
 
 Core = frozenset[tuple[str, str]]
 
@@ -105,11 +106,27 @@ def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead) ->
     return tuple(match for match in candidates if clears(match))
 
 
+def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozenset[str]:
+    """The themes about the Netherlands that this text, about elsewhere without a Dutch side, is not about."""
+    themes = [theme for theme in taxonomy.themes if theme.abroad]
+    if not themes or len(text.split()) > RULES.abroad_max_words:
+        return frozenset()
+    named = set(words(f"{title}\n{summary}\n{text}"))
+    return frozenset(
+        theme.slug
+        for theme in themes
+        if theme.abroad
+        and not named.isdisjoint(fold(place) for place in theme.abroad.places)
+        and named.isdisjoint(fold(word) for word in theme.abroad.home)
+    )
+
+
 def tag(
     title: str, summary: str, text: str, taxonomy: Taxonomy
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
     """Themes and sub-themes a document is about, strongest first, each with its evidence."""
-    candidates = score(title, summary, text, taxonomy)
+    elsewhere = _abroad(title, summary, text, taxonomy)
+    candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
     core = compile_taxonomy(taxonomy).core
     lead = _lead(summary, text, taxonomy, core)
     themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead)

@@ -30,6 +30,9 @@ class Rules:
     # A paired term (`samenhang` in a theme file) counts when one of its words stands this many
     # words before or after it, about a sentence; in a short text, also when the title holds one.
     near_words: int = 12
+    # A theme about the Netherlands (`buitenland` in its file) is checked for a Dutch side in texts
+    # up to this long; a longer text is a report, which has one.
+    abroad_max_words: int = 3000
     # Spread: in a long text, body evidence weighs by the share of its tenths that hold any of the
     # theme's terms (a report about the theme versus a law with one article that mentions it).
     spread_parts: int = 10
