@@ -46,6 +46,12 @@ def _terms_found(text: str, theme: str) -> set[str]:
             "violence near young people is youth and safety",
         ),
         (
+            "Een 15-jarige is aangehouden na de steekpartij.",
+            "jeugd-en-veiligheid",
+            "steekpartij (bij jongeren)",
+            "a minor's age is a word pair",
+        ),
+        (
             "De vrouw werd in haar woning neergestoken door haar ex-partner.",
             "zorg-en-veiligheid",
             "neergestoken (bij een (ex-)partner)",

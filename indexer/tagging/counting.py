@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from indexer.lexicon import MAX_COMPOUND_CHARS
 from indexer.tagging.rules import RULES
@@ -47,7 +48,12 @@ def _is_near(term: Term, tokens: list[str], position: int, around: frozenset[str
     if not term.near or term.near & around:
         return True
     window = tokens[max(0, position - RULES.near_words) : position + RULES.near_words + 1]
-    return not term.near.isdisjoint(window)
+    return not term.near.isdisjoint(neighbourhood(window))
+
+
+def neighbourhood(tokens: list[str]) -> frozenset[str]:
+    """The words and pairs of adjacent words ("15 jarige" for "15-jarige") of a stretch of text."""
+    return frozenset(tokens) | frozenset(f"{first} {second}" for first, second in pairwise(tokens))
 
 
 def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:

@@ -6,7 +6,7 @@ import math
 from collections import Counter, defaultdict
 
 from indexer.models import TermHit, ThemeMatch
-from indexer.tagging.counting import count_terms
+from indexer.tagging.counting import count_terms, neighbourhood
 from indexer.tagging.rules import RULES
 from indexer.tagging.terms import Term, compile_taxonomy
 from indexer.taxonomy import Taxonomy
@@ -34,7 +34,7 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
     # A short text's title sets the scene: "Jongen (16) aangehouden" makes its stabbing a youth's.
-    around = frozenset(words(title)) if len(text.split()) <= RULES.short_text_words else frozenset()
+    around = neighbourhood(words(title)) if len(text.split()) <= RULES.short_text_words else frozenset()
     for location, segment in _segments(title, summary, text).items():
         counts: Counter[tuple[Term, str]] = Counter()
         parts: dict[str, set[int]] = defaultdict(set)

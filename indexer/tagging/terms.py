@@ -17,7 +17,7 @@ class Term:
     stems: tuple[str, ...]
     folded: str
     weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
-    near: frozenset[str] = frozenset()  # counts only near one of these folded words, when any
+    near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
 
 
 _Key = tuple[tuple[str, ...], str]  # the term's stems, and the name of its pairing ("" for none)
@@ -37,7 +37,7 @@ class _TermTable:
             return
         key = (stems, pairing.name if pairing else "")
         if pairing:
-            self._near[pairing.name] = frozenset(fold(word) for word in pairing.near)
+            self._near[pairing.name] = frozenset(" ".join(words(word)) for word in pairing.near)
         shown = f"{label} (bij {pairing.name})" if pairing else label
         self._labels.setdefault(key, (label, shown))
         for owner in owners:
