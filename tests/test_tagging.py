@@ -198,3 +198,9 @@ def test_a_long_text_counts_evidence_by_how_spread_it_is() -> None:
     throughout = (paragraph + mentions) * 10
     assert tag("Wet", "", one_article, TAXONOMY) == ((), ())
     assert "zorg-en-veiligheid" in {match.slug for match in tag("Wet", "", throughout, TAXONOMY)[0]}
+
+
+def test_a_word_in_two_pairings_counts_only_for_the_one_whose_words_stand_near() -> None:
+    assert _terms_found("Het kind werd door de buurman mishandeld.", "zorg-en-veiligheid") == {
+        "mishandeld (bij een kind)"
+    }

@@ -62,12 +62,13 @@ def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: fro
     in_phrase = {
         start + i for term, start in hits if len(term.stems) > 1 and not term.near for i in range(len(term.stems))
     }
-    paired = {
-        (term.stems, position)
+    paired = [
+        (term, position)
         for term, position in hits
         if term.near and position not in in_phrase and _is_near(term, tokens, position, around)
-    }
-    return [(term, position) for term, position in hits if ((term.stems, position) in paired) == bool(term.near)]
+    ]
+    upgraded = {(term.stems, position) for term, position in paired}
+    return [(t, position) for t, position in hits if not t.near and (t.stems, position) not in upgraded] + paired
 
 
 def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozenset()) -> Counter[tuple[Term, str, int]]:
