@@ -118,7 +118,7 @@ class RunReport:
     warnings: tuple[FileProblem, ...] = ()
     rebuilt: bool = False
     retagged: int = 0  # documents tagged again from their stored text (the themes or tagger changed)
-    theme_changes: tuple[str, ...] = ()  # paths of the documents whose themes that changed
+    theme_changes: tuple[str, ...] = ()  # paths of the documents whose themes re-tagging changed
 
     @property
     def ok(self) -> bool:

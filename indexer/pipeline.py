@@ -2,11 +2,12 @@
 
 An incremental run compares each file with what the index holds (by size and time first, then by
 content hash) and touches only new, changed and removed documents. Exact duplicates are indexed
-once. Extraction, tagging and text analysis run in worker processes (one per core); this process
-writes. Writes go through one writer and are committed in batches of whole documents, so a run that
-is killed leaves an index that opens and is consistent; the next run finishes the job. A rebuild
-goes into a new generation in one commit, written by a writer process per core, and replaces the
-old one only when complete.
+once. A changed taxonomy or tagger re-tags the indexed documents from their stored text
+(`retagging`), without reading their files again. Extraction, tagging and text analysis run in
+worker processes (one per core); this process writes. Writes go through one writer and are
+committed in batches of whole documents, so a run that is killed leaves an index that opens and is
+consistent; the next run finishes the job. A rebuild goes into a new generation in one commit,
+written by a writer process per core, and replaces the old one only when complete.
 """
 
 from __future__ import annotations

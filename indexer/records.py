@@ -101,6 +101,7 @@ def stored_document(searcher: Searcher, fields: dict) -> Document:
     return Document(
         fields["id"],
         fields["path"],
+        # The file's time is not stored: no record needs it.
         Fingerprint(fields.get("size", 0), 0, fields.get("sha256", ""), tagging.get("sidecar_sha256", "")),
         metadata,
         tuple(Page(number, texts.get(number, "")) for number in numbers),
