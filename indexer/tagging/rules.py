@@ -42,7 +42,7 @@ class Rules:
     min_distinct_terms: int = 3
     # A second theme must weigh this share of the main theme's score; a theme named in the title
     # (a document about "online radicalisering van minderjarigen") needs only the smaller share.
-    relative_to_best: float = 0.35
+    relative_to_best: float = 0.4
     titled_relative_to_best: float = 0.12
     # A short text (a news item) about one thing names it in its lead and repeats it: a strong term
     # used so is enough there, at a lower score.
