@@ -18,6 +18,8 @@ TAGGER_VERSION = 2
 
 @dataclass(frozen=True)
 class Rules:
+    """Every weight and threshold of the tagger, in one place, so their value can version the tags."""
+
     core_weight: float = 3.0  # a strong term (kernterm, an acronym that signals)
     term_weight: float = 1.0  # a context word (term)
     location_weights: tuple[tuple[str, float], ...] = (("titel", 4.0), ("begin", 2.0), ("tekst", 1.0))
