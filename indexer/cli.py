@@ -45,6 +45,12 @@ def print_report(report: RunReport) -> None:
         print(f"VERWIJDERD {path}")
     for warning in report.warnings:
         print(f"LET OP     {warning.path}: {warning.reason}")
+    if report.retagged:
+        print(
+            "Thema's opnieuw bepaald uit de opgeslagen tekst, zonder bestanden opnieuw te lezen (de thema's of "
+            f"de indeelregels zijn veranderd): {report.retagged} documenten, bij {len(report.theme_changes)} "
+            "veranderde het thema."
+        )
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "

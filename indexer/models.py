@@ -119,6 +119,8 @@ class RunReport:
     failed: tuple[FileProblem, ...] = ()
     warnings: tuple[FileProblem, ...] = ()
     rebuilt: bool = False
+    retagged: int = 0  # documents tagged again from their stored text (the themes or tagger changed)
+    theme_changes: tuple[str, ...] = ()  # paths of the documents whose themes re-tagging changed
 
     @property
     def ok(self) -> bool:

@@ -2,11 +2,12 @@
 
 An incremental run compares each file with what the index holds (by size and time first, then by
 content hash) and touches only new, changed and removed documents. Exact duplicates are indexed
-once. Extraction, tagging and text analysis run in worker processes (one per core); this process
-writes. Writes go through one writer and are committed in batches of whole documents, so a run that
-is killed leaves an index that opens and is consistent; the next run finishes the job. A rebuild
-goes into a new generation in one commit, written by a writer process per core, and replaces the
-old one only when complete.
+once. A changed taxonomy or tagger re-tags the indexed documents from their stored text
+(`retagging`), without reading their files again. Extraction, tagging and text analysis run in
+worker processes (one per core); this process writes. Writes go through one writer and are
+committed in batches of whole documents, so a run that is killed leaves an index that opens and is
+consistent; the next run finishes the job. A rebuild goes into a new generation in one commit,
+written by a writer process per core, and replaces the old one only when complete.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunRe
 from indexer.planning import Plan, assign_ids, check_corpus, check_removals, plan_everything, plan_files
 from indexer.preanalysis import preanalyse_records
 from indexer.records import document_fields, has_document, manifest, page_fields
+from indexer.retagging import Retagging, retag_index, tag_metadata
 from indexer.schema import build_schema
 from indexer.store import IndexStore, writing
-from indexer.tagging import tag
+from indexer.tagging import tagging_version
 from indexer.taxonomy import Taxonomy, load_taxonomy
 from indexer.workers import Limits, default_workers, extract_all
 
@@ -69,9 +71,7 @@ def build_document(
             Problem.BAD_SIDECAR,
             f"onbekend thema {', '.join(unknown)}; kies uit {', '.join(sorted(taxonomy.theme_slugs))}",
         )
-    themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
-    if not metadata.themes_from_sidecar:
-        metadata = replace(metadata, themes=tuple(m.slug for m in themes), subthemes=tuple(m.slug for m in subthemes))
+    metadata, themes, subthemes = tag_metadata(metadata, extraction.text, taxonomy)
     return Document(doc_id, relative, fingerprint, metadata, extraction.pages, themes, subthemes)
 
 
@@ -203,12 +203,14 @@ def run_index(
         store.discard_abandoned()
         full = rebuild or not store.is_current()
         state = {} if full else store.read_json(STATE_FILE)
-        retag_all = state.get("taxonomy") != taxonomy.fingerprint
+        # Changed tagging rules or themes: documents are tagged again from their stored text, and
+        # files refused for an unknown theme are tried again.
+        retag = state.get("tagging") != tagging_version(taxonomy)
         wanted = None if paths is None else frozenset(paths)
-        targeted = wanted is not None and not full and not retag_all
+        targeted = wanted is not None and not full
         cache, new_cache = store.read_json(FILE_CACHE), {}
         if full:  # into a new, empty generation: every file is new, nothing is known
-            plan = plan_everything(layout, {}, state, cache, new_cache, retag_all)
+            plan = plan_everything(layout, {}, state, cache, new_cache, retag)
             ids = assign_ids(plan, lambda doc_id: False)
             live = _live_paths(store)
         else:
@@ -217,7 +219,7 @@ def run_index(
                 if targeted:
                     plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
                 else:
-                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag_all)
+                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag)
                 ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
             live = plan.known
         if not allow_removals:
@@ -231,13 +233,14 @@ def run_index(
         )
         if full:
             store.activate(generation)
+        retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get("failed", {})
         failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
         for problem in failed:
             failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.reason]
         failures.update(plan.remembered_failures)
-        store.write_json(STATE_FILE, {"taxonomy": taxonomy.fingerprint, "failed": failures})
+        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), "failed": failures})
         store.write_json(FILE_CACHE, new_cache)
         with index.searcher() as searcher:
             warnings = dossier_warnings(layout, searcher)
@@ -249,6 +252,8 @@ def run_index(
             failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
             warnings=tuple(notices + warnings),
             rebuilt=full,
+            retagged=retagging.retagged,
+            theme_changes=retagging.changed,
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
@@ -279,6 +284,8 @@ def report_as_dict(report: RunReport) -> dict:
     return {
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "rebuilt": report.rebuilt,
+        "retagged": report.retagged,
+        "theme_changes": list(report.theme_changes),
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),

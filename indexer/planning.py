@@ -67,7 +67,7 @@ def _plan(
     state: dict,
     cache: dict,
     new_cache: dict,
-    retag_all: bool,
+    retry_failures: bool,
     indexed_original: Callable[[str], str | None],
 ) -> Plan:
     """`files`: the files to look at; `known`: what the index holds of them (and, for a full look,
@@ -96,9 +96,9 @@ def _plan(
         entry = known.get(relative)
         same = entry and entry["sha256"] == fingerprint.sha256 and entry["sidecar_sha256"] == fingerprint.sidecar_sha256
         remembered = old_failures.get(relative)
-        if same and not retag_all:
+        if same:
             plan.unchanged.append(relative)
-        elif remembered and remembered[0] == stat_key(path) and not retag_all:
+        elif remembered and remembered[0] == stat_key(path) and not retry_failures:
             plan.failed.append(FileProblem(relative, remembered[1]))
             plan.remembered_failures[relative] = remembered
         else:
@@ -111,11 +111,12 @@ def _plan(
 
 
 def plan_everything(
-    layout: CorpusLayout, known: dict[str, dict], state: dict, cache: dict, new_cache: dict, retag_all: bool
+    layout: CorpusLayout, known: dict[str, dict], state: dict, cache: dict, new_cache: dict, retry_failures: bool
 ) -> Plan:
-    """Every file of the corpus against `known`, the whole index (`records.manifest`)."""
+    """Every file of the corpus against `known`, the whole index (`records.manifest`).
+    `retry_failures`: try files again that failed before, though unchanged (the themes changed)."""
     files = list(list_files(layout.documents_dir))
-    return _plan(files, known, state, cache, new_cache, retag_all, lambda sha: None)
+    return _plan(files, known, state, cache, new_cache, retry_failures, lambda sha: None)
 
 
 def plan_files(

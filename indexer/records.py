@@ -12,7 +12,8 @@ from dataclasses import asdict
 from whoosh.searching import Searcher
 
 from indexer.acronyms import as_terms, find_definitions
-from indexer.models import Document, ThemeMatch
+from indexer.documents import split_list
+from indexer.models import Document, Fingerprint, Metadata, Page, TermHit, ThemeMatch
 from indexer.schema import ACRONYMS, DOC, PAGE, PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.text import word_count
 
@@ -79,6 +80,45 @@ def page_fields(document: Document) -> list[dict]:
         for page in document.pages
         if page.text.strip()
     ]
+
+
+def stored_document(searcher: Searcher, fields: dict) -> Document:
+    """A document as `document_fields` and `page_fields` wrote it, read back from its stored fields:
+    enough to tag it again and write it anew without reading its file."""
+    tagging = json.loads(fields.get("tagging") or "{}")
+    texts = {page["page"]: page.get(PAGE_TEXT, "") for page in searcher.documents(parent=fields["id"], doctype=PAGE)}
+    # Pages without text have no record; they are put back, so the document's text and page count stay.
+    numbers = sorted(set(range(1, fields.get("page_count", 0) + 1)) | texts.keys())
+    read_by_ocr = set(fields.get("ocr_pages") or ())
+    metadata = Metadata(
+        title=fields.get("title", ""),
+        kind=fields.get("kind", ""),
+        date=fields["date"].date() if fields.get("date") else None,
+        year=int(fields["year"]) if fields.get("year") else None,
+        source=fields.get("source", ""),
+        language=fields.get("language", ""),
+        summary=fields.get("summary", ""),
+        themes=split_list(fields.get("themes", "")),
+        subthemes=split_list(fields.get("subthemes", "")),
+        themes_from_sidecar=bool(fields.get("themes_curated")),
+    )
+    return Document(
+        fields["id"],
+        fields["path"],
+        # The file's time is not stored: no record needs it.
+        Fingerprint(fields.get("size", 0), 0, fields.get("sha256", ""), tagging.get("sidecar_sha256", "")),
+        metadata,
+        tuple(Page(number, texts.get(number, ""), number in read_by_ocr) for number in numbers),
+        _matches(tagging.get("themes", ())),
+        _matches(tagging.get("subthemes", ())),
+    )
+
+
+def _matches(stored: list[dict]) -> tuple[ThemeMatch, ...]:
+    return tuple(
+        ThemeMatch(item["slug"], item["score"], tuple(TermHit(**hit) for hit in item["hits"]), item.get("parent"))
+        for item in stored
+    )
 
 
 def _known_entry(fields: dict) -> dict:

@@ -39,6 +39,24 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class Pairing:
+    """Words that signal a theme only near one of `near` ("steekpartij" near "jongeren")."""
+
+    name: str  # what the nearby words are about, shown in the reason: ‘steekpartij’ (bij jongeren)
+    terms: tuple[str, ...]
+    near: tuple[str, ...]  # word forms as written (jongen, jongens): the stemmer mixes up jongen and jonge
+
+
+@dataclass(frozen=True)
+class Abroad:
+    """A theme that is about the Netherlands: a text naming one of `places` and none of `home`
+    (foreign terrorism or protest without a Dutch side) is not about it."""
+
+    places: tuple[str, ...]
+    home: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Subtheme:
     slug: str
     name: str
@@ -55,6 +73,8 @@ class Theme:
     core_terms: tuple[str, ...]
     terms: tuple[str, ...]
     exclusions: tuple[str, ...]
+    pairings: tuple[Pairing, ...]
+    abroad: Abroad | None
     acronyms: tuple[Acronym, ...]
     glossary: tuple[GlossaryEntry, ...]
     subthemes: tuple[Subtheme, ...]
@@ -127,6 +147,15 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         for item in data.get("subthemas") or ()
     )
+    pairings = tuple(
+        Pairing(
+            name=_required(item, "bij", where),
+            terms=_strings(item.get("termen"), f"termen van samenhang '{item.get('bij')}' in {where}"),
+            near=_strings(item.get("woorden"), f"woorden van samenhang '{item.get('bij')}' in {where}"),
+        )
+        for item in data.get("samenhang") or ()
+    )
+    abroad = data.get("buitenland")
     return Theme(
         slug=_required(data, "slug", where),
         name=_required(data, "naam", where),
@@ -134,6 +163,13 @@ def _theme_from(data: dict, path: Path) -> Theme:
         core_terms=_strings(data.get("kerntermen"), f"kerntermen in {where}"),
         terms=_strings(data.get("termen"), f"termen in {where}"),
         exclusions=_strings(data.get("uitzonderingen"), f"uitzonderingen in {where}"),
+        pairings=pairings,
+        abroad=Abroad(
+            _strings(abroad.get("plaatsen"), f"plaatsen onder buitenland in {where}"),
+            _strings(abroad.get("nederland"), f"nederland onder buitenland in {where}"),
+        )
+        if abroad
+        else None,
         acronyms=acronyms,
         glossary=glossary,
         subthemes=subthemes,

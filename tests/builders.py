@@ -9,6 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from indexer.corpus import THEMES_DIR
+
 WIDTH, HEIGHT = A4
 
 
@@ -138,3 +140,10 @@ def write_texts(folder: Path, texts: dict[str, str], repeat: int = 1) -> None:
     counts as a word of the document)."""
     for name, text in texts.items():
         (folder / f"{name}.txt").write_text(f"{text}\n" * repeat, encoding="utf-8")
+
+
+def add_core_terms(corpus: Path, theme: str, *terms: str) -> None:
+    """A staff member adds strong terms to a theme file of a corpus, as corpus/README.md describes."""
+    path = corpus / THEMES_DIR / f"{theme}.yaml"
+    listed = "".join(f"\n  - {term}" for term in terms)
+    path.write_text(path.read_text(encoding="utf-8").replace("kerntermen:", f"kerntermen:{listed}", 1), "utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from indexer import audit
 from indexer.corpus import BUNDLED_CORPUS
-from tests.builders import write_pdf
+from tests.builders import add_core_terms, write_pdf
 
 
 def kennisbank(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -55,6 +55,22 @@ def test_index_then_unchanged_run_via_environment_variables(tmp_path: Path) -> N
     second = kennisbank("index", env=env)
     assert "0 geïndexeerd, 1 ongewijzigd" in second.stdout
     assert json.loads(kennisbank("search", "--json", "woonoverlast", env=env).stdout)["hits"][0]["id"] == "notitie"
+
+
+def test_a_changed_theme_file_retags_and_says_how_many_documents_changed_theme(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "documenten" / "burenruzie.md").write_text(
+        "# Burenruzie\n\nEen burenruzie over woonoverlast liep hoog op; buurtbemiddeling hielp bij de burenruzie.\n",
+        encoding="utf-8",
+    )
+    (corpus / "documenten" / "begroting.md").write_text("# Begroting\n\nDe begroting voor groen.\n", "utf-8")
+    arguments = ("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert kennisbank(*arguments).returncode == 0
+    add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "buurtbemiddeling")
+    result = kennisbank(*arguments)
+    assert result.returncode == 0, result.stderr
+    assert "Thema's opnieuw bepaald uit de opgeslagen tekst" in result.stdout
+    assert "2 documenten, bij 1 veranderde het thema." in result.stdout
+    assert "0 geïndexeerd, 2 ongewijzigd" in result.stdout
 
 
 def test_a_failed_file_is_listed_and_sets_the_exit_code(tmp_path: Path) -> None:

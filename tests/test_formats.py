@@ -31,7 +31,7 @@ from indexer.pipeline import OCR_CACHE_DIR
 from indexer.staging import UploadRefused, check_upload
 from indexer.workers import Limits
 from search_app import create_app
-from tests.builders import write_pdf
+from tests.builders import add_core_terms, write_pdf
 from tests.format_builders import FIXTURES, scanned_letter, scanned_page, write_docx, write_odt, write_scanned_pdf
 
 SECTIONS = [
@@ -235,6 +235,20 @@ def test_scanned_page_is_read_by_ocr_found_on_its_page_and_marked_as_ocr(
     assert page.select_one("#pagina-2 mark") is not None
     link = page.select_one("p.actions a")["href"]
     assert link.endswith("#page=2"), "the original opens on the page that matched"
+
+
+@pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")
+def test_a_retag_keeps_which_pages_were_read_by_ocr(
+    docs: Path, corpus: Path, index_root: Path, reindex, tmp_path: Path
+) -> None:
+    """A changed theme file re-tags from the stored text; the page still says it was read by OCR."""
+    mixed_pdf(docs / "besluit-lijnbaan.pdf", tmp_path)
+    reindex()
+    add_core_terms(corpus, "zorg-en-veiligheid", "hennepkwekerij", "stankoverlast", "bezwaarschrift", "lijnbaan")
+    report = reindex()
+    assert report.indexed == () and report.theme_changes == ("besluit-lijnbaan.pdf",), "re-tagged, not read again"
+    page = soup(app_client(corpus, index_root), "/document/besluit-lijnbaan")
+    assert "pagina 2 is met tekstherkenning (OCR)" in " ".join(page.select_one(".ocr-notice").get_text(" ").split())
 
 
 @pytest.mark.skipif(not ocr_available(), reason="needs tesseract-ocr-nld (scripts/test.sh installs it)")

@@ -18,7 +18,7 @@ from indexer.search import search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
 from indexer.workers import Limits
-from tests.builders import NEWS_PAGE, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
+from tests.builders import NEWS_PAGE, add_core_terms, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
 from tests.conftest import TEST_LIMITS
 
 FACTSHEET = [
@@ -294,3 +294,47 @@ def test_a_rebuild_that_fails_midway_keeps_the_old_index_and_leaves_no_process_b
     assert multiprocessing.active_children() == []
     assert store.current_dir() == active
     assert _all_ids(index_root) == before
+
+
+NEIGHBOUR_NOTE = (
+    "# Notitie burenruzies\n\nBurenruzies lopen in de wijk soms hoog op. Bij woonoverlast en burenruzies "
+    "zoekt de gemeente eerst buurtbemiddeling. Een burenruzie die escaleert, komt bij het wijkteam.\n"
+)
+
+
+def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_again(
+    small_corpus: Path, reindex, index_root: Path, corpus: Path
+) -> None:
+    (small_corpus / "notitie-burenruzies.md").write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    (small_corpus / "factsheet-arbeidsuitbuiting.pdf.meta.yaml").write_text("themas: []\n", encoding="utf-8")
+    reindex()
+    index = IndexStore(index_root).open()
+    assert get_document(index, "notitie-burenruzies").themes == ()
+    add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
+    (small_corpus / "notitie.md").unlink()
+    report = reindex()
+    assert report.indexed == () and len(report.unchanged) == 3, "no file is read again"
+    assert report.removed == ("notitie.md",) and "notitie" not in _all_ids(index_root), "a removed file stays gone"
+    assert report.retagged == 3 and report.theme_changes == ("notitie-burenruzies.md",)
+    document = get_document(IndexStore(index_root).open(), "notitie-burenruzies")
+    assert document.themes == ("zorg-en-veiligheid",) and not document.themes_curated
+    reasons = {hit["term"] for hit in document.tagging["themes"][0]["hits"]}
+    assert {"burenruzie", "woonoverlast"} <= reasons
+    assert _search_ids(index_root, "buurtbemiddeling") == ["notitie-burenruzies"], "the text is still searchable"
+    staff_choice = get_document(IndexStore(index_root).open(), "factsheet-arbeidsuitbuiting")
+    assert staff_choice.themes == () and staff_choice.themes_curated, "a staff member's choice wins"
+    assert staff_choice.tagging["themes"], "the tagger's suggestion is still kept beside it"
+    again = reindex()
+    assert (again.retagged, again.indexed) == (0, ()), "tags that follow the taxonomy stay"
+    assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "nieuws-netwerkdag", "notitie-burenruzies"]
+
+
+def test_an_index_tagged_by_another_tagger_version_is_retagged(small_corpus: Path, reindex, index_root: Path) -> None:
+    reindex()
+    before = get_document(IndexStore(index_root).open(), "factsheet-arbeidsuitbuiting")
+    state = index_root / "state.json"
+    state.write_text(state.read_text(encoding="utf-8").replace('"tagging": "', '"tagging": "0.'), "utf-8")
+    report = reindex()
+    assert report.indexed == () and report.retagged == 3 and report.theme_changes == ()
+    after = get_document(IndexStore(index_root).open(), "factsheet-arbeidsuitbuiting")
+    assert (after.themes, after.pages, after.page_count) == (before.themes, before.pages, before.page_count)

@@ -38,6 +38,31 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ),
         ("Kindermisbruik en kinderporno op zijn computer.", "zorg-en-veiligheid", "kinderporno", "child abuse"),
         ("Speech on human trafficking in Europe.", "mensenhandel", "human trafficking", "an English report"),
+        ("Children are trafficked across borders.", "mensenhandel", "trafficked", "the English verb"),
+        (
+            "Bij de steekpartij raakten twee jongens van 15 gewond.",
+            "jeugd-en-veiligheid",
+            "steekpartij (bij jongeren)",
+            "violence near young people is youth and safety",
+        ),
+        (
+            "Een 15-jarige is aangehouden na de steekpartij.",
+            "jeugd-en-veiligheid",
+            "steekpartij (bij jongeren)",
+            "a minor's age is a word pair",
+        ),
+        (
+            "De vrouw werd in haar woning neergestoken door haar ex-partner.",
+            "zorg-en-veiligheid",
+            "neergestoken (bij een (ex-)partner)",
+            "violence by a partner",
+        ),
+        (
+            "Oplichters plegen fraude via WhatsApp.",
+            "digitale-veiligheid",
+            "fraude (bij online)",
+            "fraud by an online channel",
+        ),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -56,6 +81,18 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Hij kwam veilig thuis na de wedstrijd.", "zorg-en-veiligheid", "the everyday phrase, not Veilig Thuis"),
         ("We gaan om tien uur om de tafel.", "zorg-en-veiligheid", "'om' is no OM"),
         ("Een brief van de Nationaal Rapporteur Mensenhandel.", "mensenhandel", "a sender's name is no subject"),
+        ("By the Dutch National Rapporteur on Trafficking in Human Beings.", "mensenhandel", "an English sender"),
+        ("Cocaine and drug trafficking through the port.", "mensenhandel", "trafficking in goods"),
+        ("Een man van 45 werd neergestoken in het centrum.", "jeugd-en-veiligheid", "violence among adults"),
+        ("Een jonge vrouw werd neergestoken.", "jeugd-en-veiligheid", "'jonge' is no 'jongen', though they stem alike"),
+        ("De winkelier werd neergestoken door een klant.", "zorg-en-veiligheid", "no partner, no partner violence"),
+        ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
+        (
+            "Jongeren zaten in de klas. Veel later, op een heel andere plek en op een andere dag, was er "
+            "in de stad iemand neergestoken.",
+            "jeugd-en-veiligheid",
+            "young people far from the violence",
+        ),
     ],
 )
 def test_should_not_match(text: str, theme: str, rule: str) -> None:
@@ -108,6 +145,26 @@ FACTSHEET_TEXT = (
             "a short news item that repeats one strong term",
         ),
         (
+            "Jongen van 16 aangehouden voor steekincident",
+            "Een verdachte van 16 is aangehouden voor een steekincident. Er volgen mogelijk meer aanhoudingen.",
+            {"jeugd-en-veiligheid"},
+            "a short item's title says the stabbing is a youth's",
+        ),
+        (
+            "Terreurgroep eist aanslag in Pakistan op",
+            "Een terreurgroep eist de aanslag op een markt in Pakistan op. De terroristen noemen het een "
+            "wraakactie; extremisten dreigen met meer terreur.",
+            set(),
+            "terrorism abroad without a Dutch side is not this region's unrest",
+        ),
+        (
+            "Nederlandse jihadisten in Syrië",
+            "Nederlandse jihadisten in Syrië willen terugkeren. De terroristen en hun kinderen zitten in kampen; "
+            "de AIVD volgt de terreurgroep.",
+            {"maatschappelijk-ongenoegen"},
+            "abroad, with a Dutch side",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),
@@ -141,3 +198,9 @@ def test_a_long_text_counts_evidence_by_how_spread_it_is() -> None:
     throughout = (paragraph + mentions) * 10
     assert tag("Wet", "", one_article, TAXONOMY) == ((), ())
     assert "zorg-en-veiligheid" in {match.slug for match in tag("Wet", "", throughout, TAXONOMY)[0]}
+
+
+def test_a_word_in_two_pairings_counts_only_for_the_one_whose_words_stand_near() -> None:
+    assert _terms_found("Het kind werd door de buurman mishandeld.", "zorg-en-veiligheid") == {
+        "mishandeld (bij een kind)"
+    }
