@@ -30,6 +30,9 @@ class Extraction:
     pages: tuple[Page, ...]
     properties: dict[str, object] = field(default_factory=dict)
     notices: tuple[str, ...] = ()  # Dutch remarks for the run report, such as a Word file named .pdf
+    # The damage a second reader read past (a technical detail): when no text turns up, even by OCR,
+    # the file is reported as damaged with it rather than as a scan.
+    damage: str = ""
 
     @property
     def text(self) -> str:

@@ -38,8 +38,9 @@ ENCRYPTION_ALGORITHMS = ("RC4-40", "RC4-128", "AES-128", "AES-256-R5", "AES-256"
 # --- raw PDF writing -------------------------------------------------------------------------
 
 
-def raw_pdf(objects: Sequence[bytes], root: int = 1) -> bytes:
-    """A PDF whose object n is `objects[n - 1]`, with a correct cross-reference table."""
+def raw_pdf(objects: Sequence[bytes], root: int = 1, info: int | None = None) -> bytes:
+    """A PDF whose object n is `objects[n - 1]`, with a correct cross-reference table; `info` is
+    the number of the document info object."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -48,7 +49,13 @@ def raw_pdf(objects: Sequence[bytes], root: int = 1) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    info_entry = b" /Info %d 0 R" % info if info else b""
+    out += b"trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        root,
+        info_entry,
+        xref,
+    )
     return bytes(out)
 
 
@@ -151,6 +158,59 @@ def page_tree_with_ancestor_as_kid(path: Path) -> Path:
             ]
         )
     )
+    return path
+
+
+def deep_page_tree(path: Path, depth: int = 101) -> Path:
+    """The one page sits under 101 levels of /Pages nodes (pypdf stops at 100 by default)."""
+    objects = [b"", HELVETICA, stream(text_ops(SENTENCE))]
+    first_node = len(objects) + 1
+    for level in range(depth):
+        number = first_node + level
+        parent = b"/Parent %d 0 R" % (number - 1) if level else b""
+        objects.append(b"<< /Type /Pages %s /Kids [%d 0 R] /Count 1 >>" % (parent, number + 1))
+    objects.append(_page(first_node + depth - 1, b"3 0 R", b"<< /Font << /F1 2 0 R >> >>"))
+    objects[0] = b"<< /Type /Catalog /Pages %d 0 R >>" % first_node
+    path.write_bytes(raw_pdf(objects))
+    return path
+
+
+LOOPING_PAGES = (
+    "Inleiding over buurtbemiddeling.",
+    "Aanpak van fietsendiefstal in de wijk.",
+    "Evaluatie van cameratoezicht.",
+)
+LOOPING_INFO = (
+    b"<< /Title (Evaluatie wijkaanpak) /Author (Gemeente Vlaardingen) /CreationDate (D:20190314120000+01'00') >>"
+)
+
+
+def looping_page_tree_with_pages(path: Path) -> Path:
+    """Three pages of text (`LOOPING_PAGES`) whose page tree also lists itself as a kid; object 4
+    is the document info (`LOOPING_INFO`)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", HELVETICA, LOOPING_INFO]
+    kids = [b"2 0 R"]
+    for text in LOOPING_PAGES:
+        objects.append(stream(text_ops(text)))
+        objects.append(_page(2, b"%d 0 R" % len(objects), b"<< /Font << /F1 3 0 R >> >>"))
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(LOOPING_PAGES))
+    path.write_bytes(raw_pdf(objects, info=4))
+    return path
+
+
+def broken_lzw_before_text(path: Path) -> Path:
+    """The page's first content stream claims LZW but is not (pypdf gives up on the page); its
+    second holds the text."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        HELVETICA,
+        _page(2, b"[5 0 R 6 0 R]", b"<< /Font << /F1 3 0 R >> >>"),
+        stream(b"Niet echt gecomprimeerd.", b"/Filter /LZWDecode"),
+        stream(text_ops(SENTENCE)),
+    ]
+    path.write_bytes(raw_pdf(objects))
     return path
 
 
@@ -689,6 +749,9 @@ BUILDERS: dict[str, Callable[[Path], Path | None]] = {
     "paginaboom-zichzelf.pdf": page_tree_with_itself_as_kid,
     "paginaboom-voorouder.pdf": page_tree_with_ancestor_as_kid,
     "paginaboom-bom.pdf": page_tree_bomb,
+    "paginaboom-101-diep.pdf": deep_page_tree,
+    "paginaboom-lus-drie-paginas.pdf": looping_page_tree_with_pages,
+    "kapotte-lzw-stroom.pdf": broken_lzw_before_text,
     "xobject-zichzelf.pdf": xobject_drawing_itself,
     "xobject-kringloop.pdf": xobjects_drawing_each_other,
     "xobject-waaier.pdf": xobject_fan_out,

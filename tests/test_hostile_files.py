@@ -64,9 +64,15 @@ EXPECTED: dict[str, Expect] = {
     # Only the end is gone: the cross-reference table is rebuilt from the objects.
     "afgekapt-zonder-eof.pdf": indexed("bevindingen"),
     "zonder-startxref.pdf": indexed("bevindingen"),
-    "paginaboom-zichzelf.pdf": reported(Problem.CORRUPT),
-    "paginaboom-voorouder.pdf": reported(Problem.CORRUPT),
+    # pypdf refuses a page tree that loops; pdfium reads the pages it can reach.
+    "paginaboom-zichzelf.pdf": indexed("woninginbraak"),
+    "paginaboom-voorouder.pdf": indexed("woninginbraak"),
+    "paginaboom-lus-drie-paginas.pdf": indexed("fietsendiefstal"),
+    # A bomb runs into pypdf's limit on entries and is not handed to pdfium, which has none.
     "paginaboom-bom.pdf": BOMB,
+    "paginaboom-101-diep.pdf": indexed("woninginbraak"),
+    # pypdf gives up on the page at the stream that is not LZW; pdfium skips it and reads the next.
+    "kapotte-lzw-stroom.pdf": indexed("woninginbraak"),
     "xobject-zichzelf.pdf": indexed("woninginbraak"),
     "xobject-kringloop.pdf": indexed("woninginbraak"),
     "xobject-waaier.pdf": indexed("woninginbraak"),
@@ -100,7 +106,8 @@ EXPECTED: dict[str, Expect] = {
     "bom-gedeelde-stroom.pdf": BOMB,
     "bom-geheugen.pdf": reported(Problem.OUT_OF_MEMORY),
     "bom-lengte.pdf": reported(Problem.CORRUPT, or_indexed=True),
-    "diep-genest-object.pdf": reported(Problem.CORRUPT),
+    # pypdf cannot parse the page dictionary; pdfium reads the page without the nested array.
+    "diep-genest-object.pdf": indexed("woninginbraak"),
     "kapotte-opmaak.html": indexed("buurtpreventie"),
     "enorm.html": indexed("jongerenwerkers"),
     "diep-genest.html": indexed("jongerenwerkers"),
@@ -231,6 +238,41 @@ def test_a_worker_that_dies_is_reported_with_its_exit_code_and_replaced(tmp_path
         outcomes = list(extract_all([hostile.DyingPath(tmp_path / "weg.md"), good], LIMITS, workers=1))
         assert outcomes[0].reason == describe(Problem.CRASHED, "afsluitcode 3")
         assert outcomes[1].path == good and outcomes[1].extraction is not None
+
+
+def test_a_damaged_pdf_is_read_by_pdfium_with_its_pages_and_info_and_the_report_says_so(
+    corpus: Path, index_root: Path
+) -> None:
+    """pypdf refuses the looping page tree; pdfium reads the pages. A file neither can read is
+    reported with its path and a Dutch reason, and the batch goes on."""
+    documents = corpus / "documenten"
+    hostile.looping_page_tree_with_pages(documents / "lus.pdf")
+    hostile.truncated_pdf(0.05)(documents / "afgekapt.pdf")
+    hostile.good_markdown(documents / "notitie.md")
+    report = run_index(corpus, index_root, limits=LIMITS, workers=2)
+    assert set(report.indexed) == {"lus.pdf", "notitie.md"}
+    [failed] = report.failed
+    assert failed.path == "afgekapt.pdf" and problem_of(failed.reason) is Problem.CORRUPT
+    assert "ook pdfium kon het niet openen" in failed.reason
+    [warning] = report.warnings
+    assert warning.path == "lus.pdf"
+    assert "beschadigd" in warning.reason and "tweede PDF-lezer (pdfium)" in warning.reason
+    assert "sla het opnieuw op als PDF" in warning.reason
+    index = IndexStore(index_root).open()
+    for number, query in enumerate(("buurtbemiddeling", "fietsendiefstal", "cameratoezicht"), start=1):
+        [hit] = search(index, query, _context()).hits
+        assert (hit.path, hit.pages) == ("lus.pdf", (number,)), query
+    assert (hit.title, hit.source, hit.year) == ("Evaluatie wijkaanpak", "Gemeente Vlaardingen", 2019)
+
+
+def test_a_damaged_pdf_without_text_is_reported_as_damaged_not_as_a_scan(tmp_path: Path) -> None:
+    """The page tree loops and its one page is empty: pdfium reads it, finds nothing, and the
+    damage is the reason, not a missing text layer."""
+    path = tmp_path / "leeg-en-kapot.pdf"
+    path.write_bytes(hostile.simple_pdf([b""]).replace(b"/Kids [5 0 R]", b"/Kids [2 0 R 5 0 R]"))
+    with pytest.raises(ExtractionError) as caught:
+        extract(path)
+    assert caught.value.problem is Problem.CORRUPT and "cyclic page references" in caught.value.detail
 
 
 # --- the fuzzer's findings, shrunk ------------------------------------------------------------

@@ -143,8 +143,11 @@ def _renamed_notice(path: Path, format_: Format) -> tuple[str, ...]:
     )
 
 
-def _no_text(path: Path, format_: Format) -> ExtractionError:
-    """The format's own "no text" problem; for a scan that OCR read without finding text, that says so."""
+def _no_text(path: Path, format_: Format, raw: Extraction) -> ExtractionError:
+    """The format's own "no text" problem; for a scan that OCR read without finding text, that says so;
+    for a damaged file read by a second reader, the damage."""
+    if raw.damage:
+        return ExtractionError(path, Problem.CORRUPT, raw.damage)
     if format_.ocr and ocr_available():
         return ExtractionError(path, Problem.NO_TEXT_AFTER_OCR)
     return ExtractionError(path, format_.no_text)
@@ -169,5 +172,6 @@ def extract(path: Path, max_bytes: int = MAX_FILE_BYTES, ocr: OcrSettings = DEFA
     texts = strip_running_lines([normalise(page.text) for page in raw.pages])
     pages = tuple(replace(page, text=text) for page, text in zip(raw.pages, texts, strict=True))
     if sum(letter_count(page.text) for page in pages) < MIN_LETTERS_PER_PAGE * len(pages):
-        raise _no_text(path, format_)
-    return Extraction(pages=pages, properties=raw.properties, notices=_renamed_notice(path, format_))
+        raise _no_text(path, format_, raw)
+    notices = (*_renamed_notice(path, format_), *raw.notices)
+    return Extraction(pages=pages, properties=raw.properties, notices=notices)

@@ -1,15 +1,25 @@
-"""PDF files through pypdf: text per page (so hits can name their page) and document info."""
+"""PDF files through pypdf: text per page (so hits can name their page) and document info.
+
+A file pypdf cannot read because it is damaged (a page tree that loops, a content stream it cannot
+decode) is read by pdfium, the PDF engine of Chrome, which repairs more; the run report says so. A
+file that runs into one of pypdf's limits is a bomb, not damage: pdfium has no such limits, so it
+is not tried. pdfium is C code: it runs in the worker process, whose time limit stops it and whose
+crash the batch survives (`indexer.workers`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import FileNotDecryptedError, PyPdfError
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pypdf import PasswordType, PdfReader, apply_configuration
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from indexer.errors import ExtractionError, Problem
 from indexer.metadata import TIMESTAMP_KEY
@@ -25,6 +35,13 @@ _MAGIC_WINDOW_BYTES = 1024
 _RECOVERY_TRAILER = b"\nstartxref\n0\n%%EOF\n"
 # Not a sign of damage that a rebuilt cross-reference table could mend.
 _NOT_DAMAGE = (ExtractionError, FileNotDecryptedError, NotImplementedError, MemoryError, RecursionError)
+# pypdf stops at a page tree 100 levels deep, pdfium at 1,024. pypdf walks the tree without
+# recursion and still limits its number of entries, so a deep tree costs no more than a wide one.
+PAGE_TREE_MAX_DEPTH = 1024
+# What pdfium says when a file needs a password or a security handler it does not know.
+_PDFIUM_PROTECTED = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
+# A PDF date: D:YYYYMMDD, then the time, which the timestamp does not need.
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
 
 
 def is_pdf(handle: BinaryIO) -> bool:
@@ -87,34 +104,37 @@ def _technical(exc: BaseException) -> str:
     return f"technische melding: {type(exc).__name__}{': ' + message[:160] if message else ''}"
 
 
-def _properties(reader: PdfReader) -> dict[str, object]:
-    """Title, author, subject and creation date from the document info, where readable.
+def _document_properties(title: str, author: str, subject: str, created: dt.date | None) -> dict[str, object]:
+    """Title, author, subject and creation date under our property names; empty ones are left out.
 
     Placeholders among them ("untitled") are left to metadata resolution, which knows them for every
     format; the creation date is the file's timestamp, not the document's date.
     """
-    properties: dict[str, object] = {}
+    properties: dict[str, object] = {"titel": title.strip(), "bron": author.strip(), "samenvatting": subject.strip()}
+    properties[TIMESTAMP_KEY] = created
+    return {key: value for key, value in properties.items() if value}
+
+
+def _properties(reader: PdfReader) -> dict[str, object]:
+    """The document info as pypdf reads it, where readable; unreadable document info is common and
+    harmless (the text is what matters), and a date that cannot be read costs only the date."""
+    unreadable = (PyPdfError, ValueError, TypeError, KeyError, AttributeError)
     try:
         info = reader.metadata
         if info is None:
-            return properties
-        if (info.title or "").strip():
-            properties["titel"] = info.title.strip()
-        if (info.author or "").strip():
-            properties["bron"] = info.author.strip()
-        if (info.subject or "").strip():
-            properties["samenvatting"] = info.subject.strip()
-        if info.creation_date is not None:
-            properties[TIMESTAMP_KEY] = info.creation_date.date()
-    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError):
-        # Unreadable document info is common and harmless: the text is what matters.
-        pass
-    return properties
+            return {}
+        title, author, subject = info.title or "", info.author or "", info.subject or ""
+    except unreadable:
+        return {}
+    try:
+        created = info.creation_date.date() if info.creation_date is not None else None
+    except unreadable:
+        created = None
+    return _document_properties(title, author, subject, created)
 
 
-def extract_pdf(path: Path) -> Extraction:
+def _read_with_pypdf(path: Path) -> Extraction:
     """Every page's text; a page that fails to decode becomes empty rather than losing the file."""
-    _check_is_pdf(path)
     reader = _open(path)
     try:
         page_objects = list(reader.pages)
@@ -143,3 +163,64 @@ def extract_pdf(path: Path) -> Extraction:
     if first_failure is not None and not any(page.text.strip() for page in pages):
         raise ExtractionError(path, Problem.CORRUPT, _technical(first_failure)) from first_failure
     return Extraction(pages=tuple(pages), properties=_properties(reader))
+
+
+def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
+    """The text of one page; empty when pdfium cannot load the page (it may read the others)."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        textpage = page.get_textpage()
+        try:
+            return textpage.get_text_range()
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def _pdfium_properties(document: pdfium.PdfDocument) -> dict[str, object]:
+    info = document.get_metadata_dict(skip_empty=True)
+    found = _PDF_DATE.match(info.get("CreationDate", ""))
+    try:
+        created = dt.date(*map(int, found.groups())) if found else None
+    except ValueError:  # a date that does not exist
+        created = None
+    return _document_properties(info.get("Title", ""), info.get("Author", ""), info.get("Subject", ""), created)
+
+
+def _read_with_pdfium(path: Path, damaged: ExtractionError) -> Extraction:
+    """The text of each page as pdfium reads it, for a file pypdf found `damaged`; the report says so."""
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in _PDFIUM_PROTECTED:
+            raise ExtractionError(path, Problem.ENCRYPTED) from exc
+        detail = f"{damaged.detail}; ook pdfium kon het niet openen"
+        raise ExtractionError(path, Problem.CORRUPT, detail) from damaged
+    try:
+        pages = tuple(Page(index + 1, _pdfium_page_text(document, index)) for index in range(len(document)))
+        properties = _pdfium_properties(document)
+    finally:
+        document.close()
+    if not pages:
+        raise damaged
+    notice = (
+        f"Dit PDF-bestand is beschadigd ({damaged.detail}); de tekst is gelezen met een tweede PDF-lezer "
+        "(pdfium) en kan onvolledig zijn. Open het in het programma waarmee het is gemaakt, sla het opnieuw op "
+        "als PDF en vervang het bestand."
+    )
+    return Extraction(pages=pages, properties=properties, notices=(notice,), damage=damaged.detail)
+
+
+def extract_pdf(path: Path) -> Extraction:
+    _check_is_pdf(path)
+    try:
+        with apply_configuration(page_tree_maximum_depth=PAGE_TREE_MAX_DEPTH):
+            return _read_with_pypdf(path)
+    except ExtractionError as exc:
+        if exc.problem is not Problem.CORRUPT or isinstance(exc.__cause__, LimitReachedError):
+            raise
+        return _read_with_pdfium(path, exc)
