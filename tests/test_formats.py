@@ -7,6 +7,7 @@ tesseract-ocr and tesseract-ocr-nld), as CI runs it.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -27,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from indexer.errors import ExtractionError, Problem, describe
 from indexer.extract import OcrSettings, extract
 from indexer.extract.ocr import ocr_available
+from indexer.metadata import TIMESTAMP_KEY
 from indexer.pipeline import OCR_CACHE_DIR
 from indexer.staging import UploadRefused, check_upload
 from indexer.workers import Limits
@@ -98,11 +100,11 @@ def write_doc(path: Path) -> Path:
             "application/vnd.oasis.opendocument.text",
             "Besluit woonoverlast Maasboulevard",
         ),
-        ("brief.doc", write_doc, "application/msword", None),
+        ("brief.doc", write_doc, "application/msword", "Besluit over woonoverlast aan de Maasboulevard"),
     ],
 )
 def test_office_files_are_indexed_searchable_shown_and_served_as_themselves(
-    docs: Path, corpus: Path, index_root: Path, reindex, name: str, build, mime: str, title: str | None
+    docs: Path, corpus: Path, index_root: Path, reindex, name: str, build, mime: str, title: str
 ) -> None:
     build(docs / name)
     report = reindex()
@@ -110,9 +112,8 @@ def test_office_files_are_indexed_searchable_shown_and_served_as_themselves(
     client = app_client(corpus, index_root)
     hit = only_hit(client, "maasboulevard")
     page = soup(client, f"{hit['url']}?q=maasboulevard")
-    if title:
-        assert page.select_one("h1").get_text() == title, "the title comes from the document's own properties"
-        assert "Gemeente Schiedam" in page.select_one(".doc-meta").get_text()
+    assert page.select_one("h1").get_text() == title, "the title comes from the document's own properties"
+    assert "Gemeente Schiedam" in page.select_one(".doc-meta").get_text()
     text = page.select_one("section.text").get_text(" ")
     assert "Maasboulevard" in text and "burgemeester" in text
     assert page.select_one("section.text mark") is not None, "the query is marked in the text"
@@ -149,6 +150,26 @@ def test_legacy_doc_named_pdf_is_read_as_word_too(tmp_path: Path) -> None:
     extraction = extract(write_doc(tmp_path / "brief.pdf"))
     assert "Maasboulevard" in extraction.text
     assert "oud Word-document" in extraction.notices[0]
+    assert extraction.properties["titel"] == "Besluit over woonoverlast aan de Maasboulevard"
+
+
+def test_legacy_doc_title_author_and_date_come_from_its_summary_information(tmp_path: Path) -> None:
+    """antiword and catdoc read only the text; the properties come from the OLE2 SummaryInformation
+    stream, in the file's code page (UTF-8 in the fixture)."""
+    properties = extract(write_doc(tmp_path / "brief.doc")).properties
+    assert properties["titel"] == "Besluit over woonoverlast aan de Maasboulevard"
+    assert properties["bron"] == "Gemeente Schiedam"
+    assert properties[TIMESTAMP_KEY] == dt.date(2013, 12, 23), "python-docx's template date, kept by LibreOffice"
+
+
+def test_legacy_doc_without_its_summary_information_keeps_its_text(tmp_path: Path) -> None:
+    path = write_doc(tmp_path / "brief.doc")
+    data = path.read_bytes()
+    stream_name = "\x05SummaryInformation".encode("utf-16-le")
+    path.write_bytes(data.replace(stream_name, "\x05Kapotte-informatie".encode("utf-16-le")))
+    extraction = extract(path)
+    assert "Maasboulevard" in extraction.text
+    assert "titel" not in extraction.properties and "bron" not in extraction.properties
 
 
 BILLION_LAUGHS = (
