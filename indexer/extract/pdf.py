@@ -168,17 +168,9 @@ def _read_with_pypdf(path: Path) -> Extraction:
 def _pdfium_page_text(document: pdfium.PdfDocument, index: int) -> str:
     """The text of one page; empty when pdfium cannot load the page (it may read the others)."""
     try:
-        page = document[index]
+        return document[index].get_textpage().get_text_range()
     except pdfium.PdfiumError:
         return ""
-    try:
-        textpage = page.get_textpage()
-        try:
-            return textpage.get_text_range()
-        finally:
-            textpage.close()
-    finally:
-        page.close()
 
 
 def _pdfium_properties(document: pdfium.PdfDocument) -> dict[str, object]:
@@ -216,6 +208,7 @@ def _read_with_pdfium(path: Path, damaged: ExtractionError) -> Extraction:
 
 
 def extract_pdf(path: Path) -> Extraction:
+    """Every page's text and the document info, by pypdf, or by pdfium when pypdf finds the file damaged."""
     _check_is_pdf(path)
     try:
         with apply_configuration(page_tree_maximum_depth=PAGE_TREE_MAX_DEPTH):
