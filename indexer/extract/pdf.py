@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
@@ -38,8 +37,6 @@ _NOT_DAMAGE = (ExtractionError, FileNotDecryptedError, NotImplementedError, Memo
 # pypdf stops at a page tree 100 levels deep, pdfium at 1,024. pypdf walks the tree without
 # recursion and still limits its number of entries, so a deep tree costs no more than a wide one.
 PAGE_TREE_MAX_DEPTH = 1024
-# What pdfium says when a file needs a password or a security handler it does not know.
-_PDFIUM_PROTECTED = (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
 # A PDF date: D:YYYYMMDD, then the time, which the timestamp does not need.
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
 
@@ -187,9 +184,8 @@ def _read_with_pdfium(path: Path, damaged: ExtractionError) -> Extraction:
     """The text of each page as pdfium reads it, for a file pypdf found `damaged`; the report says so."""
     try:
         document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        if exc.err_code in _PDFIUM_PROTECTED:
-            raise ExtractionError(path, Problem.ENCRYPTED) from exc
+    except pdfium.PdfiumError:
+        # pypdf has already told a protected file from a damaged one: it checks encryption first.
         detail = f"{damaged.detail}; ook pdfium kon het niet openen"
         raise ExtractionError(path, Problem.CORRUPT, detail) from damaged
     try:
