@@ -22,6 +22,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.qparser.default import QueryParserError
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 
+from indexer import ranking_weights
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
 from indexer.query_tree import simplified
@@ -38,26 +39,6 @@ FIELD_ALIASES = {
     "year": ["jaar"],
     "source": ["bron"],
 }
-# A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
-COMPOUND_SPLIT_BOOST = 0.5
-# Two query words written as one compound in a document: each word counts this much of it, so the
-# compound counts once for the pair.
-JOINED_WORDS_BOOST = 0.5
-# As a last resort, one part of a compound on its own counts this much,
-COMPOUND_PART_ALONE_BOOST = 0.25
-# unless more than this share of the documents has that part: "inbraakpreventieadviseur" would find
-# every document with "adviseur" or "preventie" (52 of the 65 bundled ones) instead of the 3 about
-# "inbraak". The whole word, or all parts together, still match. The judged queries score the same
-# from 0.5 down to 0.2 (`kennisbank evalueer-zoeken`).
-MAX_PART_ALONE_SHARE = 0.2
-# An acronym's expansion (or the acronym for an expansion) counts for this share of the word itself:
-# a long form is a phrase of several rare words, and at full weight the long reports that write it out
-# outrank the documents that use the acronym the searcher typed ("NRM"). Real tuning queries: 1.0 was
-# worst; 0.1-0.4 score alike.
-SYNONYM_BOOST = 0.4
-# With OR-matching, documents that match more of the words get this bonus per extra word.
-OR_COORDINATION = 0.9
-
 # Words that make a question a question but never narrow it down ("hoeveel meldingen in 2024").
 QUESTION_WORDS = frozenset(
     [
@@ -115,7 +96,7 @@ def _parser(group) -> QueryParser:
 
 
 _AND_PARSER = _parser(AndGroup)
-_OR_PARSER = _parser(OrGroup.factory(OR_COORDINATION))
+_OR_PARSER = _parser(OrGroup.factory(ranking_weights.OR_COORDINATION))
 
 
 # Whether a compound part's stem may count on its own.
@@ -237,10 +218,12 @@ class _Expander:
             return NullQuery
         alternatives = [self._phrase([stem(raw)])]
         # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
-        alternatives += [self._phrase([stem(joined)], JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())]
+        alternatives += [
+            self._phrase([stem(joined)], ranking_weights.JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())
+        ]
         acronym = self.context.by_acronym.get(raw)
         if acronym:
-            alternatives.append(self._phrase(_stems(acronym[1]), SYNONYM_BOOST))
+            alternatives.append(self._phrase(_stems(acronym[1]), ranking_weights.SYNONYM_BOOST))
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw, self.known)
         if parts:
@@ -252,12 +235,17 @@ class _Expander:
             stems = [stem(part) for part in parts]
             text_field = self.fields[-1]
             if not self.for_pages:
-                alternatives += [Phrase(text_field, side, boost=COMPOUND_SPLIT_BOOST) for side in (stems, stems[::-1])]
+                alternatives += [
+                    Phrase(text_field, side, boost=ranking_weights.COMPOUND_SPLIT_BOOST)
+                    for side in (stems, stems[::-1])
+                ]
             if self.part_alone or self.for_pages:
-                alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
+                alternatives.append(
+                    And([Term(text_field, s) for s in stems], boost=ranking_weights.COMPOUND_SPLIT_BOOST)
+                )
             if self.part_alone:
                 alone = [s for s in stems if self.part_alone(s)]
-                alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in alone]
+                alternatives += [self._phrase([s], ranking_weights.COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
     def expand(self, node: Query) -> Query:
@@ -395,7 +383,7 @@ def parse_query(
 ) -> ParsedQuery:
     """Parse and expand user input. `match`: "all" words, "most" (all but one, from three words on)
     or "any" word or compound part; the search tries them in that order until enough is found.
-    `share_of` tells which share of the index's documents has a stem (see MAX_PART_ALONE_SHARE), and
+    `share_of` tells which share of the index's documents has a stem (see `ranking_weights.MAX_PART_ALONE_SHARE`), and
     so which words the index has: a compound of a word rare in Dutch splits when the index has it."""
     parser = _OR_PARSER if match == "any" else _AND_PARSER
     try:
@@ -407,7 +395,7 @@ def parse_query(
         raw = _all_but_one(raw)
     elif match == "any":
         raw = _any_word(raw)
-    part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
+    part_alone = (lambda part: share_of(part) <= ranking_weights.MAX_PART_ALONE_SHARE) if match == "any" else None
 
     @cache  # the document and the page query ask alike
     def known(word: str) -> bool:
