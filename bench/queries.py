@@ -12,12 +12,13 @@ import random
 from dataclasses import dataclass, field
 
 from bench.vocabulary import Vocabulary, load_vocabulary
+from indexer.facet_specs import FACET_BY_FIELD
 
 DEFAULT_COUNT = 600
 QUESTION_STARTS = ("hoeveel", "welke", "wat is", "hoe werkt")
 KIND_CHOICES = ("factsheet", "rapport", "handreiking", "monitor", "nieuwsbericht", "handboek")
-# URL arguments of the website for our index fields.
-URL_ARGS = {"themes": "thema", "kind": "soort", "year": "jaar"}
+# URL arguments of the website for the index fields both engines facet on.
+URL_ARGS = {field: FACET_BY_FIELD[field].arg for field in ("themes", "kind", "year")}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from importlib.metadata import version
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 
+from indexer import ranking_weights
 from indexer.lexicon import compound_parts
 from indexer.sources import organisations
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
@@ -28,8 +29,6 @@ ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
 MIN_TOKEN_CHARS = 2
-# Weight of a compound part relative to a whole word (token boosts add up in term frequencies).
-COMPOUND_PART_BOOST = 0.35
 # "PGA-R" -> "PGA_R": same length, so highlight offsets stay right, and \w keeps it one token.
 _HYPHENATED_ACRONYM = re.compile(r"\b([A-Z]{2,})-([A-Z0-9]{1,4})\b")
 
@@ -76,7 +75,7 @@ class DecompoundFilter(Filter):
                 continue
             whole, boost = token.text, token.boost
             for part in parts:
-                token.text, token.boost = part, boost * COMPOUND_PART_BOOST
+                token.text, token.boost = part, boost * ranking_weights.COMPOUND_PART_BOOST
                 yield token
             token.text, token.boost = whole, boost
 

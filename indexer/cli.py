@@ -27,6 +27,7 @@ from indexer.planning import MassRemovalError
 from indexer.progress import ProgressReporter
 from indexer.query import QueryContext
 from indexer.search import search
+from indexer.sidecar_fields import SIDECAR_FIELDS
 from indexer.store import IndexStore
 from indexer.tag_evaluation import evaluate, evaluate_labelled, format_report
 from indexer.taxonomy import load_taxonomy
@@ -112,13 +113,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     layout = CorpusLayout(args.corpus)
     path = Path(args.bestand)
     staged = curation.stage(path.read_bytes(), path.name, default_data_dir() / "staging")
-    values = {
-        "titel": args.titel,
-        "soort": args.soort,
-        "themas": tuple(args.thema),
-        "datum": args.datum,
-        "bron": args.bron,
-    }
+    values = {field.key: getattr(args, field.key) for field in SIDECAR_FIELDS if field.option}
     relative = curation.publish(staged, {key: value for key, value in values.items() if value}, layout)
     audit.record(
         default_data_dir() / audit.STAFF_DB_FILE,
@@ -195,11 +190,12 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")
     add_locations(add)
     add.add_argument("bestand", metavar="BESTAND", help="het bestand (PDF, HTML, Markdown of tekst)")
-    add.add_argument("--thema", action="append", default=[], metavar="SLUG", help="thema; mag vaker")
-    add.add_argument("--soort", metavar="SOORT", help="soort document, bijvoorbeeld factsheet")
-    add.add_argument("--titel", metavar="T", help="titel (anders uit het bestand)")
-    add.add_argument("--datum", metavar="D", help="datum, bijvoorbeeld 2024-05-13")
-    add.add_argument("--bron", metavar="B", help="organisatie die het document uitgaf")
+    for field in SIDECAR_FIELDS:
+        if field.option:
+            many = {"action": "append", "default": []} if field.is_list else {}
+            add.add_argument(
+                field.option.flag, dest=field.key, metavar=field.option.metavar, help=field.option.help, **many
+            )
     add.set_defaults(handler=cmd_add)
 
     if add_commands:

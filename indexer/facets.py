@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
+from indexer.facet_specs import FACETS, NEWEST_FIRST, FacetSpec
 from indexer.postings import postings
 
-# Index fields offered as facets, in the order they are shown.
-FACET_FIELDS = ("themes", "subthemes", "kind", "year", "source")
 # The facet value of a document that has none (no theme, no year): selectable like any other.
 NO_VALUE = "(geen)"
 
@@ -86,13 +85,13 @@ def _column(reader: IndexReader, field: str, documents: np.ndarray) -> FacetColu
 
 def facet_columns(reader: IndexReader, documents: np.ndarray) -> FacetColumns:
     """The facet columns of the live document records marked in `documents`."""
-    return {field: _column(reader, field, documents) for field in FACET_FIELDS}
+    return {spec.field: _column(reader, spec.field, documents) for spec in FACETS}
 
 
-def _order(field: str, counts: dict[str, int], selected: set[str]) -> list[str]:
-    """Years newest first, other values most frequent first; documents without a value come last."""
+def _order(spec: FacetSpec, counts: dict[str, int], selected: set[str]) -> list[str]:
+    """In the facet's order (newest or most frequent first); documents without a value come last."""
     present = {value for value, count in counts.items() if count} | selected
-    if field == "year":
+    if spec.order == NEWEST_FIRST:
         ordered = sorted(present - {NO_VALUE}, reverse=True)
     else:
         ordered = sorted(present - {NO_VALUE}, key=lambda value: (-counts.get(value, 0), value))
@@ -109,7 +108,8 @@ def apply(
     for mask in passing.values():
         allowed &= mask
     facets = []
-    for field in FACET_FIELDS:
+    for spec in FACETS:
+        field = spec.field
         column = columns[field]
         among = matching.copy()
         for other, mask in passing.items():
@@ -118,7 +118,7 @@ def apply(
         counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
         selected = set(selections.get(field, ()))
         values = tuple(
-            FacetValue(value, counts.get(value, 0), value in selected) for value in _order(field, counts, selected)
+            FacetValue(value, counts.get(value, 0), value in selected) for value in _order(spec, counts, selected)
         )
         facets.append(Facet(field, values))
     return allowed, tuple(facets)

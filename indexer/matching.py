@@ -27,15 +27,11 @@ import numpy as np
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
+from indexer import ranking_weights
 from indexer.postings import postings
-from indexer.schema import PAGE_TEXT, WORD_PAIRS
+from indexer.schema import WORD_PAIRS
 from indexer.snapshot import RANKED_FIELDS, Snapshot
 
-# BM25F per field: how strongly long documents are discounted (0 = not at all, 1 = fully). Real tuning
-# queries: 0.6-0.9 for the words lie within 0.005 nDCG (0.75, the textbook value); word pairs at 0.75
-# lost 0.01, mostly on known titles. Pages (Whoosh scores them for page hits) keep 0.5.
-LENGTH_NORMALISATION = {"title": 0.75, "summary": 0.75, "content": 0.75, WORD_PAIRS: 0.5, PAGE_TEXT: 0.5}
-TERM_SATURATION = 1.2
 # The fields a word is looked up in together (`query.TEXT_FIELDS`), scored as one BM25F term.
 WORD_FIELDS = frozenset(["title", "summary", "content"])
 
@@ -88,7 +84,7 @@ class Evaluator:
             live = snapshot.documents[docnums]
             docnums, weights = docnums[live], weights[live]
             if len(docnums):
-                b = LENGTH_NORMALISATION[field]
+                b = ranking_weights.LENGTH_NORMALISATION[field]
                 relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
                 frequency[docnums] += weights / ((1 - b) + b * relative_length)
                 match.mask[docnums] = True
@@ -96,7 +92,9 @@ class Evaluator:
         if found:
             idf = math.log(snapshot.document_count / (found + 1)) + 1
             matched = frequency[match.mask]
-            match.scores[match.mask] = idf * matched * (TERM_SATURATION + 1) / (matched + TERM_SATURATION)
+            match.scores[match.mask] = (
+                idf * matched * (ranking_weights.TERM_SATURATION + 1) / (matched + ranking_weights.TERM_SATURATION)
+            )
         return match
 
     def _filter(self, field: str, text: str) -> Match:

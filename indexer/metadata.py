@@ -1,7 +1,7 @@
 """Resolve a document's metadata: sidecar file first, then the file itself, then its name.
 
 A sidecar is a YAML file next to the document, named after it plus `.meta.yaml`
-(`rapport.pdf` -> `rapport.pdf.meta.yaml`), with the Dutch keys in `SIDECAR_KEYS`. Staff use it
+(`rapport.pdf` -> `rapport.pdf.meta.yaml`), with the Dutch keys declared in `sidecar_fields`. Staff use it
 to correct what the file says about itself; its values always win.
 """
 
@@ -18,12 +18,11 @@ from indexer.errors import ExtractionError, Problem
 from indexer.files import write_atomically
 from indexer.models import Extraction, Metadata
 from indexer.placeholders import meaningful
+from indexer.sidecar_fields import LIST_KEYS, SIDECAR_KEYS
 from indexer.sources import tidy
 from indexer.vocabulary import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language
 
 SIDECAR_SUFFIX = ".meta.yaml"
-SIDECAR_KEYS = ("titel", "soort", "themas", "subthemas", "datum", "bron", "taal", "samenvatting")
-LIST_KEYS = frozenset({"themas", "subthemas"})
 
 
 def sidecar_path(path: Path) -> Path:

@@ -1,7 +1,7 @@
 """From what a professional types to a Whoosh query: syntax, compounds, acronyms, field filters.
 
-Supported: words (all must match), "phrases", -uitsluiten, OR, prefix*, and filters
-thema:, subthema:, soort:, jaar:, bron:. Each word is searched in title, summary and text, as
+Supported: words (all must match), "phrases", -uitsluiten, OR, prefix*, and a filter per facet
+(`facet_specs`: thema:, jaar:, bron:, ...). Each word is searched in title, summary and text, as
 written and stemmed; a compound is also found as its separate parts (with less weight), and two
 adjacent words also as the compound they make ("jeugd bescherming": "jeugdbescherming"); an acronym
 from the taxonomy also finds its expansion and the other way round. Malformed input never raises:
@@ -17,47 +17,24 @@ from functools import cache, lru_cache
 from itertools import pairwise
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, TEXT, FieldType, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.qparser.default import QueryParserError
 from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 
+from indexer import ranking_weights
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
+from indexer.facet_specs import FACET_BY_FIELD, FACETS, FacetSpec
 from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
 from indexer.query_tree import simplified
-from indexer.schema import PAGE_TEXT, SOURCE_WORDS
+from indexer.schema import PAGE_TEXT
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
 TEXT_FIELDS = ("title", "summary", "content")
-FILTER_FIELDS = ("themes", "subthemes", "kind", "year", "source")
-FIELD_ALIASES = {
-    "themes": ["thema"],
-    "subthemes": ["subthema"],
-    "kind": ["soort"],
-    "year": ["jaar"],
-    "source": ["bron"],
-}
-# A compound found as separate words ("zorg" ... "criminaliteit") counts this much of a real match.
-COMPOUND_SPLIT_BOOST = 0.5
-# Two query words written as one compound in a document: each word counts this much of it, so the
-# compound counts once for the pair.
-JOINED_WORDS_BOOST = 0.5
-# As a last resort, one part of a compound on its own counts this much,
-COMPOUND_PART_ALONE_BOOST = 0.25
-# unless more than this share of the documents has that part: "inbraakpreventieadviseur" would find
-# every document with "adviseur" or "preventie" (52 of the 65 bundled ones) instead of the 3 about
-# "inbraak". The whole word, or all parts together, still match. The judged queries score the same
-# from 0.5 down to 0.2 (`kennisbank evalueer-zoeken`).
-MAX_PART_ALONE_SHARE = 0.2
-# An acronym's expansion (or the acronym for an expansion) counts for this share of the word itself:
-# a long form is a phrase of several rare words, and at full weight the long reports that write it out
-# outrank the documents that use the acronym the searcher typed ("NRM"). Real tuning queries: 1.0 was
-# worst; 0.1-0.4 score alike.
-SYNONYM_BOOST = 0.4
-# With OR-matching, documents that match more of the words get this bonus per extra word.
-OR_COORDINATION = 0.9
-
+# The facets' fields, filtered with their Dutch names: thema:zorg, jaar:2024, bron:politie.
+FILTER_FIELDS = frozenset(FACET_BY_FIELD)
+FIELD_ALIASES = {spec.field: [spec.arg] for spec in FACETS}
 # Words that make a question a question but never narrow it down ("hoeveel meldingen in 2024").
 QUESTION_WORDS = frozenset(
     [
@@ -97,15 +74,15 @@ _LOOSE_HYPHEN = re.compile(r"(?<=\w)-(?=\s|$)|(?<=\w)-(?=\w)")
 
 
 def _raw_schema() -> Schema:
+    """How the parser reads typed text: words, and each facet's filter value as `FacetSpec` says."""
     words_only = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | AccentFoldFilter()
-    return Schema(
-        content=TEXT(analyzer=words_only),
-        themes=KEYWORD(lowercase=True),
-        subthemes=KEYWORD(lowercase=True),
-        kind=KEYWORD(lowercase=True),
-        year=ID(),
-        source=TEXT(analyzer=words_only),
-    )
+
+    def filter_field(spec: FacetSpec) -> FieldType:
+        if spec.words_field:
+            return TEXT(analyzer=words_only)
+        return KEYWORD(lowercase=True) if spec.lowercase else ID()
+
+    return Schema(content=TEXT(analyzer=words_only), **{spec.field: filter_field(spec) for spec in FACETS})
 
 
 def _parser(group) -> QueryParser:
@@ -115,7 +92,7 @@ def _parser(group) -> QueryParser:
 
 
 _AND_PARSER = _parser(AndGroup)
-_OR_PARSER = _parser(OrGroup.factory(OR_COORDINATION))
+_OR_PARSER = _parser(OrGroup.factory(ranking_weights.OR_COORDINATION))
 
 
 # Whether a compound part's stem may count on its own.
@@ -129,7 +106,7 @@ class QueryContext:
 
     by_acronym: dict[str, tuple[str, str]]  # "pga_r" -> ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")
     by_expansion: dict[str, tuple[str, str]]  # "persoonsgerichte aanpak radicalisering" -> same pair
-    slugs: dict[str, tuple[str, ...]]  # "themes"/"subthemes" -> known slugs
+    slugs: dict[str, tuple[str, ...]]  # facet field filtered by slug ("themes") -> known slugs
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> QueryContext:
@@ -139,10 +116,7 @@ class QueryContext:
                 pair = (acronym.short, acronym.expansion)
                 by_acronym.setdefault(fold(join_acronyms(acronym.short)), pair)
                 by_expansion.setdefault(" ".join(words(acronym.expansion)), pair)
-        slugs = {
-            "themes": tuple(theme.slug for theme in taxonomy.themes),
-            "subthemes": tuple(sub.slug for theme in taxonomy.themes for sub in theme.subthemes),
-        }
+        slugs = {spec.field: spec.slugs(taxonomy) for spec in FACETS if spec.slugs}
         return cls(by_acronym, by_expansion, slugs)
 
     def with_corpus(self, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
@@ -237,10 +211,12 @@ class _Expander:
             return NullQuery
         alternatives = [self._phrase([stem(raw)])]
         # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
-        alternatives += [self._phrase([stem(joined)], JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())]
+        alternatives += [
+            self._phrase([stem(joined)], ranking_weights.JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())
+        ]
         acronym = self.context.by_acronym.get(raw)
         if acronym:
-            alternatives.append(self._phrase(_stems(acronym[1]), SYNONYM_BOOST))
+            alternatives.append(self._phrase(_stems(acronym[1]), ranking_weights.SYNONYM_BOOST))
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
         parts = split_compound(raw, self.known)
         if parts:
@@ -252,12 +228,17 @@ class _Expander:
             stems = [stem(part) for part in parts]
             text_field = self.fields[-1]
             if not self.for_pages:
-                alternatives += [Phrase(text_field, side, boost=COMPOUND_SPLIT_BOOST) for side in (stems, stems[::-1])]
+                alternatives += [
+                    Phrase(text_field, side, boost=ranking_weights.COMPOUND_SPLIT_BOOST)
+                    for side in (stems, stems[::-1])
+                ]
             if self.part_alone or self.for_pages:
-                alternatives.append(And([Term(text_field, s) for s in stems], boost=COMPOUND_SPLIT_BOOST))
+                alternatives.append(
+                    And([Term(text_field, s) for s in stems], boost=ranking_weights.COMPOUND_SPLIT_BOOST)
+                )
             if self.part_alone:
                 alone = [s for s in stems if self.part_alone(s)]
-                alternatives += [self._phrase([s], COMPOUND_PART_ALONE_BOOST) for s in alone]
+                alternatives += [self._phrase([s], ranking_weights.COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
     def expand(self, node: Query) -> Query:
@@ -272,11 +253,12 @@ class _Expander:
                 self.refused.append(pattern_of(node))
                 return NullQuery
             return self._on_fields(lambda field: type(node)(field, node.text))
-        if isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS and self.for_pages:
+        spec = FACET_BY_FIELD.get(node.fieldname) if isinstance(node, (Term, Phrase)) else None
+        if spec and self.for_pages:
             return NullQuery  # pages carry no metadata; the document query applies the filters
-        if isinstance(node, (Term, Phrase)) and node.fieldname == "source":
-            return _source_words(node)
-        if isinstance(node, Term) and node.fieldname in ("themes", "subthemes"):
+        if spec and spec.words_field:
+            return _filter_words(node, spec.words_field)
+        if isinstance(node, Term) and node.fieldname in self.context.slugs:
             slugs = self.context.slugs_matching(node.fieldname, node.text)
             return (
                 Or([Term(node.fieldname, slug) for slug in slugs]) if len(slugs) > 1 else Term(node.fieldname, slugs[0])
@@ -293,10 +275,10 @@ class _Expander:
         return NullQuery  # anything else (ranges on text, odd syntax) is dropped, never an error
 
 
-def _source_words(node: Term | Phrase) -> Query:
+def _filter_words(node: Term | Phrase, words_field: str) -> Query:
     """bron:politie, bron:"RIEC Rotterdam": documents whose source has every word given."""
     given = node.words if isinstance(node, Phrase) else [node.text]
-    terms = [Term(SOURCE_WORDS, stem(word)) for word in given if word not in STOP_WORDS]
+    terms = [Term(words_field, stem(word)) for word in given if word not in STOP_WORDS]
     return And(terms) if len(terms) > 1 else (terms[0] if terms else NullQuery)
 
 
@@ -395,7 +377,7 @@ def parse_query(
 ) -> ParsedQuery:
     """Parse and expand user input. `match`: "all" words, "most" (all but one, from three words on)
     or "any" word or compound part; the search tries them in that order until enough is found.
-    `share_of` tells which share of the index's documents has a stem (see MAX_PART_ALONE_SHARE), and
+    `share_of` tells which share of the index's documents has a stem (see `ranking_weights.MAX_PART_ALONE_SHARE`), and
     so which words the index has: a compound of a word rare in Dutch splits when the index has it."""
     parser = _OR_PARSER if match == "any" else _AND_PARSER
     try:
@@ -407,7 +389,7 @@ def parse_query(
         raw = _all_but_one(raw)
     elif match == "any":
         raw = _any_word(raw)
-    part_alone = (lambda part: share_of(part) <= MAX_PART_ALONE_SHARE) if match == "any" else None
+    part_alone = (lambda part: share_of(part) <= ranking_weights.MAX_PART_ALONE_SHARE) if match == "any" else None
 
     @cache  # the document and the page query ask alike
     def known(word: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from indexer import ranking_weights
 from indexer.analysis import (
     ANALYSIS_VERSION,
     OrganisationTokenizer,
@@ -30,9 +31,8 @@ from indexer.analysis import (
 from indexer.preanalysis import PreAnalyzedText
 
 # Bump when a field or what it holds changes (titles derived differently too); together with
-# ANALYSIS_VERSION it decides whether an index is stale.
+# ANALYSIS_VERSION and the index-time weights it decides whether an index is stale (`schema_version`).
 SCHEMA_REVISION = 9
-SCHEMA_VERSION = f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}"
 
 DOC = "doc"
 PAGE = "page"
@@ -46,9 +46,12 @@ SOURCE_WORDS = "source_words"
 # The acronyms a document defines, one term per "acronym<TAB>long form" (see `acronyms`).
 ACRONYMS = "acronyms"
 
-# How much a match in each field counts compared with a match in the body text.
-TITLE_BOOST = 3.0
-SUMMARY_BOOST = 1.5
+
+def schema_version() -> str:
+    """What an index must have been written with to be served: the fields, the analysis and the
+    index-time weights, which the postings hold (see `ranking_weights`)."""
+    weights = "-".join(f"{value:g}" for value in ranking_weights.index_time_values().values())
+    return f"{SCHEMA_REVISION}.{ANALYSIS_VERSION}.w{weights}"
 
 
 def build_schema() -> Schema:
@@ -60,8 +63,8 @@ def build_schema() -> Schema:
         parent=ID(stored=True),
         doctype=ID(stored=True),
         path=ID(stored=True),
-        title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
-        summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=SUMMARY_BOOST),
+        title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.TITLE_BOOST),
+        summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.SUMMARY_BOOST),
         content=PreAnalyzedText(analyzer=analyzer, phrase=False),
         word_pairs=PreAnalyzedText(analyzer=word_pairs_analyzer(), phrase=False),
         page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),

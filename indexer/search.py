@@ -24,11 +24,12 @@ from whoosh.index import Index
 from whoosh.query import Or, Term
 from whoosh.util.times import datetime_to_long
 
+from indexer import ranking_weights
 from indexer.acronym_table import corpus_acronyms
 from indexer.documents import listing_fields
 from indexer.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.facets import Facet, apply
-from indexer.matching import LENGTH_NORMALISATION, TERM_SATURATION, Evaluator
+from indexer.matching import Evaluator
 from indexer.page_hits import PageHits, page_hits
 from indexer.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
 from indexer.schema import DOC, PAGE_TEXT
@@ -41,16 +42,10 @@ __all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "sim
 
 MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
-# Up to this share is added to the score of a document from this year, less for older ones.
-RECENCY_BONUS = 0.05
-RECENCY_HORIZON_YEARS = 10
 # Documents with most (then any) of the words always follow those with all of them: on real
 # documents a strict AND favours long reports that mention every word somewhere over the short item
 # that writes one word differently. With fewer strict hits than this the page says so.
 MIN_RESULTS_BEFORE_LOOSENING = 3
-# A document's score grows by this share for each stricter attempt it also matches (all words,
-# all but one): coordination instead of hard tiers. Chosen on the real tuning queries (0.5-1.0 best).
-COORDINATION_BONUS = 1.0
 # The looser attempts, each from the number of typed words on which it can differ from the strict one
 # ("any" already for one word: a compound's parts may then match on their own).
 LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
@@ -58,7 +53,9 @@ LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
 SIMILAR_KEY_TERMS = 12
 SIMILAR_TEXT_CHARS = 50_000
 # Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
-WEIGHTING = scoring.BM25F(K1=TERM_SATURATION, **{f"{field}_B": b for field, b in LENGTH_NORMALISATION.items()})
+WEIGHTING = scoring.BM25F(
+    K1=ranking_weights.TERM_SATURATION, **{f"{field}_B": b for field, b in ranking_weights.LENGTH_NORMALISATION.items()}
+)
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
 REFUSED_NOTE = (
@@ -113,7 +110,7 @@ def _recency(snapshot: Snapshot, today: dt.date) -> np.ndarray:
     """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
     now = datetime_to_long(dt.datetime.combine(today, dt.time()))
     age_years = (now - snapshot.dates) / _MICROSECONDS_PER_YEAR
-    return np.nan_to_num(np.clip(1.0 - age_years / RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
+    return np.nan_to_num(np.clip(1.0 - age_years / ranking_weights.RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
 
 
 def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
@@ -195,13 +192,13 @@ def _choose(
 
 def _by_relevance(snapshot: Snapshot, choice: _Choice, stricter: list[_Choice]) -> tuple[np.ndarray, np.ndarray]:
     """Allowed documents best first, and the scores: a document's score from the strictest attempt
-    it matches, raised for every stricter attempt it matches (COORDINATION_BONUS)."""
+    it matches, raised for every stricter attempt it matches (`ranking_weights.COORDINATION_BONUS`)."""
     scores = choice.scores.copy()
     coordination = np.ones(snapshot.size, dtype=np.float32)
     for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
         scores[attempt.allowed] = attempt.scores[attempt.allowed]
-        coordination[attempt.allowed] += COORDINATION_BONUS
-    scores = scores * coordination * (1.0 + RECENCY_BONUS * _recency(snapshot, dt.date.today()))
+        coordination[attempt.allowed] += ranking_weights.COORDINATION_BONUS
+    scores = scores * coordination * (1.0 + ranking_weights.RECENCY_BONUS * _recency(snapshot, dt.date.today()))
     candidates = np.flatnonzero(choice.allowed)
     return _ordered(snapshot, candidates, -scores[candidates]), scores
 

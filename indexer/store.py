@@ -31,7 +31,7 @@ from indexer.codec import KennisbankCodec
 from indexer.errors import KennisbankError
 from indexer.files import write_atomically
 from indexer.posting_pool import use_chunked_pool
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.schema import build_schema, schema_version
 from indexer.workers import fork_server_context
 
 CURRENT_FILE = "CURRENT"
@@ -51,7 +51,7 @@ class IndexMissingError(KennisbankError):
 class IndexStaleError(KennisbankError):
     def __init__(self, root: Path, found: str) -> None:
         super().__init__(
-            f"De index in {root} is gemaakt met een oudere versie (schema {found}, nodig {SCHEMA_VERSION}). "
+            f"De index in {root} is gemaakt met een oudere versie (schema {found}, nodig {schema_version()}). "
             "Bouw hem opnieuw op met: kennisbank index"
         )
 
@@ -85,7 +85,7 @@ class IndexStore:
             return "onbekend"
 
     def is_current(self) -> bool:
-        return self.version() == SCHEMA_VERSION
+        return self.version() == schema_version()
 
     def open(self) -> Index:
         """The active index; refuses a missing or stale one rather than serving wrong tokens."""
@@ -93,7 +93,7 @@ class IndexStore:
         if directory is None or not whoosh_index.exists_in(directory):
             raise IndexMissingError(self.root)
         found = self.version()
-        if found != SCHEMA_VERSION:
+        if found != schema_version():
             raise IndexStaleError(self.root, found or "onbekend")
         return whoosh_index.open_dir(directory)
 
@@ -103,7 +103,7 @@ class IndexStore:
         numbers = [_generation_number(path) for path in self.root.glob("gen-*")]
         directory = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
         directory.mkdir()
-        (directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
+        (directory / VERSION_FILE).write_text(schema_version(), encoding="utf-8")
         return directory, whoosh_index.create_in(directory, build_schema())
 
     def activate(self, directory: Path) -> None:

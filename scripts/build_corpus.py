@@ -36,12 +36,12 @@ from indexer.pdf_layout import (
     dutch_date,
     inline,
 )
+from indexer.sidecar_fields import SIDECAR_KEYS
 from indexer.vocabulary import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "corpus" / "bronnen"
 OUTPUT = ROOT / "corpus" / "documenten"
-METADATA_KEYS = ("titel", "soort", "themas", "subthemas", "datum", "bron", "samenvatting")
 rl_config.invariant = 1  # fixed dates and ids inside the PDF: same source, same bytes
 
 
@@ -126,7 +126,7 @@ def build(source: Source) -> Path:
         story.append(Paragraph(inline(source.meta["titel"]), H1))
     story += body_flowables(source.body, half if columns == 2 else usable, chapters_on_new_page=title_page)
     doc.build(story)
-    sidecar = {key: source.meta[key] for key in METADATA_KEYS if key in source.meta}
+    sidecar = {key: source.meta[key] for key in SIDECAR_KEYS if key in source.meta}
     (OUTPUT / f"{source.slug}.pdf.meta.yaml").write_text(
         yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from indexer.facet_specs import FACETS
 from search_app.params import MAX_QUERY_CHARS
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
-_FACET_ARGS = ("thema", "subthema", "soort", "jaar", "bron")
 
 HIT = {
     "type": "object",
@@ -213,8 +213,8 @@ OPENAPI = {
                         "description": 'Zoekvraag: woorden, "zinnen", -uitsluiten, OR, voorvoeg*, thema:, jaar:.',
                     },
                     *(
-                        _array_parameter(arg, f"Filter op {arg}; meerdere waarden combineren met OF.")
-                        for arg in _FACET_ARGS
+                        _array_parameter(spec.arg, f"Filter op {spec.arg}; meerdere waarden combineren met OF.")
+                        for spec in FACETS
                     ),
                     {
                         "name": "sorteer",

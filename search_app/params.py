@@ -6,17 +6,17 @@ the back button. Invalid arguments are ignored or clamped, never an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
+from indexer.facet_specs import FACETS
 from indexer.facets import NO_VALUE
 from indexer.search import SORT_DATE, SORT_RELEVANCE
-from indexer.sources import organisations
 
 # URL argument (Dutch, what users see) -> index field.
-FACET_ARGS = {"thema": "themes", "subthema": "subthemes", "soort": "kind", "jaar": "year", "bron": "source"}
+FACET_ARGS = {spec.arg: spec.field for spec in FACETS}
 FIELD_ARGS = {field_name: arg for arg, field_name in FACET_ARGS.items()}
 SORTS = (SORT_RELEVANCE, SORT_DATE)
 MAX_PAGE = 500
@@ -57,9 +57,9 @@ def _int(values: Iterable[str], default: int, low: int, high: int) -> int:
     return default
 
 
-def _organisations(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Source values as the facet holds them: "A en B" (an older link, a typed value) selects both."""
-    names = (name for value in values for name in ((value,) if value == NO_VALUE else organisations(value)))
+def _split(values: tuple[str, ...], split: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """Values as the facet holds them: a source "A en B" (an older link, a typed value) selects both."""
+    names = (name for value in values for name in ((value,) if value == NO_VALUE else split(value)))
     return tuple(dict.fromkeys(names))
 
 
@@ -67,12 +67,12 @@ def parse_args(args: Args) -> SearchRequest:
     """A SearchRequest from query arguments; anything unusable falls back to its default."""
     query, query_cut = _shortened(" ".join(args.get("q", [""])[:1]).strip())
     selections = {}
-    for arg, field_name in FACET_ARGS.items():
-        values = tuple(dict.fromkeys(value.strip() for value in args.get(arg, []) if value.strip()))
-        if field_name == "source":
-            values = _organisations(values)
+    for spec in FACETS:
+        values = tuple(dict.fromkeys(value.strip() for value in args.get(spec.arg, []) if value.strip()))
+        if spec.split:
+            values = _split(values, spec.split)
         if values:
-            selections[field_name] = values[:MAX_VALUES_PER_FACET]
+            selections[spec.field] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
     page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
     return SearchRequest(query, selections, sort, page, query_cut)

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.facet_specs import FACET_BY_FIELD
 from indexer.facets import NO_VALUE
 from indexer.search import SearchResults
 from indexer.taxonomy import Taxonomy
-from indexer.vocabulary import KINDS
-from search_app.params import FIELD_ARGS, SearchRequest, cleared, toggled, url
+from search_app.params import SearchRequest, cleared, toggled, url
 
-FACET_TITLES = {"themes": "Thema", "subthemes": "Subthema", "kind": "Soort document", "year": "Jaar", "source": "Bron"}
 SEARCH_PATH = "/zoeken"
 # Facets with many values show this many, the rest behind "meer".
 VISIBLE_VALUES = 8
@@ -44,13 +43,8 @@ class Chip:
 
 
 def label_for(field_name: str, value: str, taxonomy: Taxonomy) -> str:
-    if value == NO_VALUE:
-        return "Geen thema" if field_name in ("themes", "subthemes") else "Onbekend"
-    if field_name in ("themes", "subthemes"):
-        return taxonomy.label(value)
-    if field_name == "kind":
-        return KINDS.get(value, value)
-    return value
+    spec = FACET_BY_FIELD[field_name]
+    return spec.none_label if value == NO_VALUE else spec.label(value, taxonomy)
 
 
 def facet_views(results: SearchResults, request: SearchRequest, taxonomy: Taxonomy) -> tuple[FacetView, ...]:
@@ -68,14 +62,15 @@ def facet_views(results: SearchResults, request: SearchRequest, taxonomy: Taxono
         )
         if options:
             visible = max(VISIBLE_VALUES, sum(option.selected for option in options))
-            views.append(FacetView(facet.field, FIELD_ARGS[facet.field], FACET_TITLES[facet.field], options, visible))
+            spec = FACET_BY_FIELD[facet.field]
+            views.append(FacetView(facet.field, spec.arg, spec.title, options, visible))
     return tuple(views)
 
 
 def chips(request: SearchRequest, taxonomy: Taxonomy) -> tuple[Chip, ...]:
     return tuple(
         Chip(
-            f"{FACET_TITLES[field_name]}: {label_for(field_name, value, taxonomy)}",
+            f"{FACET_BY_FIELD[field_name].title}: {label_for(field_name, value, taxonomy)}",
             url(SEARCH_PATH, toggled(request, field_name, value)),
         )
         for field_name, values in request.selections.items()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from indexer import audit, curation, journal, staging
 from indexer.documents import get_document
@@ -16,6 +17,7 @@ from indexer.metadata import validate_sidecar
 from indexer.pipeline import REPORT_FILE, run_index, with_ocr_cache
 from indexer.review import preview
 from indexer.search import SORT_DATE, search
+from indexer.sidecar_fields import FORM_FIELDS
 from indexer.vocabulary import KINDS
 from indexer.workers import Limits
 from search_app.accounts import ADMIN, ROLES, AccountError
@@ -27,7 +29,6 @@ from search_app.views import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
-METADATA_FIELDS = ("titel", "soort", "datum", "bron", "samenvatting")
 DOCUMENTS_PER_PAGE = 50
 
 
@@ -89,11 +90,15 @@ def _update_copy(staged: staging.Staged, values: dict[str, object]) -> str:
     return existing
 
 
+@bp.app_template_global()
+def sent_values(form: MultiDict) -> dict[str, object]:
+    """The metadata form as sent (`FORM_FIELDS`), a list for a list field: shown again after an error."""
+    return {field.key: form.getlist(field.key) if field.is_list else form.get(field.key, "") for field in FORM_FIELDS}
+
+
 def _form_values() -> dict[str, object]:
-    values: dict[str, object] = {key: request.form.get(key, "").strip() for key in METADATA_FIELDS}
-    values["themas"] = tuple(request.form.getlist("themas"))
-    values["subthemas"] = tuple(request.form.getlist("subthemas"))
-    return values
+    sent = sent_values(request.form)
+    return {key: tuple(value) if isinstance(value, list) else value.strip() for key, value in sent.items()}
 
 
 def _check_values(values: dict[str, object]) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import ranking_weights
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.documents import get_document
 from indexer.errors import Problem, describe
@@ -212,6 +213,20 @@ def test_changed_schema_version_triggers_a_rebuild(small_corpus: Path, reindex, 
     assert not store.is_current()
     report = reindex()
     assert report.rebuilt and len(report.indexed) == 3 and store.is_current()
+
+
+def test_changed_index_time_weight_triggers_a_rebuild(
+    small_corpus: Path, reindex, index_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The postings hold the index-time weights: an index written with other values is stale, and the
+    next run rebuilds it with the declared ones."""
+    reindex()
+    store = IndexStore(index_root)
+    monkeypatch.setattr(ranking_weights, "TITLE_BOOST", ranking_weights.TITLE_BOOST * 2)
+    assert not store.is_current(), "an index with the old title weight must not be served"
+    report = reindex()
+    assert report.rebuilt and len(report.indexed) == 3 and store.is_current()
+    assert store.open().schema["title"].format.field_boost == ranking_weights.TITLE_BOOST
 
 
 def test_unsupported_and_hidden_files(docs: Path, reindex) -> None:

@@ -16,8 +16,8 @@ import yaml
 from indexer.errors import ExtractionError, Problem
 from indexer.extract.html import parse_html
 from indexer.extract.plaintext import decode_text, read_bytes
-from indexer.metadata import LIST_KEYS
 from indexer.models import Extraction, Page
+from indexer.sidecar_fields import FRONT_MATTER_ALIASES, LIST_KEYS
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 # Every pattern runs in linear time on hostile input: no two adjacent quantifiers can take the same
@@ -46,18 +46,6 @@ _HTML_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|table|section)\b[^<>]
 
 # Values a front matter key may have; datetime is a date.
 _SCALARS = (str, int, float, dt.date)
-
-# English front matter keys from common site generators, mapped to our Dutch metadata keys.
-FRONT_MATTER_ALIASES = {
-    "title": "titel",
-    "date": "datum",
-    "description": "samenvatting",
-    "summary": "samenvatting",
-    "author": "bron",
-    "lang": "taal",
-    "language": "taal",
-    "type": "soort",
-}
 
 
 def _heading_text(match: re.Match[str]) -> str:
