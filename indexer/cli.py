@@ -19,7 +19,7 @@ from indexer import audit, curation
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout
-from indexer.errors import KennisbankError
+from indexer.errors import KennisbankError, describe
 from indexer.evaluation import runner as search_evaluation
 from indexer.models import RunReport
 from indexer.pipeline import run_index
@@ -38,13 +38,13 @@ EXIT_USER_ERROR = EXIT_USAGE
 
 def print_report(report: RunReport) -> None:
     for problem in report.failed:
-        print(f"MISLUKT    {problem.path}: {problem.reason}")
+        print(f"MISLUKT    {problem.path}: {describe(problem.issue)}")
     for duplicate in report.duplicates:
         print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
     for path in report.removed:
         print(f"VERWIJDERD {path}")
     for warning in report.warnings:
-        print(f"LET OP     {warning.path}: {warning.reason}")
+        print(f"LET OP     {warning.path}: {describe(warning.issue)}")
     if report.retagged:
         print(
             "Thema's opnieuw bepaald uit de opgeslagen tekst, zonder bestanden opnieuw te lezen (de thema's of "
@@ -130,7 +130,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     report = run_index(args.corpus, args.index, wait_s=curation.INDEX_WAIT_S, paths=[relative])
     problem = next((item for item in report.failed if item.path == relative), None)
     if problem:
-        print(f"Toegevoegd als {relative}, maar het kon niet worden gelezen: {problem.reason}")
+        print(f"Toegevoegd als {relative}, maar het kon niet worden gelezen: {describe(problem.issue)}")
         return EXIT_FAILED_FILES
     print(f"Toegevoegd en doorzoekbaar: {relative}")
     return 0
