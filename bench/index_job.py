@@ -22,6 +22,7 @@ from bench.baseline import update as baseline_update
 from bench.corpus_generator import DOCUMENTS, load_manifest
 from bench.measure import Stopwatch, TreeSampler, dir_bytes
 from indexer.corpus import CorpusLayout
+from indexer.errors import describe
 from indexer.pipeline import run_index
 from indexer.query import QueryContext
 from indexer.search import search
@@ -43,7 +44,10 @@ def _pages(corpus: Path, indexed: tuple[str, ...]) -> int:
 
 def _ours(action: str, corpus: Path, index: Path) -> tuple[int, tuple[str, ...], dict]:
     report = run_index(corpus, index, rebuild=action == "full")
-    extra = {"unchanged": len(report.unchanged), "failed": [f"{f.path}: {f.reason}" for f in report.failed][:5]}
+    extra = {
+        "unchanged": len(report.unchanged),
+        "failed": [f"{f.path}: {describe(f.issue)}" for f in report.failed][:5],
+    }
     return len(report.indexed), report.indexed, extra
 
 

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer import audit, curation
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout
-from indexer.errors import KennisbankError
+from indexer.curation_service import Curator
+from indexer.errors import KennisbankError, describe
 from indexer.evaluation import runner as search_evaluation
 from indexer.models import RunReport
 from indexer.pipeline import run_index
@@ -39,13 +39,13 @@ EXIT_USER_ERROR = EXIT_USAGE
 
 def print_report(report: RunReport) -> None:
     for problem in report.failed:
-        print(f"MISLUKT    {problem.path}: {problem.reason}")
+        print(f"MISLUKT    {problem.path}: {describe(problem.issue)}")
     for duplicate in report.duplicates:
         print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
     for path in report.removed:
         print(f"VERWIJDERD {path}")
     for warning in report.warnings:
-        print(f"LET OP     {warning.path}: {warning.reason}")
+        print(f"LET OP     {warning.path}: {describe(warning.issue)}")
     if report.retagged:
         print(
             "Thema's opnieuw bepaald uit de opgeslagen tekst, zonder bestanden opnieuw te lezen (de thema's of "
@@ -109,25 +109,18 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    """Add a file to the corpus with optional metadata, index it, and log who did it."""
-    layout = CorpusLayout(args.corpus)
+    """Add a file to the corpus with optional metadata, index it, and log who did it (as the staff pages do)."""
+    curator = Curator(CorpusLayout(args.corpus), args.index, default_data_dir())
+    actor = f"opdrachtregel:{getpass.getuser()}"
     path = Path(args.bestand)
-    staged = curation.stage(path.read_bytes(), path.name, default_data_dir() / "staging")
+    staged = curator.stage(path.read_bytes(), path.name, actor)
     values = {field.key: getattr(args, field.key) for field in SIDECAR_FIELDS if field.option}
-    relative = curation.publish(staged, {key: value for key, value in values.items() if value}, layout)
-    audit.record(
-        default_data_dir() / audit.STAFF_DB_FILE,
-        f"opdrachtregel:{getpass.getuser()}",
-        "toegevoegd",
-        relative,
-        f"uit {path}",
-    )
-    report = run_index(args.corpus, args.index, wait_s=curation.INDEX_WAIT_S, paths=[relative])
-    problem = next((item for item in report.failed if item.path == relative), None)
-    if problem:
-        print(f"Toegevoegd als {relative}, maar het kon niet worden gelezen: {problem.reason}")
+    published = curator.add(staged, {key: value for key, value in values.items() if value}, actor)
+    failure = published.failure
+    if failure:
+        print(f"Toegevoegd als {published.relative}, maar het kon niet worden gelezen: {describe(failure.issue)}")
         return EXIT_FAILED_FILES
-    print(f"Toegevoegd en doorzoekbaar: {relative}")
+    print(f"Toegevoegd en doorzoekbaar: {published.relative}")
     return 0
 
 

@@ -20,11 +20,7 @@ from indexer.corpus import CorpusLayout, list_files, sha256_of
 from indexer.errors import KennisbankError
 from indexer.files import move_durably, write_atomically, write_bytes_atomically
 from indexer.metadata import sidecar_path, write_sidecar
-
-# `stage` and `MAX_UPLOAD_BYTES` are imported from here by the command line and the app factory.
-from indexer.staging import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
 from indexer.staging import Staged, discard, safe_name
-from indexer.staging import stage as stage
 
 TRASH_DIR = "_prullenbak"
 CORPUS_LOCK_FILE = ".kennisbank-wijzigingen.lock"

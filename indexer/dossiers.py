@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.errors import ExtractionError, KennisbankError
+from indexer.errors import ExtractionError, Issue, KennisbankError, Problem
 from indexer.extract.markdown import read_front_matter
 
 # Reading time in minutes is the word count divided by this (a careful reader of policy texts).
@@ -43,11 +43,8 @@ class BrokenReference:
     doc_id: str
 
     @property
-    def message(self) -> str:
-        return (
-            f"Het introductiedossier ‘{self.dossier}’ noemt document ‘{self.doc_id}’ in de leeslijst, maar dat "
-            "document bestaat niet (meer). Pas de leeslijst aan of voeg het document toe."
-        )
+    def issue(self) -> Issue:
+        return Issue(Problem.MISSING_DOCUMENT, facts=(("dossier", self.dossier), ("document", self.doc_id)))
 
 
 def reading_minutes(word_count: int) -> int:

@@ -1,13 +1,18 @@
 """Domain errors raised deep in the indexer and translated once, at the edge, into Dutch.
 
-Each `Problem` names what went wrong; `describe` turns it into a sentence that says what to do.
-Keeping every user-facing sentence here means the wording is consistent and easy to review.
+Each `Problem` names what went wrong; an `Issue` is a problem with its details, as data: it travels
+through the worker processes, the run report and the files the indexer keeps. `describe` turns it
+into a sentence that says what to do, only where a person reads it (the command line, the staff
+pages). Keeping every user-facing sentence here means the wording is consistent and easy to review.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 
 class Problem(Enum):
@@ -25,6 +30,10 @@ class Problem(Enum):
     BAD_SIDECAR = "bad_sidecar"
     UNREADABLE = "unreadable"
     MISSING_TOOL = "missing_tool"
+    # Not failures: remarks on a file that was indexed, or on a dossier's reading list.
+    MISNAMED = "misnamed"
+    READ_PAST_DAMAGE = "read_past_damage"
+    MISSING_DOCUMENT = "missing_document"
 
 
 # A scan: what the user sees when its pages hold no text layer.
@@ -81,7 +90,37 @@ _MESSAGES: dict[Problem, str] = {
         "Voor dit bestandstype ontbreekt op deze computer een hulpprogramma{detail}. Installeer het (scripts/run.sh "
         "doet dat als root) en indexeer opnieuw, of sla het bestand op als .docx of PDF en voeg het opnieuw toe."
     ),
+    Problem.MISNAMED: (
+        "Dit bestand heet {suffix}, maar is een {label}; het is als {label} gelezen. "
+        "Geef het de extensie {proper}, dan opent het ook bij lezers goed."
+    ),
+    Problem.READ_PAST_DAMAGE: (
+        "Dit PDF-bestand is beschadigd{detail}; de tekst is gelezen met een tweede PDF-lezer (pdfium) en kan "
+        "onvolledig zijn. Open het in het programma waarmee het is gemaakt, sla het opnieuw op als PDF en "
+        "vervang het bestand."
+    ),
+    Problem.MISSING_DOCUMENT: (
+        "Het introductiedossier ‘{dossier}’ noemt document ‘{document}’ in de leeslijst, maar dat "
+        "document bestaat niet (meer). Pas de leeslijst aan of voeg het document toe."
+    ),
 }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with the details its sentence needs: `detail` is shown in parentheses, `facts` fill
+    the sentence's other blanks. Plain data, so it crosses processes and is kept as JSON."""
+
+    problem: Problem
+    detail: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"problem": self.problem.value, "detail": self.detail, "facts": dict(self.facts)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Issue:
+        return cls(Problem(data["problem"]), data.get("detail", ""), tuple((data.get("facts") or {}).items()))
 
 
 class KennisbankError(Exception):
@@ -95,12 +134,20 @@ class ExtractionError(KennisbankError):
         self.path = str(path)
         self.problem = problem
         self.detail = detail
-        super().__init__(describe(problem, detail))
+        super().__init__(path, problem, detail)
+
+    @property
+    def issue(self) -> Issue:
+        return Issue(self.problem, self.detail)
+
+    def __str__(self) -> str:
+        return describe(self.issue)
 
 
-def describe(problem: Problem, detail: str = "") -> str:
-    """The Dutch sentence for a problem; `detail` is shown in parentheses where it helps."""
+def describe(issue: Issue) -> str:
+    """The Dutch sentence for an issue: what went wrong and what to do about it."""
     # Imported here: the format table imports this module, and the list of kinds is the table's.
     from indexer.extract import supported_kinds
 
-    return _MESSAGES[problem].format(detail=f" ({detail})" if detail else "", kinds=supported_kinds())
+    detail = f" ({issue.detail})" if issue.detail else ""
+    return _MESSAGES[issue.problem].format(detail=detail, kinds=supported_kinds(), **dict(issue.facts))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from indexer.errors import Issue
+
 
 @dataclass(frozen=True)
 class Page:
@@ -29,7 +31,7 @@ class Extraction:
 
     pages: tuple[Page, ...]
     properties: dict[str, object] = field(default_factory=dict)
-    notices: tuple[str, ...] = ()  # Dutch remarks for the run report, such as a Word file named .pdf
+    notices: tuple[Issue, ...] = ()  # remarks for the run report, such as a Word file named .pdf
     # The damage a second reader read past (a technical detail): when no text turns up, even by OCR,
     # the file is reported as damaged with it rather than as a scan.
     damage: str = ""
@@ -99,10 +101,11 @@ class Document:
 
 @dataclass(frozen=True)
 class FileProblem:
-    """A file that was not indexed, with the reason in Dutch for the person who has to act."""
+    """A file that was not indexed (or a remark on one), with the issue; `describe` words it for
+    the person who has to act."""
 
     path: str
-    reason: str
+    issue: Issue
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from indexer.dossiers import broken_references, load_dossiers
 from indexer.errors import ExtractionError, Problem
 from indexer.metadata import read_sidecar, resolve
 from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
-from indexer.planning import Plan, assign_ids, check_corpus, check_removals, plan_everything, plan_files
+from indexer.planning import FAILURES, Plan, assign_ids, check_corpus, check_removals, plan_everything, plan_files
 from indexer.preanalysis import preanalyse_records
 from indexer.records import document_fields, has_document, manifest, page_fields
 from indexer.retagging import Retagging, retag_index, tag_metadata
@@ -43,7 +43,8 @@ FILE_CACHE = "filecache.json"
 # What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
 OCR_CACHE_DIR = "ocr-cache"
 STATE_FILE = "state.json"
-REPORT_FILE = "last-report.json"
+# Issues kept as data (`Issue.as_dict`); versions that kept Dutch sentences wrote last-report.json.
+REPORT_FILE = "last-run.json"
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
 BATCH_DOCUMENTS = 250
@@ -160,8 +161,8 @@ def _write(
                 if progress:
                     progress(len(indexed) + len(failed) + 1, len(paths), relative)
                 notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
-                if outcome.prepared is None:
-                    failed.append(FileProblem(relative, outcome.reason))
+                if outcome.issue is not None:
+                    failed.append(FileProblem(relative, outcome.issue))
                     continue
                 with writer.group():  # the document record first, then its pages, in one segment
                     for record in outcome.prepared:
@@ -235,12 +236,12 @@ def run_index(
             store.activate(generation)
         retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
-        remembered = state.get("failed", {})
+        remembered = state.get(FAILURES, {})
         failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
         for problem in failed:
-            failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.reason]
+            failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.issue.as_dict()]
         failures.update(plan.remembered_failures)
-        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), "failed": failures})
+        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), FAILURES: failures})
         store.write_json(FILE_CACHE, new_cache)
         with index.searcher() as searcher:
             warnings = dossier_warnings(layout, searcher)
@@ -275,7 +276,7 @@ def dossier_warnings(layout: CorpusLayout, searcher: Searcher) -> list[FileProbl
     referenced = {item.doc_id for dossier in dossiers.values() for item in dossier.reading_list}
     known_ids = {doc_id for doc_id in referenced if has_document(searcher, doc_id)}
     return [
-        FileProblem(dossiers[broken.dossier].path.name, broken.message)
+        FileProblem(dossiers[broken.dossier].path.name, broken.issue)
         for broken in broken_references(dossiers, known_ids)
     ]
 
@@ -290,6 +291,6 @@ def report_as_dict(report: RunReport) -> dict:
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),
         "duplicates": [{"path": d.path, "original": d.original} for d in report.duplicates],
-        "failed": [{"path": f.path, "reason": f.reason} for f in report.failed],
-        "warnings": [{"path": w.path, "reason": w.reason} for w in report.warnings],
+        "failed": [{"path": f.path, **f.issue.as_dict()} for f in report.failed],
+        "warnings": [{"path": w.path, **w.issue.as_dict()} for w in report.warnings],
     }

@@ -15,7 +15,7 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for, stat_key
-from indexer.errors import KennisbankError, Problem, describe
+from indexer.errors import Issue, KennisbankError, Problem
 from indexer.extract import is_supported, supported_kinds
 from indexer.models import Duplicate, FileProblem, Fingerprint
 from indexer.records import known_file, path_with_content
@@ -24,6 +24,9 @@ from indexer.records import known_file, path_with_content
 # typo in the corpus path must not empty the live index. Removing this many documents or fewer
 # never stops a run, so a small corpus can lose a file or two without ceremony.
 ALWAYS_ALLOWED_REMOVALS = 2
+# Where the run state remembers failed files: path -> [stat key, issue as a dict]. (Versions that
+# kept Dutch sentences used the key "failed"; it is ignored, so those files are read once more.)
+FAILURES = "failures"
 
 
 class CorpusError(KennisbankError):
@@ -78,15 +81,15 @@ def _plan(
     present = {relative for relative, _ in files}
     # An already indexed file keeps its place as the original of its duplicates.
     ordered = sorted(files, key=lambda item: (item[0] not in known, item[0]))
-    old_failures = state.get("failed", {})
+    old_failures = state.get(FAILURES, {})
     for relative, path in ordered:
         if not is_supported(path):
-            plan.failed.append(FileProblem(relative, describe(Problem.UNSUPPORTED, path.suffix or "zonder extensie")))
+            plan.failed.append(FileProblem(relative, Issue(Problem.UNSUPPORTED, path.suffix or "zonder extensie")))
             continue
         try:
             fingerprint = _fingerprint(path, relative, cache, new_cache)
         except OSError as exc:
-            plan.failed.append(FileProblem(relative, describe(Problem.UNREADABLE, exc.strerror or "")))
+            plan.failed.append(FileProblem(relative, Issue(Problem.UNREADABLE, exc.strerror or "")))
             continue
         sha = fingerprint.sha256
         original = indexed_original(sha) or seen_hashes.setdefault(sha, relative)
@@ -99,7 +102,7 @@ def _plan(
         if same:
             plan.unchanged.append(relative)
         elif remembered and remembered[0] == stat_key(path) and not retry_failures:
-            plan.failed.append(FileProblem(relative, remembered[1]))
+            plan.failed.append(FileProblem(relative, Issue.from_dict(remembered[1])))
             plan.remembered_failures[relative] = remembered
         else:
             plan.to_extract[relative] = (path, fingerprint)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh.index import Index
 
+from indexer.errors import Issue
 from indexer.files import write_atomically
 from indexer.metadata import resolve_with_origins
 from indexer.models import Extraction, Metadata, Page, ThemeMatch
@@ -26,14 +27,15 @@ from indexer.workers import Limits, extract_all
 
 # The review shows this much of the text.
 EXCERPT_CHARS = 1500
-# Beside the staged upload: what reading it gave (its pages and properties, or why it failed).
-READ_RESULT_FILE = "gelezen.json"
+# Beside the staged upload: what reading it gave (its pages and properties, or the issue it failed on).
+# (Versions that kept the Dutch reason named it gelezen.json; such an upload is simply read again.)
+READ_RESULT_FILE = "lezing.json"
 
 
 @dataclass(frozen=True)
 class Preview:
     staged: Staged
-    failure: str = ""  # the Dutch reason the file cannot be read; then nothing else is set
+    failure: Issue | None = None  # why the file cannot be read; then nothing else is set
     metadata: Metadata | None = None
     themes: tuple[ThemeMatch, ...] = ()
     subthemes: tuple[ThemeMatch, ...] = ()
@@ -82,32 +84,32 @@ def _decode(value: dict) -> object:
     return value
 
 
-def read_staged(staged: Staged, limits: Limits | None = None) -> Extraction | str:
-    """The staged file's extraction, or the Dutch reason it cannot be read; read once, then kept."""
+def read_staged(staged: Staged, limits: Limits | None = None) -> Extraction | Issue:
+    """The staged file's extraction, or the issue it cannot be read for; read once, then kept."""
     kept = staged.path.parent / READ_RESULT_FILE
     if kept.is_file():
         data = json.loads(kept.read_text(encoding="utf-8"), object_hook=_decode)
         if "failure" in data:
-            return data["failure"]
+            return Issue.from_dict(data["failure"])
         # A page is [number, text, read by OCR]; readings kept before OCR existed have no third value.
         return Extraction(tuple(Page(*page) for page in data["pages"]), data["properties"])
     # In a worker, with the usual time and memory limits.
     outcome = next(extract_all([staged.path], limits or Limits(), workers=1))
     extraction = outcome.extraction
     if extraction is None:
-        data = {"failure": outcome.reason}
+        data = {"failure": outcome.issue.as_dict()}
     else:
         pages = [(page.number, page.text, page.ocr) for page in extraction.pages]
         data = {"pages": pages, "properties": extraction.properties}
     if staged.path.exists():  # not published or cancelled meanwhile (in another tab)
         write_atomically(kept, json.dumps(data, default=_encode, ensure_ascii=False))
-    return extraction if extraction is not None else outcome.reason
+    return extraction if extraction is not None else outcome.issue
 
 
 def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | None = None) -> Preview:
     """Read (once), resolve metadata, tag, and look for the same file in the index."""
     extraction = read_staged(staged, limits)
-    if isinstance(extraction, str):
+    if isinstance(extraction, Issue):
         return Preview(staged, failure=extraction)
     metadata, origins = resolve_with_origins(staged.path, extraction, {})
     themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)

@@ -5,7 +5,7 @@ Layout of an index folder:
     CURRENT            name of the active generation, replaced atomically
     gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file
     filecache.json     size/mtime -> sha256 per file, so an unchanged corpus is not re-hashed
-    last-report.json   what the last indexing run did
+    last-run.json      what the last indexing run did
 
 A rebuild writes a new generation beside the active one and switches CURRENT only after its commit,
 so readers keep the old index until the new one is complete.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from indexer.errors import ExtractionError, KennisbankError, Problem, describe
+from indexer.errors import ExtractionError, Issue, KennisbankError, Problem
 from indexer.extract import DEFAULT_OCR, OcrSettings, extract
 from indexer.models import Extraction
 
@@ -67,13 +67,13 @@ class Limits:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one file: an extraction (or what `prepare` made of it), or the Dutch reason it failed."""
+    """The result for one file: an extraction (or what `prepare` made of it), or the issue it failed on."""
 
     path: Path
     extraction: Extraction | None = None
-    reason: str = ""
+    issue: Issue | None = None
     prepared: object = None
-    notices: tuple[str, ...] = ()  # the extraction's remarks for the report, also when `prepare` ran
+    notices: tuple[Issue, ...] = ()  # the extraction's remarks for the report, also when `prepare` ran
 
 
 @dataclass(frozen=True)
@@ -93,23 +93,23 @@ def _path_of(job: Job) -> Path:
 
 
 def _safely(path: Path, work: Callable[[], Outcome]) -> Outcome:
-    """Run `work`, turning every failure into a reason for `path`."""
+    """Run `work`, turning every failure into an issue for `path`."""
     try:
         return work()
     except ExtractionError as exc:
-        return Outcome(path, reason=str(exc))
+        return Outcome(path, issue=exc.issue)
     except MemoryError:
-        return Outcome(path, reason=describe(Problem.OUT_OF_MEMORY))
+        return Outcome(path, issue=Issue(Problem.OUT_OF_MEMORY))
     except RecursionError:
-        return Outcome(path, reason=describe(Problem.CORRUPT, "te diep geneste structuur"))
+        return Outcome(path, issue=Issue(Problem.CORRUPT, "te diep geneste structuur"))
     except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the batch
         return Outcome(
-            path, reason=describe(Problem.CORRUPT, f"technische melding: {type(exc).__name__}: {str(exc)[:160]}")
+            path, issue=Issue(Problem.CORRUPT, f"technische melding: {type(exc).__name__}: {str(exc)[:160]}")
         )
 
 
 def extract_safely(path: Path, ocr: OcrSettings = DEFAULT_OCR) -> Outcome:
-    """Extract one file and turn every failure into a reason; runs inside a worker."""
+    """Extract one file and turn every failure into an issue; runs inside a worker."""
 
     def work() -> Outcome:
         extraction = extract(path, ocr=ocr)
@@ -218,7 +218,7 @@ def extract_all(
                     worker.process.join(timeout=5)
                     code = worker.process.exitcode
                     outcome = Outcome(
-                        worker.path, reason=describe(Problem.CRASHED, f"afsluitcode {code}" if code is not None else "")
+                        worker.path, issue=Issue(Problem.CRASHED, f"afsluitcode {code}" if code is not None else "")
                     )
                     worker.stop(kill=True)
                     pool.remove(worker)
@@ -240,9 +240,7 @@ def extract_all(
                     del busy[connection]
                     worker.stop(kill=True)
                     pool.remove(worker)
-                    yield Outcome(
-                        worker.path, reason=describe(Problem.TIMEOUT, f"meer dan {limits.timeout_s:g} seconden")
-                    )
+                    yield Outcome(worker.path, issue=Issue(Problem.TIMEOUT, f"meer dan {limits.timeout_s:g} seconden"))
                     if queue:
                         replacement = new_worker()
                         pool.append(replacement)

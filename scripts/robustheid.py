@@ -47,15 +47,6 @@ LABELS = {
 }
 
 
-def problem_of(reason: str) -> Problem | None:
-    """Which sentence of indexer/errors.py a reason is, whatever its detail in parentheses."""
-    for problem in Problem:
-        before, _, after = describe(problem, "\0").partition(" (\0)")
-        if reason == describe(problem) or (after and reason.startswith(before + " (") and reason.endswith(after)):
-            return problem
-    return None
-
-
 def reading_times(paths: list[Path], limits: Limits, scratch: Path) -> dict[Path, float]:
     """Seconds from handing each file to the one worker until its outcome came back."""
     warm_up = scratch / "opwarmen.txt"  # absorbs the start of the worker, which is not a file's time
@@ -98,13 +89,13 @@ def main() -> int:
         indexing_s = time.monotonic() - started
 
     outcomes = {relative: INDEXED for relative in report.indexed}
-    outcomes.update({problem.path: problem.reason for problem in report.failed})
+    outcomes.update({problem.path: describe(problem.issue) for problem in report.failed})
     outcomes.update({duplicate.path: f"DUPLICAAT van {duplicate.original}" for duplicate in report.duplicates})
     for relative, path in files:
         took = seconds(times[path]) if path in times else "-"
         print(f"{took:>10}  {relative}: {outcomes.get(relative, 'niet verwerkt')}")
 
-    kinds = Counter(LABELS.get(problem_of(problem.reason), "overig") for problem in report.failed)
+    kinds = Counter(LABELS.get(problem.issue.problem, "overig") for problem in report.failed)
     slowest = sorted(((took, path) for path, took in times.items()), reverse=True)[:3]
     print(
         f"\nSamenvatting: {len(files)} bestanden, {len(report.indexed)} geïndexeerd, "
@@ -118,7 +109,7 @@ def main() -> int:
         names = {path: relative for relative, path in files}
         print("Traagst: " + "; ".join(f"{names[path]} ({seconds(took)})" for took, path in slowest) + ".")
     for warning in report.warnings:
-        print(f"Waarschuwing: {warning.path}: {warning.reason}")
+        print(f"Waarschuwing: {warning.path}: {describe(warning.issue)}")
     return 0
 
 

@@ -9,17 +9,18 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.audit import STAFF_DB_FILE
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus import CorpusLayout
-from indexer.curation import MAX_UPLOAD_BYTES
+from indexer.curation_service import Curator
 from indexer.errors import KennisbankError
 from indexer.query import QueryContext
+from indexer.staging import MAX_UPLOAD_BYTES
 from indexer.taxonomy import load_taxonomy
 from search_app.accounts import Accounts
 from search_app.index_access import SharedIndex
 from search_app.security import FORM_MAX_BYTES, load_secret_key
 from search_app.sessions import Lifetimes, StaffSessions
+from search_app.state import EXTENSION, AppState
 from search_app.throttle import LoginThrottle
 
 __all__ = ["create_app"]
@@ -58,16 +59,18 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.environ.get(SECRET_KEY_ENV) or load_secret_key(Path(app.config["DATA_DIR"]))
     layout = CorpusLayout(Path(app.config["CORPUS"]))
     taxonomy = load_taxonomy(layout.themes_dir)
-    staff_db = Path(app.config["DATA_DIR"]) / STAFF_DB_FILE
-    app.extensions["kennisbank"] = {
-        "index": SharedIndex(Path(app.config["INDEX"])),
-        "layout": layout,
-        "taxonomy": taxonomy,
-        "query_context": QueryContext.from_taxonomy(taxonomy),
-        "accounts": Accounts(staff_db),
-        "sessions": StaffSessions(staff_db, lifetimes),
-        "throttle": LoginThrottle(staff_db, app.config["SECRET_KEY"].encode()),
-    }
+    curator = Curator(layout, Path(app.config["INDEX"]), Path(app.config["DATA_DIR"]))
+    staff_db = curator.audit_db  # the accounts share the staff database with the audit log
+    app.extensions[EXTENSION] = AppState(
+        index=SharedIndex(Path(app.config["INDEX"])),
+        layout=layout,
+        taxonomy=taxonomy,
+        query_context=QueryContext.from_taxonomy(taxonomy),
+        accounts=Accounts(staff_db),
+        sessions=StaffSessions(staff_db, lifetimes),
+        throttle=LoginThrottle(staff_db, app.config["SECRET_KEY"].encode()),
+        curator=curator,
+    )
 
     from search_app import api, dossiers, errors, security, staff, views
 

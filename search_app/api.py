@@ -11,7 +11,8 @@ from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
 from search_app.presenters import SEARCH_PATH, facet_views
-from search_app.views import kennisbank, run_search
+from search_app.state import kennisbank
+from search_app.views import run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -19,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/zoeken")
 def search_json():
     wanted, results = run_search(request.args.to_dict(flat=False))
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     hits = [{**asdict(hit), "url": f"/document/{hit.id}", "original_url": f"/bestand/{hit.id}"} for hit in results.hits]
     return jsonify(
         query=results.query,
@@ -50,10 +51,10 @@ def search_json():
 
 @bp.get("/document/<doc_id>")
 def document_json(doc_id: str):
-    stored = get_document(kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank().index.get(), doc_id)
     if stored is None:
         abort(404)
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     return jsonify(
         id=stored.id,
         path=stored.path,

@@ -14,7 +14,7 @@ from indexer.documents import StoredDocument, get_document
 from indexer.dossier_pdf import cached_dossier_pdf
 from indexer.dossiers import load_dossiers, reading_minutes
 from indexer.search import SORT_DATE, search
-from search_app.views import kennisbank
+from search_app.state import kennisbank
 
 bp = Blueprint("dossiers", __name__)
 
@@ -40,17 +40,17 @@ def _introduction_html(text: str) -> Markup:
 
 
 def _dossier(slug: str):
-    theme = kennisbank()["taxonomy"].theme(slug)
+    theme = kennisbank().taxonomy.theme(slug)
     if theme is None:
         abort(404)
-    return theme, load_dossiers(kennisbank()["layout"].dossiers_dir).get(slug)
+    return theme, load_dossiers(kennisbank().layout.dossiers_dir).get(slug)
 
 
 @bp.get("/thema/<slug>")
 def dossier(slug: str):
     theme, curated = _dossier(slug)
-    index = kennisbank()["index"].get()
-    context = kennisbank()["query_context"]
+    index = kennisbank().index.get()
+    context = kennisbank().query_context
     reading = []
     for item in curated.reading_list if curated else ():
         stored = get_document(index, item.doc_id)
@@ -86,9 +86,9 @@ def dossier_pdf(slug: str):
     path = cached_dossier_pdf(
         curated,
         theme,
-        kennisbank()["index"].get(),
-        kennisbank()["layout"].documents_dir,
-        kennisbank()["index"].store.root / DOSSIER_CACHE,
+        kennisbank().index.get(),
+        kennisbank().layout.documents_dir,
+        kennisbank().index.store.root / DOSSIER_CACHE,
     )
     current_app.logger.info("Dossier-PDF %s geleverd", path.name)
     return send_file(path, mimetype="application/pdf", download_name=f"introductiedossier-{slug}.pdf")

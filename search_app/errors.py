@@ -1,11 +1,14 @@
-"""Error pages in Dutch and the security headers every response carries."""
+"""Error pages in Dutch, the indexer's issues in Dutch, and the security headers every response carries."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from indexer.errors import KennisbankError
+from indexer.errors import Issue, KennisbankError, describe
 
 _MESSAGES = {
     400: (
@@ -48,7 +51,14 @@ def _page(status: int, detail: str | None = None):
     return render_template("error.html", title=title, message=detail or message, status=status), status
 
 
+def describe_issue(issue: Issue | Mapping[str, Any]) -> str:
+    """Template filter `describe`: an issue, or one the run report keeps as JSON, as the sentence a person reads."""
+    return describe(issue if isinstance(issue, Issue) else Issue.from_dict(issue))
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(describe_issue, "describe")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _page(error.code or 500)

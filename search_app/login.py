@@ -11,11 +11,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import current_app
-
 from indexer import audit
 from search_app.accounts import User, normal_name
 from search_app.security import accounts
+from search_app.state import kennisbank
 from search_app.throttle import ADDRESS_CHARS, LoginThrottle
 
 # Who a failed attempt is logged under when the name is no account: the typed name itself could
@@ -45,7 +44,7 @@ class Attempt:
 
 
 def throttle() -> LoginThrottle:
-    return current_app.extensions["kennisbank"]["throttle"]
+    return kennisbank().throttle
 
 
 def attempt_login(name: str, password: str, address: str) -> Attempt:

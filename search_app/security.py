@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from search_app.accounts import ADMIN, Accounts, User
 from search_app.sessions import StaffSessions
+from search_app.state import kennisbank
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 SESSION_ID = "sessie"
@@ -48,11 +49,11 @@ def load_secret_key(data_dir: Path) -> str:
 
 
 def accounts() -> Accounts:
-    return current_app.extensions["kennisbank"]["accounts"]
+    return kennisbank().accounts
 
 
 def staff_sessions() -> StaffSessions:
-    return current_app.extensions["kennisbank"]["sessions"]
+    return kennisbank().sessions
 
 
 def register(app: Flask) -> None:

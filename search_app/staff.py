@@ -1,5 +1,6 @@
 """Staff pages under /beheer: log in, add documents with a review step, edit, replace, remove,
-restore, and see what the indexer reported. Every change is written to the audit log."""
+restore, and see what the indexer reported. Every change goes through the curation service
+(`indexer.curation_service`), as on the command line: it is indexed and written to the audit log."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import audit, curation, journal, staging
+from indexer import audit, curation, staging
 from indexer.documents import get_document
-from indexer.errors import ExtractionError, KennisbankError
+from indexer.errors import ExtractionError
 from indexer.extract import ACCEPT, SUFFIXES
 from indexer.facets import NO_VALUE
 from indexer.metadata import validate_sidecar
-from indexer.pipeline import REPORT_FILE, run_index, with_ocr_cache
+from indexer.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.review import preview
 from indexer.search import SORT_DATE, search
 from indexer.sidecar_fields import FORM_FIELDS
@@ -25,7 +26,7 @@ from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
 from search_app.security import accounts, end_session, login_required, safe_next, start_session
-from search_app.views import kennisbank
+from search_app.state import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
@@ -38,19 +39,6 @@ def upload_formats() -> dict:
     return {"accept": ACCEPT, "suffixes": f"{', '.join(SUFFIXES[:-1])} of {SUFFIXES[-1]}"}
 
 
-def _data_dir() -> Path:
-    return Path(current_app.config["DATA_DIR"])
-
-
-def _audit(action: str, document: str, detail: str = "") -> None:
-    """The audit log shares the staff database file with the accounts."""
-    audit.record(accounts().path, g.user.name, action, document, detail)
-
-
-def _staging_dir() -> Path:
-    return _data_dir() / "staging"
-
-
 def _stage(file) -> staging.Staged:
     """Read at most one byte more than allowed (enough to refuse an oversized file), then let go of
     the request's temporary file at once."""
@@ -59,35 +47,7 @@ def _stage(file) -> staging.Staged:
         data = file.read(limit + 1)
     finally:
         file.close()
-    return staging.stage(data, file.filename, _staging_dir(), limit, user=g.user.name)
-
-
-def _reindex(*paths: str) -> None:
-    """Index the files this action touched now; waits for a colleague's run instead of failing."""
-    layout, store = kennisbank()["layout"], kennisbank()["index"].store
-    run_index(layout.root, store.root, wait_s=curation.INDEX_WAIT_S, paths=paths)
-
-
-def _publish(staged: staging.Staged, values: dict[str, object]) -> str:
-    """Publish as one journalled step: in the corpus, indexed and logged, or (after a crash) rolled back."""
-    places = journal.Places(kennisbank()["layout"].root, kennisbank()["index"].store.root, accounts().path)
-    journal.recover(places)  # what a killed worker left half done
-    with journal.Publication(places, g.user.name, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
-        relative = curation.publish(staged, values, kennisbank()["layout"], journal=publication.begin)
-        publication.finish()
-    return relative
-
-
-def _update_copy(staged: staging.Staged, values: dict[str, object]) -> str:
-    """A duplicate replaces the document it copies: that one takes the reviewed metadata."""
-    existing = curation.find_copy(kennisbank()["layout"], staged)
-    if existing is None:
-        raise curation.CurationError("Het bestaande document staat niet meer in het corpus. Voeg dit bestand toe.")
-    curation.update_metadata(kennisbank()["layout"], existing, values)
-    staging.discard(staged)
-    _audit("gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
-    _reindex(existing)
-    return existing
+    return kennisbank().curator.stage(data, file.filename, g.user.name, limit)
 
 
 @bp.app_template_global()
@@ -103,7 +63,7 @@ def _form_values() -> dict[str, object]:
 
 def _check_values(values: dict[str, object]) -> str | None:
     """A Dutch sentence about what is wrong with the form, or None."""
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     if not values.get("titel"):
         return "Vul een titel in."
     unknown = [slug for slug in values["themas"] if slug not in taxonomy.theme_slugs]
@@ -151,9 +111,9 @@ def overview():
     without a theme, and dossier reading lists that point at missing documents."""
     wanted = parse_args(request.args.to_dict(flat=False))
     results = search(
-        kennisbank()["index"].get(),
+        kennisbank().index.get(),
         wanted.query,
-        kennisbank()["query_context"],
+        kennisbank().query_context,
         {field: set(values) for field, values in wanted.selections.items()},
         SORT_DATE,
         wanted.page,
@@ -169,8 +129,8 @@ def overview():
         results=results,
         unthemed=unthemed,
         no_value=NO_VALUE,
-        report=kennisbank()["index"].store.read_json(REPORT_FILE),
-        facets=facet_views(results, wanted, kennisbank()["taxonomy"]),
+        report=kennisbank().index.store.read_json(REPORT_FILE),
+        facets=facet_views(results, wanted, kennisbank().taxonomy),
         page_url=lambda number: url(url_for("staff.overview"), with_page(wanted, number)),
     )
 
@@ -192,25 +152,25 @@ def upload():
             problems.append(("", "Kies eerst een of meer bestanden."))
         if tokens and not problems:
             return redirect(url_for("staff.review", token=tokens[0]))
-    pending = staging.queue(_staging_dir(), g.user.name)
+    pending = kennisbank().curator.pending(g.user.name)
     return render_template("beheer/toevoegen.html", problems=problems, pending=pending)
 
 
 @bp.route("/controleren/<token>", methods=["GET", "POST"])
 @login_required()
 def review(token: str):
-    staged = staging.load_staged(_staging_dir(), token)
+    staged = kennisbank().curator.staged(token)
     if staged is None:
         abort(404)
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     # Read with the index's OCR cache: publishing a scan then indexes it without reading it again.
-    limits = with_ocr_cache(Limits(), kennisbank()["index"].store.root)
-    shown = preview(staged, kennisbank()["index"].get(), taxonomy, limits)
+    limits = with_ocr_cache(Limits(), kennisbank().index.store.root)
+    shown = preview(staged, kennisbank().index.get(), taxonomy, limits)
     error = None
     if request.method == "POST":
         action = request.form.get("actie")
         if action == "annuleren":
-            staging.discard(staged)
+            kennisbank().curator.cancel(staged)
             flash(f"‘{staged.original_name}’ is niet toegevoegd.")
             return _next_review()
         values = _form_values()
@@ -218,10 +178,10 @@ def review(token: str):
         if error is None:
             try:
                 if action == "vervangen":
-                    _update_copy(staged, values)
+                    kennisbank().curator.update_copy(staged, values, g.user.name)
                     flash(f"‘{values['titel']}’ stond al in de kennisbank; het bestaande document is bijgewerkt.")
                 else:
-                    _publish(staged, values)
+                    kennisbank().curator.add(staged, values, g.user.name)
                     flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
                 return _next_review()
             except curation.CurationError as refused:
@@ -237,7 +197,7 @@ def review(token: str):
 
 
 def _next_review():
-    pending = staging.queue(_staging_dir(), g.user.name)
+    pending = kennisbank().curator.pending(g.user.name)
     if pending:
         return redirect(url_for("staff.review", token=pending[0]))
     return redirect(url_for("staff.overview"))
@@ -246,7 +206,7 @@ def _next_review():
 @bp.route("/document/<doc_id>", methods=["GET", "POST"])
 @login_required()
 def edit(doc_id: str):
-    stored = get_document(kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank().index.get(), doc_id)
     if stored is None:
         abort(404)
     error = None
@@ -254,16 +214,14 @@ def edit(doc_id: str):
         values = _form_values()
         error = _check_values(values)
         if error is None:
-            curation.update_metadata(kennisbank()["layout"], stored.path, values)
-            _audit("gewijzigd", stored.path)
-            _reindex(stored.path)
+            kennisbank().curator.edit(stored.path, values, g.user.name)
             flash("De wijzigingen zijn opgeslagen.")
             return redirect(url_for("staff.edit", doc_id=doc_id))
     return render_template(
         "beheer/document.html",
         doc=stored,
         kinds=KINDS,
-        taxonomy=kennisbank()["taxonomy"],
+        taxonomy=kennisbank().taxonomy,
         error=error,
         form=request.form if request.method == "POST" else None,
     )
@@ -272,7 +230,7 @@ def edit(doc_id: str):
 @bp.post("/document/<doc_id>/vervangen")
 @login_required()
 def replace(doc_id: str):
-    stored = get_document(kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank().index.get(), doc_id)
     if stored is None:
         abort(404)
     file = request.files.get("bestand")
@@ -283,9 +241,7 @@ def replace(doc_id: str):
     except staging.UploadRefused as refused:
         flash(str(refused), "fout")
         return redirect(url_for("staff.edit", doc_id=doc_id))
-    relative = curation.replace_file(kennisbank()["layout"], stored.path, staged)
-    _audit("vervangen", relative, f"vorige versie: {stored.path}")
-    _reindex(stored.path, relative)
+    kennisbank().curator.replace(stored.path, staged, g.user.name)
     flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
     return redirect(url_for("staff.edit", doc_id=doc_id))
 
@@ -293,12 +249,10 @@ def replace(doc_id: str):
 @bp.post("/document/<doc_id>/verwijderen")
 @login_required()
 def remove(doc_id: str):
-    stored = get_document(kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank().index.get(), doc_id)
     if stored is None:
         abort(404)
-    curation.remove(kennisbank()["layout"], stored.path)
-    _audit("verwijderd", stored.path)
-    _reindex(stored.path)
+    kennisbank().curator.remove(stored.path, g.user.name)
     flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
     return redirect(url_for("staff.overview"))
 
@@ -306,19 +260,17 @@ def remove(doc_id: str):
 @bp.get("/prullenbak")
 @login_required()
 def trash():
-    return render_template("beheer/prullenbak.html", items=curation.trash(kennisbank()["layout"]))
+    return render_template("beheer/prullenbak.html", items=kennisbank().curator.trash())
 
 
 @bp.post("/prullenbak/<name>/terugzetten")
 @login_required()
 def restore(name: str):
     try:
-        relative = curation.restore(kennisbank()["layout"], name)
-    except KennisbankError as exc:
+        relative = kennisbank().curator.restore(name, g.user.name)
+    except curation.CurationError as exc:
         flash(str(exc), "fout")
         return redirect(url_for("staff.trash"))
-    _audit("teruggezet", relative)
-    _reindex(relative)
     flash(f"‘{relative}’ is teruggezet.")
     return redirect(url_for("staff.trash"))
 

@@ -20,6 +20,7 @@ from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
 from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
 from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views
+from search_app.state import kennisbank
 
 bp = Blueprint("pages", __name__)
 
@@ -27,16 +28,11 @@ RECENT_ON_HOME = 6
 SIMILAR_ON_DOCUMENT = 5
 
 
-def kennisbank() -> dict:
-    """The app's shared parts: index handle, corpus layout, taxonomy, query context."""
-    return current_app.extensions["kennisbank"]
-
-
 def search_for(wanted: SearchRequest) -> SearchResults:
     return search(
-        kennisbank()["index"].get(),
+        kennisbank().index.get(),
         wanted.query,
-        kennisbank()["query_context"],
+        kennisbank().query_context,
         selections={field: set(values) for field, values in wanted.selections.items()},
         sort=wanted.sort,
         page=wanted.page,
@@ -56,16 +52,16 @@ def run_search(args: Args) -> tuple[SearchRequest, SearchResults]:
 
 @bp.app_context_processor
 def labels() -> dict:
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     return {"theme_label": taxonomy.label, "kind_label": lambda slug: KINDS.get(slug, slug)}
 
 
 @bp.get("/")
 def home():
-    listing = search(kennisbank()["index"].get(), "", kennisbank()["query_context"], page_size=RECENT_ON_HOME)
+    listing = search(kennisbank().index.get(), "", kennisbank().query_context, page_size=RECENT_ON_HOME)
     theme_facet = next(facet for facet in listing.facets if facet.field == "themes")
     counts = {value.value: value.count for value in theme_facet.values}
-    return render_template("home.html", themes=kennisbank()["taxonomy"].themes, counts=counts, recent=listing.hits)
+    return render_template("home.html", themes=kennisbank().taxonomy.themes, counts=counts, recent=listing.hits)
 
 
 @bp.get(SEARCH_PATH)
@@ -74,7 +70,7 @@ def search_page():
     results = search_for(wanted)
     if results.page > results.last_page:  # an old or edited link: show where the results end
         return redirect(url(SEARCH_PATH, with_page(wanted, results.last_page)))
-    taxonomy = kennisbank()["taxonomy"]
+    taxonomy = kennisbank().taxonomy
     return render_template(
         "search.html",
         wanted=wanted,
@@ -96,12 +92,12 @@ def search_page():
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    index = kennisbank()["index"].get()
+    index = kennisbank().index.get()
     stored = get_document(index, doc_id)
     if stored is None:
         abort(404)
     query = request.args.get("q", "")[:500]
-    terms = query_terms(query, index_context(kennisbank()["query_context"], index)) if query else frozenset()
+    terms = query_terms(query, index_context(kennisbank().query_context, index)) if query else frozenset()
     pages = [(number, highlight_text(text, terms)) for number, text in stored.pages]
     matching_pages = [number for number, text in pages if "<mark" in text] if terms else []
     return render_template(
@@ -133,10 +129,10 @@ def original(doc_id: str):
     named .pdf is a Word download named .docx. HTML is downloaded as plain text, so its markup or
     script never runs on our origin. Werkzeug writes the file name into Content-Disposition quoted
     (and RFC 5987-encoded when it is not ASCII), so no name can break out of the header."""
-    stored = get_document(kennisbank()["index"].get(), doc_id)
+    stored = get_document(kennisbank().index.get(), doc_id)
     if stored is None:
         abort(404)
-    location = safe_join(str(kennisbank()["layout"].documents_dir), stored.path)
+    location = safe_join(str(kennisbank().layout.documents_dir), stored.path)
     if location is None or not Path(location).is_file():
         abort(404)
     path = Path(location)

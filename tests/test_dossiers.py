@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from indexer.corpus import BUNDLED_CORPUS, DOSSIERS_DIR, THEMES_DIR
 from indexer.dossiers import load_dossiers
+from indexer.errors import describe
 from indexer.taxonomy import load_taxonomy
 from search_app import create_app
 from tests.builders import write_pdf
@@ -109,7 +110,7 @@ def test_new_document_appears_in_its_dossier_and_broken_references_are_reported(
     report = reindex()
     broken = [w for w in report.warnings if w.path == "mensenhandel.md"]
     assert len(broken) == len(DOSSIERS["mensenhandel"].reading_list), "none of its documents exist here"
-    assert "bestaat niet" in broken[0].reason
+    assert "bestaat niet" in describe(broken[0].issue)
     client = create_app({"CORPUS": corpus, "INDEX": tmp_path / "index", "TESTING": True}).test_client()
     soup = page(client, "/thema/mensenhandel")
     assert "Factsheet nieuw over loverboys" in soup.select_one(".recent").get_text()

@@ -25,7 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from indexer.errors import ExtractionError, Problem, describe
+from indexer.errors import ExtractionError, Issue, Problem, describe
 from indexer.extract import OcrSettings, extract
 from indexer.extract.ocr import ocr_available
 from indexer.metadata import TIMESTAMP_KEY
@@ -138,7 +138,8 @@ def test_word_file_named_pdf_is_read_as_word_reported_and_served_as_docx(
     assert report.indexed == ("besluit.pdf",) and not report.failed
     [warning] = report.warnings
     assert warning.path == "besluit.pdf"
-    assert "heet .pdf, maar is een Word-document" in warning.reason and ".docx" in warning.reason
+    reason = describe(warning.issue)
+    assert "heet .pdf, maar is een Word-document" in reason and ".docx" in reason
     client = app_client(corpus, index_root)
     hit = only_hit(client, "woonoverlast")
     with client.get(hit["original_url"]) as original:
@@ -149,7 +150,7 @@ def test_word_file_named_pdf_is_read_as_word_reported_and_served_as_docx(
 def test_legacy_doc_named_pdf_is_read_as_word_too(tmp_path: Path) -> None:
     extraction = extract(write_doc(tmp_path / "brief.pdf"))
     assert "Maasboulevard" in extraction.text
-    assert "oud Word-document" in extraction.notices[0]
+    assert "oud Word-document" in describe(extraction.notices[0])
     assert extraction.properties["titel"] == "Besluit over woonoverlast aan de Maasboulevard"
 
 
@@ -367,6 +368,6 @@ def test_without_tesseract_a_scan_is_reported_as_before_with_how_to_enable_ocr(c
         env={**os.environ, "PATH": str(Path(sys.executable).parent)},
     )
     output = result.stdout + result.stderr
-    assert "brief.pdf" in output and describe(Problem.NO_TEXT) in " ".join(output.split())
-    assert "tesseract-ocr-nld" in describe(Problem.NO_TEXT)
+    assert "brief.pdf" in output and describe(Issue(Problem.NO_TEXT)) in " ".join(output.split())
+    assert "tesseract-ocr-nld" in describe(Issue(Problem.NO_TEXT))
     assert "Traceback" not in output

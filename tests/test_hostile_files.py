@@ -6,6 +6,7 @@ the small input it was shrunk to."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import pytest
 
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR, slug_for
 from indexer.documents import get_document
-from indexer.errors import ExtractionError, Problem, describe
+from indexer.errors import ExtractionError, Issue, Problem, describe
 from indexer.extract import extract
 from indexer.pipeline import run_index
 from indexer.query import QueryContext
@@ -127,19 +128,10 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
-def problem_of(reason: str) -> Problem | None:
-    """Which Dutch sentence of indexer/errors.py a reason is, whatever its detail in parentheses."""
-    for problem in Problem:
-        before, _, after = describe(problem, "\0").partition(" (\0)")
-        if reason == describe(problem) or (after and reason.startswith(before + " (") and reason.endswith(after)):
-            return problem
-    return None
-
-
 @dataclass(frozen=True)
 class Run:
     written: frozenset[str]
-    reasons: dict[str, str]
+    issues: dict[str, Issue]
     indexed: frozenset[str]
     index_root: Path
     seconds: float
@@ -155,7 +147,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     report = run_index(corpus, index_root, limits=LIMITS, workers=2)
     return Run(
         written=frozenset(path.name for path in written),
-        reasons={problem.path: problem.reason for problem in report.failed},
+        issues={problem.path: problem.issue for problem in report.failed},
         indexed=frozenset(report.indexed),
         index_root=index_root,
         seconds=time.monotonic() - started,
@@ -177,20 +169,20 @@ def test_hostile_file_is_indexed_or_reported_with_the_expected_reason(hostile_ru
             hits = search(IndexStore(hostile_run.index_root).open(), expect.query, _context(), page_size=100).hits
             assert slug_for(name) in {hit.id for hit in hits}, f"'{expect.query}' does not find {name}"
         return
-    assert name in hostile_run.reasons, f"{name} is neither indexed nor reported"
-    reason = hostile_run.reasons[name]
-    assert problem_of(reason) in expect.problems, f"{name}: {reason}"
+    assert name in hostile_run.issues, f"{name} is neither indexed nor reported"
+    issue = hostile_run.issues[name]
+    assert issue.problem in expect.problems, f"{name}: {describe(issue)}"
 
 
 def test_the_batch_ends_in_time_and_reports_every_file(hostile_run: Run) -> None:
     assert hostile_run.seconds < MAX_RUN_SECONDS
-    assert hostile_run.indexed | set(hostile_run.reasons) == hostile_run.written
+    assert hostile_run.indexed | set(hostile_run.issues) == hostile_run.written
     assert {"goed-rapport.pdf", "goed-nieuws.html", "goed-notitie.md"} <= hostile_run.indexed
 
 
 def test_no_legitimate_file_ran_into_a_limit(hostile_run: Run) -> None:
     limits = {Problem.TIMEOUT, Problem.OUT_OF_MEMORY, Problem.CRASHED}
-    hit = {name: reason for name, reason in hostile_run.reasons.items() if problem_of(reason) in limits}
+    hit = {name: describe(issue) for name, issue in hostile_run.issues.items() if issue.problem in limits}
     assert set(hit) <= {name for name, expect in EXPECTED.items() if expect.problems & limits}, hit
 
 
@@ -226,9 +218,7 @@ def test_a_file_only_the_time_limit_stops_is_reported_and_the_batch_goes_on(corp
     started = time.monotonic()
     report = run_index(corpus, index_root, limits=limits, workers=2)
     assert time.monotonic() - started < limits.timeout_s + 15
-    assert [(problem.path, problem_of(problem.reason)) for problem in report.failed] == [
-        ("tekstbom.pdf", Problem.TIMEOUT)
-    ]
+    assert [(problem.path, problem.issue.problem) for problem in report.failed] == [("tekstbom.pdf", Problem.TIMEOUT)]
     assert report.indexed == ("goed.pdf",)
 
 
@@ -236,7 +226,7 @@ def test_a_worker_that_dies_is_reported_with_its_exit_code_and_replaced(tmp_path
     good = hostile.good_markdown(tmp_path / "notitie.md")
     for _ in range(3):  # the exit code arrives a moment after the pipe closes: it was often "None"
         outcomes = list(extract_all([hostile.DyingPath(tmp_path / "weg.md"), good], LIMITS, workers=1))
-        assert outcomes[0].reason == describe(Problem.CRASHED, "afsluitcode 3")
+        assert outcomes[0].issue == Issue(Problem.CRASHED, "afsluitcode 3")
         assert outcomes[1].path == good and outcomes[1].extraction is not None
 
 
@@ -252,12 +242,12 @@ def test_a_damaged_pdf_is_read_by_pdfium_with_its_pages_and_info_and_the_report_
     report = run_index(corpus, index_root, limits=LIMITS, workers=2)
     assert set(report.indexed) == {"lus.pdf", "notitie.md"}
     [failed] = report.failed
-    assert failed.path == "afgekapt.pdf" and problem_of(failed.reason) is Problem.CORRUPT
-    assert "ook pdfium kon het niet openen" in failed.reason
+    assert failed.path == "afgekapt.pdf" and failed.issue.problem is Problem.CORRUPT
+    assert "ook pdfium kon het niet openen" in describe(failed.issue)
     [warning] = report.warnings
     assert warning.path == "lus.pdf"
-    assert "beschadigd" in warning.reason and "tweede PDF-lezer (pdfium)" in warning.reason
-    assert "sla het opnieuw op als PDF" in warning.reason
+    said = describe(warning.issue)
+    assert "beschadigd" in said and "tweede PDF-lezer (pdfium)" in said and "sla het opnieuw op als PDF" in said
     index = IndexStore(index_root).open()
     for number, query in enumerate(("buurtbemiddeling", "fietsendiefstal", "cameratoezicht"), start=1):
         [hit] = search(index, query, _context()).hits
@@ -407,12 +397,18 @@ def test_sidecar_with_an_impossible_date_is_reported(corpus: Path, index_root: P
     document = hostile.good_markdown(corpus / "documenten" / "notitie.md")
     Path(f"{document}.meta.yaml").write_text("datum: 2024-02-30\n", encoding="utf-8")
     report = run_index(corpus, index_root, limits=LIMITS, workers=1)
-    assert problem_of(report.failed[0].reason) is Problem.BAD_SIDECAR
+    assert report.failed[0].issue.problem is Problem.BAD_SIDECAR
 
 
-def test_problem_of_recognises_every_sentence() -> None:
-    for problem in Problem:
-        assert problem_of(describe(problem)) is problem
-        assert problem_of(describe(problem, "een detail (met haakjes)")) is problem
-    assert problem_of("Iets anders.") is None
-    assert re.search(r"\(technische melding", describe(Problem.CORRUPT, "technische melding: X"))
+# Every blank any sentence has besides the detail.
+FACTS = (("suffix", ".pdf"), ("label", "Word-document"), ("proper", ".docx"), ("dossier", "d"), ("document", "e"))
+
+
+@pytest.mark.parametrize("problem", list(Problem))
+def test_every_issue_survives_the_report_as_json_and_is_worded_in_full(problem: Problem) -> None:
+    issue = Issue(problem, "een detail (met haakjes)", FACTS)
+    assert Issue.from_dict(json.loads(json.dumps(issue.as_dict()))) == issue
+    sentence = describe(issue)
+    assert "{" not in sentence and "}" not in sentence, sentence
+    assert sentence.endswith(".") and sentence[0].isupper(), sentence
+    assert re.search(r"\(technische melding", describe(Issue(Problem.CORRUPT, "technische melding: X")))

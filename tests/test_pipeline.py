@@ -11,7 +11,7 @@ import pytest
 from indexer import ranking_weights
 from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.documents import get_document
-from indexer.errors import Problem, describe
+from indexer.errors import Issue, Problem, describe
 from indexer.extract.ocr import ocr_available
 from indexer.pipeline import run_index
 from indexer.query import QueryContext
@@ -148,7 +148,7 @@ def test_bad_sidecar_is_reported_not_guessed(small_corpus: Path, reindex, sideca
     (small_corpus / "notitie.md.meta.yaml").write_text(sidecar, encoding="utf-8")
     report = reindex()
     assert [problem.path for problem in report.failed] == ["notitie.md"]
-    assert fragment in report.failed[0].reason
+    assert fragment in describe(report.failed[0].issue)
     assert len(report.indexed) == 2, "the rest of the batch goes on"
 
 
@@ -163,10 +163,10 @@ def test_every_bad_file_is_reported_with_path_and_reason_and_the_batch_goes_on(
     (small_corpus / "afgekapt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
     (small_corpus / "presentatie.pptx").write_bytes(b"PK\x03\x04")
     report = reindex()
-    reasons = {problem.path: problem.reason for problem in report.failed}
-    assert reasons["versleuteld.pdf"] == describe(Problem.ENCRYPTED)
-    assert reasons["scan.pdf"] == describe(Problem.NO_TEXT_AFTER_OCR if ocr_available() else Problem.NO_TEXT)
-    assert reasons["leeg.pdf"] == describe(Problem.EMPTY)
+    reasons = {problem.path: describe(problem.issue) for problem in report.failed}
+    assert reasons["versleuteld.pdf"] == describe(Issue(Problem.ENCRYPTED))
+    assert reasons["scan.pdf"] == describe(Issue(Problem.NO_TEXT_AFTER_OCR if ocr_available() else Problem.NO_TEXT))
+    assert reasons["leeg.pdf"] == describe(Issue(Problem.EMPTY))
     assert "beschadigd" in reasons["afgekapt.pdf"]
     assert "niet ondersteund" in reasons["presentatie.pptx"]
     assert set(reasons) == {"versleuteld.pdf", "scan.pdf", "leeg.pdf", "afgekapt.pdf", "presentatie.pptx"}
@@ -190,7 +190,7 @@ def test_file_over_the_time_limit_is_reported_and_the_batch_goes_on(small_corpus
     write_slow_pdf(small_corpus / "traag.pdf", operators=100_000)
     report = reindex(limits=Limits(timeout_s=1.0))
     assert [p.path for p in report.failed] == ["traag.pdf"]
-    assert "duurde te lang" in report.failed[0].reason
+    assert "duurde te lang" in describe(report.failed[0].issue)
     assert len(report.indexed) == 3
 
 

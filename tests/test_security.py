@@ -21,6 +21,7 @@ from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.security import FORM_MAX_BYTES
 from search_app.sessions import Lifetimes
+from search_app.state import EXTENSION
 from search_app.throttle import ACCOUNT_MAX_DELAY_S, CLIENT_MAX_DELAY_S, FREE_FAILURES, client_of, delay_s
 
 PASSWORD = "lang-genoeg-wachtwoord"
@@ -242,7 +243,7 @@ def test_failed_names_are_stored_as_hashes_and_old_failures_purged(app, data: Pa
     stored = b"".join(path.read_bytes() for path in data.glob(audit.STAFF_DB_FILE + "*"))
     assert b"zomer2026!geheim" not in stored.lower()
 
-    throttle = app.extensions["kennisbank"]["throttle"]
+    throttle = app.extensions[EXTENSION].throttle
     throttle.failed("later", ATTACKER, now=4_000_000_000.0)  # long after the window of the first
     connection = sqlite3.connect(database)
     assert connection.execute("SELECT COUNT(*) FROM login_failures").fetchone() == (1,)

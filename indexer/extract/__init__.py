@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import BinaryIO
 
-from indexer.errors import ExtractionError, Problem
+from indexer.errors import ExtractionError, Issue, Problem
 from indexer.extract.doc import extract_doc, is_doc
 from indexer.extract.docx import extract_docx, is_docx
 from indexer.extract.html import extract_html
@@ -134,13 +134,11 @@ def format_of_file(path: Path) -> Format | None:
         return detect(handle, path.name)
 
 
-def _renamed_notice(path: Path, format_: Format) -> tuple[str, ...]:
+def _renamed_notice(path: Path, format_: Format) -> tuple[Issue, ...]:
     if path.suffix.lower() in format_.suffixes:
         return ()
-    return (
-        f"Dit bestand heet {path.suffix or 'zonder extensie'}, maar is een {format_.label}; het is als "
-        f"{format_.label} gelezen. Geef het de extensie {format_.suffixes[0]}, dan opent het ook bij lezers goed.",
-    )
+    facts = (("suffix", path.suffix or "zonder extensie"), ("label", format_.label), ("proper", format_.suffixes[0]))
+    return (Issue(Problem.MISNAMED, facts=facts),)
 
 
 def _no_text(path: Path, format_: Format, raw: Extraction) -> ExtractionError:

@@ -20,7 +20,7 @@ import pypdfium2 as pdfium
 from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
-from indexer.errors import ExtractionError, Problem
+from indexer.errors import ExtractionError, Issue, Problem
 from indexer.metadata import TIMESTAMP_KEY
 from indexer.models import Extraction, Page
 
@@ -195,11 +195,7 @@ def _read_with_pdfium(path: Path, damaged: ExtractionError) -> Extraction:
         document.close()
     if not pages:
         raise damaged
-    notice = (
-        f"Dit PDF-bestand is beschadigd ({damaged.detail}); de tekst is gelezen met een tweede PDF-lezer "
-        "(pdfium) en kan onvolledig zijn. Open het in het programma waarmee het is gemaakt, sla het opnieuw op "
-        "als PDF en vervang het bestand."
-    )
+    notice = Issue(Problem.READ_PAST_DAMAGE, damaged.detail)
     return Extraction(pages=pages, properties=properties, notices=(notice,), damage=damaged.detail)
 
 

@@ -1,0 +1,36 @@
+"""What every request shares, made once by the application factory: a typed record, not a dict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from indexer.corpus import CorpusLayout
+from indexer.curation_service import Curator
+from indexer.query import QueryContext
+from indexer.taxonomy import Taxonomy
+from search_app.accounts import Accounts
+from search_app.index_access import SharedIndex
+from search_app.sessions import StaffSessions
+from search_app.throttle import LoginThrottle
+
+# The key of the state in `app.extensions`.
+EXTENSION = "kennisbank"
+
+
+@dataclass(frozen=True)
+class AppState:
+    index: SharedIndex  # reopened when an indexing run switches generations
+    layout: CorpusLayout
+    taxonomy: Taxonomy
+    query_context: QueryContext
+    accounts: Accounts
+    sessions: StaffSessions
+    throttle: LoginThrottle
+    curator: Curator  # every change to the corpus goes through it, as on the command line
+
+
+def kennisbank() -> AppState:
+    """The current app's shared state."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,32 @@
+"""Issues travel as data and are worded only where a person reads them: the command line and the
+staff overview show the same Dutch sentence for the same file."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from indexer.errors import Issue, Problem, describe
+from indexer.pipeline import run_index
+from tests.test_cli import kennisbank
+from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
+
+
+def test_the_command_line_and_the_staff_overview_give_the_same_reason(site) -> None:  # noqa: F811
+    app, corpus, _ = site
+    (corpus / "documenten" / "leeg.pdf").write_bytes(b"")
+    index = corpus.parent / "index"
+    report = run_index(corpus, index)
+    assert [(problem.path, problem.issue) for problem in report.failed] == [("leeg.pdf", Issue(Problem.EMPTY))]
+    sentence = describe(Issue(Problem.EMPTY))
+    assert "voeg het opnieuw toe" in sentence, "the sentence says what to do"
+
+    client = app.test_client()
+    login(client)
+    overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
+    shown = [item.get_text(" ", strip=True) for item in overview.select("#rapport-kop ~ ul li")]
+    assert f"leeg.pdf : {sentence}" in shown
+
+    # A second run remembers the failure (kept as data) and the command line words it alike.
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"MISLUKT    leeg.pdf: {sentence}" in result.stdout.splitlines()
