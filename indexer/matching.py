@@ -112,32 +112,49 @@ class Evaluator:
 
     def _unseen_phrase(self, node: Phrase) -> Match:
         if node.fieldname != "content":
-            # Whoosh walks the word positions of every record that has the first word, a few ms a
-            # phrase; most phrases (an acronym's long form) are in no title, as the words show at once.
-            if (
-                node.fieldname in RANKED_FIELDS
-                and not self._all([self._term(node.fieldname, w) for w in node.words]).mask.any()
-            ):
-                return self._empty()
-            return self._by_whoosh(node)
+            # Whoosh walks the word positions of every record that has the phrase's words, a few ms a
+            # phrase: it is sent only to the live documents whose field has all of them (most long
+            # forms of acronyms are in no title at all).
+            candidates = self._having_all(node.fieldname, node.words)
+            return self._by_whoosh(node, candidates) if len(candidates) else self._empty()
         # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
         pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
         if not pairs:
             return self._term("content", node.words[0]) if node.words else self._empty()
         return self._all([self._term(WORD_PAIRS, pair) for pair in pairs])
 
-    def _by_whoosh(self, node: Query) -> Match:
-        """Whoosh's own matcher on the document records: phrases in titles and summaries, and any
-        query type not handled above."""
+    def _having_all(self, field: str, words: list[str]) -> np.ndarray:
+        """The live document records whose `field` has every one of `words`, in order."""
+        found = np.flatnonzero(self.snapshot.documents)
+        for word in words:
+            found = np.intersect1d(found, postings(self.reader, field, word)[0], assume_unique=True)
+            if not len(found):
+                break
+        return found
+
+    def _by_whoosh(self, node: Query, candidates: np.ndarray | None = None) -> Match:
+        """Whoosh's own matcher on the document records: phrases in titles and summaries (only on
+        the `candidates` given, skipping past the rest), and any query type not handled above."""
         match = self._empty()
         matcher = node.matcher(self.searcher)
-        while matcher.is_active():
-            docnum = matcher.id()
-            if self.snapshot.documents[docnum]:
-                match.mask[docnum] = True
-                match.scores[docnum] = matcher.score()
-            matcher.next()
+        if candidates is None:
+            while matcher.is_active():
+                self._keep(match, matcher.id(), matcher.score())
+                matcher.next()
+            return match
+        for candidate in candidates.tolist():
+            if matcher.is_active() and matcher.id() < candidate:
+                matcher.skip_to(candidate)
+            if not matcher.is_active():
+                break
+            if matcher.id() == candidate:
+                self._keep(match, candidate, matcher.score())
         return match
+
+    def _keep(self, match: Match, docnum: int, score: float) -> None:
+        if self.snapshot.documents[docnum]:
+            match.mask[docnum] = True
+            match.scores[docnum] = score
 
     def _words(self, subqueries: list[Query]) -> list[Match]:
         """The OR's terms on the word fields, one BM25F match per word (and boost)."""
