@@ -29,11 +29,8 @@ from whoosh.searching import Searcher
 
 from indexer import ranking_weights
 from indexer.postings import postings
-from indexer.schema import WORD_PAIRS
+from indexer.schema import TEXT_FIELDS, WORD_PAIRS
 from indexer.snapshot import RANKED_FIELDS, Snapshot
-
-# The fields a word is looked up in together (`query.TEXT_FIELDS`), scored as one BM25F term.
-WORD_FIELDS = frozenset(["title", "summary", "content"])
 
 
 @dataclass(frozen=True)
@@ -58,14 +55,11 @@ class Evaluator:
     def _term(self, field: str, text: str) -> Match:
         key = (field, text)
         if key not in self._terms:
-            self._terms[key] = self._bm25(field, text) if field in RANKED_FIELDS else self._filter(field, text)
+            self._terms[key] = self._bm25f((field,), text) if field in RANKED_FIELDS else self._filter(field, text)
         return self._terms[key]
 
     def _empty(self) -> Match:
         return Match(np.zeros(self.snapshot.size, dtype=bool), np.zeros(self.snapshot.size, dtype=np.float32))
-
-    def _bm25(self, field: str, text: str) -> Match:
-        return self._bm25f((field,), text)
 
     def _word(self, fields: tuple[str, ...], text: str) -> Match:
         key = (" ".join(fields), text)
@@ -224,4 +218,4 @@ class Evaluator:
 
 
 def _is_word_field(node: Query) -> bool:
-    return isinstance(node, Term) and node.fieldname in WORD_FIELDS
+    return isinstance(node, Term) and node.fieldname in TEXT_FIELDS

@@ -27,11 +27,10 @@ from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.facet_specs import FACET_BY_FIELD, FACETS, FacetSpec
 from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
 from indexer.query_tree import simplified
-from indexer.schema import PAGE_TEXT
+from indexer.schema import PAGE_TEXT, TEXT_FIELDS
 from indexer.taxonomy import Taxonomy
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
-TEXT_FIELDS = ("title", "summary", "content")
 # The facets' fields, filtered with their Dutch names: thema:zorg, jaar:2024, bron:politie.
 FILTER_FIELDS = frozenset(FACET_BY_FIELD)
 FIELD_ALIASES = {spec.field: [spec.arg] for spec in FACETS}

@@ -40,6 +40,8 @@ PAGE = "page"
 PAGE_TEXT = "page_text"
 # A document's adjacent word pairs: phrases are looked up here (see `analysis.WordPairFilter`).
 WORD_PAIRS = "word_pairs"
+# The fields a query word is looked up in, together: ranking scores them as one BM25F term.
+TEXT_FIELDS = ("title", "summary", "content")
 
 # The words of a document's source, for the `bron:` filter (the `source` field holds its organisations).
 SOURCE_WORDS = "source_words"

@@ -27,12 +27,12 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.facets import FacetColumns, facet_columns
 from indexer.postings import postings
-from indexer.schema import DOC, WORD_PAIRS
+from indexer.schema import DOC, TEXT_FIELDS, WORD_PAIRS
 from indexer.searchers import column, open_searcher
 from indexer.term_dictionary import terms
 
 # Fields ranked with BM25F on the document records.
-RANKED_FIELDS = ("title", "summary", "content", WORD_PAIRS)
+RANKED_FIELDS = (*TEXT_FIELDS, WORD_PAIRS)
 # A DATETIME column holds this for a document without a date.
 _NO_DATE = 2**64 - 1
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
