@@ -16,19 +16,13 @@ from whoosh.reading import IndexReader
 from wordfreq import zipf_frequency
 
 from indexer.acronyms import FUNCTION_WORDS, SEPARATOR, Definition
-from indexer.analysis import join_acronyms
-from indexer.query import QueryContext
+from indexer.query import QueryContext, acronym_key
 from indexer.schema import ACRONYMS
 from indexer.wordforms import fold, stem
 
 # An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
 # "shop") is mostly that word when typed in lowercase, so it is not expanded.
 WORD_ZIPF = 4.0
-
-
-def acronym_key(short: str) -> str:
-    """How the query side looks an acronym up: "PGA-R" -> "pga_r", "RvdK" -> "rvdk"."""
-    return fold(join_acronyms(short))
 
 
 def _meaning(long_form: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ it degrades to its plain words.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -109,14 +109,9 @@ class QueryContext:
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> QueryContext:
-        by_acronym, by_expansion = {}, {}
-        for theme in taxonomy.themes:
-            for acronym in theme.acronyms:
-                pair = (acronym.short, acronym.expansion)
-                by_acronym.setdefault(fold(join_acronyms(acronym.short)), pair)
-                by_expansion.setdefault(" ".join(words(acronym.expansion)), pair)
+        pairs = [(acronym.short, acronym.expansion) for theme in taxonomy.themes for acronym in theme.acronyms]
         slugs = {spec.field: spec.slugs(taxonomy) for spec in FACETS if spec.slugs}
-        return cls(by_acronym, by_expansion, slugs)
+        return cls(*_lookups({}, {}, pairs), slugs)
 
     def with_corpus(self, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
         """This context plus the acronyms the documents define (`acronyms`); the taxonomy's win."""
@@ -130,13 +125,24 @@ class QueryContext:
         return [slug for slug in known if slug.startswith(value)] or [value]
 
 
+def acronym_key(short: str) -> str:
+    """How the query side looks an acronym up: "PGA-R" -> "pga_r", "RvdK" -> "rvdk"."""
+    return fold(join_acronyms(short))
+
+
+def _lookups(
+    by_acronym: dict[str, tuple[str, str]], by_expansion: dict[str, tuple[str, str]], pairs: Iterable[tuple[str, str]]
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Both lookups with each (acronym, long form) pair added where it is not known yet: the first wins."""
+    for short, expansion in pairs:
+        by_acronym.setdefault(acronym_key(short), (short, expansion))
+        by_expansion.setdefault(" ".join(words(expansion)), (short, expansion))
+    return by_acronym, by_expansion
+
+
 @lru_cache(maxsize=8)  # one entry per index generation searched; merging on every request cost 1 ms
 def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
-    by_acronym, by_expansion = dict(context.by_acronym), dict(context.by_expansion)
-    for short, expansion in definitions:
-        by_acronym.setdefault(fold(join_acronyms(short)), (short, expansion))
-        by_expansion.setdefault(" ".join(words(expansion)), (short, expansion))
-    return QueryContext(by_acronym, by_expansion, context.slugs)
+    return QueryContext(*_lookups(dict(context.by_acronym), dict(context.by_expansion), definitions), context.slugs)
 
 
 @dataclass(frozen=True)
@@ -291,7 +297,7 @@ def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> 
     for expansion in spans:
         if expansion in context.by_expansion:
             short = context.by_expansion[expansion][0]
-            found.append(expander._on_fields(lambda field, short=short: Term(field, stem(fold(join_acronyms(short))))))
+            found.append(expander._on_fields(lambda field, short=short: Term(field, stem(acronym_key(short)))))
             expander.expansions.append(f"{expansion} → {short}")
     return found
 
