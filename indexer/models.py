@@ -22,6 +22,11 @@ class Page:
     ocr: bool = False  # read from the page's image by text recognition, not from its text layer
 
 
+def joined_text(pages: tuple[Page, ...]) -> str:
+    """A document's text: its pages with text, a blank line between them."""
+    return "\n\n".join(page.text for page in pages if page.text)
+
+
 @dataclass(frozen=True)
 class Extraction:
     """What an extractor could read from a file, before any metadata is resolved.
@@ -38,7 +43,7 @@ class Extraction:
 
     @property
     def text(self) -> str:
-        return "\n\n".join(page.text for page in self.pages if page.text)
+        return joined_text(self.pages)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,11 @@ class Document:
     pages: tuple[Page, ...]
     suggested_themes: tuple[ThemeMatch, ...] = ()
     suggested_subthemes: tuple[ThemeMatch, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The text the tagger reads, as it read the extraction's (`Extraction.text`)."""
+        return joined_text(self.pages)
 
 
 @dataclass(frozen=True)

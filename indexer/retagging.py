@@ -51,8 +51,7 @@ def retag_index(index: Index, taxonomy: Taxonomy, skip: Collection[str] = ()) ->
             if fields["path"] in skip:
                 continue
             old = stored_document(searcher, fields)
-            text = "\n\n".join(page.text for page in old.pages if page.text)
-            metadata, themes, subthemes = tag_metadata(old.metadata, text, taxonomy)
+            metadata, themes, subthemes = tag_metadata(old.metadata, old.text, taxonomy)
             new = replace(old, metadata=metadata, suggested_themes=themes, suggested_subthemes=subthemes)
             retagged += 1
             if new == old:
