@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from indexer import audit, curation, staging
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
-from indexer.extract import ACCEPT, SUFFIXES
+from indexer.extract import ACCEPT, supported_suffixes
 from indexer.facets import NO_VALUE
 from indexer.metadata import validate_sidecar
 from indexer.pipeline import REPORT_FILE, with_ocr_cache
@@ -36,7 +36,7 @@ DOCUMENTS_PER_PAGE = 50
 @bp.context_processor
 def upload_formats() -> dict:
     """What the file inputs accept: exactly what the indexer reads (the format table)."""
-    return {"accept": ACCEPT, "suffixes": f"{', '.join(SUFFIXES[:-1])} of {SUFFIXES[-1]}"}
+    return {"accept": ACCEPT, "suffixes": supported_suffixes()}
 
 
 def _stage(file) -> staging.Staged:

@@ -52,6 +52,7 @@ __all__ = [
     "format_of_file",
     "is_supported",
     "supported_kinds",
+    "supported_suffixes",
 ]
 
 Extractor = Callable[[Path], Extraction]
@@ -108,10 +109,19 @@ ACCEPT = ",".join([*SUFFIXES, *dict.fromkeys(format_.mime for format_ in FORMATS
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
+def _one_of(items: list[str] | tuple[str, ...]) -> str:
+    """A Dutch choice: "a, b of c"."""
+    return f"{', '.join(items[:-1])} of {items[-1]}"
+
+
 def supported_kinds() -> str:
     """The formats for a Dutch sentence: "PDF-bestand, Word-document, ... of tekstbestand"."""
-    labels = [f"{format_.label} ({', '.join(format_.suffixes)})" for format_ in FORMATS]
-    return f"{', '.join(labels[:-1])} of {labels[-1]}"
+    return _one_of([f"{format_.label} ({', '.join(format_.suffixes)})" for format_ in FORMATS])
+
+
+def supported_suffixes() -> str:
+    """The file name endings for a Dutch sentence: ".pdf, .docx, ... of .txt"."""
+    return _one_of(SUFFIXES)
 
 
 def is_supported(path: Path) -> bool:
