@@ -98,27 +98,37 @@ def _order(spec: FacetSpec, counts: dict[str, int], selected: set[str]) -> list[
     return ordered + [NO_VALUE] * (NO_VALUE in present)
 
 
-def apply(
-    columns: FacetColumns, matching: np.ndarray, selections: Mapping[str, set[str]]
-) -> tuple[np.ndarray, tuple[Facet, ...]]:
-    """The matching documents that pass every selection, and the facets with disjunctive counts."""
-    size = len(matching)
-    passing = {field: columns[field].having(wanted, size) for field, wanted in selections.items() if wanted}
-    allowed = matching.copy()
-    for mask in passing.values():
-        allowed &= mask
-    facets = []
-    for spec in FACETS:
-        field = spec.field
-        column = columns[field]
-        among = matching.copy()
-        for other, mask in passing.items():
-            if other != field:
-                among &= mask
-        counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
-        selected = set(selections.get(field, ()))
-        values = tuple(
-            FacetValue(value, counts.get(value, 0), value in selected) for value in _order(spec, counts, selected)
-        )
-        facets.append(Facet(field, values))
-    return allowed, tuple(facets)
+class Selection:
+    """The user's facet selections over one index generation: which documents pass them, and the
+    facet counts. A request tries several readings of its query (all, most, any words) but counts
+    the facets only for the one it shows, so the selections' masks are made once and counting waits."""
+
+    def __init__(self, columns: FacetColumns, selections: Mapping[str, set[str]], size: int) -> None:
+        self.columns = columns
+        self.selections = selections
+        self.passing = {field: columns[field].having(wanted, size) for field, wanted in selections.items() if wanted}
+
+    def allowed(self, matching: np.ndarray) -> np.ndarray:
+        """The matching documents that pass every selection."""
+        allowed = matching.copy()
+        for mask in self.passing.values():
+            allowed &= mask
+        return allowed
+
+    def facets(self, matching: np.ndarray) -> tuple[Facet, ...]:
+        """Every facet with disjunctive counts: a facet's own selection does not narrow its counts."""
+        facets = []
+        for spec in FACETS:
+            field = spec.field
+            column = self.columns[field]
+            among = matching.copy()
+            for other, mask in self.passing.items():
+                if other != field:
+                    among &= mask
+            counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
+            selected = set(self.selections.get(field, ()))
+            values = tuple(
+                FacetValue(value, counts.get(value, 0), value in selected) for value in _order(spec, counts, selected)
+            )
+            facets.append(Facet(field, values))
+        return tuple(facets)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
@@ -145,17 +145,27 @@ def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str],
     return QueryContext(*_lookups(dict(context.by_acronym), dict(context.by_expansion), definitions), context.slugs)
 
 
+def _no_pages() -> Query | None:
+    return None
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str
     query: Query | None  # on document records; None: no words, list everything
-    page_query: Query | None  # the same on page records, to find the pages that match
     expansions: tuple[str, ...] = ()  # for "ook gezocht op: ..."
     refused: tuple[str, ...] = ()  # words with a leading wildcard, left out
+    read_pages: Callable[[], Query | None] = field(default=_no_pages, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
         return self.query is None
+
+    @cached_property
+    def page_query(self) -> Query | None:
+        """The same query on page records, to find the pages that match. Read when first asked:
+        a request tries several readings of its query, and only the one it shows needs its pages."""
+        return self.read_pages()
 
 
 def pattern_of(node: Prefix | Wildcard) -> str:
@@ -377,6 +387,17 @@ def _any_word(raw: Query) -> Query:
     return And([*required, Or(words_, scale=raw.scale)])
 
 
+@lru_cache(maxsize=1024)  # a request parses its text for all and for most words alike, a next page again
+def _parsed(text: str, any_word: bool) -> Query:
+    """The typed text as Whoosh's parser reads it, words joined by AND (or OR). Never changed after:
+    every rewrite builds new nodes."""
+    parser = _OR_PARSER if any_word else _AND_PARSER
+    try:
+        return parser.parse(prepare(text))
+    except (QueryParserError, ValueError, TypeError):
+        return parser.parse(_plain_words(text))
+
+
 def parse_query(
     text: str, context: QueryContext, match: str = "all", share_of: Callable[[str], float] = _no_document_has
 ) -> ParsedQuery:
@@ -384,11 +405,7 @@ def parse_query(
     or "any" word or compound part; the search tries them in that order until enough is found.
     `share_of` tells which share of the index's documents has a stem (see `ranking_weights.MAX_PART_ALONE_SHARE`), and
     so which words the index has: a compound of a word rare in Dutch splits when the index has it."""
-    parser = _OR_PARSER if match == "any" else _AND_PARSER
-    try:
-        raw = parser.parse(prepare(text))
-    except (QueryParserError, ValueError, TypeError):
-        raw = parser.parse(_plain_words(text))
+    raw = _parsed(text, any_word=match == "any")
     joins = _joined_words(raw)
     if match == "most":
         raw = _all_but_one(raw)
@@ -403,7 +420,10 @@ def parse_query(
     query, expander = _expanded(raw, text, context, False, part_alone, joins, known)
     refused = tuple(dict.fromkeys(expander.refused))
     if query is NullQuery:
-        return ParsedQuery(text, None, None, refused=refused)
-    page_query, _ = _expanded(raw, text, context, True, part_alone, joins, known)
-    page_query = None if page_query is NullQuery else page_query
-    return ParsedQuery(text, query, page_query, tuple(dict.fromkeys(expander.expansions)), refused)
+        return ParsedQuery(text, None, refused=refused)
+
+    def read_pages() -> Query | None:
+        page_query, _ = _expanded(raw, text, context, True, part_alone, joins, known)
+        return None if page_query is NullQuery else page_query
+
+    return ParsedQuery(text, query, tuple(dict.fromkeys(expander.expansions)), refused, read_pages)

@@ -28,7 +28,7 @@ from indexer import ranking_weights
 from indexer.acronym_table import corpus_acronyms
 from indexer.documents import listing_fields
 from indexer.expansion import REQUEST_BUDGET_S, Expansion
-from indexer.facets import Facet, apply
+from indexer.facets import Facet, Selection
 from indexer.matching import Evaluator
 from indexer.page_hits import PageHits, page_hits
 from indexer.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
@@ -106,10 +106,10 @@ class SearchResults:
         return max(1, -(-self.total // self.page_size))
 
 
-def _recency(snapshot: Snapshot, today: dt.date) -> np.ndarray:
+def _recency(snapshot: Snapshot, docnums: np.ndarray, today: dt.date) -> np.ndarray:
     """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
     now = datetime_to_long(dt.datetime.combine(today, dt.time()))
-    age_years = (now - snapshot.dates) / _MICROSECONDS_PER_YEAR
+    age_years = (now - snapshot.dates[docnums]) / _MICROSECONDS_PER_YEAR
     return np.nan_to_num(np.clip(1.0 - age_years / ranking_weights.RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
 
 
@@ -130,9 +130,9 @@ class _Choice:
     over document numbers)."""
 
     parsed: ParsedQuery
+    matching: np.ndarray  # before the facet selections
     allowed: np.ndarray
     scores: np.ndarray
-    facets: tuple[Facet, ...]
     relaxed: bool = False
     corrected: bool = False
 
@@ -146,23 +146,20 @@ def _choose(
     expansion: Expansion,
     text: str,
     context: QueryContext,
-    selections: Mapping[str, set[str]],
+    selection: Selection,
     page_size: int,
 ) -> tuple[_Choice, str | None, list[_Choice]]:
     """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first."""
     snapshot = evaluator.snapshot
 
     def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
-        parsed = dataclasses.replace(
-            parsed, query=expansion.rewrite(parsed.query), page_query=expansion.rewrite(parsed.page_query)
-        )
+        parsed = dataclasses.replace(parsed, query=expansion.rewrite(parsed.query))
         if parsed.query is None:
             matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
         else:
             match = evaluator.evaluate(parsed.query)
             matching, scores = match.mask & snapshot.documents, match.scores
-        allowed, facets = apply(snapshot.facets, matching, selections)
-        return _Choice(parsed, allowed, scores, facets, **flags)
+        return _Choice(parsed, matching, selection.allowed(matching), scores, **flags)
 
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:
@@ -176,8 +173,10 @@ def _choose(
             return fixed, suggestion, []
 
     def share_of(stem: str) -> float:
-        """The share of the documents whose text has this stem (a compound part too common to count alone)."""
-        return int(evaluator.evaluate(Term("content", stem)).mask.sum()) / max(1, snapshot.document_count)
+        """The share of the documents whose text has this stem (a compound part too common to count
+        alone), from the term dictionary: reading the posting list cost more than the rest of a parse.
+        Deleted documents still count until their segment is merged; a share is a threshold's input."""
+        return evaluator.reader.doc_frequency("content", stem) / max(1, snapshot.document_count)
 
     stricter: list[_Choice] = []
     too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
@@ -190,24 +189,37 @@ def _choose(
     return choice, suggestion, stricter
 
 
-def _by_relevance(snapshot: Snapshot, choice: _Choice, stricter: list[_Choice]) -> tuple[np.ndarray, np.ndarray]:
-    """Allowed documents best first, and the scores: a document's score from the strictest attempt
-    it matches, raised for every stricter attempt it matches (`ranking_weights.COORDINATION_BONUS`)."""
-    scores = choice.scores.copy()
-    coordination = np.ones(snapshot.size, dtype=np.float32)
-    for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
-        scores[attempt.allowed] = attempt.scores[attempt.allowed]
-        coordination[attempt.allowed] += ranking_weights.COORDINATION_BONUS
-    scores = scores * coordination * (1.0 + ranking_weights.RECENCY_BONUS * _recency(snapshot, dt.date.today()))
+def _by_relevance(
+    snapshot: Snapshot, choice: _Choice, stricter: list[_Choice], wanted: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `wanted` best allowed documents, best first, and the scores (over document numbers): a
+    document's score from the strictest attempt it matches, raised for every stricter attempt it
+    matches (`ranking_weights.COORDINATION_BONUS`). Only the candidates are scored: a loose attempt
+    may match most of the index, and a page shows ten."""
     candidates = np.flatnonzero(choice.allowed)
-    return _ordered(snapshot, candidates, -scores[candidates]), scores
+    scores = choice.scores[candidates]
+    coordination = np.ones(len(candidates), dtype=np.float32)
+    for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
+        inside = attempt.allowed[candidates]
+        scores[inside] = attempt.scores[candidates[inside]]
+        coordination[inside] += ranking_weights.COORDINATION_BONUS
+    scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * _recency(snapshot, candidates, dt.date.today()))
+    by_docnum = np.zeros(snapshot.size, dtype=np.float32)
+    by_docnum[candidates] = scores
+    return _ordered(snapshot, candidates, wanted, -scores), by_docnum
 
 
-def _ordered(snapshot: Snapshot, candidates: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-    """`candidates` sorted by `keys` (the first decides most), then newest first (undated last),
-    then by id: the same order in every build of the same documents."""
-    dates = np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
-    return candidates[np.lexsort((snapshot.id_ranks[candidates], -dates, *reversed(keys)))]
+def _ordered(snapshot: Snapshot, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
+    """The first `wanted` of `candidates` sorted by `keys` (the first decides most), then newest first
+    (undated last), then by id: the same order in every build of the same documents. Only the
+    candidates that can be among the first `wanted` on the first key (ties included) are sorted."""
+    dates = -np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
+    first = keys[0] if keys else dates
+    if len(candidates) > wanted > 0:
+        keep = first <= np.partition(first, wanted - 1)[wanted - 1]
+        candidates, dates, keys = candidates[keep], dates[keep], tuple(key[keep] for key in keys)
+    order = np.lexsort((snapshot.id_ranks[candidates], dates, *reversed(keys)))
+    return candidates[order[:wanted]]
 
 
 def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
@@ -240,14 +252,16 @@ def search(
         context = context.with_corpus(corpus_acronyms(searcher.reader(), snapshot.generation))
         expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
         evaluator = Evaluator(searcher, snapshot)
-        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selections, page_size)
+        selection = Selection(snapshot.facets, selections, snapshot.size)
+        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         if by_date:
-            order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed)), choice.scores
+            order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed), page * page_size), choice.scores
         else:
-            order, scores = _by_relevance(snapshot, choice, stricter)
-        shown = order[(page - 1) * page_size : page * page_size].tolist()
-        page_info, complete = page_hits(searcher, snapshot, choice.parsed.page_query, shown, expansion.deadline)
+            order, scores = _by_relevance(snapshot, choice, stricter, page * page_size)
+        shown = order[(page - 1) * page_size :].tolist()
+        page_query = expansion.rewrite(choice.parsed.page_query)
+        page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
         expansion.limited |= not complete
         hits = tuple(
             _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
@@ -261,7 +275,7 @@ def search(
             page=page,
             page_size=page_size,
             hits=hits,
-            facets=choice.facets,
+            facets=selection.facets(choice.matching),
             sort=SORT_DATE if by_date else SORT_RELEVANCE,
             expansions=choice.parsed.expansions,
             suggestion=suggestion,
@@ -287,5 +301,5 @@ def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
         match = Evaluator(searcher, snapshot).evaluate(query)
         match.mask[docnum] = False
         candidates = np.flatnonzero(match.mask & snapshot.documents)
-        best = _ordered(snapshot, candidates, -match.scores[candidates])[:limit].tolist()
+        best = _ordered(snapshot, candidates, limit, -match.scores[candidates]).tolist()
         return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]
