@@ -16,6 +16,7 @@ import fnmatch
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.query import Prefix, Query, Wildcard
@@ -43,14 +44,25 @@ def terms_of(query: Query | None) -> frozenset[str]:
     return frozenset(terms | patterns)
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """A query's page terms, prepared for marking words."""
+
+    plain: frozenset[str]
+    within: Callable[[str], object]  # finds a plain term inside a lower-cased word
+    fits: Callable[[str], object] | None  # matches a word against the patterns (None without patterns)
+
+
 @lru_cache(maxsize=256)
-def _split(terms: frozenset[str]) -> tuple[frozenset[str], Callable[[str], object] | None]:
-    """Plain terms, and one matcher for all the patterns among them (None without patterns)."""
+def _prepared(terms: frozenset[str]) -> _Terms:
+    """Plain terms with one search for all of them, and one matcher for all the patterns."""
     patterns = [term for term in terms if WILDCARDS.search(term)]
+    plain = terms.difference(patterns)
+    within = re.compile("|".join(re.escape(term) for term in sorted(plain, key=len, reverse=True)) or "(?!)").search
     if not patterns:
-        return terms, None
+        return _Terms(plain, within, None)
     combined = "|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in sorted(patterns))
-    return terms.difference(patterns), re.compile(combined).match
+    return _Terms(plain, within, re.compile(combined).match)
 
 
 def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
@@ -68,23 +80,23 @@ def _index_terms(word: str) -> frozenset[str]:
     return frozenset([stem(folded), *(stem(part) for part in compound_parts(folded))])
 
 
-def _may_hold(word: str, plain: frozenset[str]) -> bool:
+def _may_hold(word: str, terms: _Terms) -> bool:
     """Whether a term can be among the word's index terms: a stem is a prefix of the word it comes
     from and a compound part's stem a substring of the compound (as `_first_occurrence` relies on).
     Splitting every word of a page into compound parts was a third of a search request's time."""
     folded = word.lower()
-    return any(term in folded for term in plain) or not folded.isascii()
+    return terms.within(folded) is not None or not folded.isascii()
 
 
 def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of every word of `text` to mark."""
-    plain, fits = _split(terms)
+    prepared = _prepared(terms)
     joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
     return [
         match.span()
         for match in _WORD.finditer(joined)
-        if (_may_hold(match.group(), plain) and not plain.isdisjoint(_index_terms(match.group())))
-        or (fits is not None and _fits(fits, match.group()))
+        if (_may_hold(match.group(), prepared) and not prepared.plain.isdisjoint(_index_terms(match.group())))
+        or (prepared.fits is not None and _fits(prepared.fits, match.group()))
     ]
 
 
