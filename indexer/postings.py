@@ -10,17 +10,28 @@ pyproject.toml): a 4-byte magic, then blocks of [signed 4-byte length][pickled b
 data], the data a zlib-compressed pickle of (delta-encoded ids, weights, values); a term with one
 posting is inlined in its term info. `tests/test_matching.py` compares the result with Whoosh's own
 matchers, so an upgrade that changes the format fails there first.
+
+The long posting lists of frequent words ("gemeente", "veiligheid") come back in query after query,
+and decoding them block by block was the largest cost of a search with such words. A segment never
+changes once written (deletions are masked by the snapshot), so the decoded arrays of long lists are
+kept, least recently used first out, within a memory budget per process.
 """
 
 from __future__ import annotations
 
 import io
 import pickle  # Whoosh's own block format; the index is written by us
+import threading
 import zlib
+from collections import OrderedDict
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 
+# Decoded posting lists kept per process (bytes of their arrays), and the shortest list kept:
+# shorter ones decode in a few microseconds from a block or two.
+DECODED_CACHE_BYTES = 64 * 1024 * 1024
+DECODED_CACHE_FROM_POSTINGS = 512
 _MAGIC_BYTES = 4
 _INT_BYTES = 4
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -58,6 +69,38 @@ def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(all_ids), np.concatenate(all_weights)
 
 
+class _DecodedLists:
+    """Decoded posting lists by (segment, field, term), least recently used evicted first."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self.budget_bytes = budget_bytes
+        self._lists: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # the web server searches from several threads
+
+    def get(self, key: tuple[str, str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, str], arrays: tuple[np.ndarray, np.ndarray]) -> None:
+        for array in arrays:
+            array.flags.writeable = False  # shared by every later request: never changed in place
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = arrays
+            self._bytes += sum(array.nbytes for array in arrays)
+            while self._bytes > self.budget_bytes and self._lists:
+                _, evicted = self._lists.popitem(last=False)
+                self._bytes -= sum(array.nbytes for array in evicted)
+
+
+_DECODED = _DecodedLists(DECODED_CACHE_BYTES)
+
+
 def _segment_postings(segment: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         info = segment.term_info(field, text)
@@ -69,7 +112,14 @@ def _segment_postings(segment: IndexReader, field: str, text: str) -> tuple[np.n
     offset, length = info.extent()
     if isinstance(length, tuple):  # term infos read back from disk keep struct.unpack's tuple
         (length,) = length
-    return _decode(segment._terms._postfile.get(offset, length))
+    if info.doc_frequency() < DECODED_CACHE_FROM_POSTINGS:
+        return _decode(segment._terms._postfile.get(offset, length))
+    key = (segment.segment().segment_id(), field, text)
+    decoded = _DECODED.get(key)
+    if decoded is None:
+        decoded = _decode(segment._terms._postfile.get(offset, length))
+        _DECODED.put(key, decoded)
+    return decoded
 
 
 def postings(reader: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:

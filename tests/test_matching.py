@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import And, Not, Or, Phrase, Term
 
+import indexer.postings as postings_module
 import indexer.query as query_module
 from indexer.corpus import CorpusLayout
 from indexer.postings import postings
@@ -58,7 +59,10 @@ def _whoosh_postings(reader, field: str, text: str) -> list[tuple[int, float]]:
     return found
 
 
-def test_posting_lists_read_as_arrays_equal_whooshs_own(updated_index: Path) -> None:
+@pytest.mark.parametrize("kept_from", [None, 1], ids=["as decoded", "kept and read again"])
+def test_posting_lists_read_as_arrays_equal_whooshs_own(updated_index: Path, kept_from, monkeypatch) -> None:
+    if kept_from:  # every list goes through the cache of decoded lists, read once to fill it
+        monkeypatch.setattr(postings_module, "DECODED_CACHE_FROM_POSTINGS", kept_from)
     index = IndexStore(updated_index).open()
     with searching(index, WEIGHTING) as (searcher, _):
         reader = searcher.reader()
@@ -66,13 +70,32 @@ def test_posting_lists_read_as_arrays_equal_whooshs_own(updated_index: Path) -> 
         checked = 0
         for field in ("content", "title", PAGE_TEXT, "doctype", "themes", "parent"):
             for term in reader.lexicon(field):
-                docnums, weights = postings(reader, field, term)
+                for _ in range(2 if kept_from else 1):
+                    docnums, weights = postings(reader, field, term)
                 live = [not reader.is_deleted(docnum) for docnum in docnums.tolist()]
                 theirs = _whoosh_postings(reader, field, term)
                 assert docnums[live].tolist() == [docnum for docnum, _ in theirs], (field, term)
                 assert weights[live].tolist() == pytest.approx([weight for _, weight in theirs]), (field, term)
                 checked += 1
         assert checked > 50
+
+
+def test_kept_posting_lists_follow_changes_to_the_documents(corpus: Path, docs: Path, reindex, monkeypatch) -> None:
+    """Decoded lists are kept across searches: edits, removals and additions still show at once."""
+    monkeypatch.setattr(postings_module, "DECODED_CACHE_FROM_POSTINGS", 1)
+    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
+    for number in range(8):
+        (docs / f"verslag-{number}.txt").write_text(f"Verslag {number}\n\nOver straattriage in wijk {number}.")
+    reindex()
+    index = IndexStore(corpus.parent / "index").open()
+    assert search(index, "straattriage", context).total == 8
+    (docs / "verslag-0.txt").write_text("Verslag 0\n\nOver buurtbemiddeling.")
+    (docs / "verslag-1.txt").unlink()
+    (docs / "verslag-8.txt").write_text("Verslag 8\n\nOok over straattriage.")
+    reindex()
+    results = search(IndexStore(corpus.parent / "index").open(), "straattriage", context)
+    assert results.total == 7
+    assert {hit.path for hit in results.hits} == {f"verslag-{number}.txt" for number in range(2, 9)}
 
 
 def test_every_page_belongs_to_the_document_before_it(updated_index: Path) -> None:
