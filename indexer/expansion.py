@@ -22,10 +22,10 @@ import re
 import time
 from collections import Counter
 
-from whoosh.query import NullQuery, Or, Prefix, Query, Term, Wildcard
 from whoosh.reading import IndexReader
 
-from indexer.query import MIN_PATTERN_PREFIX, literal_prefix, pattern_of
+from indexer.query import MIN_PATTERN_PREFIX, literal_prefix
+from indexer.query_model import NOTHING, Node, Or, Prefix, Term, Wildcard, leaves, pattern_of, with_children
 from indexer.suggest import SPELLING_FIELD
 from indexer.term_dictionary import terms
 from indexer.wordforms import stem
@@ -41,8 +41,8 @@ MAX_SCANNED_TERMS = 2_000
 _DEADLINE_EVERY_TERMS = 256
 
 
-def _patterns(query: Query) -> set[str]:
-    return {pattern_of(node) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
+def _patterns(query: Node) -> set[str]:
+    return {pattern_of(node) for node in leaves(query) if isinstance(node, (Prefix, Wildcard))}
 
 
 class Expansion:
@@ -55,20 +55,18 @@ class Expansion:
         self.limited = False
         self._found: dict[tuple[str, int], tuple[str, ...]] = {}
 
-    def rewrite(self, query: Query | None) -> Query | None:
+    def rewrite(self, query: Node | None) -> Node | None:
         """`query` with every prefix and wildcard replaced by an OR of the terms it stands for."""
         if query is None:
             return None
         patterns = _patterns(query)
         return self._replace(query, max(1, MAX_EXPANDED_TERMS // len(patterns))) if patterns else query
 
-    def _replace(self, node: Query, share: int) -> Query:
+    def _replace(self, node: Node, share: int) -> Node:
         if isinstance(node, (Prefix, Wildcard)):
             texts = self.expanded(pattern_of(node), share)
-            return Or([Term(node.fieldname, text) for text in texts], boost=node.boost) if texts else NullQuery
-        if node.is_leaf():
-            return node
-        return node.apply(lambda child: self._replace(child, share))
+            return Or([Term(node.field, text) for text in texts], boost=node.boost) if texts else NOTHING
+        return with_children(node, lambda child: self._replace(child, share))
 
     def expanded(self, pattern: str, share: int = MAX_EXPANDED_TERMS) -> tuple[str, ...]:
         """The stems of the `share` most frequent words that fit `pattern`, alphabetical among equals."""

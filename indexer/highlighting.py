@@ -19,11 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.query import Prefix, Query, Wildcard
-
 from indexer.analysis import MIN_TOKEN_CHARS, join_acronyms
 from indexer.lexicon import compound_parts
-from indexer.query import WILDCARDS, QueryContext, literal_prefix, parse_query, pattern_of
+from indexer.query import WILDCARDS, QueryContext, literal_prefix, parse_query
+from indexer.query_model import Node, Prefix, Wildcard, field_terms, leaves, pattern_of
 from indexer.schema import PAGE_TEXT
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 
@@ -35,12 +34,12 @@ SNIPPET_LEAD_CHARS = 60
 _WORD = re.compile(WORD_PATTERN)
 
 
-def terms_of(query: Query | None) -> frozenset[str]:
+def terms_of(query: Node | None) -> frozenset[str]:
     """The analysed terms a page query looks for in the page text, and its patterns ("radicali*")."""
     if query is None:
         return frozenset()
-    patterns = {pattern_of(node) for node in query.leaves() if isinstance(node, (Prefix, Wildcard))}
-    terms = {text for field, text in query.all_terms(phrases=True) if field == PAGE_TEXT}
+    patterns = {pattern_of(node) for node in leaves(query) if isinstance(node, (Prefix, Wildcard))}
+    terms = {text for field, text in field_terms(query) if field == PAGE_TEXT}
     return frozenset(terms | patterns)
 
 

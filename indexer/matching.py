@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 from whoosh.searching import Searcher
 
 from indexer import ranking_weights
 from indexer.postings import postings
+from indexer.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Prefix, Term, Wildcard
 from indexer.schema import TEXT_FIELDS, WORD_PAIRS
 from indexer.snapshot import RANKED_FIELDS, Snapshot
+from indexer.whoosh_queries import to_whoosh
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,17 @@ class Evaluator:
         return match
 
     def _phrase(self, node: Phrase) -> Match:
-        key = (node.fieldname, '"' + " ".join(node.words) + '"')  # each attempt of a request asks again
+        key = (node.field, '"' + " ".join(node.words) + '"')  # each attempt of a request asks again
         if key not in self._terms:
             self._terms[key] = self._unseen_phrase(node)
         return self._terms[key]
 
     def _unseen_phrase(self, node: Phrase) -> Match:
-        if node.fieldname != "content":
+        if node.field != "content":
             # Whoosh walks the word positions of every record that has the phrase's words, a few ms a
             # phrase: it is sent only to the live documents whose field has all of them (most long
             # forms of acronyms are in no title at all).
-            candidates = self._having_all(node.fieldname, node.words)
+            candidates = self._having_all(node.field, node.words)
             return self._by_whoosh(node, candidates) if len(candidates) else self._empty()
         # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
         pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
@@ -117,7 +118,7 @@ class Evaluator:
             return self._term("content", node.words[0]) if node.words else self._empty()
         return self._all([self._term(WORD_PAIRS, pair) for pair in pairs])
 
-    def _having_all(self, field: str, words: list[str]) -> np.ndarray:
+    def _having_all(self, field: str, words: tuple[str, ...]) -> np.ndarray:
         """The live document records whose `field` has every one of `words`, in order."""
         found = np.flatnonzero(self.snapshot.documents)
         for word in words:
@@ -126,16 +127,10 @@ class Evaluator:
                 break
         return found
 
-    def _by_whoosh(self, node: Query, candidates: np.ndarray | None = None) -> Match:
-        """Whoosh's own matcher on the document records: phrases in titles and summaries (only on
-        the `candidates` given, skipping past the rest), and any query type not handled above."""
+    def _by_whoosh(self, node: Phrase, candidates: np.ndarray) -> Match:
+        """Whoosh's own matcher, with word positions, on the `candidates` given, skipping past the rest."""
         match = self._empty()
-        matcher = node.matcher(self.searcher)
-        if candidates is None:
-            while matcher.is_active():
-                self._keep(match, matcher.id(), matcher.score())
-                matcher.next()
-            return match
+        matcher = to_whoosh(node).matcher(self.searcher)
         for candidate in candidates.tolist():
             if matcher.is_active() and matcher.id() < candidate:
                 matcher.skip_to(candidate)
@@ -150,12 +145,12 @@ class Evaluator:
             match.mask[docnum] = True
             match.scores[docnum] = score
 
-    def _words(self, subqueries: list[Query]) -> list[Match]:
+    def _words(self, subqueries: tuple[Node, ...]) -> list[Match]:
         """The OR's terms on the word fields, one BM25F match per word (and boost)."""
         fields: dict[tuple[str, float], list[str]] = {}
         for child in subqueries:
             if _is_word_field(child):
-                fields.setdefault((child.text, child.boost), []).append(child.fieldname)
+                fields.setdefault((child.text, child.boost), []).append(child.field)
         matches = []
         for (text, boost), names in fields.items():
             match = self._word(tuple(sorted(names)), text)
@@ -173,49 +168,39 @@ class Evaluator:
     def _all(self, children: list[Match]) -> Match:
         return self._combined(children, np.logical_and)
 
-    def _any(self, children: list[Match], scale: float | None) -> Match:
-        match = self._combined(children, np.logical_or)
-        if not scale or len(children) < 2:
-            return match
-        # Whoosh's coordination ("SQR" of V-Twin): documents matching more of the parts rank higher.
-        matched = np.sum([child.mask for child in children], axis=0)
-        count = len(children)
-        scores = (match.scores + (matched - 1) / (count - scale) ** 2) * ((count - 1) / count)
-        scores[~match.mask] = 0
-        return Match(match.mask, scores.astype(np.float32))
+    def _any(self, children: list[Match]) -> Match:
+        return self._combined(children, np.logical_or)
 
-    def evaluate(self, node: Query) -> Match:
+    def evaluate(self, node: Node) -> Match:
         """The documents matching `node` and their scores, boosts applied."""
         match = self._evaluate(node)
-        if node.boost != 1 and node is not NullQuery:
+        if node.boost != 1 and node is not NOTHING:
             return Match(match.mask, match.scores * np.float32(node.boost))
         return match
 
-    def _evaluate(self, node: Query) -> Match:
-        if node is NullQuery:
-            return self._empty()
+    def _evaluate(self, node: Node) -> Match:
         if isinstance(node, Term):
-            return self._term(node.fieldname, node.text)
+            return self._term(node.field, node.text)
         if isinstance(node, Phrase):
             return self._phrase(node)
         if isinstance(node, (Prefix, Wildcard)):
             # Expanded before matching (`expansion`), within the request's cap; never by Whoosh here.
             raise TypeError(f"unexpanded pattern {node!r}: pass the query through expansion.Expansion first")
         if isinstance(node, AndNot):
-            positive, negative = self.evaluate(node.a), self.evaluate(node.b)
+            positive, negative = self.evaluate(node.positive), self.evaluate(node.negative)
             return self._all([positive, Match(~negative.mask, np.zeros_like(positive.scores))])
         if isinstance(node, Not):
-            excluded = self.evaluate(node.query)
+            excluded = self.evaluate(node.child)
             return Match(self.snapshot.documents & ~excluded.mask, np.zeros(self.snapshot.size, dtype=np.float32))
         if isinstance(node, And):
-            children = [self.evaluate(child) for child in node.subqueries]
+            children = [self.evaluate(child) for child in node.children]
             return self._all(children) if children else self._empty()
         if isinstance(node, Or):
-            children = self._words(node.subqueries)
-            children += [self.evaluate(child) for child in node.subqueries if not _is_word_field(child)]
-            return self._any(children, node.scale) if children else self._empty()
-        return self._by_whoosh(node)  # anything else Whoosh can match on the records
+            children = self._words(node.children)
+            children += [self.evaluate(child) for child in node.children if not _is_word_field(child)]
+            return self._any(children) if children else self._empty()
+        return self._empty()  # nothing
 
 
-def _is_word_field(node: Query) -> bool:
-    return isinstance(node, Term) and node.fieldname in TEXT_FIELDS
+def _is_word_field(node: Node) -> bool:
+    return isinstance(node, Term) and node.field in TEXT_FIELDS

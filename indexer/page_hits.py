@@ -17,12 +17,13 @@ from collections import defaultdict
 
 import numpy as np
 from whoosh.matching import Matcher
-from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from indexer.highlighting import snippet, terms_of
+from indexer.query_model import Node
 from indexer.schema import PAGE_TEXT
 from indexer.snapshot import Snapshot
+from indexer.whoosh_queries import to_whoosh
 
 # Per document shown: the matching page numbers, the best page (None: no page matched) and a snippet.
 PageHits = tuple[list[int], int | None, str]
@@ -54,7 +55,7 @@ def _leapfrog(matcher: Matcher, candidates: list[int], deadline: float) -> tuple
 
 
 def page_hits(
-    searcher: Searcher, snapshot: Snapshot, page_query: Query | None, shown: list[int], deadline: float
+    searcher: Searcher, snapshot: Snapshot, page_query: Node | None, shown: list[int], deadline: float
 ) -> tuple[dict[int, PageHits], bool]:
     """Per document shown (document numbers): its matching pages, best page and snippet; and
     whether every document was looked at before the deadline."""
@@ -74,7 +75,7 @@ def page_hits(
     matches: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
     walked, complete = [], True
     if candidates:
-        walked, complete = _leapfrog(page_query.matcher(searcher), sorted(candidates), deadline)
+        walked, complete = _leapfrog(to_whoosh(page_query).matcher(searcher), sorted(candidates), deadline)
     for record, score in walked:
         matches[int(snapshot.owner[record])].append((score, record, int(snapshot.page_numbers[record])))
     for docnum, pages in matches.items():

@@ -1,4 +1,4 @@
-"""From what a professional types to a Whoosh query: syntax, compounds, acronyms, field filters.
+"""From what a professional types to our query tree (`query_model`): syntax, compounds, acronyms, field filters.
 
 Supported: words (all must match), "phrases", -uitsluiten, OR, prefix*, and a filter per facet
 (`facet_specs`: thema:, jaar:, bron:, ...). Each word is searched in title, summary and text, as
@@ -20,15 +20,28 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, TEXT, FieldType, Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.qparser.default import QueryParserError
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Phrase, Prefix, Query, Term, Wildcard
 
 from indexer import ranking_weights
 from indexer.analysis import MIN_TOKEN_CHARS, AccentFoldFilter, join_acronyms
 from indexer.facet_specs import FACET_BY_FIELD, FACETS, FacetSpec
 from indexer.lexicon import MAX_COMPOUND_CHARS, split_compound
-from indexer.query_tree import simplified
+from indexer.query_model import (
+    NOTHING,
+    And,
+    AndNot,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    Wildcard,
+    pattern_of,
+    simplified,
+)
 from indexer.schema import PAGE_TEXT, TEXT_FIELDS
 from indexer.taxonomy import Taxonomy
+from indexer.whoosh_queries import from_whoosh
 from indexer.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem, words
 
 # The facets' fields, filtered with their Dutch names: thema:zorg, jaar:2024, bron:politie.
@@ -91,7 +104,7 @@ def _parser(group) -> QueryParser:
 
 
 _AND_PARSER = _parser(AndGroup)
-_OR_PARSER = _parser(OrGroup.factory(ranking_weights.OR_COORDINATION))
+_OR_PARSER = _parser(OrGroup)
 
 
 # Whether a compound part's stem may count on its own.
@@ -145,32 +158,27 @@ def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str],
     return QueryContext(*_lookups(dict(context.by_acronym), dict(context.by_expansion), definitions), context.slugs)
 
 
-def _no_pages() -> Query | None:
+def _no_pages() -> Node | None:
     return None
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str
-    query: Query | None  # on document records; None: no words, list everything
+    query: Node | None  # on document records; None: no words, list everything
     expansions: tuple[str, ...] = ()  # for "ook gezocht op: ..."
     refused: tuple[str, ...] = ()  # words with a leading wildcard, left out
-    read_pages: Callable[[], Query | None] = field(default=_no_pages, repr=False, compare=False)
+    read_pages: Callable[[], Node | None] = field(default=_no_pages, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
         return self.query is None
 
     @cached_property
-    def page_query(self) -> Query | None:
+    def page_query(self) -> Node | None:
         """The same query on page records, to find the pages that match. Read when first asked:
         a request tries several readings of its query, and only the one it shows needs its pages."""
         return self.read_pages()
-
-
-def pattern_of(node: Prefix | Wildcard) -> str:
-    """A prefix or wildcard query as typed: "radicali*" for Whoosh's Prefix("radicali")."""
-    return f"{node.text}*" if isinstance(node, Prefix) else node.text
 
 
 def literal_prefix(pattern: str) -> str:
@@ -213,17 +221,17 @@ class _Expander:
         self.expansions: list[str] = []
         self.refused: list[str] = []  # patterns without MIN_PATTERN_PREFIX leading letters
 
-    def _on_fields(self, make) -> Query:
+    def _on_fields(self, make) -> Node:
         return Or([make(field) for field in self.fields])
 
-    def _phrase(self, stems: list[str], boost: float = 1.0) -> Query:
+    def _phrase(self, stems: list[str], boost: float = 1.0) -> Node:
         if len(stems) == 1:
             return self._on_fields(lambda field: Term(field, stems[0], boost=boost))
         return self._on_fields(lambda field: Phrase(field, stems, boost=boost))
 
-    def word(self, raw: str) -> Query:
+    def word(self, raw: str) -> Node:
         if raw in STOP_WORDS or raw in QUESTION_WORDS:
-            return NullQuery
+            return NOTHING
         alternatives = [self._phrase([stem(raw)])]
         # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
         alternatives += [
@@ -256,48 +264,46 @@ class _Expander:
                 alternatives += [self._phrase([s], ranking_weights.COMPOUND_PART_ALONE_BOOST) for s in alone]
         return Or(alternatives) if len(alternatives) > 1 else alternatives[0]
 
-    def expand(self, node: Query) -> Query:
+    def expand(self, node: Node) -> Node:
         """Rewrite the raw parse tree into a query on the index's analysed fields."""
-        if isinstance(node, Term) and node.fieldname == "content":
+        if isinstance(node, Term) and node.field == "content":
             return self.word(node.text)
-        if isinstance(node, Phrase) and node.fieldname == "content":
+        if isinstance(node, Phrase) and node.field == "content":
             stems = [stem(word) for word in node.words if word not in STOP_WORDS and len(word) >= MIN_TOKEN_CHARS]
-            return self._phrase(stems) if stems else NullQuery
-        if isinstance(node, (Prefix, Wildcard)) and node.fieldname == "content":
+            return self._phrase(stems) if stems else NOTHING
+        if isinstance(node, (Prefix, Wildcard)) and node.field == "content":
             if len(literal_prefix(pattern_of(node))) < MIN_PATTERN_PREFIX:
                 self.refused.append(pattern_of(node))
-                return NullQuery
+                return NOTHING
             return self._on_fields(lambda field: type(node)(field, node.text))
-        spec = FACET_BY_FIELD.get(node.fieldname) if isinstance(node, (Term, Phrase)) else None
+        spec = FACET_BY_FIELD.get(node.field) if isinstance(node, (Term, Phrase)) else None
         if spec and self.for_pages:
-            return NullQuery  # pages carry no metadata; the document query applies the filters
+            return NOTHING  # pages carry no metadata; the document query applies the filters
         if spec and spec.words_field:
             return _filter_words(node, spec.words_field)
-        if isinstance(node, Term) and node.fieldname in self.context.slugs:
-            slugs = self.context.slugs_matching(node.fieldname, node.text)
-            return (
-                Or([Term(node.fieldname, slug) for slug in slugs]) if len(slugs) > 1 else Term(node.fieldname, slugs[0])
-            )
-        if isinstance(node, Term) and node.fieldname in FILTER_FIELDS:
+        if isinstance(node, Term) and node.field in self.context.slugs:
+            slugs = self.context.slugs_matching(node.field, node.text)
+            return Or([Term(node.field, slug) for slug in slugs]) if len(slugs) > 1 else Term(node.field, slugs[0])
+        if isinstance(node, Term) and node.field in FILTER_FIELDS:
             return node
         if isinstance(node, (And, Or)):
-            children = [self.expand(child) for child in node.subqueries]
-            return type(node)([child for child in children if child is not NullQuery], boost=node.boost)
+            children = [self.expand(child) for child in node.children]
+            return type(node)([child for child in children if child is not NOTHING], boost=node.boost)
         if isinstance(node, AndNot):
-            return AndNot(self.expand(node.a), self.expand(node.b))
+            return AndNot(self.expand(node.positive), self.expand(node.negative))
         if isinstance(node, Not):
-            return Not(self.expand(node.query))
-        return NullQuery  # anything else (ranges on text, odd syntax) is dropped, never an error
+            return Not(self.expand(node.child))
+        return NOTHING  # anything else (ranges on text, odd syntax) is dropped, never an error
 
 
-def _filter_words(node: Term | Phrase, words_field: str) -> Query:
+def _filter_words(node: Term | Phrase, words_field: str) -> Node:
     """bron:politie, bron:"RIEC Rotterdam": documents whose source has every word given."""
     given = node.words if isinstance(node, Phrase) else [node.text]
     terms = [Term(words_field, stem(word)) for word in given if word not in STOP_WORDS]
-    return And(terms) if len(terms) > 1 else (terms[0] if terms else NullQuery)
+    return And(terms) if len(terms) > 1 else (terms[0] if terms else NOTHING)
 
 
-def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Query]:
+def _reverse_synonyms(text: str, context: QueryContext, expander: _Expander) -> list[Node]:
     """A written-out expansion in the query also finds its acronym ("persoonsgerichte aanpak
     radicalisering" -> PGA-R)."""
     typed = words(text)
@@ -317,47 +323,47 @@ def _plain_words(text: str) -> str:
 
 
 def _expanded(
-    raw: Query,
+    raw: Node,
     text: str,
     context: QueryContext,
     for_pages: bool,
     part_alone: PartTest | None,
     joins: dict[str, list[str]],
     known: Callable[[str], bool],
-) -> tuple[Query, _Expander]:
+) -> tuple[Node, _Expander]:
     expander = _Expander(context, for_pages, part_alone, joins, known)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
-    if extra and query is not NullQuery:
+    if extra and query is not NOTHING:
         query = Or([query, *extra])
     return simplified(query), expander
 
 
-def _is_word(node: Query) -> bool:
-    return isinstance(node, Term) and node.fieldname == "content" and node.text not in STOP_WORDS | QUESTION_WORDS
+def _is_word(node: Node) -> bool:
+    return isinstance(node, Term) and node.field == "content" and node.text not in STOP_WORDS | QUESTION_WORDS
 
 
-def _joined_words(node: Query, joins: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+def _joined_words(node: Node, joins: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Each word of the query with the compounds it makes with the word before and after it
     ("jeugd bescherming" -> "jeugdbescherming" for both words)."""
     joins = {} if joins is None else joins
     if isinstance(node, (And, Or)):
-        for left, right in pairwise(node.subqueries):
+        for left, right in pairwise(node.children):
             joined = f"{getattr(left, 'text', '')}{getattr(right, 'text', '')}"
             if _is_word(left) and _is_word(right) and len(joined) <= MAX_COMPOUND_CHARS:
                 joins.setdefault(left.text, []).append(joined)
                 joins.setdefault(right.text, []).append(joined)
-        for child in node.subqueries:
+        for child in node.children:
             _joined_words(child, joins)
     return joins
 
 
-def _all_but_one(raw: Query) -> Query:
+def _all_but_one(raw: Node) -> Node:
     """For a plain list of words: documents that have all of them, or all but one."""
     if not isinstance(raw, And):
         return raw
-    words_ = [child for child in raw.subqueries if _is_word(child)]
-    others = [child for child in raw.subqueries if not _is_word(child)]
+    words_ = [child for child in raw.children if _is_word(child)]
+    others = [child for child in raw.children if not _is_word(child)]
     if len(words_) < MOST_WORDS_FROM:
         return raw
     return And([*others, Or([And([w for w in words_ if w is not left_out]) for left_out in words_])])
@@ -368,34 +374,33 @@ def _no_document_has(_stem: str) -> float:
     return 0.0
 
 
-def _loosens(node: Query) -> bool:
+def _loosens(node: Node) -> bool:
     """Whether a part of the query may be left out when loosening: words may, filters and
     exclusions may not (`bron:politie woninginbraak ondermijning` stays within the police's documents)."""
-    return not isinstance(node, Not) and not (isinstance(node, (Term, Phrase)) and node.fieldname in FILTER_FIELDS)
+    return not isinstance(node, Not) and not (isinstance(node, (Term, Phrase)) and node.field in FILTER_FIELDS)
 
 
-def _any_word(raw: Query) -> Query:
+def _any_word(raw: Node) -> Node:
     """For "any" matching: any of the words, but every filter and exclusion still holds."""
     if not isinstance(raw, Or):
         return raw
-    words_ = [child for child in raw.subqueries if _loosens(child)]
-    required = [child for child in raw.subqueries if not _loosens(child)]
+    words_ = [child for child in raw.children if _loosens(child)]
+    required = [child for child in raw.children if not _loosens(child)]
     if not required:
         return raw
     if not words_:  # filters only ("thema:jeugd soort:factsheet"): every one of them holds
         return And(required)
-    return And([*required, Or(words_, scale=raw.scale)])
+    return And([*required, Or(words_)])
 
 
 @lru_cache(maxsize=1024)  # a request parses its text for all and for most words alike, a next page again
-def _parsed(text: str, any_word: bool) -> Query:
-    """The typed text as Whoosh's parser reads it, words joined by AND (or OR). Never changed after:
-    every rewrite builds new nodes."""
+def _parsed(text: str, any_word: bool) -> Node:
+    """The typed text as Whoosh's parser reads it, words joined by AND (or OR), in our nodes."""
     parser = _OR_PARSER if any_word else _AND_PARSER
     try:
-        return parser.parse(prepare(text))
+        return from_whoosh(parser.parse(prepare(text)))
     except (QueryParserError, ValueError, TypeError):
-        return parser.parse(_plain_words(text))
+        return from_whoosh(parser.parse(_plain_words(text)))
 
 
 def parse_query(
@@ -419,11 +424,11 @@ def parse_query(
 
     query, expander = _expanded(raw, text, context, False, part_alone, joins, known)
     refused = tuple(dict.fromkeys(expander.refused))
-    if query is NullQuery:
+    if query is NOTHING:
         return ParsedQuery(text, None, refused=refused)
 
-    def read_pages() -> Query | None:
+    def read_pages() -> Node | None:
         page_query, _ = _expanded(raw, text, context, True, part_alone, joins, known)
-        return None if page_query is NullQuery else page_query
+        return None if page_query is NOTHING else page_query
 
     return ParsedQuery(text, query, tuple(dict.fromkeys(expander.expansions)), refused, read_pages)

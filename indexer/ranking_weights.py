@@ -43,8 +43,6 @@ MAX_PART_ALONE_SHARE = 0.2
 # outrank the documents that use the acronym the searcher typed ("NRM"). Real tuning queries: 1.0 was
 # worst; 0.1-0.4 score alike.
 SYNONYM_BOOST = 0.4
-# With OR-matching, documents that match more of the words get this bonus per extra word.
-OR_COORDINATION = 0.9
 # A document's score grows by this share for each stricter attempt it also matches (all words,
 # all but one): coordination instead of hard tiers. Chosen on the real tuning queries (0.5-1.0 best).
 COORDINATION_BONUS = 1.0
@@ -60,7 +58,6 @@ QUERY_TIME = (
     "COMPOUND_PART_ALONE_BOOST",
     "MAX_PART_ALONE_SHARE",
     "SYNONYM_BOOST",
-    "OR_COORDINATION",
     "COORDINATION_BONUS",
     "RECENCY_BONUS",
     "RECENCY_HORIZON_YEARS",

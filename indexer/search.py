@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import scoring
 from whoosh.index import Index
-from whoosh.query import Or, Term
 from whoosh.util.times import datetime_to_long
 
 from indexer import ranking_weights
@@ -32,6 +31,7 @@ from indexer.facets import Facet, Selection
 from indexer.matching import Evaluator
 from indexer.page_hits import PageHits, page_hits
 from indexer.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
+from indexer.query_model import Or, Term
 from indexer.schema import DOC, PAGE_TEXT
 from indexer.snapshot import Snapshot, searching
 from indexer.suggest import prepare as prepare_suggestions

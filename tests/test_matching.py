@@ -18,12 +18,13 @@ import indexer.query as query_module
 from indexer.corpus import CorpusLayout
 from indexer.postings import postings
 from indexer.query import QueryContext
-from indexer.query_tree import simplified
+from indexer.query_model import simplified
 from indexer.schema import DOC, PAGE, PAGE_TEXT
 from indexer.search import WEIGHTING, search
 from indexer.snapshot import searching
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
+from indexer.whoosh_queries import to_whoosh
 from indexer.wordforms import stem
 from tests.builders import write_pdf
 
@@ -151,14 +152,14 @@ def test_search_finds_the_documents_whoosh_finds(updated_index: Path, text: str,
 )
 @pytest.mark.parametrize("match", ["all", "most", "any"])
 def test_our_query_simplification_gives_the_tree_whoosh_normalize_gives(corpus: Path, typed: str, match: str) -> None:
-    """`query_tree.simplified` replaces Whoosh's normalize for speed: the trees must be the same,
-    boosts included, or the ranking would change with it."""
+    """`query_model.simplified` does for our tree what Whoosh's normalize does for its own: the
+    trees must be the same, boosts included, or the ranking would change with it."""
     context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
     captured: list[tuple[object, object]] = []
 
     def both(node):
         ours = simplified(node)
-        captured.append((ours, node.normalize()))
+        captured.append((to_whoosh(ours), to_whoosh(node).normalize()))
         return ours
 
     with pytest.MonkeyPatch.context() as patch:

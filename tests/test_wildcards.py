@@ -22,6 +22,7 @@ from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
 from indexer.expansion import MAX_EXPANDED_TERMS, Expansion
 from indexer.highlighting import terms_of
 from indexer.query import QueryContext, parse_query
+from indexer.query_model import field_terms
 from indexer.search import LIMITED_NOTE, search
 from indexer.store import IndexStore
 from indexer.taxonomy import load_taxonomy
@@ -106,7 +107,7 @@ def test_a_pattern_with_more_terms_than_the_cap_searches_the_most_frequent_and_s
         expansion = Expansion(searcher.reader(), time.monotonic() + 3600)
         parsed = parse_query("zz*", CONTEXT)
         page_terms = terms_of(expansion.rewrite(parsed.page_query))
-        document_terms = {text for _, text in expansion.rewrite(parsed.query).all_terms()}
+        document_terms = {text for _, text in field_terms(expansion.rewrite(parsed.query))}
     assert len(page_terms) == MAX_EXPANDED_TERMS and len(document_terms) == MAX_EXPANDED_TERMS
     assert stem(COMMON_WORD) in page_terms, "the most frequent term is kept"
     for hit in results.hits:
