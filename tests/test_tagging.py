@@ -181,6 +181,12 @@ FACTSHEET_TEXT = (
             "abroad, with a Dutch side",
         ),
         (
+            "Aanwijzing inzake invoering prestatiebekostiging in de forensische zorg",
+            "Forensische zorg en huiselijk geweld: de zorgaanbieder declareert forensische zorg per prestatie. " * 5,
+            set(),
+            "a regulation that only arranges money is about no theme, even when what it funds is",
+        ),
+        (
             "The sexual exploitation of children in abuse images",
             "The sexual exploitation of children through child pornography; child sexual abuse material is "
             "shared online. Child sexual abuse and child abuse images harm victims for life. " * 3,
