@@ -77,6 +77,12 @@ def _terms_found(text: str, theme: str) -> set[str]:
             "gepest (bij jongeren)",
             "bullying among young people",
         ),
+        (
+            "Er was een schietdreiging tegen een school in Rotterdam.",
+            "jeugd-en-veiligheid",
+            "schietdreiging (bij jongeren)",
+            "a threat against a school is young people's",
+        ),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -103,6 +109,11 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
         ("Het programma startte op Cyber Monday.", "digitale-veiligheid", "a shopping day, not cybercrime"),
         ("De pest brak uit in de stad.", "jeugd-en-veiligheid", "the plague is no bullying"),
+        (
+            "Een jongeman moest onder bedreiging van een groep jongeren geld pinnen.",
+            "jeugd-en-veiligheid",
+            "a robbery by young people is ordinary crime",
+        ),
         (
             "Jongeren zaten in de klas. Veel later, op een heel andere plek en op een andere dag, was er "
             "in de stad iemand neergestoken.",
