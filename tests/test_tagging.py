@@ -63,6 +63,26 @@ def _terms_found(text: str, theme: str) -> set[str]:
             "fraude (bij online)",
             "fraud by an online channel",
         ),
+        ("Cybercriminelen kraakten de server.", "digitale-veiligheid", "cyber", "any cyber- compound"),
+        ("A report on youth crime and juvenile justice.", "jeugd-en-veiligheid", "youth crime", "English youth"),
+        (
+            "Children are recruited by traffickers for sexual exploitation.",
+            "mensenhandel",
+            "sexual exploitation (bij handel of dwang)",
+            "English sexual exploitation near trafficking",
+        ),
+        (
+            "Een groep jongeren werd op school gepest en bedreigd.",
+            "jeugd-en-veiligheid",
+            "gepest (bij jongeren)",
+            "bullying among young people",
+        ),
+        (
+            "Er was een schietdreiging tegen een school in Rotterdam.",
+            "jeugd-en-veiligheid",
+            "schietdreiging (bij jongeren)",
+            "a threat against a school is young people's",
+        ),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -87,6 +107,13 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Een jonge vrouw werd neergestoken.", "jeugd-en-veiligheid", "'jonge' is no 'jongen', though they stem alike"),
         ("De winkelier werd neergestoken door een klant.", "zorg-en-veiligheid", "no partner, no partner violence"),
         ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
+        ("Het programma startte op Cyber Monday.", "digitale-veiligheid", "a shopping day, not cybercrime"),
+        ("De pest brak uit in de stad.", "jeugd-en-veiligheid", "the plague is no bullying"),
+        (
+            "Een jongeman moest onder bedreiging van een groep jongeren geld pinnen.",
+            "jeugd-en-veiligheid",
+            "a robbery by young people is ordinary crime",
+        ),
         (
             "Jongeren zaten in de klas. Veel later, op een heel andere plek en op een andere dag, was er "
             "in de stad iemand neergestoken.",
@@ -163,6 +190,19 @@ FACTSHEET_TEXT = (
             "de AIVD volgt de terreurgroep.",
             {"maatschappelijk-ongenoegen"},
             "abroad, with a Dutch side",
+        ),
+        (
+            "Aanwijzing inzake invoering prestatiebekostiging in de forensische zorg",
+            "Forensische zorg en huiselijk geweld: de zorgaanbieder declareert forensische zorg per prestatie. " * 5,
+            set(),
+            "a regulation that only arranges money is about no theme, even when what it funds is",
+        ),
+        (
+            "The sexual exploitation of children in abuse images",
+            "The sexual exploitation of children through child pornography; child sexual abuse material is "
+            "shared online. Child sexual abuse and child abuse images harm victims for life. " * 3,
+            {"zorg-en-veiligheid"},
+            "in English treaties sexual exploitation of children also means abuse images, not trafficking",
         ),
         (
             "Jaarplanning vergaderingen",

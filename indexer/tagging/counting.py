@@ -58,9 +58,14 @@ def neighbourhood(tokens: list[str]) -> frozenset[str]:
 
 def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:
     """A paired term counts only near its words, and then instead of the same word as a plain term;
-    never inside a phrase that is a term itself ("online fraude" is one term, not also "fraude" online)."""
+    never inside another phrase that is a term itself ("online fraude" is one term, not also "fraude"
+    online), though a paired phrase may also be a plain one ("sexual exploitation")."""
+    paired_at = {(term.stems, position) for term, position in hits if term.near}
     in_phrase = {
-        start + i for term, start in hits if len(term.stems) > 1 and not term.near for i in range(len(term.stems))
+        start + i
+        for term, start in hits
+        if len(term.stems) > 1 and not term.near and (term.stems, start) not in paired_at
+        for i in range(len(term.stems))
     }
     paired = [
         (term, position)

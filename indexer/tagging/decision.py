@@ -121,10 +121,22 @@ def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozense
     )
 
 
+def is_administrative(title: str) -> bool:
+    """Whether a title is a regulation's that only arranges money or positions (labelling rule 4)."""
+    title_words = words(title)
+    return (
+        bool(title_words)
+        and title_words[0] in RULES.regulation_title_starts
+        and any(marker in word for word in title_words for marker in RULES.administrative_title_words)
+    )
+
+
 def tag(
     title: str, summary: str, text: str, taxonomy: Taxonomy
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
     """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    if is_administrative(title):
+        return (), ()
     elsewhere = _abroad(title, summary, text, taxonomy)
     candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
     core = compile_taxonomy(taxonomy).core

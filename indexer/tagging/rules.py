@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from indexer.taxonomy import Taxonomy
 
 # Raise when a change to the tagger's code (not to `RULES`) changes which themes a document gets.
-TAGGER_VERSION = 2
+TAGGER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,20 @@ class Rules:
     brief_words: int = 80
     brief_min_score: float = 6.0
     short_text_min_score: float = 10.0
+    # A regulation that only arranges money or positions is about no theme, even when what it
+    # funds is ("Aanwijzing ... inzake prestatiebekostiging in de forensische zorg"): its title
+    # begins as a regulation does and names one of these, also inside a compound word.
+    # fmt: off
+    regulation_title_starts: tuple[str, ...] = (
+        "aanwijzing", "besluit", "regeling", "wet", "beleidsregel", "circulaire", "verordening",
+    )
+    # Not "formatie" (in "informatie") nor "declaratie" (in "declaratiefraude").
+    administrative_title_words: tuple[str, ...] = (
+        "bekostiging", "tarief", "tarieven", "subsidie", "budget", "financiering", "begroting",
+        "rechtspositie", "bezoldiging", "pensioen", "uitkering", "inkoopkorting", "opbrengstverrekening",
+        "marktordening", "zorgverzekering",
+    )
+    # fmt: on
     min_subtheme_score: float = 7.0
     min_subtheme_distinct_terms: int = 2
     subtheme_relative_to_best: float = 0.3
