@@ -30,7 +30,7 @@ import yaml
 
 from bench.pdfs import write_pdf
 from bench.vocabulary import Vocabulary, load_vocabulary
-from indexer.vocabulary import KINDS
+from indexer.corpus.kinds import KINDS
 
 MANIFEST = "manifest.json"
 DOCUMENTS = "documenten"

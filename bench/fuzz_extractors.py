@@ -13,7 +13,7 @@ What is flagged, per mutant:
   PDF one broken page then costs the whole file. RecursionError and MemoryError are counted, not
   flagged: `extract_safely` has a proper reason for them.
 - `hang`: extraction ran past `--timeout` (the worker limit); `crash`: the worker process died.
-- `metadata`: metadata resolution and tagging (`indexer.pipeline.build_document`), which runs in
+- `metadata`: metadata resolution and tagging (`indexer.indexing.pipeline.build_document`), which runs in
   the indexer's main process without any limit, raised something other than `ExtractionError`:
   that stops a whole run.
 - `slow-metadata`: that main-process step took more than SLOW_METADATA_S (2 s).
@@ -263,8 +263,8 @@ def _check(path: Path, taxonomy: object) -> Result:
     """Extraction as the worker does it, then the main process's metadata step; runs in a child."""
     from indexer.errors import ExtractionError
     from indexer.extract import extract
+    from indexer.indexing.pipeline import build_document
     from indexer.models import Fingerprint
-    from indexer.pipeline import build_document
 
     started = time.monotonic()
     try:
@@ -288,8 +288,8 @@ def _check(path: Path, taxonomy: object) -> Result:
 
 
 def _child(connection: Connection, memory_bytes: int) -> None:
-    from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-    from indexer.taxonomy import load_taxonomy
+    from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+    from indexer.themes.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -309,7 +309,7 @@ class Runner:
 
     def __init__(self, workers: int, timeout_s: float, memory_bytes: int) -> None:
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["indexer.workers", "indexer.pipeline"])
+        self.context.set_forkserver_preload(["indexer.indexing.workers", "indexer.indexing.pipeline"])
         self.timeout_s, self.memory_bytes = timeout_s, memory_bytes
         self.idle = [self._start() for _ in range(workers)]
 
@@ -466,12 +466,12 @@ def fuzz_atheris(args: argparse.Namespace) -> int:
         import yaml  # noqa: F401
         from bs4 import BeautifulSoup  # noqa: F401
 
-        from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+        from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
         from indexer.errors import ExtractionError
         from indexer.extract import extract
+        from indexer.indexing.pipeline import build_document
         from indexer.models import Fingerprint
-        from indexer.pipeline import build_document
-        from indexer.taxonomy import load_taxonomy
+        from indexer.themes.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
     work = Path(tempfile.mkdtemp(prefix="kennisbank-atheris-"))

@@ -21,14 +21,14 @@ from bench.baseline import build as baseline_build
 from bench.baseline import update as baseline_update
 from bench.corpus_generator import DOCUMENTS, load_manifest
 from bench.measure import Stopwatch, TreeSampler, dir_bytes
-from indexer.corpus import CorpusLayout
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout
+from indexer.engine.query import QueryContext
 from indexer.errors import describe
-from indexer.pipeline import run_index
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import extract_all
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import extract_all
+from indexer.themes.taxonomy import load_taxonomy
 
 
 def _cpu_self() -> float:

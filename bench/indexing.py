@@ -1,7 +1,7 @@
 """Benchmarks 1–3: full indexing, incremental re-indexing, and a new PDF until it is searchable.
 
 Every job runs in a fresh process (`bench.index_job`) so that peak memory belongs to that job.
-Ours is `indexer.pipeline.run_index` with its worker processes; the baseline is `bench.baseline`.
+Ours is `indexer.indexing.pipeline.run_index` with its worker processes; the baseline is `bench.baseline`.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from bench.machine import load_average
 from bench.run_all import DEFAULT_ROOT
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.extract import extract
-from indexer.pipeline import OCR_CACHE_DIR, run_index
-from indexer.workers import default_workers
+from indexer.indexing.pipeline import OCR_CACHE_DIR, run_index
+from indexer.indexing.workers import default_workers
 from tests.builders import write_pdf
 from tests.format_builders import scanned_letter, write_scanned_pdf
 

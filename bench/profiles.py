@@ -64,7 +64,7 @@ def _http_work(corpus: Path, index: Path, data: Path, count: int) -> Callable[[]
 
 
 def _index_work(corpus: Path, index: Path, what: str, staging: Path) -> Callable[[], None]:
-    from indexer.pipeline import run_index
+    from indexer.indexing.pipeline import run_index
 
     if what == "index":
         target = Path(tempfile.mkdtemp(prefix="profile-index-", dir=index.parent))

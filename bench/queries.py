@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from bench.vocabulary import Vocabulary, load_vocabulary
-from indexer.facet_specs import FACET_BY_FIELD
+from indexer.engine.facet_specs import FACET_BY_FIELD
 
 DEFAULT_COUNT = 600
 QUESTION_STARTS = ("hoeveel", "welke", "wat is", "hoe werkt")

@@ -22,17 +22,17 @@ from bench.baseline import BaselineSearch
 from bench.machine import load_average
 from bench.measure import print_table, summary_ms
 from bench.queries import DEFAULT_COUNT, QuerySpec, generate_queries
-from indexer.corpus import CorpusLayout
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout
+from indexer.engine.query import QueryContext
+from indexer.themes.taxonomy import load_taxonomy
 
 Runner = Callable[[QuerySpec], int]  # runs one request, returns the number of matching documents
 
 
 def ours_runner(corpus: Path, index_root: Path) -> Runner:
-    """One request as the website makes it: `indexer.search.search` for page 1 of 10 hits."""
+    """One request as the website makes it: `indexer.backends.whoosh.search.search` for page 1 of 10 hits."""
     index = IndexStore(index_root).open()
     context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
 

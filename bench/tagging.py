@@ -15,12 +15,12 @@ import statistics
 import time
 
 from bench.measure import print_table
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR, list_files
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
 from indexer.evaluation.runner import REAL_CORPUS
+from indexer.indexing.workers import Limits, extract_all
 from indexer.models import Page
-from indexer.tagging import tag
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import Limits, extract_all
+from indexer.themes.tagging import tag
+from indexer.themes.taxonomy import load_taxonomy
 
 REPORTS = REAL_CORPUS / "rapporten"
 REPORT_PAGES = 300

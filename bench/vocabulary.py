@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.wordforms import STOP_WORDS
+from indexer.analysis.wordforms import STOP_WORDS
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

@@ -27,7 +27,7 @@ from bench.measure import percentile
 from bench.queries import generate_queries
 from bench.run_all import DEFAULT_ROOT
 from indexer.config import DATA_ENV
-from indexer.pipeline import run_index
+from indexer.indexing.pipeline import run_index
 from search_app.launcher import running_server
 
 FLOOD_CLIENTS = 8

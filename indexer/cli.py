@@ -15,23 +15,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
-from indexer.corpus import CorpusLayout
-from indexer.curation_service import Curator
+from indexer.corpus.curation_service import Curator
+from indexer.corpus.layout import CorpusLayout
+from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
+from indexer.engine.query import QueryContext
 from indexer.errors import KennisbankError, describe
 from indexer.evaluation import runner as search_evaluation
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.planning import MassRemovalError
+from indexer.indexing.progress import ProgressReporter
+from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
 from indexer.models import RunReport
-from indexer.pipeline import run_index
-from indexer.planning import MassRemovalError
-from indexer.progress import ProgressReporter
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.sidecar_fields import SIDECAR_FIELDS
-from indexer.store import IndexStore
-from indexer.tag_evaluation import evaluate, evaluate_labelled, format_report
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import DEFAULT_TIMEOUT_S, Limits
+from indexer.themes.evaluation import evaluate, evaluate_labelled, format_report
+from indexer.themes.taxonomy import load_taxonomy
 
 EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = EXIT_USAGE

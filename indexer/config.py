@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from indexer.corpus import BUNDLED_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS
 
 CORPUS_ENV = "KENNISBANK_CORPUS"
 INDEX_ENV = "KENNISBANK_INDEX"

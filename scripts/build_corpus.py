@@ -25,7 +25,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
-from indexer.pdf_layout import (
+from indexer.corpus.kinds import KINDS
+from indexer.corpus.sidecar_fields import SIDECAR_KEYS
+from indexer.dossiers.pdf_layout import (
     COLUMN_GAP,
     H1,
     HOUSE_COLOUR,
@@ -36,8 +38,6 @@ from indexer.pdf_layout import (
     dutch_date,
     inline,
 )
-from indexer.sidecar_fields import SIDECAR_KEYS
-from indexer.vocabulary import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "corpus" / "bronnen"

@@ -22,10 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from indexer.corpus import CorpusLayout, list_files
-from indexer.pipeline import run_index
-from indexer.schema import DOC
-from indexer.store import IndexStore
+from indexer.backends.whoosh.schema import DOC
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout, list_files
+from indexer.indexing.pipeline import run_index
 
 
 def state(index_root: Path) -> tuple[list[tuple[str, str]], int]:

@@ -28,9 +28,9 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from indexer.audit import STAFF_DB_FILE
-from indexer.corpus import BUNDLED_CORPUS
-from indexer.pipeline import run_index
+from indexer.corpus.audit import STAFF_DB_FILE
+from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.indexing.pipeline import run_index
 from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import running_server
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.corpus import CorpusLayout, list_files, slug_for
+from indexer.corpus.layout import CorpusLayout, list_files, slug_for
 from indexer.evaluation.baselines import all_engines
 
 

@@ -4,9 +4,9 @@
 
 Two passes over the library, nothing of its own:
 1. every supported file is read on its own by the indexer's worker machinery
-   (`indexer.workers.extract_all`, one worker, the same time and memory limits): that gives the
+   (`indexer.indexing.workers.extract_all`, one worker, the same time and memory limits): that gives the
    time per file, limits included;
-2. `indexer.pipeline.run_index` indexes the whole folder into a temporary index (removed
+2. `indexer.indexing.pipeline.run_index` indexes the whole folder into a temporary index (removed
    afterwards): that gives per file "geïndexeerd" or the Dutch reason, exactly as `kennisbank index`
    reports it (duplicates and unsupported files included).
 The folder itself is only read. Exit code 0, also when files are refused: refusing is the point.
@@ -21,11 +21,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from indexer.corpus import CorpusLayout, list_files
+from indexer.corpus.layout import CorpusLayout, list_files
 from indexer.errors import Problem, describe
 from indexer.extract import is_supported
-from indexer.pipeline import run_index
-from indexer.workers import DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_S, Limits, default_workers, extract_all
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIMEOUT_S, Limits, default_workers, extract_all
 
 INDEXED = "geïndexeerd"
 # Short names of the reasons, for the summary line.

@@ -1,7 +1,7 @@
 """Sweep a ranking setting on the TUNING part of the real judged queries, never the held-back part.
 
-    .venv/bin/python scripts/sweep_ranking.py indexer.ranking_weights.COORDINATION_BONUS 0 0.5 1 1.5
-    .venv/bin/python scripts/sweep_ranking.py indexer.ranking_weights.SYNONYM_BOOST 0.1 0.4 1
+    .venv/bin/python scripts/sweep_ranking.py indexer.engine.ranking_weights.COORDINATION_BONUS 0 0.5 1 1.5
+    .venv/bin/python scripts/sweep_ranking.py indexer.engine.ranking_weights.SYNONYM_BOOST 0.1 0.4 1
 
 Each value is set on the module before the queries run, over one index of the real corpus (built
 once in INDEX, default a temporary folder), and nDCG@10 is printed per query kind. Settings that
@@ -37,7 +37,7 @@ def tuning_scores(index: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("setting", help="module.NAME, e.g. indexer.ranking_weights.COORDINATION_BONUS")
+    parser.add_argument("setting", help="module.NAME, e.g. indexer.engine.ranking_weights.COORDINATION_BONUS")
     parser.add_argument("values", nargs="+", type=float)
     parser.add_argument("--index", type=Path, help="index folder of the real corpus (built when missing)")
     args = parser.parse_args()

@@ -10,12 +10,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.config import default_corpus, default_data_dir, default_index
-from indexer.corpus import CorpusLayout
-from indexer.curation_service import Curator
+from indexer.corpus.curation_service import Curator
+from indexer.corpus.layout import CorpusLayout
+from indexer.corpus.staging import MAX_UPLOAD_BYTES
+from indexer.engine.query import QueryContext
 from indexer.errors import KennisbankError
-from indexer.query import QueryContext
-from indexer.staging import MAX_UPLOAD_BYTES
-from indexer.taxonomy import load_taxonomy
+from indexer.themes.taxonomy import load_taxonomy
 from search_app.accounts import Accounts
 from search_app.index_access import SharedIndex
 from search_app.security import FORM_MAX_BYTES, load_secret_key

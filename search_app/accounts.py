@@ -12,7 +12,7 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from indexer.audit import open_database
+from indexer.corpus.audit import open_database
 from indexer.errors import KennisbankError
 from search_app import sessions
 

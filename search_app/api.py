@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.documents import get_document
+from indexer.backends.whoosh.documents import get_document
 from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer import cli as indexer_cli
-from indexer.audit import STAFF_DB_FILE
+from indexer.backends.whoosh.store import IndexStore
 from indexer.cli_args import port, positive_int
 from indexer.config import default_data_dir
+from indexer.corpus.audit import STAFF_DB_FILE
+from indexer.corpus.journal import Places, catch_up
 from indexer.errors import KennisbankError
-from indexer.journal import Places, catch_up
-from indexer.progress import ProgressReporter
-from indexer.store import IndexStore
+from indexer.indexing.progress import ProgressReporter
 from search_app import create_app
 from search_app.accounts import EDITOR, ROLES, Accounts
 from search_app.server import check_address, default_processes, serve

@@ -10,10 +10,10 @@ import nh3
 from flask import Blueprint, abort, current_app, render_template, send_file
 from markupsafe import Markup
 
-from indexer.documents import StoredDocument, get_document
-from indexer.dossier_pdf import cached_dossier_pdf
-from indexer.dossiers import load_dossiers, reading_minutes
-from indexer.search import SORT_DATE, search
+from indexer.backends.whoosh.documents import StoredDocument, get_document
+from indexer.backends.whoosh.search import SORT_DATE, search
+from indexer.dossiers.pdf import cached_dossier_pdf
+from indexer.dossiers.texts import load_dossiers, reading_minutes
 from search_app.state import kennisbank
 
 bp = Blueprint("dossiers", __name__)

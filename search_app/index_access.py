@@ -7,7 +7,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 
-from indexer.store import IndexStore
+from indexer.backends.whoosh.store import IndexStore
 
 
 class SharedIndex:

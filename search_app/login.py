@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from indexer import audit
+from indexer.corpus import audit
 from search_app.accounts import User, normal_name
 from search_app.security import accounts
 from search_app.state import kennisbank

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.facet_specs import FACETS
+from indexer.engine.facet_specs import FACETS
 from search_app.params import MAX_QUERY_CHARS
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.facet_specs import FACET_BY_FIELD
-from indexer.facets import NO_VALUE
-from indexer.search import SearchResults
-from indexer.taxonomy import Taxonomy
+from indexer.backends.whoosh.facets import NO_VALUE
+from indexer.backends.whoosh.search import SearchResults
+from indexer.engine.facet_specs import FACET_BY_FIELD
+from indexer.themes.taxonomy import Taxonomy
 from search_app.params import SearchRequest, cleared, toggled, url
 
 SEARCH_PATH = "/zoeken"

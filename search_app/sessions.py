@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from indexer.audit import open_database
+from indexer.corpus.audit import open_database
 
 IDLE_LIFETIME = timedelta(hours=2)
 ABSOLUTE_LIFETIME = timedelta(hours=12)  # a working day, whatever happens

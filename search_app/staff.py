@@ -1,6 +1,6 @@
 """Staff pages under /beheer: log in, add documents with a review step, edit, replace, remove,
 restore, and see what the indexer reported. Every change goes through the curation service
-(`indexer.curation_service`), as on the command line: it is indexed and written to the audit log."""
+(`indexer.corpus.curation_service`), as on the command line: it is indexed and written to the audit log."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import audit, curation, staging
-from indexer.documents import get_document
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.facets import NO_VALUE
+from indexer.backends.whoosh.search import SORT_DATE, search
+from indexer.corpus import audit, curation, staging
+from indexer.corpus.kinds import KINDS
+from indexer.corpus.metadata import validate_sidecar
+from indexer.corpus.review import preview
+from indexer.corpus.sidecar_fields import FORM_FIELDS
 from indexer.errors import ExtractionError
 from indexer.extract import ACCEPT, supported_suffixes
-from indexer.facets import NO_VALUE
-from indexer.metadata import validate_sidecar
-from indexer.pipeline import REPORT_FILE, with_ocr_cache
-from indexer.review import preview
-from indexer.search import SORT_DATE, search
-from indexer.sidecar_fields import FORM_FIELDS
-from indexer.vocabulary import KINDS
-from indexer.workers import Limits
+from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
+from indexer.indexing.workers import Limits
 from search_app.accounts import ADMIN, ROLES, AccountError
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page

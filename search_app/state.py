@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from indexer.corpus import CorpusLayout
-from indexer.curation_service import Curator
-from indexer.query import QueryContext
-from indexer.taxonomy import Taxonomy
+from indexer.corpus.curation_service import Curator
+from indexer.corpus.layout import CorpusLayout
+from indexer.engine.query import QueryContext
+from indexer.themes.taxonomy import Taxonomy
 from search_app.accounts import Accounts
 from search_app.index_access import SharedIndex
 from search_app.sessions import StaffSessions

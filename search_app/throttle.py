@@ -17,7 +17,7 @@ import hmac
 import ipaddress
 from pathlib import Path
 
-from indexer.audit import open_database
+from indexer.corpus.audit import open_database
 
 FREE_FAILURES = 5
 FIRST_DELAY_S = 10.0

@@ -8,15 +8,15 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 from werkzeug.security import safe_join
 
-from indexer.acronym_table import index_context
-from indexer.documents import get_document
+from indexer.backends.whoosh.acronym_table import index_context
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
+from indexer.corpus.kinds import KINDS
+from indexer.engine.highlighting import highlight_text, query_terms
 from indexer.errors import ExtractionError
 from indexer.extract import MARKDOWN, Format, Serving, format_of_file
 from indexer.extract.markdown import read_front_matter
 from indexer.extract.plaintext import decode_text
-from indexer.highlighting import highlight_text, query_terms
-from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
-from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
 from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
 from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views

@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from indexer.corpus import THEMES_DIR
+from indexer.corpus.layout import THEMES_DIR
 
 WIDTH, HEIGHT = A4
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer.backends.whoosh.store import IndexStore
 from indexer.config import DATA_ENV
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.pipeline import run_index
-from indexer.store import IndexStore
-from indexer.workers import Limits
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import Limits
 from search_app.launcher import ServerStartError, running_server
 
 TEST_LIMITS = Limits(timeout_s=60.0)

@@ -9,7 +9,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from indexer.corpus import BUNDLED_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS
 from search_app import create_app
 from search_app.openapi import OPENAPI
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from indexer.audit import STAFF_DB_FILE
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.pipeline import run_index
+from indexer.corpus.audit import STAFF_DB_FILE
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.indexing.pipeline import run_index
 from search_app.accounts import EDITOR, Accounts
 from tests.builders import write_pdf
 from tests.conftest import serving

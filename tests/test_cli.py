@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer import audit
-from indexer.corpus import BUNDLED_CORPUS
+from indexer.corpus import audit
+from indexer.corpus.layout import BUNDLED_CORPUS
 from tests.builders import add_core_terms, write_pdf
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS
-from indexer.pipeline import run_index
-from indexer.store import IndexStore
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.indexing.pipeline import run_index
 from scripts.audit import verdict
 from tests.conftest import TEST_LIMITS, serving
 from tests.test_cli import kennisbank

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR, CorpusLayout, list_files
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, CorpusLayout, list_files
 from indexer.extract import is_supported
-from indexer.tag_evaluation import HELD_BACK, TUNING, evaluate
-from indexer.taxonomy import TaxonomyError, load_taxonomy
+from indexer.themes.evaluation import HELD_BACK, TUNING, evaluate
+from indexer.themes.taxonomy import TaxonomyError, load_taxonomy
 
 TAXONOMY = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
 THEMES = {

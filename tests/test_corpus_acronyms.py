@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.acronym_table import choose
-from indexer.acronyms import find_definitions
-from indexer.corpus import THEMES_DIR
+from indexer.analysis.acronyms import find_definitions
+from indexer.backends.whoosh.acronym_table import choose
+from indexer.corpus.layout import THEMES_DIR
 from search_app import create_app
 
 FOUND = [

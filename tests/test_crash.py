@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.documents import get_document
-from indexer.pipeline import BATCH_DOCUMENTS, run_index
-from indexer.query import QueryContext
-from indexer.schema import DOC
-from indexer.search import search
-from indexer.store import RUN_LOCK_FILE, IndexStore
-from indexer.taxonomy import load_taxonomy
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.schema import DOC
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import RUN_LOCK_FILE, IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.query import QueryContext
+from indexer.indexing.pipeline import BATCH_DOCUMENTS, run_index
+from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf, write_slow_pdf
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))

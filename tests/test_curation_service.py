@@ -6,9 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from indexer import audit
-from indexer.corpus import CorpusLayout
-from indexer.curation_service import Curator
+from indexer.corpus import audit
+from indexer.corpus.curation_service import Curator
+from indexer.corpus.layout import CorpusLayout
 from indexer.errors import Problem
 from tests.builders import write_pdf
 from tests.test_cli import kennisbank

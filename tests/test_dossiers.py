@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from indexer.corpus import BUNDLED_CORPUS, DOSSIERS_DIR, THEMES_DIR
-from indexer.dossiers import load_dossiers
+from indexer.corpus.layout import BUNDLED_CORPUS, DOSSIERS_DIR, THEMES_DIR
+from indexer.dossiers.texts import load_dossiers
 from indexer.errors import describe
-from indexer.taxonomy import load_taxonomy
+from indexer.themes.taxonomy import load_taxonomy
 from search_app import create_app
 from tests.builders import write_pdf
 

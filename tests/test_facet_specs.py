@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.facet_specs import FACETS, FacetSpec
+from indexer.engine.facet_specs import FACETS, FacetSpec
 from search_app.openapi import OPENAPI
 
 

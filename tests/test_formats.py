@@ -25,13 +25,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from indexer.corpus.metadata import TIMESTAMP_KEY
+from indexer.corpus.staging import UploadRefused, check_upload
 from indexer.errors import ExtractionError, Issue, Problem, describe
 from indexer.extract import OcrSettings, extract
 from indexer.extract.ocr import ocr_available
-from indexer.metadata import TIMESTAMP_KEY
-from indexer.pipeline import OCR_CACHE_DIR
-from indexer.staging import UploadRefused, check_upload
-from indexer.workers import Limits
+from indexer.indexing.pipeline import OCR_CACHE_DIR
+from indexer.indexing.workers import Limits
 from search_app import create_app
 from tests.builders import add_core_terms, write_pdf
 from tests.format_builders import FIXTURES, scanned_letter, scanned_page, write_docx, write_odt, write_scanned_pdf

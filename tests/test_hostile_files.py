@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR, slug_for
-from indexer.documents import get_document
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, slug_for
+from indexer.engine.query import QueryContext
 from indexer.errors import ExtractionError, Issue, Problem, describe
 from indexer.extract import extract
-from indexer.pipeline import run_index
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import Limits, extract_all
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import Limits, extract_all
+from indexer.themes.taxonomy import load_taxonomy
 from tests import hostile
 
 # Generous for the legitimate files (the slowest, 200,000 unclosed HTML tags, takes 6 s on a busy

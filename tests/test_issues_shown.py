@@ -6,7 +6,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from indexer.errors import Issue, Problem, describe
-from indexer.pipeline import run_index
+from indexer.indexing.pipeline import run_index
 from tests.test_cli import kennisbank
 from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
 

@@ -1,9 +1,9 @@
 """Our array-based matching against Whoosh's own, on a real index that went through updates.
 
-`indexer.postings` reads Whoosh's on-disk posting format itself and `indexer.snapshot` relies on
-the order in which the indexer writes records; both are checked here on an index with several
-segments and deleted documents, so a Whoosh upgrade or a pipeline change that breaks either fails
-here rather than as wrong search results.
+`indexer.backends.whoosh.postings` reads Whoosh's on-disk posting format itself and
+`indexer.backends.whoosh.snapshot` relies on the order in which the indexer writes records; both are
+checked here on an index with several segments and deleted documents, so a Whoosh upgrade or a
+pipeline change that breaks either fails here rather than as wrong search results.
 """
 
 from __future__ import annotations
@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 from whoosh.query import And, Not, Or, Phrase, Term
 
-import indexer.postings as postings_module
-import indexer.query as query_module
-from indexer.corpus import CorpusLayout
-from indexer.postings import postings
-from indexer.query import QueryContext
-from indexer.query_model import simplified
-from indexer.schema import DOC, PAGE, PAGE_TEXT
-from indexer.search import WEIGHTING, search
-from indexer.snapshot import searching
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.whoosh_queries import to_whoosh
-from indexer.wordforms import stem
+import indexer.backends.whoosh.postings as postings_module
+import indexer.engine.query as query_module
+from indexer.analysis.wordforms import stem
+from indexer.backends.whoosh.postings import postings
+from indexer.backends.whoosh.queries import to_whoosh
+from indexer.backends.whoosh.schema import DOC, PAGE, PAGE_TEXT
+from indexer.backends.whoosh.search import WEIGHTING, search
+from indexer.backends.whoosh.snapshot import searching
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout
+from indexer.engine.query import QueryContext
+from indexer.engine.query_model import simplified
+from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
 
 WORDS = ["wijkaanpak", "buurtbemiddeling", "ondermijning", "straattriage", "jeugd", "zorg", "signalen"]

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader, PdfWriter
 
-from indexer.documents import get_document
-from indexer.store import IndexStore
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.store import IndexStore
 from tests.builders import write_pdf
 from tests.test_staff import login, site, upload  # noqa: F401 - `site` is a fixture used below
 

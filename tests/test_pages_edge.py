@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from indexer.corpus import BUNDLED_CORPUS, DOCUMENTS_DIR, THEMES_DIR, slug_for
-from indexer.pipeline import run_index
+from indexer.corpus.layout import BUNDLED_CORPUS, DOCUMENTS_DIR, THEMES_DIR, slug_for
+from indexer.indexing.pipeline import run_index
 from search_app.openapi import OPENAPI
 from search_app.params import MAX_QUERY_CHARS
 from tests.conftest import TEST_LIMITS, serving

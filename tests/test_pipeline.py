@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer import ranking_weights
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.documents import get_document
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine import ranking_weights
+from indexer.engine.query import QueryContext
 from indexer.errors import Issue, Problem, describe
 from indexer.extract.ocr import ocr_available
-from indexer.pipeline import run_index
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import Limits
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import Limits
+from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import NEWS_PAGE, add_core_terms, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
 from tests.conftest import TEST_LIMITS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
-from indexer.posting_pool import RUN_CHUNK_POSTINGS, use_chunked_pool
+from indexer.backends.whoosh.posting_pool import RUN_CHUNK_POSTINGS, use_chunked_pool
 
 SCHEMA = Schema(id=ID(stored=True), text=TEXT())
 # A pool this small spills many runs of a few chunks each for the records below.

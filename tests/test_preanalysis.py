@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, CorpusLayout
+from indexer.backends.whoosh.preanalysis import PreAnalyzedText, preanalyse_records
+from indexer.backends.whoosh.schema import PAGE_TEXT, WORD_PAIRS, build_schema
+from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout
 from indexer.extract import extract
-from indexer.preanalysis import PreAnalyzedText, preanalyse_records
-from indexer.schema import PAGE_TEXT, WORD_PAIRS, build_schema
 
 SCHEMA = build_schema()
 DOCUMENTS = CorpusLayout(BUNDLED_CORPUS).documents_dir

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer import audit, journal, review, staging
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.documents import get_document
-from indexer.metadata import write_sidecar
-from indexer.pipeline import run_index
-from indexer.store import RUN_LOCK_FILE, IndexStore
+from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.store import RUN_LOCK_FILE, IndexStore
+from indexer.corpus import audit, journal, review, staging
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.corpus.metadata import write_sidecar
+from indexer.indexing.pipeline import run_index
 from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import HOST, free_port, running
 from tests.builders import write_pdf

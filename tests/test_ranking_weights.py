@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import ranking_weights
-from indexer.schema import build_schema, schema_version
+from indexer.backends.whoosh.schema import build_schema, schema_version
+from indexer.engine import ranking_weights
 
 DECLARED = [name for name in vars(ranking_weights) if name.isupper() and name not in ("INDEX_TIME", "QUERY_TIME")]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR, list_files
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
 from indexer.evaluation.runner import REAL_CORPUS
 from indexer.extract import is_supported
-from indexer.tag_evaluation import REAL_LABELS
-from indexer.taxonomy import load_taxonomy
+from indexer.themes.evaluation import REAL_LABELS
+from indexer.themes.taxonomy import load_taxonomy
 
 
 @pytest.mark.skipif(not REAL_CORPUS.is_dir(), reason="the shared real corpus is not beside this checkout")

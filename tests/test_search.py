@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.query import QueryContext, parse_query, prepare
-from indexer.search import search, similar
-from indexer.store import IndexStore
-from indexer.suggest import SPELLING_FIELD, _Vocabulary
-from indexer.taxonomy import load_taxonomy
+from indexer.backends.whoosh.search import search, similar
+from indexer.backends.whoosh.store import IndexStore
+from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.query import QueryContext, parse_query, prepare
+from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))

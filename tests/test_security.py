@@ -14,8 +14,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer import audit
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.corpus import audit
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.errors import KennisbankError
 from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.cli import build_parser
+from indexer.corpus.sidecar_fields import FORM_FIELDS, SIDECAR_FIELDS, SidecarField
 from indexer.extract.markdown import extract_markdown
-from indexer.sidecar_fields import FORM_FIELDS, SIDECAR_FIELDS, SidecarField
 from tests.test_staff import login, site  # noqa: F401 (the staff site fixture)
 
 ALIASES = [(alias, field.key) for field in SIDECAR_FIELDS for alias in field.aliases]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.sources import organisations
+from indexer.corpus.sources import organisations
 from search_app import create_app
 
 TEXT = "Deze notitie beschrijft de samenwerking tussen partners in de regio bij de aanpak van {}.\n"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer import audit
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
+from indexer.corpus import audit
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.extract.ocr import ocr_available
-from indexer.pipeline import OCR_CACHE_DIR, run_index
+from indexer.indexing.pipeline import OCR_CACHE_DIR, run_index
 from search_app import create_app
 from search_app.accounts import ADMIN, EDITOR, Accounts
 from search_app.throttle import FREE_FAILURES

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.tagging import score, tag
-from indexer.taxonomy import load_taxonomy
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.themes.tagging import score, tag
+from indexer.themes.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
 

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from indexer.text import fold_whitespace, join_hyphenated, normalise, strip_running_lines
-from indexer.wordforms import LAST_CODE_POINT_WITH_MARKS, fold
+from indexer.analysis.text import fold_whitespace, join_hyphenated, normalise, strip_running_lines
+from indexer.analysis.wordforms import LAST_CODE_POINT_WITH_MARKS, fold
 
 
 @pytest.mark.parametrize(

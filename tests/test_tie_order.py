@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.query import QueryContext
-from indexer.search import SORT_DATE, SORT_RELEVANCE, search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
+from indexer.backends.whoosh.search import SORT_DATE, SORT_RELEVANCE, search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.query import QueryContext
+from indexer.themes.taxonomy import load_taxonomy
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 # Equal texts but for one word of equal length; dates more than ten years back, so the recency

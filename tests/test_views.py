@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.corpus import BUNDLED_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS
 from search_app import create_app
 
 

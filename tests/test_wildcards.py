@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.corpus import BUNDLED_CORPUS, THEMES_DIR
-from indexer.expansion import MAX_EXPANDED_TERMS, Expansion
-from indexer.highlighting import terms_of
-from indexer.query import QueryContext, parse_query
-from indexer.query_model import field_terms
-from indexer.search import LIMITED_NOTE, search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.wordforms import fold, stem
+from indexer.analysis.wordforms import fold, stem
+from indexer.backends.whoosh.expansion import MAX_EXPANDED_TERMS, Expansion
+from indexer.backends.whoosh.search import LIMITED_NOTE, search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.highlighting import terms_of
+from indexer.engine.query import QueryContext, parse_query
+from indexer.engine.query_model import field_terms
+from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
 from tests.test_api import validate
 from tests.test_cli import kennisbank

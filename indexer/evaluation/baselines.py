@@ -16,17 +16,17 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
-from indexer.corpus import CorpusLayout, list_files, slug_for
+from indexer.backends.whoosh.search import search
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout, list_files, slug_for
+from indexer.engine.query import QueryContext
 from indexer.evaluation import library_analysis
 from indexer.evaluation.bm25 import Bm25Index
 from indexer.evaluation.metrics import CUTOFF, Ranker
 from indexer.extract import is_supported
-from indexer.pipeline import run_index
-from indexer.query import QueryContext
-from indexer.search import search
-from indexer.store import IndexStore
-from indexer.taxonomy import load_taxonomy
-from indexer.workers import extract_all
+from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import extract_all
+from indexer.themes.taxonomy import load_taxonomy
 
 
 @dataclass(frozen=True)

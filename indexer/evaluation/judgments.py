@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.corpus import CorpusLayout, content_hashes, list_files, slug_for
+from indexer.corpus.layout import CorpusLayout, content_hashes, list_files, slug_for
 
 TUNING = "afstemming"
 HELD_BACK = "achtergehouden"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from indexer.corpus import BUNDLED_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS
 from indexer.evaluation.baselines import all_engines
 from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, as_one, exact_copies, load_judgments
 from indexer.evaluation.metrics import Scores, rank_all, score

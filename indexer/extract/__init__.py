@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import BinaryIO
 
+from indexer.analysis.text import normalise, strip_running_lines
 from indexer.errors import ExtractionError, Issue, Problem
 from indexer.extract.doc import extract_doc, is_doc
 from indexer.extract.docx import extract_docx, is_docx
@@ -29,7 +30,6 @@ from indexer.extract.pdf import extract_pdf, is_pdf
 from indexer.extract.plaintext import extract_plaintext
 from indexer.extract.quality import MIN_LETTERS_PER_PAGE, letter_count
 from indexer.models import Extraction
-from indexer.text import normalise, strip_running_lines
 
 __all__ = [
     "ACCEPT",

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruct
 from bs4.dammit import EncodingDetector
 from bs4.exceptions import ParserRejectedMarkup
 
-from indexer.dates import parse_date
+from indexer.corpus.dates import parse_date
 from indexer.extract.plaintext import read_bytes
 from indexer.models import Extraction, Page
 

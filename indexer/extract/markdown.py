@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 
+from indexer.corpus.sidecar_fields import FRONT_MATTER_ALIASES, LIST_KEYS
 from indexer.errors import ExtractionError, Problem
 from indexer.extract.html import parse_html
 from indexer.extract.plaintext import decode_text, read_bytes
 from indexer.models import Extraction, Page
-from indexer.sidecar_fields import FRONT_MATTER_ALIASES, LIST_KEYS
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 # Every pattern runs in linear time on hostile input: no two adjacent quantifiers can take the same

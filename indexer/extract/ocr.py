@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from indexer.corpus import sha256_of
+from indexer.corpus.files import write_atomically
+from indexer.corpus.layout import sha256_of
 from indexer.extract.quality import MIN_LETTERS_PER_PAGE, is_usable, letter_count
-from indexer.files import write_atomically
 from indexer.models import Extraction
 
 TESSERACT = "tesseract"  # on PATH, where Debian's tesseract-ocr installs it

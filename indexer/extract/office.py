@@ -18,8 +18,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from indexer.corpus.metadata import TIMESTAMP_KEY
 from indexer.errors import ExtractionError, Problem
-from indexer.metadata import TIMESTAMP_KEY
 
 ZIP_MAGIC = b"PK\x03\x04"
 # Old Office files and password-protected new ones are OLE2 compound files.

@@ -4,7 +4,7 @@ A file pypdf cannot read because it is damaged (a page tree that loops, a conten
 decode) is read by pdfium, the PDF engine of Chrome, which repairs more; the run report says so. A
 file that runs into one of pypdf's limits is a bomb, not damage: pdfium has no such limits, so it
 is not tried. pdfium is C code: it runs in the worker process, whose time limit stops it and whose
-crash the batch survives (`indexer.workers`).
+crash the batch survives (`indexer.indexing.workers`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import pypdfium2 as pdfium
 from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
+from indexer.corpus.metadata import TIMESTAMP_KEY
 from indexer.errors import ExtractionError, Issue, Problem
-from indexer.metadata import TIMESTAMP_KEY
 from indexer.models import Extraction, Page
 
 # pypdf logs every defect it repairs or gives up on, at length; the user gets the reason instead.

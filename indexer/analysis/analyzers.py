@@ -1,0 +1,156 @@
+"""Dutch text analysis for the index and the query side.
+
+    tokens  ->  lowercase, accents folded  ->  Dutch stop words out  ->  compound parts added
+            ->  Dutch stem
+
+Compound parts ("mensen", "mensenhandel", "handel", "monitor" for "mensenhandelmonitor") are added at index time
+only, at the compound's own position and with a low weight, so a search for a part finds the
+compound but a document that uses the exact word ranks higher. Hyphenated acronyms ("PGA-R",
+"ZVH-RR") stay one token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from importlib.metadata import version
+
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
+
+from indexer.analysis.lexicon import compound_parts
+from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
+from indexer.corpus.sources import organisations
+from indexer.engine import ranking_weights
+
+# Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
+# compounds differently, so its version counts too.
+ANALYSIS_REVISION = 6
+ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
+
+# Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
+MIN_TOKEN_CHARS = 2
+# "PGA-R" -> "PGA_R": same length, so highlight offsets stay right, and \w keeps it one token.
+_HYPHENATED_ACRONYM = re.compile(r"\b([A-Z]{2,})-([A-Z0-9]{1,4})\b")
+
+
+def join_acronyms(text: str) -> str:
+    return _HYPHENATED_ACRONYM.sub(r"\1_\2", text)
+
+
+class DutchTokenizer(Tokenizer):
+    """Words as in `wordforms.WORD_PATTERN`, with hyphenated acronyms kept whole."""
+
+    def __init__(self) -> None:
+        self.words = RegexTokenizer(WORD_PATTERN)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DutchTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(DutchTokenizer)
+
+    def __call__(self, value: str, **kwargs) -> Iterator:
+        return self.words(join_acronyms(value), **kwargs)
+
+
+class AccentFoldFilter(Filter):
+    """Fold accents token by token; the lowercase filter has already run."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+class DecompoundFilter(Filter):
+    """After each compound word, add its parts at the same position with a low weight (index only)."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for token in tokens:
+            yield token
+            if token.stopped or token.mode != "index":
+                continue
+            parts = compound_parts(token.text)
+            if not parts:
+                continue
+            whole, boost = token.text, token.boost
+            for part in parts:
+                token.text, token.boost = part, boost * ranking_weights.COMPOUND_PART_BOOST
+                yield token
+            token.text, token.boost = whole, boost
+
+
+class DutchStemFilter(Filter):
+    """Stem with the shared, thread-safe cache (see `wordforms.stem`)."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem(token.text)
+            yield token
+
+
+def base_words() -> Analyzer:
+    """Words, lowercase, accents folded, stop words and one-letter words out: what every field shares
+    (and what `preanalysis` computes once per document)."""
+    return (
+        DutchTokenizer()
+        | LowercaseFilter()
+        | AccentFoldFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=MIN_TOKEN_CHARS)
+    )
+
+
+def dutch_analyzer() -> Analyzer:
+    """The analyzer of every full-text field."""
+    return base_words() | DecompoundFilter() | DutchStemFilter()
+
+
+class WordPairFilter(Filter):
+    """Each word joined to the next one ("zorg veilig" for "zorg en veiligheid", stop words being
+    gone): a phrase becomes terms that plain posting lists answer, without word positions."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:
+        previous = None
+        for token in tokens:
+            if token.stopped:
+                continue
+            text = token.text
+            if previous is not None:
+                token.text = f"{previous} {text}"
+                yield token
+            previous = text
+
+
+def word_pairs_analyzer() -> Analyzer:
+    """Adjacent word stems as one term, for phrases (see `matching`)."""
+    return base_words() | DutchStemFilter() | WordPairFilter()
+
+
+def spelling_analyzer() -> Analyzer:
+    """Words as written (folded), for "Bedoelde u" suggestions from the index's vocabulary; compound
+    parts too: "kloon modems" has no typo when the documents write "kloonmodems"."""
+    return base_words() | DecompoundFilter()
+
+
+def source_words_analyzer() -> Analyzer:
+    """The words of a source, stemmed: `bron:politie` finds "Politie eenheid Rotterdam"."""
+    return base_words() | DutchStemFilter()
+
+
+class OrganisationTokenizer(Tokenizer):
+    """One token per organisation a source names (`sources.organisations`): the source facet's values."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrganisationTokenizer)
+
+    def __hash__(self) -> int:
+        return hash(OrganisationTokenizer)
+
+    def __call__(self, value: str, positions: bool = False, mode: str = "", **kwargs) -> Iterator:
+        token = Token(positions, mode=mode)
+        for position, name in enumerate(organisations(value)):
+            token.text, token.boost, token.stopped, token.pos = name, 1.0, False, position
+            yield token

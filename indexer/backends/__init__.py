@@ -1,0 +1,1 @@
+"""Search engines behind the engine seam: `whoosh` is the embedded one."""

@@ -1,0 +1,78 @@
+"""Reading whole documents back from the index: for document pages and listings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from whoosh.index import Index
+
+from indexer.backends.whoosh.schema import DOC, PAGE, PAGE_TEXT
+from indexer.backends.whoosh.searchers import open_searcher
+
+
+def listing_fields(fields: dict) -> dict[str, object]:
+    """The stored fields every view of a document shares (a hit, a document page), converted once."""
+    return {
+        "id": fields["id"],
+        "path": fields["path"],
+        "title": fields.get("title", ""),
+        "kind": fields.get("kind", ""),
+        "themes": split_list(fields.get("themes", "")),
+        "subthemes": split_list(fields.get("subthemes", "")),
+        "year": int(fields["year"]) if fields.get("year") else None,
+        "source": fields.get("source", ""),
+        "summary": fields.get("summary", ""),
+        "page_count": fields.get("page_count", 0),
+    }
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A comma-separated stored field (themes, subthemes) as a tuple."""
+    return tuple(filter(None, value.split(",")))
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """Everything the index keeps about one document, its text by page included."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    subthemes: tuple[str, ...]
+    themes_curated: bool
+    year: int | None
+    date: str
+    source: str
+    language: str
+    summary: str
+    page_count: int
+    word_count: int
+    pages: tuple[tuple[int, str], ...]
+    ocr_pages: tuple[int, ...]
+    tagging: dict
+
+
+def get_document(index: Index, doc_id: str) -> StoredDocument | None:
+    """One document with its pages, or None when the id is unknown."""
+    with open_searcher(index) as searcher:
+        fields = searcher.document(id=doc_id, doctype=DOC)
+        if fields is None:
+            return None
+        pages = sorted(
+            (page["page"], page.get(PAGE_TEXT, ""))
+            for page in searcher.documents(parent=doc_id)
+            if page.get("doctype") == PAGE
+        )
+    return StoredDocument(
+        **listing_fields(fields),
+        themes_curated=bool(fields.get("themes_curated")),
+        date=fields["date"].date().isoformat() if fields.get("date") else "",
+        language=fields.get("language", ""),
+        word_count=fields.get("word_count", 0),
+        pages=tuple(pages),
+        ocr_pages=tuple(fields.get("ocr_pages") or ()),
+        tagging=json.loads(fields.get("tagging") or "{}"),
+    )

@@ -1,0 +1,305 @@
+"""The search façade: query text and filters in, plain result records out.
+
+Callers (the CLI, the web app) never see Whoosh objects. The query is evaluated once over every
+document record (`matching`): that one result gives the total, the facet counts and the ranking,
+BM25F (title and summary weigh more) with a small recency bonus for near-ties. The page records of
+the hits shown tell on which pages each hit matched and give the snippet from its best page. When
+too few documents have all the words, documents with all but one (then any) of them follow; when a
+word is unknown, a "Bedoelde u" suggestion is made, and used when it finds more than the query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import scoring
+from whoosh.index import Index
+from whoosh.util.times import datetime_to_long
+
+from indexer.analysis.wordforms import WORD_PATTERN
+from indexer.backends.whoosh.acronym_table import corpus_acronyms
+from indexer.backends.whoosh.documents import listing_fields
+from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
+from indexer.backends.whoosh.facets import Facet, Selection
+from indexer.backends.whoosh.matching import Evaluator
+from indexer.backends.whoosh.page_hits import PageHits, page_hits
+from indexer.backends.whoosh.schema import DOC, PAGE_TEXT
+from indexer.backends.whoosh.snapshot import Snapshot, searching
+from indexer.backends.whoosh.suggest import prepare as prepare_suggestions
+from indexer.backends.whoosh.suggest import suggest
+from indexer.engine import ranking_weights
+from indexer.engine.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
+from indexer.engine.query_model import Or, Term
+
+__all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
+
+MAX_PAGE_SIZE = 100
+SNIPPET_CHARS = 240
+# Documents with most (then any) of the words always follow those with all of them: on real
+# documents a strict AND favours long reports that mention every word somewhere over the short item
+# that writes one word differently. With fewer strict hits than this the page says so.
+MIN_RESULTS_BEFORE_LOOSENING = 3
+# The looser attempts, each from the number of typed words on which it can differ from the strict one
+# ("any" already for one word: a compound's parts may then match on their own).
+LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
+# "More like this": this many key terms of a document's text.
+SIMILAR_KEY_TERMS = 12
+SIMILAR_TEXT_CHARS = 50_000
+# Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
+WEIGHTING = scoring.BM25F(
+    K1=ranking_weights.TERM_SATURATION, **{f"{field}_B": b for field, b in ranking_weights.LENGTH_NORMALISATION.items()}
+)
+SORT_RELEVANCE = "relevantie"
+SORT_DATE = "datum"
+REFUSED_NOTE = (
+    "Niet gezocht op {words}: een zoekwoord met * of ? moet met minstens {letters} letters beginnen, zoals radicali*."
+)
+LIMITED_NOTE = (
+    "Een zoekwoord met * of ? past op te veel woorden; alleen de meest voorkomende zijn gezocht. "
+    "Zet meer letters voor de * voor een volledig resultaat."
+)
+_MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    path: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    subthemes: tuple[str, ...]
+    year: int | None
+    source: str
+    summary: str
+    score: float
+    pages: tuple[int, ...]  # pages whose text matches, in page order
+    best_page: int | None
+    snippet: str  # safe HTML: the document's text escaped, query terms in <mark>
+    page_count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...] = ()
+    sort: str = SORT_RELEVANCE
+    expansions: tuple[str, ...] = ()  # "PGA-R → Persoonsgerichte Aanpak Radicalisering"
+    suggestion: str | None = None  # "Bedoelde u …?"
+    corrected: bool = False  # the hits are those of the suggestion: the query itself found nothing
+    relaxed: bool = False  # not every word matched: documents with most of the words follow
+    notes: tuple[str, ...] = ()  # how the query was read: words left out, patterns cut short
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _recency(snapshot: Snapshot, docnums: np.ndarray, today: dt.date) -> np.ndarray:
+    """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
+    now = datetime_to_long(dt.datetime.combine(today, dt.time()))
+    age_years = (now - snapshot.dates[docnums]) / _MICROSECONDS_PER_YEAR
+    return np.nan_to_num(np.clip(1.0 - age_years / ranking_weights.RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
+
+
+def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
+    numbers, best_page, snippet = pages
+    return Hit(
+        **listing_fields(fields),
+        score=round(score, 4),
+        pages=tuple(numbers),
+        best_page=best_page,
+        snippet=snippet or html.escape(fields.get("summary", "")[:SNIPPET_CHARS]),
+    )
+
+
+@dataclass
+class _Choice:
+    """The query whose documents are shown, after loosening or correcting (bool arrays and scores
+    over document numbers)."""
+
+    parsed: ParsedQuery
+    matching: np.ndarray  # before the facet selections
+    allowed: np.ndarray
+    scores: np.ndarray
+    relaxed: bool = False
+    corrected: bool = False
+
+    @property
+    def total(self) -> int:
+        return int(self.allowed.sum())
+
+
+def _choose(
+    evaluator: Evaluator,
+    expansion: Expansion,
+    text: str,
+    context: QueryContext,
+    selection: Selection,
+    page_size: int,
+) -> tuple[_Choice, str | None, list[_Choice]]:
+    """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first."""
+    snapshot = evaluator.snapshot
+
+    def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
+        parsed = dataclasses.replace(parsed, query=expansion.rewrite(parsed.query))
+        if parsed.query is None:
+            matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
+        else:
+            match = evaluator.evaluate(parsed.query)
+            matching, scores = match.mask & snapshot.documents, match.scores
+        return _Choice(parsed, matching, selection.allowed(matching), scores, **flags)
+
+    choice = attempt(parse_query(text, context))
+    if choice.parsed.query is None:
+        return choice, None, []
+    suggestion = suggest(evaluator.reader, text, snapshot.generation) if choice.total < page_size else None
+    if suggestion:
+        # A word in no document is likely a typo, even when its compound parts find something
+        # ("mensehandel": "mens" and "handel"); the correction wins when it finds more.
+        fixed = attempt(parse_query(suggestion, context), corrected=True)
+        if fixed.total > choice.total:
+            return fixed, suggestion, []
+
+    def share_of(stem: str) -> float:
+        """The share of the documents whose text has this stem (a compound part too common to count
+        alone), from the term dictionary: reading the posting list cost more than the rest of a parse.
+        Deleted documents still count until their segment is merged; a share is a threshold's input."""
+        return evaluator.reader.doc_frequency("content", stem) / max(1, snapshot.document_count)
+
+    stricter: list[_Choice] = []
+    too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
+    typed = len(re.findall(WORD_PATTERN, text))  # operators and filters count too: at worst one attempt more
+    for mode in [mode for mode, needed in LOOSER_MODES if typed >= needed]:
+        loose = attempt(parse_query(text, context, match=mode, share_of=share_of), relaxed=too_few)
+        if loose.total > choice.total:
+            stricter.append(choice)
+            choice = loose
+    return choice, suggestion, stricter
+
+
+def _by_relevance(
+    snapshot: Snapshot, choice: _Choice, stricter: list[_Choice], wanted: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `wanted` best allowed documents, best first, and the scores (over document numbers): a
+    document's score from the strictest attempt it matches, raised for every stricter attempt it
+    matches (`ranking_weights.COORDINATION_BONUS`). Only the candidates are scored: a loose attempt
+    may match most of the index, and a page shows ten."""
+    candidates = np.flatnonzero(choice.allowed)
+    scores = choice.scores[candidates]
+    coordination = np.ones(len(candidates), dtype=np.float32)
+    for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
+        inside = attempt.allowed[candidates]
+        scores[inside] = attempt.scores[candidates[inside]]
+        coordination[inside] += ranking_weights.COORDINATION_BONUS
+    scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * _recency(snapshot, candidates, dt.date.today()))
+    by_docnum = np.zeros(snapshot.size, dtype=np.float32)
+    by_docnum[candidates] = scores
+    return _ordered(snapshot, candidates, wanted, -scores), by_docnum
+
+
+def _ordered(snapshot: Snapshot, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
+    """The first `wanted` of `candidates` sorted by `keys` (the first decides most), then newest first
+    (undated last), then by id: the same order in every build of the same documents. Only the
+    candidates that can be among the first `wanted` on the first key (ties included) are sorted."""
+    dates = -np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
+    first = keys[0] if keys else dates
+    if len(candidates) > wanted > 0:
+        keep = first <= np.partition(first, wanted - 1)[wanted - 1]
+        candidates, dates, keys = candidates[keep], dates[keep], tuple(key[keep] for key in keys)
+    order = np.lexsort((snapshot.id_ranks[candidates], dates, *reversed(keys)))
+    return candidates[order[:wanted]]
+
+
+def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
+    notes = []
+    if parsed.refused:
+        words = ", ".join(f'"{word}"' for word in parsed.refused)
+        notes.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
+    if expansion.limited:
+        notes.append(LIMITED_NOTE)
+    return tuple(notes)
+
+
+def search(
+    index: Index,
+    text: str,
+    context: QueryContext,
+    selections: Mapping[str, set[str]] | None = None,
+    sort: str = SORT_RELEVANCE,
+    page: int = 1,
+    page_size: int = 10,
+) -> SearchResults:
+    """One page of documents for `text` within the selected facet values, with facet counts.
+
+    An empty text lists every document, newest first.
+    """
+    selections = {field: set(values) for field, values in (selections or {}).items() if values}
+    page = max(1, page)
+    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        context = context.with_corpus(corpus_acronyms(searcher.reader(), snapshot.generation))
+        expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
+        evaluator = Evaluator(searcher, snapshot)
+        selection = Selection(snapshot.facets, selections, snapshot.size)
+        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size)
+        by_date = choice.parsed.query is None or sort == SORT_DATE
+        if by_date:
+            order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed), page * page_size), choice.scores
+        else:
+            order, scores = _by_relevance(snapshot, choice, stricter, page * page_size)
+        shown = order[(page - 1) * page_size :].tolist()
+        page_query = expansion.rewrite(choice.parsed.page_query)
+        page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
+        expansion.limited |= not complete
+        hits = tuple(
+            _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
+            for docnum in shown
+        )
+        # Only now: the build shares the interpreter with this thread and would slow its answer.
+        prepare_suggestions(index, snapshot.generation)
+        return SearchResults(
+            query=text,
+            total=choice.total,
+            page=page,
+            page_size=page_size,
+            hits=hits,
+            facets=selection.facets(choice.matching),
+            sort=SORT_DATE if by_date else SORT_RELEVANCE,
+            expansions=choice.parsed.expansions,
+            suggestion=suggestion,
+            corrected=choice.corrected,
+            relaxed=choice.relaxed,
+            notes=_notes(choice.parsed, expansion),
+        )
+
+
+def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
+    """The documents most like this one, by the key terms of its text."""
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        docnum = searcher.document_number(id=doc_id, doctype=DOC)
+        if docnum is None:
+            return []
+        fields = searcher.stored_fields(docnum)
+        pages = " ".join(page.get(PAGE_TEXT, "") for page in searcher.documents(parent=doc_id))
+        text = f"{fields.get('title', '')} {fields.get('summary', '')} {pages}"[:SIMILAR_TEXT_CHARS]
+        key_terms = searcher.key_terms_from_text("content", text, numterms=SIMILAR_KEY_TERMS)
+        if not key_terms:
+            return []
+        query = Or([Term("content", term, boost=weight) for term, weight in key_terms])
+        match = Evaluator(searcher, snapshot).evaluate(query)
+        match.mask[docnum] = False
+        candidates = np.flatnonzero(match.mask & snapshot.documents)
+        best = _ordered(snapshot, candidates, limit, -match.scores[candidates]).tolist()
+        return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]

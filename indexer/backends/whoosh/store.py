@@ -1,0 +1,268 @@
+"""Where the index lives on disk, which version it is, and the one way to write to it.
+
+Layout of an index folder:
+
+    CURRENT            name of the active generation, replaced atomically
+    gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file
+    filecache.json     size/mtime -> sha256 per file, so an unchanged corpus is not re-hashed
+    last-run.json      what the last indexing run did
+
+A rebuild writes a new generation beside the active one and switches CURRENT only after its commit,
+so readers keep the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing.context import ForkServerProcess
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import IndexWriter, SegmentWriter
+
+from indexer.backends.whoosh.codec import KennisbankCodec
+from indexer.backends.whoosh.posting_pool import use_chunked_pool
+from indexer.backends.whoosh.schema import build_schema, schema_version
+from indexer.corpus.files import write_atomically
+from indexer.errors import KennisbankError
+from indexer.indexing.workers import fork_server_context
+
+CURRENT_FILE = "CURRENT"
+VERSION_FILE = "SCHEMA_VERSION"
+RUN_LOCK_FILE = ".indexing.lock"
+# How long a writer waits for another writer (an upload during an indexing run) before giving up.
+WRITER_TIMEOUT_S = 120.0
+WRITER_RETRY_DELAY_S = 0.05
+LOCK_POLL_S = 0.05
+
+
+class IndexMissingError(KennisbankError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(f"Er is nog geen index in {root}. Maak die eerst met: kennisbank index")
+
+
+class IndexStaleError(KennisbankError):
+    def __init__(self, root: Path, found: str) -> None:
+        super().__init__(
+            f"De index in {root} is gemaakt met een oudere versie (schema {found}, nodig {schema_version()}). "
+            "Bouw hem opnieuw op met: kennisbank index"
+        )
+
+
+class IndexBusyError(KennisbankError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(f"Er loopt al een indexering voor {root}. Wacht tot die klaar is en probeer het dan opnieuw.")
+
+
+class IndexStore:
+    """The index folder: open the active generation, start a new one, switch between them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def current_dir(self) -> Path | None:
+        try:
+            name = (self.root / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        directory = self.root / name
+        return directory if name and directory.is_dir() else None
+
+    def version(self) -> str | None:
+        directory = self.current_dir()
+        if directory is None:
+            return None
+        try:
+            return (directory / VERSION_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return "onbekend"
+
+    def is_current(self) -> bool:
+        return self.version() == schema_version()
+
+    def open(self) -> Index:
+        """The active index; refuses a missing or stale one rather than serving wrong tokens."""
+        directory = self.current_dir()
+        if directory is None or not whoosh_index.exists_in(directory):
+            raise IndexMissingError(self.root)
+        found = self.version()
+        if found != schema_version():
+            raise IndexStaleError(self.root, found or "onbekend")
+        return whoosh_index.open_dir(directory)
+
+    def new_generation(self) -> tuple[Path, Index]:
+        """An empty index in a fresh generation folder, not yet active."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        numbers = [_generation_number(path) for path in self.root.glob("gen-*")]
+        directory = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        directory.mkdir()
+        (directory / VERSION_FILE).write_text(schema_version(), encoding="utf-8")
+        return directory, whoosh_index.create_in(directory, build_schema())
+
+    def activate(self, directory: Path) -> None:
+        """Point CURRENT at `directory`, then remove generations older than the previous one.
+
+        The previous generation is kept one round so that a reader that opened it just before the
+        switch can finish its request.
+        """
+        previous = self.current_dir()
+        write_atomically(self.root / CURRENT_FILE, directory.name)
+        keep = {directory.name, previous.name if previous else ""}
+        for old in self.root.glob("gen-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def discard_abandoned(self) -> None:
+        """Remove the generations that killed rebuilds left behind: those newer than the active one.
+
+        Call it holding `run_lock`: only a run holding it writes a new generation, so none of them is
+        being written. Older generations are `activate`'s business (it keeps the previous one for
+        readers that opened it just before a switch).
+        """
+        current = self.current_dir()
+        active = _generation_number(current) if current else 0
+        for directory in self.root.glob("gen-*"):
+            if _generation_number(directory) > active:
+                shutil.rmtree(directory, ignore_errors=True)
+
+    def read_json(self, name: str) -> dict:
+        try:
+            return json.loads((self.root / name).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            # A missing or damaged cache only costs time: everything is recomputed.
+            return {}
+
+    def write_json(self, name: str, data: dict) -> None:
+        write_atomically(self.root / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+
+    @contextmanager
+    def run_lock(self, wait_s: float = 0.0) -> Iterator[None]:
+        """One indexing run at a time, waiting up to `wait_s` for another to finish.
+
+        The lock is an flock: the OS releases it when a killed run dies, so it is never stale.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait_s
+        with open(self.root / RUN_LOCK_FILE, "w", encoding="utf-8") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError as exc:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(self.root) from exc
+                    time.sleep(LOCK_POLL_S)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _generation_number(directory: Path) -> int:
+    """gen-000002 -> 2; 0 for a folder that only looks like a generation."""
+    number = directory.name.removeprefix("gen-")
+    return int(number) if number.isdigit() else 0
+
+
+class IndexWriteError(KennisbankError):
+    def __init__(self, expected: int, found: int) -> None:
+        super().__init__(
+            f"Het schrijven van de index is mislukt: {found} van de {expected} records zijn opgeslagen. "
+            "De vorige index blijft in gebruik; start het indexeren opnieuw."
+        )
+
+
+class _ForkServerSubWriter(SubWriterTask):
+    """Whoosh's sub-writer process, started by the fork server (see `workers.fork_server_context`)."""
+
+    _start_method = "forkserver"
+    _Popen = staticmethod(ForkServerProcess._Popen)
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        use_chunked_pool(self.writer)  # Whoosh creates the writer in `run`; this is its first use
+        super()._process_file(filename, doc_count)
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's writer with one sub-writer process per core, each writing its own segment.
+
+    Whoosh's single writer is the bottleneck of a full build (its posting writer is pure Python),
+    so a rebuild spreads the records over processes. Three repairs to Whoosh's MpWriter: a group
+    (a document and its pages) is sent to one sub-writer as a whole, as soon as the batch is full
+    (MpWriter only sends outside groups, so everything went to one process); cancelling stops the
+    sub-writers (MpWriter leaves them waiting for work, and the program never exits); and the
+    commit checks that every record arrived (MpWriter drops a sub-writer's segment when it is
+    slow to report). Its processes come from the fork server, like the extraction workers.
+    """
+
+    def __init__(self, index: Index, processes: int, **options: object) -> None:
+        super().__init__(index, procs=processes, multisegment=True, **options)
+        context = fork_server_context()
+        self.jobqueue, self.resultqueue = context.Queue(self.procs * 4), context.Queue()
+        self.index = index
+        self.records_before = index.doc_count_all()
+        self.records_added = 0
+
+    def add_document(self, **fields: object) -> None:
+        super().add_document(**fields)
+        self.records_added += 1
+
+    def _new_task(self) -> SubWriterTask:
+        task = _ForkServerSubWriter(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def end_group(self) -> None:
+        super().end_group()
+        if not self._grouping and len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        SegmentWriter.cancel(self)
+
+    def commit(self, **options: object) -> None:
+        super().commit(**options)
+        expected, found = self.records_before + self.records_added, self.index.doc_count_all()
+        if found != expected:
+            raise IndexWriteError(expected, found)
+
+
+@contextmanager
+def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
+    """The one writer context manager: commit on success, cancel and re-raise on any failure.
+
+    `processes` > 1 writes through that many sub-writer processes (see `ParallelWriter`), one
+    segment each; records added in a `writer.group()` stay together in one segment.
+
+    Whoosh's own file lock is an flock, so a writer killed mid-run leaves no stale lock behind;
+    a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
+    Segments are written as separate files, not one compound file: Whoosh reads a compound file's
+    parts into memory in full for every searcher (300 MB at 10,000 documents, per thread).
+    """
+    options = {
+        "timeout": WRITER_TIMEOUT_S,
+        "delay": WRITER_RETRY_DELAY_S,
+        "compound": False,
+        "codec": KennisbankCodec(),
+    }
+    writer = ParallelWriter(index, processes, **options) if processes > 1 else index.writer(**options)
+    use_chunked_pool(writer)
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()

@@ -1,0 +1,93 @@
+"""What a document's text and file name tell about it when neither a sidecar nor the file's
+properties do: a title from the first line or the file name, a summary from the first paragraph."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from indexer.corpus.placeholders import is_placeholder
+
+# A derived title is a short first line; a derived summary is cut at a sentence end near this length.
+MAX_TITLE_CHARS = 150
+# A title is looked for among a page's first lines, and may run over this many of them.
+TITLE_SEARCH_LINES = 12
+MAX_TITLE_LINES = 3
+# A line that ends in a comma, a hyphen or a word that cannot end a title goes on on the next line.
+_CONTINUES = re.compile(
+    r"([,\-–:]|\b(van|voor|de|het|een|en|in|op|met|tegen|over|naar|bij|the|of|and|on|for|to|a|an))$", re.I
+)
+# A sentence ends inside the line: running text, not a title.
+_PROSE = re.compile(r"[.!?] +[A-Z]")
+# The long title of a regulation, its short title in brackets at the end.
+_CITATION = re.compile(
+    r"(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire)\b[^()]*\(([A-Z][^()]{2,100})\)\.?$",
+    re.I,
+)
+# A letter names its subject on a labelled line ("Onderwerp Advies over ..."), which may wrap onto
+# lines that go on in lowercase.
+_SUBJECT = re.compile(r"^[ \t]*(?:onderwerp|betreft|subject)\b[ \t]*:?[ \t]*(\S.*)$", re.I | re.M)
+_WRAPPED = re.compile(r"[ \t]*([a-z0-9(].*)$")
+SUMMARY_TARGET_CHARS = 300
+MIN_SUMMARY_WORDS = 12
+
+
+def first_line_title(text: str) -> str:
+    """The first line with some letters that is no page furniture ("Pagina 1 van 2", a return
+    address, "Inleiding"), when it is short enough to be a title. A title broken over lines
+    ("Speech by the National Rapporteur on Trafficking in / Human Beings") is joined again."""
+    lines = [" ".join(line.lstrip("#> \t").split()) for line in text.splitlines()[:TITLE_SEARCH_LINES]]
+    lines = [line for line in lines if sum(ch.isalpha() for ch in line) >= 3]
+    for number, line in enumerate(lines):
+        if is_placeholder("titel", line):
+            continue
+        if _PROSE.search(line):
+            return ""  # the text starts without a title
+        for following in lines[number + 1 : number + MAX_TITLE_LINES]:
+            if not _CONTINUES.search(line) or len(line) + len(following) >= MAX_TITLE_CHARS:
+                break
+            line = f"{line} {following}"
+        return line if len(line) <= MAX_TITLE_CHARS else ""
+    return ""
+
+
+def labelled_subject(text: str) -> str:
+    """The subject a letter names on its first page, when it is short enough to be a title."""
+    found = _SUBJECT.search(text)
+    if not found:
+        return ""
+    subject = found.group(1).strip()
+    for line in text[found.end() :].lstrip("\r\n").splitlines()[: MAX_TITLE_LINES - 1]:
+        wrapped = _WRAPPED.match(line)
+        if not wrapped:
+            break
+        subject = f"{subject} {wrapped.group(1).strip()}"
+    return subject if len(subject) <= MAX_TITLE_CHARS else ""
+
+
+def citation_title(title: str) -> str:
+    """A Dutch regulation's short title, which its long title ends with in brackets: "Wet van 21 juli
+    2007, houdende regels inzake de verwerking van politiegegevens (Wet politiegegevens)"."""
+    cited = _CITATION.match(title)
+    return cited.group(1) if cited else title
+
+
+def title_from_filename(path: Path) -> str:
+    words = re.sub(r"[-_.]+", " ", path.stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def derive_summary(text: str) -> str:
+    """The first real paragraph, cut at a sentence end: what a reader sees first."""
+    for paragraph in re.split(r"\n\s*\n|\n(?=[A-Z])", text):
+        flat = " ".join(paragraph.split())
+        if len(flat.split()) >= MIN_SUMMARY_WORDS:
+            if len(flat) <= SUMMARY_TARGET_CHARS:
+                return flat
+            cut = flat.rfind(". ", 0, SUMMARY_TARGET_CHARS)
+            return (
+                flat[: cut + 1]
+                if cut > SUMMARY_TARGET_CHARS // 3
+                else flat[:SUMMARY_TARGET_CHARS].rsplit(" ", 1)[0] + " …"
+            )
+    return ""

@@ -1,0 +1,138 @@
+"""Publications that a crash interrupted are finished or rolled back, never left half done.
+
+Publishing takes four steps: write the sidecar, move the file into the corpus, index it, log it.
+A record in the corpus's journal folder names the document before the first step and is removed
+after the last. While a publication runs its record is locked (an flock, which the OS releases
+when the process dies). `recover` takes up every record nobody holds: when the file reached the
+corpus, the publication is finished (indexed and logged); when it did not, the sidecar written for
+it is removed and the upload stays in its owner's review queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO
+
+from indexer.corpus import audit
+from indexer.corpus.curation import INDEX_WAIT_S, corpus_lock
+from indexer.corpus.files import write_atomically
+from indexer.corpus.layout import CorpusLayout
+from indexer.corpus.metadata import sidecar_path
+from indexer.indexing.pipeline import Progress, run_index
+from indexer.models import RunReport
+
+# Hidden, beside the documents folder: the indexer never reads it.
+JOURNAL_DIR = ".kennisbank-journaal"
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a publication writes: the corpus, the index and the audit log."""
+
+    corpus: Path
+    index: Path
+    audit_db: Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One publication as the journal records it: enough to finish it and log it."""
+
+    relative: str  # the document's path in the documents folder
+    user: str
+    action: str  # an audit action
+    detail: str
+    started: str
+
+
+def _finish(places: Places, entry: Entry) -> RunReport:
+    report = run_index(places.corpus, places.index, wait_s=INDEX_WAIT_S, paths=[entry.relative])
+    audit.record(places.audit_db, entry.user, entry.action, entry.relative, entry.detail)
+    return report
+
+
+class Publication:
+    """One journalled publication: `begin` is handed to `curation.publish`, `finish` indexes and logs.
+
+    Used as a context manager: leaving it releases the record's lock, so that a publication that
+    failed half way is taken up by the next `recover`.
+    """
+
+    def __init__(self, places: Places, user: str, action: str, detail: str) -> None:
+        self.places, self.user, self.action, self.detail = places, user, action, detail
+        self._entry: Entry | None = None
+        self._record: Path | None = None
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> Publication:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._handle is not None:
+            self._handle.close()  # releases the lock; a record left behind is recovered later
+
+    def begin(self, relative: str) -> None:
+        """Record the publication of `relative` (called under the corpus lock) and hold it."""
+        self._entry = Entry(relative, self.user, self.action, self.detail, dt.datetime.now().isoformat())
+        self._record = CorpusLayout(self.places.corpus).root / JOURNAL_DIR / f"{secrets.token_hex(8)}.json"
+        write_atomically(self._record, json.dumps(asdict(self._entry), ensure_ascii=False))
+        self._handle = open(self._record, encoding="utf-8")  # noqa: SIM115 - held until finished
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+
+    def finish(self) -> RunReport:
+        if self._entry is None or self._record is None:
+            raise RuntimeError("finish() without begin()")
+        report = _finish(self.places, self._entry)
+        self._record.unlink()
+        return report
+
+
+@contextmanager
+def _unclaimed(folder: Path) -> Iterator[list[tuple[Path, Entry]]]:
+    """The records whose publication nobody is running, locked for the caller meanwhile."""
+    handles, claimed = [], []
+    try:
+        for record in sorted(folder.glob("*.json")):
+            handle = open(record, encoding="utf-8")  # noqa: SIM115 - closed below
+            handles.append(handle)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # running now, in this process or another
+            claimed.append((record, Entry(**json.load(handle))))
+        yield claimed
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def recover(places: Places) -> list[str]:
+    """Finish or roll back every interrupted publication; returns the paths of those finished."""
+    layout = CorpusLayout(places.corpus)
+    folder = layout.root / JOURNAL_DIR
+    if not folder.is_dir():
+        return []
+    finished = []
+    with corpus_lock(layout), _unclaimed(folder) as claimed:
+        for record, entry in claimed:
+            document = layout.documents_dir / entry.relative
+            if document.is_file():
+                _finish(places, entry)
+                finished.append(entry.relative)
+            else:
+                sidecar_path(document).unlink(missing_ok=True)
+            record.unlink()
+    return finished
+
+
+def catch_up(places: Places, progress: Progress | None = None) -> RunReport:
+    """On start: settle interrupted publications, then index what the corpus holds and the index lacks."""
+    recover(places)
+    return run_index(places.corpus, places.index, progress=progress)

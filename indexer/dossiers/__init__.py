@@ -1,0 +1,1 @@
+"""Introductory dossiers per theme: their texts in corpus/dossiers/ and the PDF to take along."""

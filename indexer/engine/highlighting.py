@@ -1,0 +1,154 @@
+"""Query terms marked in page text: whole pages for a document page, short snippets for hits.
+
+A word is marked when the index would have found it for one of the query's terms: its Dutch stem
+is a term, or the stem of one of its compound parts is (so "mensenhandel" is marked for a search
+on "handel"). That is what the analyzer does at index time, done word by word with the same
+cached stemmer and compound splitter; Whoosh's highlighter did the same through its whole token
+pipeline and fragmenter, which was a third of a search request (ten snippets a page).
+A snippet looks only at a window around the first place where a term occurs. A prefix or wildcard
+("radicali*") marks a word that fits the pattern as written, as `expansion` matches patterns; a
+search expands its patterns first, so its snippets mark exactly the terms searched.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.analysis.analyzers import MIN_TOKEN_CHARS, join_acronyms
+from indexer.analysis.lexicon import compound_parts
+from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
+from indexer.backends.whoosh.schema import PAGE_TEXT
+from indexer.engine.query import WILDCARDS, QueryContext, literal_prefix, parse_query
+from indexer.engine.query_model import Node, Prefix, Wildcard, field_terms, leaves, pattern_of
+
+# A page longer than this is shown without marks rather than slowing the page down.
+MAX_HIGHLIGHT_CHARS = 200_000
+# A snippet shows about this many characters, starting a little before the first marked word.
+SNIPPET_CHARS = 240
+SNIPPET_LEAD_CHARS = 60
+_WORD = re.compile(WORD_PATTERN)
+
+
+def terms_of(query: Node | None) -> frozenset[str]:
+    """The analysed terms a page query looks for in the page text, and its patterns ("radicali*")."""
+    if query is None:
+        return frozenset()
+    patterns = {pattern_of(node) for node in leaves(query) if isinstance(node, (Prefix, Wildcard))}
+    terms = {text for field, text in field_terms(query) if field == PAGE_TEXT}
+    return frozenset(terms | patterns)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """A query's page terms, prepared for marking words."""
+
+    plain: frozenset[str]
+    within: Callable[[str], object]  # finds a plain term inside a lower-cased word
+    fits: Callable[[str], object] | None  # matches a word against the patterns (None without patterns)
+
+
+@lru_cache(maxsize=256)
+def _prepared(terms: frozenset[str]) -> _Terms:
+    """Plain terms with one search for all of them, and one matcher for all the patterns."""
+    patterns = [term for term in terms if WILDCARDS.search(term)]
+    plain = terms.difference(patterns)
+    within = re.compile("|".join(re.escape(term) for term in sorted(plain, key=len, reverse=True)) or "(?!)").search
+    if not patterns:
+        return _Terms(plain, within, None)
+    combined = "|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in sorted(patterns))
+    return _Terms(plain, within, re.compile(combined).match)
+
+
+def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
+    """The analysed terms (stems, compound parts, expansions) a query looks for in page text."""
+    return terms_of(parse_query(query_text, context).page_query)
+
+
+@lru_cache(maxsize=50_000)
+def _index_terms(word: str) -> frozenset[str]:
+    """The terms the index makes of one word as written: its stem and its compound parts' stems
+    (none for a stop word). Cached: every snippet of every search asks again for the same words."""
+    folded = fold(word)
+    if folded in STOP_WORDS or len(folded) < MIN_TOKEN_CHARS:
+        return frozenset()
+    return frozenset([stem(folded), *(stem(part) for part in compound_parts(folded))])
+
+
+def _may_hold(word: str, terms: _Terms) -> bool:
+    """Whether a term can be among the word's index terms: a stem is a prefix of the word it comes
+    from and a compound part's stem a substring of the compound (as `_first_occurrence` relies on).
+    Splitting every word of a page into compound parts was a third of a search request's time."""
+    folded = word.lower()
+    return terms.within(folded) is not None or not folded.isascii()
+
+
+def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` to mark."""
+    prepared = _prepared(terms)
+    joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
+    return [
+        match.span()
+        for match in _WORD.finditer(joined)
+        if (_may_hold(match.group(), prepared) and not prepared.plain.isdisjoint(_index_terms(match.group())))
+        or (prepared.fits is not None and _fits(prepared.fits, match.group()))
+    ]
+
+
+def _fits(fits: Callable[[str], object], word: str) -> bool:
+    """A word fits a pattern as written (folded), as `expansion` matches patterns; not a stop word."""
+    return bool(_index_terms(word)) and bool(fits(fold(word)))
+
+
+def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Safe HTML of text[start:end] with the spans inside <mark>."""
+    end = len(text) if end is None else end
+    pieces, position = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces += [html.escape(text[position:span_start]), f"<mark>{html.escape(text[span_start:span_end])}</mark>"]
+        position = span_end
+    pieces.append(html.escape(text[position:end]))
+    return "".join(pieces)
+
+
+def highlight_text(text: str, terms: frozenset[str]) -> str:
+    """Safe HTML: the text escaped, every word that matches a term inside <mark>."""
+    if not terms or len(text) > MAX_HIGHLIGHT_CHARS:
+        return html.escape(text)
+    return _html(text, _marked_words(text, terms))
+
+
+def _first_occurrence(text: str, terms: frozenset[str]) -> int | None:
+    """Where a term first occurs in the folded text (stems are mostly prefixes of the words they
+    come from, compound parts substrings of the compounds); None when none does."""
+    folded = fold(text)
+    literals = {literal_prefix(term).replace("_", "-") for term in terms}  # of a pattern, its first letters
+    positions = [position for literal in literals if literal and (position := folded.find(literal)) >= 0]
+    return min(positions) if positions else None
+
+
+def snippet(text: str, terms: frozenset[str]) -> str:
+    """Safe HTML: about SNIPPET_CHARS of `text` from just before the first marked word, the
+    marked words inside <mark>; "" when no word matches."""
+    if not terms:
+        return ""
+    first = _first_occurrence(text, terms)
+    window_start = 0 if first is None else max(0, first - SNIPPET_LEAD_CHARS)
+    window = text[window_start : window_start + 2 * SNIPPET_CHARS + SNIPPET_LEAD_CHARS]
+    spans = _marked_words(window, terms)
+    if not spans:
+        return ""
+    start = max(0, spans[0][0] - SNIPPET_LEAD_CHARS)
+    if window_start + start > 0:  # begin at a word
+        start = window.find(" ", start, spans[0][0]) + 1
+    end = window.rfind(" ", 0, start + SNIPPET_CHARS)
+    end = len(window) if end <= spans[0][1] or len(window) <= start + SNIPPET_CHARS else end
+    prefix = "… " if window_start + start > 0 else ""
+    suffix = " …" if window_start + end < len(text) else ""
+    return f"{prefix}{_html(window, spans, start, end)}{suffix}"

@@ -1,0 +1,304 @@
+"""Walk the corpus, re-extract only what changed, report every failure, keep going.
+
+An incremental run compares each file with what the index holds (by size and time first, then by
+content hash) and touches only new, changed and removed documents. Exact duplicates are indexed
+once. A changed taxonomy or tagger re-tags the indexed documents from their stored text
+(`retagging`), without reading their files again. Extraction, tagging and text analysis run in
+worker processes (one per core); this process writes. Writes go through one writer and are
+committed in batches of whole documents, so a run that is killed leaves an index that opens and is
+consistent; the next run finishes the job. A rebuild goes into a new generation in one commit,
+written by a writer process per core, and replaces the old one only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.fields import Schema
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from indexer.backends.whoosh.preanalysis import preanalyse_records
+from indexer.backends.whoosh.records import document_fields, has_document, manifest, page_fields
+from indexer.backends.whoosh.schema import build_schema
+from indexer.backends.whoosh.store import IndexStore, writing
+from indexer.corpus.layout import CorpusLayout, stat_key
+from indexer.corpus.metadata import read_sidecar, resolve
+from indexer.dossiers.texts import broken_references, load_dossiers
+from indexer.errors import ExtractionError, Problem
+from indexer.indexing.planning import (
+    FAILURES,
+    Plan,
+    assign_ids,
+    check_corpus,
+    check_removals,
+    plan_everything,
+    plan_files,
+)
+from indexer.indexing.workers import Limits, default_workers, extract_all
+from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
+from indexer.themes.retagging import Retagging, retag_index, tag_metadata
+from indexer.themes.tagging import tagging_version
+from indexer.themes.taxonomy import Taxonomy, load_taxonomy
+
+FILE_CACHE = "filecache.json"
+# What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
+OCR_CACHE_DIR = "ocr-cache"
+STATE_FILE = "state.json"
+# Issues kept as data (`Issue.as_dict`); versions that kept Dutch sentences wrote last-report.json.
+REPORT_FILE = "last-run.json"
+# Commit after this many documents or seconds, whichever comes first: uploads waiting for the
+# writer lock wait at most about this long, and a killed run loses at most one batch.
+BATCH_DOCUMENTS = 250
+BATCH_SECONDS = 20.0
+
+Progress = Callable[[int, int, str], None]
+
+
+def with_ocr_cache(limits: Limits, index_root: Path) -> Limits:
+    """`limits` with OCR results kept beside the index, so whatever reads a file (a run, an upload
+    preview) reuses what OCR read of the same content before."""
+    return replace(limits, ocr=replace(limits.ocr, cache_dir=Path(index_root) / OCR_CACHE_DIR))
+
+
+def build_document(
+    path: Path, extraction: Extraction, relative: str, doc_id: str, fingerprint: Fingerprint, taxonomy: Taxonomy
+) -> Document:
+    """Metadata resolution and tagging for one extracted file; raises ExtractionError for a bad sidecar."""
+    metadata = resolve(path, extraction, read_sidecar(path))
+    unknown = [slug for slug in metadata.themes if slug not in taxonomy.theme_slugs]
+    unknown += [slug for slug in metadata.subthemes if slug not in taxonomy.subtheme_parents]
+    if unknown:
+        raise ExtractionError(
+            path,
+            Problem.BAD_SIDECAR,
+            f"onbekend thema {', '.join(unknown)}; kies uit {', '.join(sorted(taxonomy.theme_slugs))}",
+        )
+    metadata, themes, subthemes = tag_metadata(metadata, extraction.text, taxonomy)
+    return Document(doc_id, relative, fingerprint, metadata, extraction.pages, themes, subthemes)
+
+
+@dataclass(frozen=True)
+class IndexJob:
+    """What a worker process needs to turn one file into index records."""
+
+    path: Path
+    relative: str
+    doc_id: str
+    fingerprint: Fingerprint
+    added: dt.datetime
+    themes_dir: Path
+    taxonomy_fingerprint: str
+
+
+@lru_cache(maxsize=2)
+def _worker_taxonomy(themes_dir: Path, fingerprint: str) -> Taxonomy:
+    """Loaded once per worker process and theme version (`fingerprint` is part of the cache key)."""
+    return load_taxonomy(themes_dir)
+
+
+@lru_cache(maxsize=1)
+def _worker_schema() -> Schema:
+    return build_schema()
+
+
+def prepare_records(job: IndexJob, extraction: Extraction) -> list[dict]:
+    """In a worker: metadata, tags and the analysed index records (the document and its pages)."""
+    taxonomy = _worker_taxonomy(job.themes_dir, job.taxonomy_fingerprint)
+    document = build_document(job.path, extraction, job.relative, job.doc_id, job.fingerprint, taxonomy)
+    records = [document_fields(document, job.added), *page_fields(document)]
+    return preanalyse_records(_worker_schema(), records)
+
+
+def _write(
+    index: Index,
+    plan: Plan,
+    ids: dict[str, str],
+    taxonomy: Taxonomy,
+    themes_dir: Path,
+    limits: Limits,
+    workers: int | None,
+    progress: Progress | None,
+    bulk: bool,
+    notices: list[FileProblem],
+) -> tuple[list[str], list[FileProblem]]:
+    """Remove gone documents, extract and add changed ones, committing in batches.
+
+    `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
+    is written in one commit, by a writer process per core, one segment each and nothing merged
+    (merging batches was a third of a build). The extractors' remarks go to `notices`.
+    """
+    indexed: list[str] = []
+    failed: list[FileProblem] = []
+    if not plan.to_extract and not plan.removed:
+        return indexed, failed
+    now = dt.datetime.now().replace(microsecond=0)
+    jobs = [
+        IndexJob(
+            path,
+            relative,
+            ids[relative],
+            fingerprint,
+            plan.known.get(relative, {}).get("added") or now,
+            themes_dir,
+            taxonomy.fingerprint,
+        )
+        for relative, (path, fingerprint) in plan.to_extract.items()
+    ]
+    paths = {job.path: job.relative for job in jobs}
+    outcomes = iter(extract_all(jobs, limits, workers, prepare=prepare_records))
+    pending_removals = list(plan.removed.values())
+    batch_documents, batch_seconds = (math.inf, math.inf) if bulk else (BATCH_DOCUMENTS, BATCH_SECONDS)
+    writers = (workers or default_workers()) if bulk else 1
+    exhausted = False
+    while not exhausted:
+        with writing(index, processes=writers) as writer:
+            for doc_id in pending_removals:
+                writer.delete_by_term("parent", doc_id)
+            pending_removals = []
+            batch_started, batch_size = time.monotonic(), 0
+            for outcome in outcomes:
+                relative = paths[outcome.path]
+                writer.delete_by_term("parent", ids[relative])
+                if progress:
+                    progress(len(indexed) + len(failed) + 1, len(paths), relative)
+                notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
+                if outcome.issue is not None:
+                    failed.append(FileProblem(relative, outcome.issue))
+                    continue
+                with writer.group():  # the document record first, then its pages, in one segment
+                    for record in outcome.prepared:
+                        writer.add_document(**record)
+                indexed.append(relative)
+                batch_size += 1
+                if batch_size >= batch_documents or time.monotonic() - batch_started >= batch_seconds:
+                    break
+            else:
+                exhausted = True
+    return indexed, failed
+
+
+def run_index(
+    corpus: Path,
+    index_root: Path,
+    rebuild: bool = False,
+    limits: Limits | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    wait_s: float = 0.0,
+    paths: Iterable[str] | None = None,
+    allow_removals: bool = False,
+) -> RunReport:
+    """Bring the index in line with the corpus; returns what happened to every file.
+
+    `wait_s`: how long to wait for another run (an upload by a colleague) instead of failing.
+    `paths`: only these files (relative to the documents folder) were added, changed or removed,
+    by a staff action; the rest of the corpus is not looked at (unless the index must be rebuilt).
+    `allow_removals`: go on when the run would remove most of the indexed documents
+    (`planning.check_removals`); files named in `paths` may always go.
+    """
+    layout = CorpusLayout(Path(corpus))
+    if paths is None:
+        check_corpus(layout)
+    taxonomy = load_taxonomy(layout.themes_dir)
+    store = IndexStore(Path(index_root))
+    with store.run_lock(wait_s):
+        store.discard_abandoned()
+        full = rebuild or not store.is_current()
+        state = {} if full else store.read_json(STATE_FILE)
+        # Changed tagging rules or themes: documents are tagged again from their stored text, and
+        # files refused for an unknown theme are tried again.
+        retag = state.get("tagging") != tagging_version(taxonomy)
+        wanted = None if paths is None else frozenset(paths)
+        targeted = wanted is not None and not full
+        cache, new_cache = store.read_json(FILE_CACHE), {}
+        if full:  # into a new, empty generation: every file is new, nothing is known
+            plan = plan_everything(layout, {}, state, cache, new_cache, retag)
+            ids = assign_ids(plan, lambda doc_id: False)
+            live = _live_paths(store)
+        else:
+            index = store.open()
+            with index.searcher() as searcher:
+                if targeted:
+                    plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
+                else:
+                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag)
+                ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
+            live = plan.known
+        if not allow_removals:
+            check_removals(live, plan, wanted or (), layout.documents_dir)
+        if full:  # only now: a refused run leaves no generation behind
+            generation, index = store.new_generation()
+        limits = with_ocr_cache(limits or Limits(), store.root)
+        notices: list[FileProblem] = []
+        indexed, failed = _write(
+            index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full, notices=notices
+        )
+        if full:
+            store.activate(generation)
+        retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
+        # Failed files are remembered until they change; a targeted run keeps what it did not look at.
+        remembered = state.get(FAILURES, {})
+        failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
+        for problem in failed:
+            failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.issue.as_dict()]
+        failures.update(plan.remembered_failures)
+        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), FAILURES: failures})
+        store.write_json(FILE_CACHE, new_cache)
+        with index.searcher() as searcher:
+            warnings = dossier_warnings(layout, searcher)
+        report = RunReport(
+            indexed=tuple(indexed),
+            unchanged=tuple(plan.unchanged),
+            removed=tuple(plan.removed),
+            duplicates=tuple(plan.duplicates),
+            failed=tuple(sorted(plan.failed + failed, key=lambda problem: problem.path)),
+            warnings=tuple(notices + warnings),
+            rebuilt=full,
+            retagged=retagging.retagged,
+            theme_changes=retagging.changed,
+        )
+        store.write_json(REPORT_FILE, report_as_dict(report))
+        return report
+
+
+def _live_paths(store: IndexStore) -> Collection[str]:
+    """The documents the active index serves (none when it is missing or stale: nobody sees those)."""
+    if not store.is_current():
+        return ()
+    with store.open().searcher() as searcher:
+        return manifest(searcher).keys()
+
+
+def dossier_warnings(layout: CorpusLayout, searcher: Searcher) -> list[FileProblem]:
+    """Reading-list entries of the corpus's own dossiers that point at documents the index lacks."""
+    if not layout.dossiers_dir.is_relative_to(layout.root):
+        return []  # a folder without dossiers borrows the bundled ones; their lists are not its business
+    dossiers = load_dossiers(layout.dossiers_dir)
+    referenced = {item.doc_id for dossier in dossiers.values() for item in dossier.reading_list}
+    known_ids = {doc_id for doc_id in referenced if has_document(searcher, doc_id)}
+    return [
+        FileProblem(dossiers[broken.dossier].path.name, broken.issue)
+        for broken in broken_references(dossiers, known_ids)
+    ]
+
+
+def report_as_dict(report: RunReport) -> dict:
+    return {
+        "finished": dt.datetime.now().isoformat(timespec="seconds"),
+        "rebuilt": report.rebuilt,
+        "retagged": report.retagged,
+        "theme_changes": list(report.theme_changes),
+        "indexed": list(report.indexed),
+        "unchanged": len(report.unchanged),
+        "removed": list(report.removed),
+        "duplicates": [{"path": d.path, "original": d.original} for d in report.duplicates],
+        "failed": [{"path": f.path, **f.issue.as_dict()} for f in report.failed],
+        "warnings": [{"path": w.path, **w.issue.as_dict()} for w in report.warnings],
+    }

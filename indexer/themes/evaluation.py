@@ -1,0 +1,196 @@
+"""Measure the tagger against the themes people recorded for documents.
+
+Two labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
+front matter), and the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml.
+Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
+and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout, list_files
+from indexer.corpus.metadata import read_sidecar, resolve
+from indexer.extract import is_supported
+from indexer.indexing.workers import Limits, extract_all
+from indexer.models import Metadata, ThemeMatch
+from indexer.themes.tagging import score, tag
+from indexer.themes.taxonomy import Taxonomy, load_taxonomy
+
+TUNING = "afstemming"
+HELD_BACK = "achtergehouden"
+# One in three documents is held back.
+HELD_BACK_MODULUS = 3
+# The real corpus's labels live with the bundled corpus, keyed by path relative to the real docs/.
+REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
+
+
+def split_of(relative_path: str) -> str:
+    digest = int(hashlib.sha256(relative_path.encode()).hexdigest(), 16)
+    return HELD_BACK if digest % HELD_BACK_MODULUS == 0 else TUNING
+
+
+@dataclass(frozen=True)
+class Judged:
+    path: str
+    split: str
+    expected: frozenset[str]
+    predicted: tuple[ThemeMatch, ...]
+    candidates: tuple[ThemeMatch, ...]  # every theme with evidence, to explain what was missed
+
+    @property
+    def predicted_slugs(self) -> frozenset[str]:
+        return frozenset(match.slug for match in self.predicted)
+
+
+@dataclass
+class Scores:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def add(self, expected: frozenset[str], predicted: frozenset[str], slug: str) -> None:
+        self.true_positives += slug in expected and slug in predicted
+        self.false_positives += slug not in expected and slug in predicted
+        self.false_negatives += slug in expected and slug not in predicted
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        relevant = self.true_positives + self.false_negatives
+        return self.true_positives / relevant if relevant else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+@dataclass
+class Evaluation:
+    judged: list[Judged] = field(default_factory=list)
+
+    def scores(self, split: str, slugs: Iterable[str]) -> tuple[dict[str, Scores], Scores]:
+        """Per theme and micro-averaged over all themes, for one split."""
+        per_theme = {slug: Scores() for slug in slugs}
+        overall = Scores()
+        for item in self.judged:
+            if item.split != split:
+                continue
+            for slug, scores in per_theme.items():
+                scores.add(item.expected, item.predicted_slugs, slug)
+                overall.add(item.expected, item.predicted_slugs, slug)
+        return per_theme, overall
+
+    def untagged_share(self, split: str) -> tuple[int, int]:
+        """Of the documents about no theme, how many the tagger left untagged, and how many there are."""
+        none = [item for item in self.judged if item.split == split and not item.expected]
+        return sum(not item.predicted for item in none), len(none)
+
+    def mistakes(self, split: str) -> list[Judged]:
+        return [item for item in self.judged if item.split == split and item.expected != item.predicted_slugs]
+
+
+def load_labels(path: Path = REAL_LABELS) -> dict[str, frozenset[str]]:
+    """Path relative to the labelled folder -> the themes the document is about (often none)."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {entry["pad"]: frozenset(entry.get("themas") or ()) for entry in entries}
+
+
+def _judge(
+    files: dict[Path, str],
+    taxonomy: Taxonomy,
+    limits: Limits | None,
+    expected_of: Callable[[str, Metadata], frozenset[str] | None],
+) -> Evaluation:
+    """Tag every file and pair the result with its labels; a file without labels is skipped."""
+    evaluation = Evaluation()
+    for outcome in extract_all(list(files), limits or Limits()):
+        if outcome.extraction is None:
+            continue
+        relative = files[outcome.path]
+        metadata = resolve(outcome.path, outcome.extraction, read_sidecar(outcome.path))
+        expected = expected_of(relative, metadata)
+        if expected is None:
+            continue
+        arguments = (metadata.title, metadata.summary, outcome.extraction.text, taxonomy)
+        themes, _ = tag(*arguments)
+        candidates = tuple(match for match in score(*arguments) if match.parent is None)
+        evaluation.judged.append(Judged(relative, split_of(relative), expected, themes, candidates))
+    evaluation.judged.sort(key=lambda item: item.path)
+    return evaluation
+
+
+def _supported(folder: Path) -> dict[Path, str]:
+    return {path: relative for relative, path in list_files(folder) if is_supported(path)}
+
+
+def _recorded(_: str, metadata: Metadata) -> frozenset[str] | None:
+    return frozenset(metadata.themes) if metadata.themes_from_sidecar else None
+
+
+def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | None = None) -> Evaluation:
+    """The bundled set: each document's own recorded themes."""
+    layout = CorpusLayout(corpus)
+    taxonomy = taxonomy or load_taxonomy(layout.themes_dir)
+    return _judge(_supported(layout.documents_dir), taxonomy, limits, _recorded)
+
+
+def evaluate_labelled(
+    folder: Path, taxonomy: Taxonomy, labels: Path = REAL_LABELS, limits: Limits | None = None
+) -> Evaluation:
+    """A folder of documents labelled in a separate file, such as the shared real corpus."""
+    known = load_labels(labels)
+    return _judge(_supported(folder), taxonomy, limits, lambda relative, _: known.get(relative))
+
+
+def _reason(match: ThemeMatch) -> str:
+    top = sorted(match.hits, key=lambda hit: -hit.count)[:5]
+    return ", ".join(f"‘{hit.term}’ {hit.count}× ({hit.location})" for hit in top)
+
+
+def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_held_back_mistakes: bool = False) -> str:
+    """Scores for both parts; mistakes of the held-back part only on request, so tuning stays blind."""
+    lines = []
+    slugs = [theme.slug for theme in taxonomy.themes]
+    for split in (TUNING, HELD_BACK):
+        per_theme, overall = evaluation.scores(split, slugs)
+        count = sum(item.split == split for item in evaluation.judged)
+        lines += [
+            f"\n== {split}: {name} ({count} documenten) ==",
+            f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6}",
+        ]
+        for slug, scores in per_theme.items():
+            lines.append(f"{slug:<30} {scores.precision:>9.3f} {scores.recall:>7.3f} {scores.f1:>6.3f}")
+        macro = [
+            sum(getattr(s, key) for s in per_theme.values()) / len(per_theme) for key in ("precision", "recall", "f1")
+        ]
+        lines.append(f"{'totaal (macro)':<30} {macro[0]:>9.3f} {macro[1]:>7.3f} {macro[2]:>6.3f}")
+        lines.append(f"{'totaal (micro)':<30} {overall.precision:>9.3f} {overall.recall:>7.3f} {overall.f1:>6.3f}")
+        untagged, none = evaluation.untagged_share(split)
+        if none:
+            lines.append(f"zonder thema en ongetagd gebleven: {untagged} van {none} ({untagged / none:.0%})")
+        mistakes = evaluation.mistakes(split) if split == TUNING or show_held_back_mistakes else []
+        if mistakes:
+            lines.append(f"\nVerkeerd getagd ({len(mistakes)}):")
+        for item in mistakes:
+            missing = sorted(item.expected - item.predicted_slugs)
+            extra = [match for match in item.predicted if match.slug not in item.expected]
+            lines.append(f"- {item.path}")
+            for slug in missing:
+                match = next((m for m in item.candidates if m.slug == slug), None)
+                because = f"score {match.score:g} door {_reason(match)}" if match else "geen enkele term gevonden"
+                lines.append(f"    gemist: {slug} ({because})")
+            for match in extra:
+                lines.append(f"    onterecht: {match.slug} (score {match.score:g}) door {_reason(match)}")
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""Finding taxonomy terms in a text: words, compounds, phrases and acronyms, minus exclusions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+
+from indexer.analysis.lexicon import MAX_COMPOUND_CHARS
+from indexer.analysis.wordforms import stem, words
+from indexer.themes.tagging.rules import RULES
+from indexer.themes.tagging.terms import Compiled, Exclusions, Term
+
+
+def _is_excluded(rules: Exclusions, stems: list[str], tokens: list[str], position: int) -> bool:
+    """Whether the word at `position` lies inside a phrase that looks like a term of the theme but
+    means something else ("kernwapens" for weapons among youth). Checked only where a term was
+    found, so a long text costs no more than its hits."""
+    if stems[position] in rules.words or (rules.prefixes and tokens[position].startswith(rules.prefixes)):
+        return True
+    for start in range(max(0, position - rules.longest + 1), position + 1):
+        for sequence in rules.phrases.get(stems[start], ()):
+            if start + len(sequence) > position and tuple(stems[start : start + len(sequence)]) == sequence:
+                return True
+    return False
+
+
+def _compound_terms(token: str, token_stem: str, compiled: Compiled) -> list[Term]:
+    if len(token) > MAX_COMPOUND_CHARS:
+        return []  # not a word but a run of characters (a broken PDF): splitting it is quadratic
+    rest, shortest = RULES.min_compound_rest_chars, RULES.min_compound_term_chars
+    found: list[Term] = []
+    for cut in range(rest, len(token) - rest + 1):
+        found.extend(compiled.prefixes.get(token[:cut], ()))
+    for cut in range(rest, len(token_stem) - shortest + 1):
+        found.extend(compiled.suffixes.get(token_stem[cut:], ()))
+    return found
+
+
+def _longest(terms: list[Term]) -> list[Term]:
+    if not terms:
+        return terms
+    longest = max(len(term.folded) for term in terms)
+    return list(dict.fromkeys(term for term in terms if len(term.folded) == longest))
+
+
+def _is_near(term: Term, tokens: list[str], position: int, around: frozenset[str]) -> bool:
+    """Whether a paired term has one of its words close by, or in `around` (a short text's title)."""
+    if not term.near or term.near & around:
+        return True
+    window = tokens[max(0, position - RULES.near_words) : position + RULES.near_words + 1]
+    return not term.near.isdisjoint(neighbourhood(window))
+
+
+def neighbourhood(tokens: list[str]) -> frozenset[str]:
+    """The words and pairs of adjacent words ("15 jarige" for "15-jarige") of a stretch of text."""
+    return frozenset(tokens) | frozenset(f"{first} {second}" for first, second in pairwise(tokens))
+
+
+def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:
+    """A paired term counts only near its words, and then instead of the same word as a plain term;
+    never inside another phrase that is a term itself ("online fraude" is one term, not also "fraude"
+    online), though a paired phrase may also be a plain one ("sexual exploitation")."""
+    paired_at = {(term.stems, position) for term, position in hits if term.near}
+    in_phrase = {
+        start + i
+        for term, start in hits
+        if len(term.stems) > 1 and not term.near and (term.stems, start) not in paired_at
+        for i in range(len(term.stems))
+    }
+    paired = [
+        (term, position)
+        for term, position in hits
+        if term.near and position not in in_phrase and _is_near(term, tokens, position, around)
+    ]
+    upgraded = {(term.stems, position) for term, position in paired}
+    return [(t, position) for t, position in hits if not t.near and (t.stems, position) not in upgraded] + paired
+
+
+def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozenset()) -> Counter[tuple[Term, str, int]]:
+    """How often each term occurs in each part (`RULES.spread_parts`) of `text` for each of its
+    owners, compounds and phrases included; `around`: words that count as near every word."""
+    tokens = words(text)
+    stems = [stem(token) for token in tokens]
+    per_token: dict[str, list[Term]] = {}
+    hits: list[tuple[Term, int]] = []
+    for i, (token, token_stem) in enumerate(zip(tokens, stems, strict=True)):
+        if token not in per_token:
+            # A word counts as the most specific term it is: "kindermishandeling" is that term,
+            # not also "mishandeling"; only a word that is no term itself is split as a compound.
+            exact = compiled.single.get(token_stem, [])
+            per_token[token] = exact or _longest(_compound_terms(token, token_stem, compiled))
+        hits.extend((term, i) for term in per_token[token])
+        for phrase in compiled.phrases.get(token_stem, ()):
+            if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
+                hits.append((phrase, i))
+    counts: Counter[tuple[Term, str, int]] = Counter()
+    excluded: dict[tuple[str, int], bool] = {}
+    for term, position in _pairs_resolved(hits, tokens, around):
+        for owner, _ in term.weights:
+            theme = compiled.theme_of.get(owner, owner)
+            if (theme, position) not in excluded:
+                excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
+            if not excluded[theme, position]:
+                counts[term, owner, position * RULES.spread_parts // len(tokens)] += 1
+    for found in compiled.acronym_pattern.finditer(text) if compiled.acronym_pattern else ():
+        term = compiled.acronyms[found.group(1)]
+        for owner, _ in term.weights:
+            counts[term, owner, found.start() * RULES.spread_parts // len(text)] += 1
+    return counts

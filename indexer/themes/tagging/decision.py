@@ -1,0 +1,147 @@
+"""Deciding which themes a document is about: abstain rather than guess.
+
+A theme needs at least one strong term (context words alone, such as "sociale media" or "wapen",
+say nothing), several distinct terms and enough weight, and must not be a side remark next to the
+document's main theme. A short news item is read as one: a strong term in its lead, said again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from indexer.analysis.wordforms import fold, words
+from indexer.models import ThemeMatch
+from indexer.themes.tagging.rules import RULES
+from indexer.themes.tagging.scoring import score
+from indexer.themes.tagging.terms import compile_taxonomy
+from indexer.themes.taxonomy import Taxonomy
+
+Core = frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """What a theme or a sub-theme must clear."""
+
+    min_score: float
+    min_distinct: int
+    relative: float
+    titled_relative: float
+
+
+_THEME_BAR = _Bar(
+    RULES.min_theme_score, RULES.min_distinct_terms, RULES.relative_to_best, RULES.titled_relative_to_best
+)
+_SUBTHEME_BAR = _Bar(
+    RULES.min_subtheme_score,
+    RULES.min_subtheme_distinct_terms,
+    RULES.subtheme_relative_to_best,
+    RULES.subtheme_relative_to_best,
+)
+
+
+def _distinct_terms(match: ThemeMatch) -> int:
+    return len({hit.term for hit in match.hits})
+
+
+def _in_title(match: ThemeMatch) -> bool:
+    return any(hit.location == "titel" for hit in match.hits)
+
+
+def _has_core(match: ThemeMatch, core: Core) -> bool:
+    return any((match.slug, hit.term) in core for hit in match.hits)
+
+
+def _repeated_core(match: ThemeMatch, core: Core) -> bool:
+    """A strong term found at least twice, wherever: a short text saying it again is no passing word."""
+    counts: Counter[str] = Counter()
+    for hit in match.hits:
+        counts[hit.term] += hit.count
+    return any(count >= 2 and (match.slug, term) in core for term, count in counts.items())
+
+
+def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
+    """A strong term in the title that the text repeats: how a short news item about one thing says it."""
+    titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
+    return any(hit.term in titled for hit in match.hits if hit.location != "titel")
+
+
+@dataclass(frozen=True)
+class _Lead:
+    """A short text's lead: the themes whose strong terms stand in it, and what else they need."""
+
+    themes: frozenset[str] = frozenset()
+    min_score: float = 0.0
+    repeated: bool = True  # the strong term must come back (not needed in a brief: all of it is lead)
+
+
+def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
+    body = f"{summary}\n{text}".split()
+    if len(body) > RULES.short_text_words:
+        return _Lead()
+    if len(text.split()) <= RULES.brief_words:
+        lead, minimum, repeated = body, RULES.brief_min_score, False
+    else:
+        lead, minimum, repeated = body[: RULES.short_text_lead_words], RULES.short_text_min_score, True
+    themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
+    return _Lead(themes, minimum, repeated)
+
+
+def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead) -> tuple[ThemeMatch, ...]:
+    best = max((match.score for match in candidates), default=0.0)
+
+    def clears(match: ThemeMatch) -> bool:
+        broad = match.score >= bar.min_score and (
+            _distinct_terms(match) >= bar.min_distinct or _titled_and_repeated(match, core)
+        )
+        short = (
+            match.slug in lead.themes
+            and match.score >= lead.min_score
+            and (_repeated_core(match, core) or not lead.repeated)
+        )
+        share = bar.titled_relative if _in_title(match) else bar.relative
+        return _has_core(match, core) and (broad or short) and match.score >= share * best
+
+    return tuple(match for match in candidates if clears(match))
+
+
+def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozenset[str]:
+    """The themes about the Netherlands that this text, about elsewhere without a Dutch side, is not about."""
+    themes = [theme for theme in taxonomy.themes if theme.abroad]
+    if not themes or len(text.split()) > RULES.abroad_max_words:
+        return frozenset()
+    named = set(words(f"{title}\n{summary}\n{text}"))
+    return frozenset(
+        theme.slug
+        for theme in themes
+        if theme.abroad
+        and not named.isdisjoint(fold(place) for place in theme.abroad.places)
+        and named.isdisjoint(fold(word) for word in theme.abroad.home)
+    )
+
+
+def is_administrative(title: str) -> bool:
+    """Whether a title is a regulation's that only arranges money or positions (labelling rule 4)."""
+    title_words = words(title)
+    return (
+        bool(title_words)
+        and title_words[0] in RULES.regulation_title_starts
+        and any(marker in word for word in title_words for marker in RULES.administrative_title_words)
+    )
+
+
+def tag(
+    title: str, summary: str, text: str, taxonomy: Taxonomy
+) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
+    """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    if is_administrative(title):
+        return (), ()
+    elsewhere = _abroad(title, summary, text, taxonomy)
+    candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
+    core = compile_taxonomy(taxonomy).core
+    lead = _lead(summary, text, taxonomy, core)
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead)
+    chosen = {match.slug for match in themes}
+    subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
+    return themes, subthemes

@@ -1,0 +1,147 @@
+"""The taxonomy's terms, arranged once per taxonomy version for fast matching in any text."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from indexer.analysis.wordforms import fold, stem, words
+from indexer.themes.tagging.rules import RULES
+from indexer.themes.taxonomy import Pairing, Taxonomy
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str  # as staff wrote it, shown in the reason
+    stems: tuple[str, ...]
+    folded: str
+    weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
+    near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
+
+
+_Key = tuple[tuple[str, ...], str]  # the term's stems, and the name of its pairing ("" for none)
+
+
+class _TermTable:
+    """Collects taxonomy terms; a term listed in several places counts once per owner."""
+
+    def __init__(self) -> None:
+        self._labels: dict[_Key, tuple[str, str]] = {}
+        self._near: dict[str, frozenset[str]] = {"": frozenset()}
+        self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
+
+    def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
+        stems = tuple(stem(token) for token in words(label))
+        if not stems:
+            return
+        key = (stems, pairing.name if pairing else "")
+        if pairing:
+            self._near[pairing.name] = frozenset(" ".join(words(word)) for word in pairing.near)
+        shown = f"{label} (bij {pairing.name})" if pairing else label
+        self._labels.setdefault(key, (label, shown))
+        for owner in owners:
+            self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
+
+    def terms(self) -> list[Term]:
+        return [
+            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), self._near[key[1]])
+            for key, (label, shown) in self._labels.items()
+        ]
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """One theme's exclusions, arranged for a single pass over a text."""
+
+    words: frozenset[str]  # stems of one-word exclusions
+    prefixes: tuple[str, ...]  # the same, as prefixes of a word ("kernwapen" also in "kernwapens")
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # first stem -> multi-word exclusions
+    longest: int  # words in the longest exclusion
+
+    @classmethod
+    def of(cls, labels: tuple[str, ...]) -> Exclusions:
+        sequences = [tuple(stem(token) for token in words(label)) for label in labels]
+        single = [sequence[0] for sequence in sequences if len(sequence) == 1]
+        phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for sequence in sequences:
+            if len(sequence) > 1:
+                phrases[sequence[0]].append(sequence)
+        longest = max((len(sequence) for sequence in sequences), default=1)
+        return cls(frozenset(single), tuple(single), {first: tuple(found) for first, found in phrases.items()}, longest)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    single: dict[str, list[Term]]  # stem -> one-word terms
+    phrases: dict[str, list[Term]]  # first stem -> multi-word terms
+    prefixes: dict[str, list[Term]]  # folded one-word term -> terms, for compound heads
+    suffixes: dict[str, list[Term]]  # stem of one-word term -> terms, for compound tails
+    acronym_pattern: re.Pattern[str] | None  # every acronym in one pattern: one pass over a text
+    acronyms: dict[str, Term]  # acronym as written -> its term
+    exclusions: dict[str, Exclusions]  # theme -> what never counts for it
+    theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
+    core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
+
+
+_CACHE: dict[str, Compiled] = {}
+
+
+def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]:
+    """Every term with its owners and weights, and every acronym that signals a theme."""
+    table = _TermTable()
+    acronyms: dict[str, dict[str, float]] = defaultdict(dict)
+    for theme in taxonomy.themes:
+        for label in theme.core_terms:
+            table.add(label, RULES.core_weight, theme.slug)
+        for label in theme.terms:
+            table.add(label, RULES.term_weight, theme.slug)
+        for acronym in theme.acronyms:
+            if acronym.signal:
+                table.add(acronym.expansion, RULES.core_weight, theme.slug)
+                acronyms[acronym.short][theme.slug] = RULES.core_weight
+        for pairing in theme.pairings:
+            for label in pairing.terms:
+                table.add(label, RULES.core_weight, theme.slug, pairing=pairing)
+        for sub in theme.subthemes:
+            for label in sub.core_terms:
+                table.add(label, RULES.core_weight, theme.slug, sub.slug)
+            for label in sub.terms:
+                table.add(label, RULES.term_weight, theme.slug, sub.slug)
+    return table, acronyms
+
+
+def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
+    """The taxonomy arranged for matching; compiled once per taxonomy version."""
+    cached = _CACHE.get(taxonomy.fingerprint)
+    if cached is not None:
+        return cached
+    table, acronyms = _table(taxonomy)
+    terms = table.terms()
+    acronym_terms = {short: Term(short, (), "", tuple(owners.items())) for short, owners in acronyms.items()}
+    alternatives = "|".join(re.escape(short) for short in sorted(acronym_terms, key=len, reverse=True))
+    acronym_pattern = re.compile(rf"(?<![\w-])({alternatives})(?:'s|s)?(?![\w-])") if acronym_terms else None
+    core = frozenset(
+        (owner, term.label) for term in terms for owner, weight in term.weights if weight >= RULES.core_weight
+    )
+    compiled = Compiled(
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        defaultdict(list),
+        acronym_pattern,
+        acronym_terms,
+        {theme.slug: Exclusions.of(theme.exclusions) for theme in taxonomy.themes},
+        {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
+        core | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
+    )
+    for term in terms:
+        if len(term.stems) > 1:
+            compiled.phrases[term.stems[0]].append(term)
+            continue
+        compiled.single[term.stems[0]].append(term)
+        if len(term.folded) >= RULES.min_compound_term_chars and " " not in term.folded:
+            compiled.prefixes[term.folded].append(term)
+            compiled.suffixes[term.stems[0]].append(term)
+    _CACHE[taxonomy.fingerprint] = compiled
+    return compiled
