@@ -15,14 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer.backends.whoosh.search import search
-from indexer.backends.whoosh.store import IndexStore
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus.curation_service import Curator
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
-from indexer.engine.query import QueryContext
+from indexer.engine.kennisbank import Kennisbank
 from indexer.errors import KennisbankError, describe
 from indexer.evaluation import runner as search_evaluation
 from indexer.indexing.pipeline import run_index
@@ -78,9 +76,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    index = IndexStore(args.index).open()
-    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(args.corpus).themes_dir))
-    results = search(index, " ".join(args.query), context, page_size=args.limit)
+    engine = Kennisbank(Path(args.index), load_taxonomy(CorpusLayout(args.corpus).themes_dir))
+    results = engine.search(" ".join(args.query), page_size=args.limit)
     if args.json:
         print(json.dumps(asdict(results), ensure_ascii=False, indent=2))
         return 0

@@ -1,4 +1,4 @@
-"""The Kennisbank website: a Flask application factory over the indexer's search façade."""
+"""The Kennisbank website: a Flask application factory over the engine seam (`indexer.engine.kennisbank`)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus.curation_service import Curator
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.staging import MAX_UPLOAD_BYTES
-from indexer.engine.query import QueryContext
+from indexer.engine.kennisbank import Kennisbank
 from indexer.errors import KennisbankError
 from indexer.themes.taxonomy import load_taxonomy
 from search_app.accounts import Accounts
-from search_app.index_access import SharedIndex
 from search_app.security import FORM_MAX_BYTES, load_secret_key
 from search_app.sessions import Lifetimes, StaffSessions
 from search_app.state import EXTENSION, AppState
@@ -62,10 +61,9 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     curator = Curator(layout, Path(app.config["INDEX"]), Path(app.config["DATA_DIR"]))
     staff_db = curator.audit_db  # the accounts share the staff database with the audit log
     app.extensions[EXTENSION] = AppState(
-        index=SharedIndex(Path(app.config["INDEX"])),
+        engine=Kennisbank(Path(app.config["INDEX"]), taxonomy),
         layout=layout,
         taxonomy=taxonomy,
-        query_context=QueryContext.from_taxonomy(taxonomy),
         accounts=Accounts(staff_db),
         sessions=StaffSessions(staff_db, lifetimes),
         throttle=LoginThrottle(staff_db, app.config["SECRET_KEY"].encode()),

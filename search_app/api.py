@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.backends.whoosh.documents import get_document
 from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
@@ -51,7 +50,7 @@ def search_json():
 
 @bp.get("/document/<doc_id>")
 def document_json(doc_id: str):
-    stored = get_document(kennisbank().index.get(), doc_id)
+    stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
     taxonomy = kennisbank().taxonomy

@@ -10,17 +10,14 @@ import nh3
 from flask import Blueprint, abort, current_app, render_template, send_file
 from markupsafe import Markup
 
-from indexer.backends.whoosh.documents import StoredDocument, get_document
-from indexer.backends.whoosh.search import SORT_DATE, search
-from indexer.dossiers.pdf import cached_dossier_pdf
 from indexer.dossiers.texts import load_dossiers, reading_minutes
+from indexer.engine.results import SORT_DATE, StoredDocument
 from search_app.state import kennisbank
 
 bp = Blueprint("dossiers", __name__)
 
 RECENT_IN_DOSSIER = 6
 PER_SUBTHEME = 5
-DOSSIER_CACHE = "dossier-pdf"
 # Link and image targets a dossier may have besides relative ones: no javascript:, data:, vbscript:.
 SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -49,18 +46,17 @@ def _dossier(slug: str):
 @bp.get("/thema/<slug>")
 def dossier(slug: str):
     theme, curated = _dossier(slug)
-    index = kennisbank().index.get()
-    context = kennisbank().query_context
+    engine = kennisbank().engine
     reading = []
     for item in curated.reading_list if curated else ():
-        stored = get_document(index, item.doc_id)
+        stored = engine.document(item.doc_id)
         if stored is not None:  # broken references are reported to staff by `kennisbank index`
             reading.append(ReadingEntry(stored, item.why, reading_minutes(stored.word_count)))
     subthemes = [
-        (sub, search(index, "", context, {"subthemes": {sub.slug}}, SORT_DATE, page_size=PER_SUBTHEME))
+        (sub, engine.search("", {"subthemes": {sub.slug}}, SORT_DATE, page_size=PER_SUBTHEME))
         for sub in theme.subthemes
     ]
-    recent = search(index, "", context, {"themes": {slug}}, SORT_DATE, page_size=RECENT_IN_DOSSIER)
+    recent = engine.search("", {"themes": {slug}}, SORT_DATE, page_size=RECENT_IN_DOSSIER)
     glossary = sorted(
         [(f"{a.short} – {a.expansion}", a.explanation) for a in theme.acronyms]
         + [(entry.term, entry.explanation) for entry in theme.glossary],
@@ -83,12 +79,6 @@ def dossier_pdf(slug: str):
     theme, curated = _dossier(slug)
     if curated is None:
         abort(404)
-    path = cached_dossier_pdf(
-        curated,
-        theme,
-        kennisbank().index.get(),
-        kennisbank().layout.documents_dir,
-        kennisbank().index.store.root / DOSSIER_CACHE,
-    )
+    path = kennisbank().engine.dossier_pdf(curated, theme, kennisbank().layout.documents_dir)
     current_app.logger.info("Dossier-PDF %s geleverd", path.name)
     return send_file(path, mimetype="application/pdf", download_name=f"introductiedossier-{slug}.pdf")

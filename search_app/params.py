@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from indexer.backends.whoosh.facets import NO_VALUE
-from indexer.backends.whoosh.search import SORT_DATE, SORT_RELEVANCE
 from indexer.engine.facet_specs import FACETS
+from indexer.engine.results import NO_VALUE, SORT_DATE, SORT_RELEVANCE
 
 # URL argument (Dutch, what users see) -> index field.
 FACET_ARGS = {spec.arg: spec.field for spec in FACETS}

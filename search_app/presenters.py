@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.backends.whoosh.facets import NO_VALUE
-from indexer.backends.whoosh.search import SearchResults
 from indexer.engine.facet_specs import FACET_BY_FIELD
+from indexer.engine.results import NO_VALUE, SearchResults
 from indexer.themes.taxonomy import Taxonomy
 from search_app.params import SearchRequest, cleared, toggled, url
 

@@ -9,18 +9,13 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.backends.whoosh.documents import get_document
-from indexer.backends.whoosh.facets import NO_VALUE
-from indexer.backends.whoosh.search import SORT_DATE, search
 from indexer.corpus import audit, curation, staging
 from indexer.corpus.kinds import KINDS
 from indexer.corpus.metadata import validate_sidecar
-from indexer.corpus.review import preview
 from indexer.corpus.sidecar_fields import FORM_FIELDS
+from indexer.engine.results import NO_VALUE, SORT_DATE
 from indexer.errors import ExtractionError
 from indexer.extract import ACCEPT, supported_suffixes
-from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
-from indexer.indexing.workers import Limits
 from search_app.accounts import ADMIN, ROLES, AccountError
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
@@ -110,15 +105,7 @@ def overview():
     """All documents (filterable like the search page), the last indexing report, documents
     without a theme, and dossier reading lists that point at missing documents."""
     wanted = parse_args(request.args.to_dict(flat=False))
-    results = search(
-        kennisbank().index.get(),
-        wanted.query,
-        kennisbank().query_context,
-        {field: set(values) for field, values in wanted.selections.items()},
-        SORT_DATE,
-        wanted.page,
-        DOCUMENTS_PER_PAGE,
-    )
+    results = kennisbank().engine.search(wanted.query, wanted.selections, SORT_DATE, wanted.page, DOCUMENTS_PER_PAGE)
     if results.page > results.last_page:  # an old or edited link: show where the list ends
         return redirect(url(url_for("staff.overview"), with_page(wanted, results.last_page)))
     themes = next((facet for facet in results.facets if facet.field == "themes"), None)
@@ -129,7 +116,7 @@ def overview():
         results=results,
         unthemed=unthemed,
         no_value=NO_VALUE,
-        report=kennisbank().index.store.read_json(REPORT_FILE),
+        report=kennisbank().engine.last_report(),
         facets=facet_views(results, wanted, kennisbank().taxonomy),
         page_url=lambda number: url(url_for("staff.overview"), with_page(wanted, number)),
     )
@@ -163,9 +150,7 @@ def review(token: str):
     if staged is None:
         abort(404)
     taxonomy = kennisbank().taxonomy
-    # Read with the index's OCR cache: publishing a scan then indexes it without reading it again.
-    limits = with_ocr_cache(Limits(), kennisbank().index.store.root)
-    shown = preview(staged, kennisbank().index.get(), taxonomy, limits)
+    shown = kennisbank().engine.preview(staged)  # with the index's OCR cache: publishing reads no scan again
     error = None
     if request.method == "POST":
         action = request.form.get("actie")
@@ -206,7 +191,7 @@ def _next_review():
 @bp.route("/document/<doc_id>", methods=["GET", "POST"])
 @login_required()
 def edit(doc_id: str):
-    stored = get_document(kennisbank().index.get(), doc_id)
+    stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
     error = None
@@ -230,7 +215,7 @@ def edit(doc_id: str):
 @bp.post("/document/<doc_id>/vervangen")
 @login_required()
 def replace(doc_id: str):
-    stored = get_document(kennisbank().index.get(), doc_id)
+    stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
     file = request.files.get("bestand")
@@ -249,7 +234,7 @@ def replace(doc_id: str):
 @bp.post("/document/<doc_id>/verwijderen")
 @login_required()
 def remove(doc_id: str):
-    stored = get_document(kennisbank().index.get(), doc_id)
+    stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
     kennisbank().curator.remove(stored.path, g.user.name)

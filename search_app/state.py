@@ -8,10 +8,9 @@ from flask import current_app
 
 from indexer.corpus.curation_service import Curator
 from indexer.corpus.layout import CorpusLayout
-from indexer.engine.query import QueryContext
+from indexer.engine.kennisbank import Kennisbank
 from indexer.themes.taxonomy import Taxonomy
 from search_app.accounts import Accounts
-from search_app.index_access import SharedIndex
 from search_app.sessions import StaffSessions
 from search_app.throttle import LoginThrottle
 
@@ -21,10 +20,9 @@ EXTENSION = "kennisbank"
 
 @dataclass(frozen=True)
 class AppState:
-    index: SharedIndex  # reopened when an indexing run switches generations
+    engine: Kennisbank  # search, documents, previews: the only way to the index
     layout: CorpusLayout
     taxonomy: Taxonomy
-    query_context: QueryContext
     accounts: Accounts
     sessions: StaffSessions
     throttle: LoginThrottle

@@ -8,11 +8,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
 from werkzeug.security import safe_join
 
-from indexer.backends.whoosh.acronym_table import index_context
-from indexer.backends.whoosh.documents import get_document
-from indexer.backends.whoosh.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
 from indexer.corpus.kinds import KINDS
-from indexer.engine.highlighting import highlight_text, query_terms
+from indexer.engine.results import SORT_DATE, SORT_RELEVANCE, SearchResults
 from indexer.errors import ExtractionError
 from indexer.extract import MARKDOWN, Format, Serving, format_of_file
 from indexer.extract.markdown import read_front_matter
@@ -29,14 +26,8 @@ SIMILAR_ON_DOCUMENT = 5
 
 
 def search_for(wanted: SearchRequest) -> SearchResults:
-    return search(
-        kennisbank().index.get(),
-        wanted.query,
-        kennisbank().query_context,
-        selections={field: set(values) for field, values in wanted.selections.items()},
-        sort=wanted.sort,
-        page=wanted.page,
-        page_size=current_app.config["PAGE_SIZE"],
+    return kennisbank().engine.search(
+        wanted.query, wanted.selections, wanted.sort, wanted.page, current_app.config["PAGE_SIZE"]
     )
 
 
@@ -58,7 +49,7 @@ def labels() -> dict:
 
 @bp.get("/")
 def home():
-    listing = search(kennisbank().index.get(), "", kennisbank().query_context, page_size=RECENT_ON_HOME)
+    listing = kennisbank().engine.search(page_size=RECENT_ON_HOME)
     theme_facet = next(facet for facet in listing.facets if facet.field == "themes")
     counts = {value.value: value.count for value in theme_facet.values}
     return render_template("home.html", themes=kennisbank().taxonomy.themes, counts=counts, recent=listing.hits)
@@ -92,14 +83,13 @@ def search_page():
 
 @bp.get("/document/<doc_id>")
 def document(doc_id: str):
-    index = kennisbank().index.get()
-    stored = get_document(index, doc_id)
+    engine = kennisbank().engine
+    stored = engine.document(doc_id)
     if stored is None:
         abort(404)
     query = request.args.get("q", "")[:500]
-    terms = query_terms(query, index_context(kennisbank().query_context, index)) if query else frozenset()
-    pages = [(number, highlight_text(text, terms)) for number, text in stored.pages]
-    matching_pages = [number for number, text in pages if "<mark" in text] if terms else []
+    pages = engine.highlighted_pages(stored, query)
+    matching_pages = [number for number, text in pages if "<mark" in text] if query else []
     return render_template(
         "document.html",
         doc=stored,
@@ -107,7 +97,7 @@ def document(doc_id: str):
         pages=pages,
         matching_pages=matching_pages,
         reasons=theme_reasons(stored.tagging.get("themes", [])),
-        similar=similar(index, doc_id, SIMILAR_ON_DOCUMENT),
+        similar=engine.similar(doc_id, SIMILAR_ON_DOCUMENT),
     )
 
 
@@ -129,7 +119,7 @@ def original(doc_id: str):
     named .pdf is a Word download named .docx. HTML is downloaded as plain text, so its markup or
     script never runs on our origin. Werkzeug writes the file name into Content-Disposition quoted
     (and RFC 5987-encoded when it is not ASCII), so no name can break out of the header."""
-    stored = get_document(kennisbank().index.get(), doc_id)
+    stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
     location = safe_join(str(kennisbank().layout.documents_dir), stored.path)

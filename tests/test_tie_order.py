@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.backends.whoosh.search import SORT_DATE, SORT_RELEVANCE, search
+from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine.query import QueryContext
+from indexer.engine.results import SORT_DATE, SORT_RELEVANCE
 from indexer.themes.taxonomy import load_taxonomy
 
 CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))

@@ -20,11 +20,12 @@ from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from indexer.backends.whoosh.documents import StoredDocument, get_document
+from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.searchers import open_searcher
 from indexer.corpus.kinds import KINDS
 from indexer.dossiers.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, dutch_date, inline
 from indexer.dossiers.texts import Dossier, reading_minutes
+from indexer.engine.results import StoredDocument
 from indexer.themes.taxonomy import Theme
 
 PDF_AUTHOR = "VeiligheidsAlliantie regio Rotterdam"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from whoosh.index import Index
 
 from indexer.backends.whoosh.schema import DOC, PAGE, PAGE_TEXT
 from indexer.backends.whoosh.searchers import open_searcher
+from indexer.engine.results import StoredDocument
 
 
 def listing_fields(fields: dict) -> dict[str, object]:
@@ -30,29 +30,6 @@ def listing_fields(fields: dict) -> dict[str, object]:
 def split_list(value: str) -> tuple[str, ...]:
     """A comma-separated stored field (themes, subthemes) as a tuple."""
     return tuple(filter(None, value.split(",")))
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """Everything the index keeps about one document, its text by page included."""
-
-    id: str
-    path: str
-    title: str
-    kind: str
-    themes: tuple[str, ...]
-    subthemes: tuple[str, ...]
-    themes_curated: bool
-    year: int | None
-    date: str
-    source: str
-    language: str
-    summary: str
-    page_count: int
-    word_count: int
-    pages: tuple[tuple[int, str], ...]
-    ocr_pages: tuple[int, ...]
-    tagging: dict
 
 
 def get_document(index: Index, doc_id: str) -> StoredDocument | None:

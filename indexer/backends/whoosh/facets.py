@@ -18,22 +18,7 @@ from whoosh.reading import IndexReader
 
 from indexer.backends.whoosh.postings import postings
 from indexer.engine.facet_specs import FACETS, NEWEST_FIRST, FacetSpec
-
-# The facet value of a document that has none (no theme, no year): selectable like any other.
-NO_VALUE = "(geen)"
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Facet:
-    field: str
-    values: tuple[FacetValue, ...]
+from indexer.engine.results import NO_VALUE, Facet, FacetValue
 
 
 @dataclass(frozen=True)

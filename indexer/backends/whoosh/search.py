@@ -27,7 +27,7 @@ from indexer.analysis.wordforms import WORD_PATTERN
 from indexer.backends.whoosh.acronym_table import corpus_acronyms
 from indexer.backends.whoosh.documents import listing_fields
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
-from indexer.backends.whoosh.facets import Facet, Selection
+from indexer.backends.whoosh.facets import Selection
 from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.page_hits import PageHits, page_hits
 from indexer.backends.whoosh.schema import DOC, PAGE_TEXT
@@ -37,8 +37,9 @@ from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
 from indexer.engine.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
 from indexer.engine.query_model import Or, Term
+from indexer.engine.results import SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 
-__all__ = ["SORT_DATE", "SORT_RELEVANCE", "Hit", "SearchResults", "search", "similar"]
+__all__ = ["search", "similar"]
 
 MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
@@ -56,8 +57,6 @@ SIMILAR_TEXT_CHARS = 50_000
 WEIGHTING = scoring.BM25F(
     K1=ranking_weights.TERM_SATURATION, **{f"{field}_B": b for field, b in ranking_weights.LENGTH_NORMALISATION.items()}
 )
-SORT_RELEVANCE = "relevantie"
-SORT_DATE = "datum"
 REFUSED_NOTE = (
     "Niet gezocht op {words}: een zoekwoord met * of ? moet met minstens {letters} letters beginnen, zoals radicali*."
 )
@@ -66,44 +65,6 @@ LIMITED_NOTE = (
     "Zet meer letters voor de * voor een volledig resultaat."
 )
 _MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    path: str
-    title: str
-    kind: str
-    themes: tuple[str, ...]
-    subthemes: tuple[str, ...]
-    year: int | None
-    source: str
-    summary: str
-    score: float
-    pages: tuple[int, ...]  # pages whose text matches, in page order
-    best_page: int | None
-    snippet: str  # safe HTML: the document's text escaped, query terms in <mark>
-    page_count: int
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    total: int
-    page: int
-    page_size: int
-    hits: tuple[Hit, ...]
-    facets: tuple[Facet, ...] = ()
-    sort: str = SORT_RELEVANCE
-    expansions: tuple[str, ...] = ()  # "PGA-R → Persoonsgerichte Aanpak Radicalisering"
-    suggestion: str | None = None  # "Bedoelde u …?"
-    corrected: bool = False  # the hits are those of the suggestion: the query itself found nothing
-    relaxed: bool = False  # not every word matched: documents with most of the words follow
-    notes: tuple[str, ...] = ()  # how the query was read: words left out, patterns cut short
-
-    @property
-    def last_page(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def _recency(snapshot: Snapshot, docnums: np.ndarray, today: dt.date) -> np.ndarray:

@@ -1,0 +1,86 @@
+"""What the engine answers, as plain data: search results with their hits and facets, and a stored
+document. The website, the JSON API and the command line read these, whichever engine answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SORT_RELEVANCE = "relevantie"
+SORT_DATE = "datum"
+
+# The facet value of a document that has none (no theme, no year): selectable like any other.
+NO_VALUE = "(geen)"
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    field: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    path: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    subthemes: tuple[str, ...]
+    year: int | None
+    source: str
+    summary: str
+    score: float
+    pages: tuple[int, ...]  # pages whose text matches, in page order
+    best_page: int | None
+    snippet: str  # safe HTML: the document's text escaped, query terms in <mark>
+    page_count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: tuple[Hit, ...]
+    facets: tuple[Facet, ...] = ()
+    sort: str = SORT_RELEVANCE
+    expansions: tuple[str, ...] = ()  # "PGA-R → Persoonsgerichte Aanpak Radicalisering"
+    suggestion: str | None = None  # "Bedoelde u …?"
+    corrected: bool = False  # the hits are those of the suggestion: the query itself found nothing
+    relaxed: bool = False  # not every word matched: documents with most of the words follow
+    notes: tuple[str, ...] = ()  # how the query was read: words left out, patterns cut short
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """Everything the index keeps about one document, its text by page included."""
+
+    id: str
+    path: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    subthemes: tuple[str, ...]
+    themes_curated: bool
+    year: int | None
+    date: str
+    source: str
+    language: str
+    summary: str
+    page_count: int
+    word_count: int
+    pages: tuple[tuple[int, str], ...]
+    ocr_pages: tuple[int, ...]
+    tagging: dict
