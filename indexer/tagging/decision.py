@@ -1,8 +1,9 @@
 """Deciding which themes a document is about: abstain rather than guess.
 
 A theme needs at least one strong term (context words alone, such as "sociale media" or "wapen",
-say nothing), several distinct terms and enough weight (more in a long text), and must not be a side remark next to the
-document's main theme. A short news item is read as one: a strong term in its lead, said again.
+say nothing), several distinct terms and enough weight (more in a long text), and must not be a side
+remark next to the document's main theme. A short news item is read as one: a strong term in its
+lead, said again.
 """
 
 from __future__ import annotations
