@@ -240,6 +240,18 @@ def test_a_long_text_counts_evidence_by_how_spread_it_is() -> None:
     assert "zorg-en-veiligheid" in {match.slug for match in tag("Wet", "", throughout, TAXONOMY)[0]}
 
 
+def test_a_longer_text_needs_more_evidence_for_the_same_theme() -> None:
+    """The same mentions in eight of ten parts: a subject of 4,000 words, a side line of 40,000."""
+    paragraph = "De gemeente investeert in groen, sport, cultuur en onderhoud van wegen en bruggen. "
+    mention = "Huiselijk geweld vraagt om de meldcode en Veilig Thuis. "
+
+    def plan(repeats: int) -> str:
+        return (paragraph * repeats + mention) * 8 + paragraph * repeats * 2
+
+    assert {match.slug for match in tag("Beleidsplan", "", plan(30), TAXONOMY)[0]} == {"zorg-en-veiligheid"}
+    assert tag("Beleidsplan", "", plan(300), TAXONOMY)[0] == ()
+
+
 def test_a_word_in_two_pairings_counts_only_for_the_one_whose_words_stand_near() -> None:
     assert _terms_found("Het kind werd door de buurman mishandeld.", "zorg-en-veiligheid") == {
         "mishandeld (bij een kind)"

@@ -1,12 +1,14 @@
 """Deciding which themes a document is about: abstain rather than guess.
 
 A theme needs at least one strong term (context words alone, such as "sociale media" or "wapen",
-say nothing), several distinct terms and enough weight, and must not be a side remark next to the
-document's main theme. A short news item is read as one: a strong term in its lead, said again.
+say nothing), several distinct terms and enough weight (more in a long text), and must not be a side
+remark next to the document's main theme. A short news item is read as one: a strong term in its
+lead, said again.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -88,11 +90,22 @@ def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
     return _Lead(themes, minimum, repeated)
 
 
-def _decide(candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead) -> tuple[ThemeMatch, ...]:
+def _length_scale(text: str) -> float:
+    """How much higher a long text's bar stands: every term turns up somewhere in a long report,
+    so its passing mentions add up to a score a shorter text only reaches by being about it."""
+    length = len(text.split())
+    if length <= RULES.spread_min_words:
+        return 1.0
+    return 1.0 + RULES.min_score_per_decade * math.log10(length / RULES.spread_min_words)
+
+
+def _decide(
+    candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead, scale: float = 1.0
+) -> tuple[ThemeMatch, ...]:
     best = max((match.score for match in candidates), default=0.0)
 
     def clears(match: ThemeMatch) -> bool:
-        broad = match.score >= bar.min_score and (
+        broad = match.score >= bar.min_score * scale and (
             _distinct_terms(match) >= bar.min_distinct or _titled_and_repeated(match, core)
         )
         short = (
@@ -141,7 +154,7 @@ def tag(
     candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
     core = compile_taxonomy(taxonomy).core
     lead = _lead(summary, text, taxonomy, core)
-    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead)
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, _length_scale(text))
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
     return themes, subthemes

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from indexer.themes.taxonomy import Taxonomy
 
 # Raise when a change to the tagger's code (not to `RULES`) changes which themes a document gets.
-TAGGER_VERSION = 3
+TAGGER_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class Rules:
     # A theme needs this score and this many distinct terms.
     min_theme_score: float = 14.0
     min_distinct_terms: int = 3
+    # A text longer than `spread_min_words` needs a higher score: this share more per tenfold length
+    # (a 30,000-word report 1.5 times the score). Swept 0.25-2 on the tuning part: flat from 0.5.
+    min_score_per_decade: float = 0.5
     # A second theme must weigh this share of the main theme's score; a theme named in the title
     # (a document about "online radicalisering van minderjarigen") needs only the smaller share.
     relative_to_best: float = 0.4
