@@ -24,7 +24,7 @@ from bench.measure import Stopwatch, TreeSampler, dir_bytes
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.errors import describe
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.workers import extract_all

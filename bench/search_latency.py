@@ -25,7 +25,7 @@ from bench.queries import DEFAULT_COUNT, QuerySpec, generate_queries
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.themes.taxonomy import load_taxonomy
 
 Runner = Callable[[QuerySpec], int]  # runs one request, returns the number of matching documents

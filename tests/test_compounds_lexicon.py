@@ -11,7 +11,7 @@ from indexer.analysis.lexicon import compound_parts, document_vocabulary, split_
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_texts
 

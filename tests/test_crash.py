@@ -24,7 +24,7 @@ from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import RUN_LOCK_FILE, IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.indexing.pipeline import BATCH_DOCUMENTS, run_index
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf, write_slow_pdf

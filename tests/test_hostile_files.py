@@ -19,7 +19,7 @@ from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, slug_for
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.errors import ExtractionError, Issue, Problem, describe
 from indexer.extract import extract
 from indexer.indexing.pipeline import run_index

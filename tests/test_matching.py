@@ -14,16 +14,18 @@ import pytest
 from whoosh.query import And, Not, Or, Phrase, Term
 
 import indexer.backends.whoosh.postings as postings_module
+import indexer.engine.expander as expander_module
 import indexer.engine.query as query_module
 from indexer.analysis.wordforms import stem
 from indexer.backends.whoosh.postings import postings
 from indexer.backends.whoosh.queries import to_whoosh
-from indexer.backends.whoosh.schema import DOC, PAGE, PAGE_TEXT
+from indexer.backends.whoosh.schema import DOC, PAGE
 from indexer.backends.whoosh.search import WEIGHTING, search
 from indexer.backends.whoosh.snapshot import searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout
-from indexer.engine.query import QueryContext
+from indexer.engine.fields import PAGE_TEXT
+from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import simplified
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
@@ -163,7 +165,7 @@ def test_our_query_simplification_gives_the_tree_whoosh_normalize_gives(corpus: 
         return ours
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(query_module, "simplified", both)
+        patch.setattr(expander_module, "simplified", both)
         query_module.parse_query(typed, context, match=match, share_of=lambda _stem: 0.01)
     assert captured
     for ours, whooshs in captured:

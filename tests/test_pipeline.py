@@ -13,7 +13,7 @@ from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine import ranking_weights
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.errors import Issue, Problem, describe
 from indexer.extract.ocr import ocr_available
 from indexer.indexing.pipeline import run_index

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from indexer.backends.whoosh.preanalysis import PreAnalyzedText, preanalyse_records
-from indexer.backends.whoosh.schema import PAGE_TEXT, WORD_PAIRS, build_schema
+from indexer.backends.whoosh.schema import build_schema
 from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout
+from indexer.engine.fields import PAGE_TEXT, WORD_PAIRS
 from indexer.extract import extract
 
 SCHEMA = build_schema()

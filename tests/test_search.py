@@ -12,7 +12,9 @@ from indexer.backends.whoosh.search import search, similar
 from indexer.backends.whoosh.store import IndexStore
 from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.engine.query import QueryContext, parse_query, prepare
+from indexer.engine.query import parse_query
+from indexer.engine.query_context import QueryContext
+from indexer.engine.syntax import prepare
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.backends.whoosh.schema import PAGE_TEXT
 from indexer.backends.whoosh.search import WEIGHTING
 from indexer.backends.whoosh.snapshot import build_snapshot, searching
 from indexer.backends.whoosh.store import IndexStore
+from indexer.engine.fields import PAGE_TEXT
 
 
 def _two_segments(docs: Path, reindex) -> None:

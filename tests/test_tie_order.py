@@ -13,7 +13,7 @@ import pytest
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SORT_DATE, SORT_RELEVANCE
 from indexer.themes.taxonomy import load_taxonomy
 

@@ -24,7 +24,8 @@ from indexer.backends.whoosh.search import LIMITED_NOTE, search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine.highlighting import terms_of
-from indexer.engine.query import QueryContext, parse_query
+from indexer.engine.query import parse_query
+from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import field_terms
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf

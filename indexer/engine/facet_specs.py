@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.backends.whoosh.schema import SOURCE_WORDS
 from indexer.corpus.kinds import KINDS
 from indexer.corpus.sources import organisations
+from indexer.engine.fields import SOURCE_WORDS
 from indexer.themes.taxonomy import Taxonomy
 
 # How a facet's values are ordered: most frequent first, or (years) the newest first.

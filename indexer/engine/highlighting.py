@@ -22,9 +22,11 @@ from functools import lru_cache
 from indexer.analysis.analyzers import MIN_TOKEN_CHARS, join_acronyms
 from indexer.analysis.lexicon import compound_parts
 from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
-from indexer.backends.whoosh.schema import PAGE_TEXT
-from indexer.engine.query import WILDCARDS, QueryContext, literal_prefix, parse_query
+from indexer.engine.fields import PAGE_TEXT
+from indexer.engine.query import parse_query
+from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Node, Prefix, Wildcard, field_terms, leaves, pattern_of
+from indexer.engine.syntax import WILDCARDS, literal_prefix
 
 # A page longer than this is shown without marks rather than slowing the page down.
 MAX_HIGHLIGHT_CHARS = 200_000

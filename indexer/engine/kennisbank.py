@@ -23,7 +23,7 @@ from indexer.corpus.staging import Staged
 from indexer.dossiers.pdf import cached_dossier_pdf
 from indexer.dossiers.texts import Dossier
 from indexer.engine.highlighting import highlight_text, query_terms
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SORT_RELEVANCE, Hit, SearchResults, StoredDocument
 from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits

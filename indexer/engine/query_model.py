@@ -1,9 +1,9 @@
 """Our own small query tree: what a typed query means, independent of any search engine.
 
-The query side (`query`, `expansion`) builds these nodes and every engine compiles them: the
-embedded engine evaluates them on numpy arrays (`matching`) and hands the few it leaves to Whoosh
-through `whoosh_queries`. Nodes are frozen, compared by value, and shared between trees: nothing
-changes a node after it is made.
+The query side (`syntax`, `expander`, `query`) builds these nodes and every engine compiles them:
+the embedded engine evaluates them on numpy arrays (`backends.whoosh.matching`) and hands the few it
+leaves to Whoosh through `backends.whoosh.queries`. Nodes are frozen, compared by value, and shared
+between trees: nothing changes a node after it is made.
 
 `simplified` flattens what the builders nest (an OR of fields inside an OR of a word's
 alternatives), drops empty parts and duplicates, as Whoosh's `normalize` did for its own trees

@@ -19,7 +19,7 @@ from whoosh.qparser import MultifieldParser
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout, list_files, slug_for
-from indexer.engine.query import QueryContext
+from indexer.engine.query_context import QueryContext
 from indexer.evaluation import library_analysis
 from indexer.evaluation.bm25 import Bm25Index
 from indexer.evaluation.metrics import CUTOFF, Ranker

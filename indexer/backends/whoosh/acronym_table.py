@@ -18,7 +18,7 @@ from wordfreq import zipf_frequency
 from indexer.analysis.acronyms import FUNCTION_WORDS, SEPARATOR, Definition
 from indexer.analysis.wordforms import fold, stem
 from indexer.backends.whoosh.schema import ACRONYMS
-from indexer.engine.query import QueryContext, acronym_key
+from indexer.engine.query_context import QueryContext, acronym_key
 
 # An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
 # "shop") is mostly that word when typed in lowercase, so it is not expanded.

@@ -6,8 +6,9 @@ import json
 
 from whoosh.index import Index
 
-from indexer.backends.whoosh.schema import DOC, PAGE, PAGE_TEXT
+from indexer.backends.whoosh.schema import DOC, PAGE
 from indexer.backends.whoosh.searchers import open_searcher
+from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.results import StoredDocument
 
 

@@ -27,8 +27,8 @@ from whoosh.reading import IndexReader
 from indexer.analysis.wordforms import stem
 from indexer.backends.whoosh.suggest import SPELLING_FIELD
 from indexer.backends.whoosh.term_dictionary import terms
-from indexer.engine.query import MIN_PATTERN_PREFIX, literal_prefix
 from indexer.engine.query_model import NOTHING, Node, Or, Prefix, Term, Wildcard, leaves, pattern_of, with_children
+from indexer.engine.syntax import MIN_PATTERN_PREFIX, literal_prefix
 
 # Terms one query's patterns expand to in all; the one cap every query path obeys.
 MAX_EXPANDED_TERMS = 50

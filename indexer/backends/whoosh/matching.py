@@ -28,9 +28,9 @@ from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.postings import postings
 from indexer.backends.whoosh.queries import to_whoosh
-from indexer.backends.whoosh.schema import TEXT_FIELDS, WORD_PAIRS
 from indexer.backends.whoosh.snapshot import RANKED_FIELDS, Snapshot
 from indexer.engine import ranking_weights
+from indexer.engine.fields import TEXT_FIELDS, WORD_PAIRS
 from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Prefix, Term, Wildcard
 
 

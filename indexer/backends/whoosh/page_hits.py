@@ -20,8 +20,8 @@ from whoosh.matching import Matcher
 from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.queries import to_whoosh
-from indexer.backends.whoosh.schema import PAGE_TEXT
 from indexer.backends.whoosh.snapshot import Snapshot
+from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.highlighting import snippet, terms_of
 from indexer.engine.query_model import Node
 

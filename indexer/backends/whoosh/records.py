@@ -14,7 +14,8 @@ from whoosh.searching import Searcher
 from indexer.analysis.acronyms import as_terms, find_definitions
 from indexer.analysis.text import word_count
 from indexer.backends.whoosh.documents import split_list
-from indexer.backends.whoosh.schema import ACRONYMS, DOC, PAGE, PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
+from indexer.backends.whoosh.schema import ACRONYMS, DOC, PAGE
+from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.models import Document, Fingerprint, Metadata, Page, TermHit, ThemeMatch
 
 

@@ -38,15 +38,6 @@ SCHEMA_REVISION = 10
 
 DOC = "doc"
 PAGE = "page"
-# The field with a page's text (a document's text is in `content`).
-PAGE_TEXT = "page_text"
-# A document's adjacent word pairs: phrases are looked up here (see `analysis.WordPairFilter`).
-WORD_PAIRS = "word_pairs"
-# The fields a query word is looked up in, together: ranking scores them as one BM25F term.
-TEXT_FIELDS = ("title", "summary", "content")
-
-# The words of a document's source, for the `bron:` filter (the `source` field holds its organisations).
-SOURCE_WORDS = "source_words"
 # The acronyms a document defines, one term per "acronym<TAB>long form" (see `acronyms`).
 ACRONYMS = "acronyms"
 

@@ -30,14 +30,17 @@ from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.backends.whoosh.facets import Selection
 from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.page_hits import PageHits, page_hits
-from indexer.backends.whoosh.schema import DOC, PAGE_TEXT
+from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import prepare as prepare_suggestions
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
-from indexer.engine.query import MIN_PATTERN_PREFIX, MOST_WORDS_FROM, ParsedQuery, QueryContext, parse_query
+from indexer.engine.fields import PAGE_TEXT
+from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, parse_query
+from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
 from indexer.engine.results import SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
+from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
 __all__ = ["search", "similar"]
 
