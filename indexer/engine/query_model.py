@@ -27,10 +27,14 @@ NOTHING = Nothing()
 
 
 @dataclass(frozen=True)
-class Term:
+class _OnField:
     field: str
     text: str
     boost: float = 1.0
+
+
+class Term(_OnField):
+    """One term of one field."""
 
 
 @dataclass(frozen=True)
@@ -45,40 +49,29 @@ class Phrase:
         object.__setattr__(self, "words", tuple(self.words))  # a list given is kept hashable
 
 
-@dataclass(frozen=True)
-class Prefix:
+class Prefix(_OnField):
     """Every word that starts with `text` (typed as "radicali*")."""
 
-    field: str
-    text: str
-    boost: float = 1.0
 
-
-@dataclass(frozen=True)
-class Wildcard:
+class Wildcard(_OnField):
     """Every word that fits `text`, with * and ? (typed as "radicali?ering")."""
 
-    field: str
-    text: str
-    boost: float = 1.0
-
 
 @dataclass(frozen=True)
-class And:
+class _Compound:
     children: tuple[Node, ...]
     boost: float = 1.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "children", tuple(self.children))
+        object.__setattr__(self, "children", tuple(self.children))  # a list given is kept hashable
 
 
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
-    boost: float = 1.0
+class And(_Compound):
+    """Documents that match every child."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "children", tuple(self.children))
+
+class Or(_Compound):
+    """Documents that match any child, scored by the children they match."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ class Facet:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Listed:
+    """What every view of a document shows, a hit in a list as much as its own page."""
+
     id: str
     path: str
     title: str
@@ -36,11 +38,15 @@ class Hit:
     year: int | None
     source: str
     summary: str
+    page_count: int
+
+
+@dataclass(frozen=True)
+class Hit(Listed):
     score: float
     pages: tuple[int, ...]  # pages whose text matches, in page order
     best_page: int | None
     snippet: str  # safe HTML: the document's text escaped, query terms in <mark>
-    page_count: int
 
 
 @dataclass(frozen=True)
@@ -64,23 +70,13 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
-class StoredDocument:
+class StoredDocument(Listed):
     """Everything the index keeps about one document, its text by page included."""
 
-    id: str
-    path: str
-    title: str
-    kind: str
-    themes: tuple[str, ...]
-    subthemes: tuple[str, ...]
     themes_curated: bool
-    year: int | None
     date: str
-    source: str
     language: str
-    summary: str
-    page_count: int
     word_count: int
-    pages: tuple[tuple[int, str], ...]
+    pages: tuple[tuple[int, str], ...]  # (page number, text)
     ocr_pages: tuple[int, ...]
     tagging: dict
