@@ -8,8 +8,10 @@ pipeline change that breaks either fails here rather than as wrong search result
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh.query import And, Not, Or, Phrase, Term
 
@@ -17,14 +19,17 @@ import indexer.backends.whoosh.postings as postings_module
 import indexer.engine.expander as expander_module
 import indexer.engine.query as query_module
 from indexer.analysis.wordforms import stem
+from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.postings import postings
 from indexer.backends.whoosh.queries import to_whoosh
 from indexer.backends.whoosh.schema import DOC, PAGE
 from indexer.backends.whoosh.search import WEIGHTING, search
-from indexer.backends.whoosh.snapshot import searching
+from indexer.backends.whoosh.snapshot import RANKED_FIELDS, searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout
-from indexer.engine.fields import PAGE_TEXT
+from indexer.engine import query_model as q
+from indexer.engine import ranking_weights
+from indexer.engine.fields import PAGE_TEXT, TEXT_FIELDS
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import simplified
 from indexer.themes.taxonomy import load_taxonomy
@@ -170,3 +175,57 @@ def test_our_query_simplification_gives_the_tree_whoosh_normalize_gives(corpus: 
     assert captured
     for ours, whooshs in captured:
         assert ours == whooshs and repr(ours) == repr(whooshs)
+
+
+def test_snapshot_columns_hold_what_whoosh_stores(updated_index: Path) -> None:
+    """Liveness, field lengths, page numbers, dates and id order, read as columns, against what
+    Whoosh's reader gives record by record."""
+    index = IndexStore(updated_index).open()
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        reader = searcher.reader()
+        ranked_ids = []
+        for docnum in range(reader.doc_count_all()):
+            if reader.is_deleted(docnum):
+                assert not snapshot.documents[docnum]
+                continue
+            fields = reader.stored_fields(docnum)
+            is_document = fields["doctype"] == DOC
+            assert snapshot.documents[docnum] == is_document
+            for field in RANKED_FIELDS:
+                assert snapshot.lengths[field][docnum] == (reader.doc_field_length(docnum, field) or 0), (docnum, field)
+            if is_document:
+                ranked_ids.append((int(snapshot.id_ranks[docnum]), fields["id"]))
+                assert np.isnan(snapshot.dates[docnum]) == (fields.get("date") is None)
+            else:
+                assert snapshot.page_numbers[docnum] == fields["page"]
+        assert [doc_id for _, doc_id in sorted(ranked_ids)] == sorted(doc_id for _, doc_id in ranked_ids)
+
+
+def _reference_bm25f(reader, snapshot, text: str) -> dict[int, float]:
+    """BM25F as written in the textbook, one document at a time from Whoosh's own matchers."""
+    frequency: dict[int, float] = {}
+    for field in TEXT_FIELDS:
+        lengths = [
+            reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all()) if snapshot.documents[d]
+        ]
+        average = sum(lengths) / len(lengths)
+        b = ranking_weights.LENGTH_NORMALISATION[field]
+        for docnum, weight in _whoosh_postings(reader, field, text) if (field, text) in reader else ():
+            if snapshot.documents[docnum]:
+                length = reader.doc_field_length(docnum, field) or 0
+                frequency[docnum] = frequency.get(docnum, 0.0) + weight / ((1 - b) + b * length / average)
+    idf = math.log(snapshot.document_count / (len(frequency) + 1)) + 1
+    k1 = ranking_weights.TERM_SATURATION
+    return {docnum: idf * tf * (k1 + 1) / (tf + k1) for docnum, tf in frequency.items()}
+
+
+@pytest.mark.parametrize("word", ["jeugd", "zorg", "straattriage", "ondermijning", "rapport"])
+def test_our_bm25f_scores_equal_a_reference_implementation(updated_index: Path, word: str) -> None:
+    index = IndexStore(updated_index).open()
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        match = Evaluator(searcher, snapshot).evaluate(q.Or([q.Term(field, stem(word)) for field in TEXT_FIELDS]))
+        expected = _reference_bm25f(searcher.reader(), snapshot, stem(word))
+        assert expected, "the word should be in the index"
+        assert set(np.flatnonzero(match.mask).tolist()) == set(expected)
+        for docnum, score in expected.items():
+            assert match.scores[docnum] == pytest.approx(score, rel=1e-5), docnum

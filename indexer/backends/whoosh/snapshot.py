@@ -57,11 +57,16 @@ class Snapshot:
 
 
 def _per_segment(
-    reader: IndexReader, size: int, dtype: type, column_of: Callable[[IndexReader], Iterable | None]
+    reader: IndexReader,
+    size: int,
+    dtype: type,
+    column_of: Callable[[IndexReader], Iterable | None],
+    missing: int = 0,
 ) -> np.ndarray | None:
     """One column's values over all segments (`column_of` gives a segment's column, or None when the
-    segment has none, as a segment without such records does); None when no segment has it."""
-    values, found = np.zeros(size, dtype=dtype), False
+    segment has none, as a segment without such records does: its records get `missing`); None when
+    no segment has it."""
+    values, found = np.full(size, missing, dtype=dtype), False
     for segment, offset in reader.leaf_readers():
         count = segment.doc_count_all()
         column = column_of(segment) if count else None  # an empty index's reader has no columns at all
@@ -92,13 +97,15 @@ def _field_lengths(reader: IndexReader, field: str, size: int) -> np.ndarray:
     return _LENGTH_OF_BYTE[codes] if codes is not None else np.zeros(size, dtype=np.float32)
 
 
-def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: bool) -> np.ndarray | None:
+def _column(
+    reader: IndexReader, field: str, size: int, dtype: type, translate: bool, missing: int = 0
+) -> np.ndarray | None:
     """A sortable field's column values (`translate`: as the field's own values, else raw)."""
 
     def column_of(segment: IndexReader) -> Iterable | None:
         return column(segment, field, reader.schema[field].column_type)
 
-    raw = _per_segment(reader, size, np.uint64, column_of)
+    raw = _per_segment(reader, size, np.uint64, column_of, missing)
     if raw is None:
         return None
     if not translate:
@@ -110,7 +117,8 @@ def _column(reader: IndexReader, field: str, size: int, dtype: type, translate: 
 
 
 def _dates(reader: IndexReader, size: int) -> np.ndarray:
-    raw = _column(reader, "date", size, np.uint64, translate=False)
+    # A segment with no dated document has no date column: its records are undated too.
+    raw = _column(reader, "date", size, np.uint64, translate=False, missing=_NO_DATE)
     if raw is None:
         return np.full(size, np.nan)
     return np.where(raw == _NO_DATE, np.nan, raw.astype(np.float64))
