@@ -20,9 +20,10 @@ from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+from indexer.dates import dutch_date
 from indexer.documents import StoredDocument, get_document
 from indexer.dossiers import Dossier, reading_minutes
-from indexer.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, dutch_date, inline
+from indexer.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, inline
 from indexer.searchers import open_searcher
 from indexer.taxonomy import Theme
 from indexer.vocabulary import KINDS

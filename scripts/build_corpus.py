@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
+from indexer.dates import dutch_date
 from indexer.pdf_layout import (
     COLUMN_GAP,
     H1,
@@ -33,7 +34,6 @@ from indexer.pdf_layout import (
     SUBTITLE,
     TITLE,
     body_flowables,
-    dutch_date,
     inline,
 )
 from indexer.sidecar_fields import SIDECAR_KEYS

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.security import safe_join
 
 from indexer.acronym_table import index_context
+from indexer.dates import dutch_date
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
 from indexer.extract import MARKDOWN, Format, Serving, format_of_file
@@ -48,6 +49,10 @@ def run_search(args: Args) -> tuple[SearchRequest, SearchResults]:
         wanted = replace(wanted, page=results.last_page)
         results = search_for(wanted)
     return wanted, results
+
+
+# Every page writes dates the Dutch way: {{ value|datum }} gives "17 maart 2025".
+bp.add_app_template_filter(dutch_date, "datum")
 
 
 @bp.app_context_processor

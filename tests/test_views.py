@@ -154,3 +154,9 @@ def test_home_links_each_theme_to_its_dossier(client) -> None:
         "/thema/zorg-en-veiligheid",
     ]
     assert len(soup.select("#recent-kop + ul li")) == 6
+
+
+def test_document_dates_read_the_dutch_way(client) -> None:
+    soup = soup_of(client, "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys")
+    meta = dict(zip([dt.get_text() for dt in soup.select(".doc-meta dt")], soup.select(".doc-meta dd"), strict=True))
+    assert meta["Datum"].get_text() == "20 september 2021"
