@@ -54,6 +54,18 @@ class StoredDocument:
     ocr_pages: tuple[int, ...]
     tagging: dict
 
+    def form_values(self) -> dict[str, object]:
+        """Its metadata under the sidecar keys, as the staff form shows it and an edit is compared with."""
+        return {
+            "titel": self.title,
+            "soort": self.kind,
+            "datum": self.date,
+            "bron": self.source,
+            "samenvatting": self.summary,
+            "themas": self.themes,
+            "subthemas": self.subthemes,
+        }
+
 
 def get_document(index: Index, doc_id: str) -> StoredDocument | None:
     """One document with its pages, or None when the id is unknown."""

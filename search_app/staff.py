@@ -1,15 +1,18 @@
-"""Staff pages under /beheer: log in, add documents with a review step, edit, replace, remove,
-restore, and see what the indexer reported. Every change goes through the curation service
-(`indexer.curation_service`), as on the command line: it is indexed and written to the audit log."""
+"""Staff pages under /beheer: log in, add documents with a review step, edit, replace and remove
+them, and see what the indexer reported. The recycle bin, the audit log and the accounts have
+modules of their own (`staff_trash`, `staff_log`, `staff_accounts`). Every change goes through the
+curation service (`indexer.curation_service`), as on the command line: it is indexed and written to
+the audit log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer import audit, curation, staging
+from indexer import curation, staging
 from indexer.documents import get_document
 from indexer.errors import ExtractionError
 from indexer.extract import ACCEPT, supported_suffixes
@@ -21,22 +24,50 @@ from indexer.search import SORT_DATE, search
 from indexer.sidecar_fields import FORM_FIELDS
 from indexer.vocabulary import KINDS
 from indexer.workers import Limits
-from search_app.accounts import ADMIN, ROLES, AccountError
+from search_app import staff_accounts, staff_log, staff_trash
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
-from search_app.security import accounts, end_session, login_required, safe_next, start_session
+from search_app.security import end_session, login_required, safe_next, start_session
 from search_app.state import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
+# Parts of the staff area in modules of their own: the login, role checks and no_store apply to them too.
+for part in (staff_trash, staff_log, staff_accounts):
+    bp.register_blueprint(part.bp)
 
 DOCUMENTS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class MenuItem:
+    endpoint: str
+    label: str
+    admin_only: bool = False
+
+    @property
+    def current(self) -> bool:
+        """This page, or a page of the part it opens (the bin's confirmation page)."""
+        part = self.endpoint.rpartition(".")[0]
+        return request.endpoint == self.endpoint or (part != bp.name and request.blueprint == part)
+
+
+# The staff menu, in order.
+MENU = (
+    MenuItem("staff.overview", "Overzicht"),
+    MenuItem("staff.upload", "Documenten toevoegen"),
+    MenuItem("staff.trash.overview", "Prullenbak"),
+    MenuItem("staff.log.overview", "Logboek", admin_only=True),
+    MenuItem("staff.accounts.users", "Gebruikers", admin_only=True),
+)
+
+
 @bp.context_processor
-def upload_formats() -> dict:
-    """What the file inputs accept: exactly what the indexer reads (the format table)."""
-    return {"accept": ACCEPT, "suffixes": supported_suffixes()}
+def staff_page_context() -> dict:
+    """The menu this user may see, and what the file inputs accept: exactly what the indexer reads."""
+    user = g.get("user")  # not loaded yet when a refused CSRF token ends the request early
+    menu = [item for item in MENU if not item.admin_only or (user and user.is_admin)]
+    return {"menu": menu, "accept": ACCEPT, "suffixes": supported_suffixes()}
 
 
 def _stage(file) -> staging.Staged:
@@ -214,7 +245,7 @@ def edit(doc_id: str):
         values = _form_values()
         error = _check_values(values)
         if error is None:
-            kennisbank().curator.edit(stored.path, values, g.user.name)
+            kennisbank().curator.edit(stored.path, values, g.user.name, before=stored.form_values())
             flash("De wijzigingen zijn opgeslagen.")
             return redirect(url_for("staff.edit", doc_id=doc_id))
     return render_template(
@@ -255,55 +286,3 @@ def remove(doc_id: str):
     kennisbank().curator.remove(stored.path, g.user.name)
     flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
     return redirect(url_for("staff.overview"))
-
-
-@bp.get("/prullenbak")
-@login_required()
-def trash():
-    return render_template("beheer/prullenbak.html", items=kennisbank().curator.trash())
-
-
-@bp.post("/prullenbak/<name>/terugzetten")
-@login_required()
-def restore(name: str):
-    try:
-        relative = kennisbank().curator.restore(name, g.user.name)
-    except curation.CurationError as exc:
-        flash(str(exc), "fout")
-        return redirect(url_for("staff.trash"))
-    flash(f"‘{relative}’ is teruggezet.")
-    return redirect(url_for("staff.trash"))
-
-
-@bp.get("/logboek")
-@login_required(ADMIN)
-def audit_log():
-    entries = audit.entries(accounts().path)
-    return render_template("beheer/logboek.html", entries=entries, actions=audit.ACTIONS)
-
-
-@bp.route("/gebruikers", methods=["GET", "POST"])
-@login_required(ADMIN)
-def users():
-    if request.method == "POST":
-        action = request.form.get("actie")
-        name = request.form.get("naam", "").strip().lower()
-        try:
-            if action == "toevoegen":
-                accounts().add(name, request.form.get("wachtwoord", ""), request.form.get("rol", ""))
-                flash(f"Gebruiker ‘{name}’ is toegevoegd.")
-            elif action == "verwijderen" and name != g.user.name:
-                accounts().remove(name)
-                flash(f"Gebruiker ‘{name}’ is verwijderd.")
-            elif action == "rol" and name != g.user.name:
-                accounts().set_role(name, request.form.get("rol", ""))
-                flash(f"De rol van ‘{name}’ is gewijzigd.")
-            elif action == "wachtwoord":
-                accounts().set_password(name, request.form.get("wachtwoord", ""))
-                if name == g.user.name:
-                    start_session(g.user)  # all sessions ended, this one starts anew
-                flash(f"Het wachtwoord van ‘{name}’ is gewijzigd; wie met het oude was ingelogd, is uitgelogd.")
-        except AccountError as exc:
-            flash(str(exc), "fout")
-        return redirect(url_for("staff.users"))
-    return render_template("beheer/gebruikers.html", users=accounts().all(), roles=ROLES)
