@@ -14,6 +14,7 @@ from indexer.documents import StoredDocument, get_document
 from indexer.dossier_pdf import cached_dossier_pdf
 from indexer.dossiers import load_dossiers, reading_minutes
 from indexer.search import SORT_DATE, search
+from search_app.presenters import theme_counts
 from search_app.state import kennisbank
 
 bp = Blueprint("dossiers", __name__)
@@ -44,6 +45,13 @@ def _dossier(slug: str):
     if theme is None:
         abort(404)
     return theme, load_dossiers(kennisbank().layout.dossiers_dir).get(slug)
+
+
+@bp.get("/thema")
+def themes():
+    """All themes, each with its description, sub-themes and number of documents."""
+    listing = search(kennisbank().index.get(), "", kennisbank().query_context, page_size=1)
+    return render_template("themes.html", themes=kennisbank().taxonomy.themes, counts=theme_counts(listing))
 
 
 @bp.get("/thema/<slug>")

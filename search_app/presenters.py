@@ -78,5 +78,11 @@ def chips(request: SearchRequest, taxonomy: Taxonomy) -> tuple[Chip, ...]:
     )
 
 
+def theme_counts(results: SearchResults) -> dict[str, int]:
+    """How many documents each theme has, from a search's theme facet (the home page, /thema)."""
+    facet = next(facet for facet in results.facets if facet.field == "themes")
+    return {value.value: value.count for value in facet.values}
+
+
 def clear_url(request: SearchRequest) -> str:
     return url(SEARCH_PATH, cleared(request))

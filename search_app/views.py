@@ -20,7 +20,7 @@ from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, sim
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
 from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
-from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views
+from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, theme_counts
 from search_app.state import kennisbank
 
 bp = Blueprint("pages", __name__)
@@ -64,9 +64,9 @@ def labels() -> dict:
 @bp.get("/")
 def home():
     listing = search(kennisbank().index.get(), "", kennisbank().query_context, page_size=RECENT_ON_HOME)
-    theme_facet = next(facet for facet in listing.facets if facet.field == "themes")
-    counts = {value.value: value.count for value in theme_facet.values}
-    return render_template("home.html", themes=kennisbank().taxonomy.themes, counts=counts, recent=listing.hits)
+    return render_template(
+        "home.html", themes=kennisbank().taxonomy.themes, counts=theme_counts(listing), recent=listing.hits
+    )
 
 
 @bp.get(SEARCH_PATH)
