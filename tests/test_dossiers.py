@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,20 @@ def test_every_theme_has_a_real_dossier() -> None:
         assert len(dossier.introduction.split()) >= 400, dossier.slug
         assert 5 <= len(dossier.reading_list) <= 10, dossier.slug
         assert all(item.why for item in dossier.reading_list), dossier.slug
+
+
+@pytest.mark.parametrize("slug", sorted(DOSSIERS))
+def test_dossier_has_a_table_of_contents_and_headings_that_never_skip_a_level(client, slug: str) -> None:
+    soup = page(client, f"/thema/{slug}")
+    toc = soup.select_one("nav.toc")
+    targets = [link["href"] for link in toc.select("a")]
+    assert targets[:2] == ["#begin-hier", "#introductie"], "the reading list comes first"
+    assert all(soup.find(id=target[1:]) for target in targets), "every entry leads to a place on the page"
+    intro_headings = soup.select(".introduction h3")
+    assert intro_headings, "the introduction's own headings sit one level below 'Introductie'"
+    assert [f"#{h['id']}" for h in intro_headings] == [a["href"] for a in toc.select("a[href='#introductie'] + ol a")]
+    levels = [int(h.name[1]) for h in soup.select("main h1, main h2, main h3, main h4, main h5, main h6")]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), levels
 
 
 @pytest.mark.parametrize("slug", sorted(DOSSIERS))
