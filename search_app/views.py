@@ -21,6 +21,7 @@ from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
 from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
 from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, theme_counts
+from search_app.reading import paragraphs
 from search_app.state import kennisbank
 
 bp = Blueprint("pages", __name__)
@@ -103,8 +104,8 @@ def document(doc_id: str):
         abort(404)
     query = request.args.get("q", "")[:500]
     terms = query_terms(query, index_context(kennisbank().query_context, index)) if query else frozenset()
-    pages = [(number, highlight_text(text, terms)) for number, text in stored.pages]
-    matching_pages = [number for number, text in pages if "<mark" in text] if terms else []
+    pages = [(number, [highlight_text(part, terms) for part in paragraphs(text)]) for number, text in stored.pages]
+    matching_pages = [number for number, parts in pages if any("<mark" in part for part in parts)] if terms else []
     return render_template(
         "document.html",
         doc=stored,

@@ -160,3 +160,11 @@ def test_document_dates_read_the_dutch_way(client) -> None:
     soup = soup_of(client, "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys")
     meta = dict(zip([dt.get_text() for dt in soup.select(".doc-meta dt")], soup.select(".doc-meta dd"), strict=True))
     assert meta["Datum"].get_text() == "20 september 2021"
+
+
+def test_document_text_reads_as_paragraphs_not_pdf_lines(client) -> None:
+    soup = soup_of(client, "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys")
+    shown = [p.get_text() for p in soup.select("#pagina-2 p")]
+    assert "Signalen in de omgeving" in shown, "a heading stands on its own"
+    assert any(text.endswith("overdreven verdediging van de vriend.") for text in shown), "wrapped lines are joined"
+    assert not any("\n" in text for text in shown)
