@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -91,3 +94,14 @@ def test_document_page_explains_its_themes(site: str) -> None:
     assert "door de redactie vastgesteld" in text
     assert "Maatschappelijk Ongenoegen" in text and "Jeugd en Veiligheid" in text
     assert "‘radicalisering’:" in text and "in de titel" in text
+
+
+def test_every_request_gets_an_access_log_line(site: str, site_log: Path) -> None:
+    assert get(site + "/zoeken?q=toegangslogproef")[0] == 200
+    line = ""
+    for _ in range(100):  # gunicorn writes the line just after the answer; give it a moment
+        line = next((line for line in site_log.read_text().splitlines() if "toegangslogproef" in line), "")
+        if line:
+            break
+        time.sleep(0.05)
+    assert re.fullmatch(r'127\.0\.0\.1 \[.+\] "GET /zoeken\?q=toegangslogproef HTTP/1\.1" 200 \d+ \d+ms', line), line
