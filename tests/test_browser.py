@@ -43,6 +43,8 @@ HOME = "/"
 SEARCH = "/zoeken?q=gemeente&soort=factsheet"
 DOCUMENT = "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys?q=loverboys"
 DOSSIER = "/thema/mensenhandel"
+THEMES = "/thema"
+INFO = "/over/toegankelijkheid"
 
 expect.set_options(timeout=TIMEOUT_MS)  # generous: CI machines are small and may be busy
 
@@ -394,6 +396,11 @@ def test_keyboard_only_from_home_to_a_document(page: Page) -> None:
         ("all documents", "/zoeken", 200),
         ("document", "/document/monitor-mensenhandel-2024?q=mensenhandel", 200),
         ("dossier", DOSSIER, 200),
+        ("themes", THEMES, 200),
+        ("colofon", "/over/colofon", 200),
+        ("contact", "/over/contact", 200),
+        ("privacy", "/over/privacy", 200),
+        ("accessibility statement", INFO, 200),
         ("not found", "/nergens", 404),
     ],
 )
@@ -415,7 +422,15 @@ def test_every_kind_of_page_passes_axe(axe_page: Page, kind: str, path: str, sta
 
 # 6. Narrow screens and 7. screenshots ------------------------------------------------------------------
 
-SCREENSHOT_PAGES = {"home": HOME, "search": SEARCH, "document": DOCUMENT, "dossier": DOSSIER}
+SCREENSHOT_PAGES = {
+    "home": HOME,
+    "search": SEARCH,
+    "document": DOCUMENT,
+    "dossier": DOSSIER,
+    "themes": THEMES,
+    "info": INFO,
+    "not-found": "/nergens",
+}
 # At 360 px also a long report with a long title and long Dutch compounds in its text (no screenshot).
 NARROW_PAGES = {**SCREENSHOT_PAGES, "long document": "/document/monitor-mensenhandel-2024?q=mensenhandel"}
 
@@ -441,3 +456,52 @@ def test_no_horizontal_scroll_at_360_pixels(phone: Page, name: str) -> None:
 def test_full_page_screenshots(page: Page, name: str) -> None:
     page.goto(SCREENSHOT_PAGES[name])
     assert screenshot(page, name).stat().st_size > 10_000
+
+
+# 8. Finding one's way: the dossier's contents, the theme cards, the filters on a phone ------------------
+
+
+def test_walking_the_dossier_table_of_contents(page: Page) -> None:
+    page.goto(DOSSIER)
+    toc = page.get_by_role("navigation", name="Op deze pagina")
+    links = toc.get_by_role("link")
+    expect(links.first).to_have_text("Begin hier")
+    labels = links.all_inner_texts()
+    assert "Introductie" in labels and "Begrippen" in labels, labels
+    for number, label in enumerate(labels):
+        page.goto(DOSSIER)  # back at the top each time: every entry must bring its part into view
+        link = page.get_by_role("navigation", name="Op deze pagina").get_by_role("link").nth(number)
+        anchor = link.get_attribute("href")
+        link.click()
+        page.wait_for_url(f"**{anchor}")
+        target = page.locator(anchor)
+        expect(target).to_be_in_viewport()
+        expect(target).to_have_text(label)
+        assert target.evaluate("el => /^H[2-4]$/.test(el.tagName)"), f"{label} leads to a heading"
+
+
+def test_the_home_page_leaves_no_lonely_theme_card(page: Page) -> None:
+    page.goto(HOME)
+    cards = [box for box in (card.bounding_box() for card in page.locator(".theme-card").all()) if box]
+    rows: dict[float, list[dict]] = {}
+    for box in cards:
+        rows.setdefault(round(box["y"]), []).append(box)
+    right_edges = {round(max(box["x"] + box["width"] for box in row)) for row in rows.values()}
+    assert len(rows) > 1 and len(right_edges) == 1, f"every row of cards fills the width: {rows}"
+
+
+def test_on_a_phone_the_results_come_before_the_filters(phone: Page, page: Page) -> None:
+    phone.goto(SEARCH)
+    first_result = phone.locator(".result").first
+    expect(first_result).to_be_in_viewport()
+    toggle = phone.locator(".filter-panel > summary")
+    expect(toggle).to_have_text("Filters (1 gekozen)")
+    kinds = facet(phone, "Soort document")
+    expect(kinds).to_be_hidden()
+    toggle.click()
+    expect(kinds).to_be_visible()
+    assert facet_counts(phone, "Soort document")
+
+    page.goto(SEARCH)  # on a wide screen the filters are simply there
+    expect(facet(page, "Soort document")).to_be_visible()
+    expect(page.locator(".filter-panel > summary")).to_be_hidden()
