@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.facet_specs import FACETS
-from search_app.params import MAX_QUERY_CHARS
+from search_app.params import MAX_QUERY_CHARS, PAGE_SIZES
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -228,6 +228,13 @@ OPENAPI = {
                         "required": False,
                         "schema": {"type": "integer", "minimum": 1},
                         "description": "Paginanummer; voorbij de laatste pagina komt de laatste pagina terug.",
+                    },
+                    {
+                        "name": "aantal",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "enum": list(PAGE_SIZES)},
+                        "description": "Resultaten per pagina; een andere waarde geeft het standaardaantal.",
                     },
                 ],
                 "responses": {

@@ -7,7 +7,7 @@ the back button. Invalid arguments are ignored or clamped, never an error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -22,6 +22,8 @@ SORTS = (SORT_RELEVANCE, SORT_DATE)
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
 MAX_QUERY_CHARS = 500
+# The results per page a reader may choose (`aantal`); without a choice the app's PAGE_SIZE holds.
+PAGE_SIZES = (10, 25, 50)
 
 Args = Mapping[str, list[str]]
 
@@ -33,6 +35,7 @@ class SearchRequest:
     sort: str = SORT_RELEVANCE
     page: int = 1
     query_cut: bool = False  # the query as typed was longer than MAX_QUERY_CHARS and was shortened
+    page_size: int | None = None  # one of PAGE_SIZES, or None for the app's default
 
     def to_args(self) -> list[tuple[str, str]]:
         """The canonical URL arguments for this state (defaults left out)."""
@@ -43,6 +46,8 @@ class SearchRequest:
             args += [(arg, value) for value in self.selections.get(field_name, ())]
         if self.sort != SORT_RELEVANCE:
             args.append(("sorteer", self.sort))
+        if self.page_size:
+            args.append(("aantal", str(self.page_size)))
         if self.page > 1:
             args.append(("pagina", str(self.page)))
         return args
@@ -75,7 +80,8 @@ def parse_args(args: Args) -> SearchRequest:
             selections[spec.field] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
     page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
-    return SearchRequest(query, selections, sort, page, query_cut)
+    page_size = next((int(value) for value in args.get("aantal", []) if value in map(str, PAGE_SIZES)), None)
+    return SearchRequest(query, selections, sort, page, query_cut, page_size)
 
 
 def _shortened(query: str) -> tuple[str, bool]:
@@ -93,19 +99,24 @@ def toggled(request: SearchRequest, field_name: str, value: str) -> SearchReques
     current = request.selections.get(field_name, ())
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
     selections = {**request.selections, field_name: values}
-    return SearchRequest(request.query, {k: v for k, v in selections.items() if v}, request.sort, 1)
+    return replace(request, selections={k: v for k, v in selections.items() if v}, page=1, query_cut=False)
 
 
 def cleared(request: SearchRequest) -> SearchRequest:
-    return SearchRequest(request.query, {}, request.sort, 1)
+    return replace(request, selections={}, page=1, query_cut=False)
 
 
 def with_page(request: SearchRequest, page: int) -> SearchRequest:
-    return SearchRequest(request.query, request.selections, request.sort, page)
+    return replace(request, page=page, query_cut=False)
 
 
 def with_sort(request: SearchRequest, sort: str) -> SearchRequest:
-    return SearchRequest(request.query, request.selections, sort, 1)
+    return replace(request, sort=sort, page=1, query_cut=False)
+
+
+def with_page_size(request: SearchRequest, page_size: int) -> SearchRequest:
+    """Another number of results per page, back on page 1."""
+    return replace(request, page_size=page_size, page=1, query_cut=False)
 
 
 @lru_cache(maxsize=4096)

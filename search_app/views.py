@@ -19,8 +19,18 @@ from indexer.highlighting import highlight_text, query_terms
 from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
-from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
-from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, theme_counts
+from search_app.params import (
+    MAX_QUERY_CHARS,
+    PAGE_SIZES,
+    Args,
+    SearchRequest,
+    parse_args,
+    url,
+    with_page,
+    with_page_size,
+    with_sort,
+)
+from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, page_numbers, theme_counts
 from search_app.reading import paragraphs
 from search_app.state import kennisbank
 
@@ -38,7 +48,7 @@ def search_for(wanted: SearchRequest) -> SearchResults:
         selections={field: set(values) for field, values in wanted.selections.items()},
         sort=wanted.sort,
         page=wanted.page,
-        page_size=current_app.config["PAGE_SIZE"],
+        page_size=wanted.page_size or current_app.config["PAGE_SIZE"],
     )
 
 
@@ -90,7 +100,10 @@ def search_page():
             SORT_RELEVANCE: url(SEARCH_PATH, with_sort(wanted, SORT_RELEVANCE)),
             SORT_DATE: url(SEARCH_PATH, with_sort(wanted, SORT_DATE)),
         },
-        suggestion_url=url(SEARCH_PATH, SearchRequest(results.suggestion or "", wanted.selections, wanted.sort)),
+        suggestion_url=url(SEARCH_PATH, replace(wanted, query=results.suggestion or "", page=1, query_cut=False)),
+        page_numbers=page_numbers(results.page, results.last_page),
+        page_size_urls={size: url(SEARCH_PATH, with_page_size(wanted, size)) for size in PAGE_SIZES},
+        page_sizes=PAGE_SIZES,
         themes_for_links=taxonomy.themes,
         max_query_chars=MAX_QUERY_CHARS,
     )

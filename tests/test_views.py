@@ -168,3 +168,21 @@ def test_document_text_reads_as_paragraphs_not_pdf_lines(client) -> None:
     assert "Signalen in de omgeving" in shown, "a heading stands on its own"
     assert any(text.endswith("overdreven verdediging van de vriend.") for text in shown), "wrapped lines are joined"
     assert not any("\n" in text for text in shown)
+
+
+def test_numbered_pages_and_a_choice_of_results_per_page(client) -> None:
+    soup = soup_of(client, "/zoeken?pagina=3")
+    links = soup.select(".pagination ol li")
+    shown = [item.get_text(strip=True) for item in links]
+    last = total(soup) // 10 + (total(soup) % 10 > 0)
+    assert shown[:6] == ["1", "2", "3", "4", "5", "…"] and shown[-1] == str(last), shown
+    assert soup.select_one(".pagination a[aria-current=page]").get_text() == "3"
+
+    sizes = {a.get_text(): a["href"] for a in soup.select(".page-sizes a")}
+    assert set(sizes) == {"25", "50"} and soup.select_one(".page-sizes strong").get_text() == "10"
+    wider = soup_of(client, sizes["25"])
+    assert parse_qs(urlsplit(sizes["25"]).query) == {"aantal": ["25"]}, "a new page size starts on page 1"
+    assert len(wider.select(".result")) == 25
+    next_args = parse_qs(urlsplit(wider.select_one(".pagination a[rel=next]")["href"]).query)
+    assert next_args == {"aantal": ["25"], "pagina": ["2"]}
+    assert len(soup_of(client, "/zoeken?aantal=7").select(".result")) == 10, "only 10, 25 or 50"
