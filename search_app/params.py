@@ -22,6 +22,9 @@ SORTS = (SORT_RELEVANCE, SORT_DATE)
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
 MAX_QUERY_CHARS = 500
+# The year facet, which a range typed beside it (`van`, `tot`) fills in.
+YEAR_FIELD = FACET_ARGS["jaar"]
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 # The results per page a reader may choose (`aantal`); without a choice the app's PAGE_SIZE holds.
 PAGE_SIZES = (10, 25, 50)
 
@@ -112,6 +115,32 @@ def with_page(request: SearchRequest, page: int) -> SearchRequest:
 
 def with_sort(request: SearchRequest, sort: str) -> SearchRequest:
     return replace(request, sort=sort, page=1, query_cut=False)
+
+
+def year_span(args: Args) -> tuple[int | None, int | None] | None:
+    """The years typed beside the year facet, earliest first; None when neither is a year."""
+    low, high = (_int(args.get(name, []), 0, EARLIEST_YEAR, LATEST_YEAR) or None for name in ("van", "tot"))
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high
+
+
+def with_years(request: SearchRequest, span: tuple[int | None, int | None], known: Iterable[str]) -> SearchRequest:
+    """The search with the year facet set to the years of `span` (an open end reaches the first or last
+    of the `known` years); years no document has are left out, unless none is left."""
+    years = sorted(int(year) for year in known if year.isdigit())
+    low = span[0] or (years[0] if years else EARLIEST_YEAR)
+    high = span[1] or (years[-1] if years else LATEST_YEAR)
+    chosen = [year for year in years if low <= year <= high] or list(range(low, high + 1))
+    selections = {**request.selections, YEAR_FIELD: tuple(map(str, chosen[:MAX_VALUES_PER_FACET]))}
+    return replace(request, selections=selections, page=1, query_cut=False)
+
+
+def without_years(request: SearchRequest) -> SearchRequest:
+    selections = {name: values for name, values in request.selections.items() if name != YEAR_FIELD}
+    return replace(request, selections=selections, page=1, query_cut=False)
 
 
 def with_page_size(request: SearchRequest, page_size: int) -> SearchRequest:

@@ -22,6 +22,7 @@ from search_app.explain import theme_reasons
 from search_app.params import (
     MAX_QUERY_CHARS,
     PAGE_SIZES,
+    YEAR_FIELD,
     Args,
     SearchRequest,
     parse_args,
@@ -29,6 +30,9 @@ from search_app.params import (
     with_page,
     with_page_size,
     with_sort,
+    with_years,
+    without_years,
+    year_span,
 )
 from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, page_numbers, theme_counts
 from search_app.reading import paragraphs
@@ -82,10 +86,16 @@ def home():
 
 @bp.get(SEARCH_PATH)
 def search_page():
-    wanted = parse_args(request.args.to_dict(flat=False))
+    args = request.args.to_dict(flat=False)
+    wanted = parse_args(args)
     results = search_for(wanted)
+    span = year_span(args)
+    if span is not None:  # a range typed beside the year facet: the years it holds, as a plain URL
+        known = next((facet.values for facet in results.facets if facet.field == YEAR_FIELD), ())
+        return redirect(url(SEARCH_PATH, with_years(wanted, span, (value.value for value in known))))
     if results.page > results.last_page:  # an old or edited link: show where the results end
         return redirect(url(SEARCH_PATH, with_page(wanted, results.last_page)))
+    years = sorted(int(year) for year in wanted.selections.get(YEAR_FIELD, ()) if year.isdigit())
     taxonomy = kennisbank().taxonomy
     return render_template(
         "search.html",
@@ -104,6 +114,9 @@ def search_page():
         page_numbers=page_numbers(results.page, results.last_page),
         page_size_urls={size: url(SEARCH_PATH, with_page_size(wanted, size)) for size in PAGE_SIZES},
         page_sizes=PAGE_SIZES,
+        year_field=YEAR_FIELD,
+        year_range=(years[0], years[-1]) if years else (None, None),
+        year_range_args=without_years(wanted).to_args(),
         themes_for_links=taxonomy.themes,
         max_query_chars=MAX_QUERY_CHARS,
     )

@@ -505,3 +505,29 @@ def test_on_a_phone_the_results_come_before_the_filters(phone: Page, page: Page)
     page.goto(SEARCH)  # on a wide screen the filters are simply there
     expect(facet(page, "Soort document")).to_be_visible()
     expect(page.locator(".filter-panel > summary")).to_be_hidden()
+
+
+# 9. Year range, numbered pages, results per page ---------------------------------------------------------
+
+
+def test_a_year_range_numbered_pages_and_results_per_page(page: Page) -> None:
+    page.goto("/zoeken?q=gemeente")
+    years = facet(page, "Jaar")
+    years.get_by_label("Van").fill("2022")
+    years.get_by_label("Tot en met").fill("2024")
+    years.get_by_role("button", name="Periode toepassen").click()
+    page.wait_for_url(lambda url: "jaar=" in url)
+    chosen = query_of(page)["jaar"]
+    assert chosen and all(2022 <= int(year) <= 2024 for year in chosen), chosen
+    assert query_of(page)["q"] == ["gemeente"]
+    for year in chosen:
+        expect(years.get_by_role("checkbox", name=re.compile(rf"^{year} \(\d+\)$"))).to_be_checked()
+
+    page.goto("/zoeken")
+    pages = page.get_by_role("navigation", name="Paginering")
+    pages.get_by_role("link", name="Pagina 3", exact=True).click()
+    page.wait_for_url(lambda url: query_of(page) == {"pagina": ["3"]})
+    expect(pages.locator("[aria-current=page]")).to_have_text("3")
+    page.get_by_role("link", name="25 resultaten per pagina").click()
+    page.wait_for_url(lambda url: query_of(page) == {"aantal": ["25"]})
+    expect(page.locator(".result")).to_have_count(25)

@@ -186,3 +186,21 @@ def test_numbered_pages_and_a_choice_of_results_per_page(client) -> None:
     next_args = parse_qs(urlsplit(wider.select_one(".pagination a[rel=next]")["href"]).query)
     assert next_args == {"aantal": ["25"], "pagina": ["2"]}
     assert len(soup_of(client, "/zoeken?aantal=7").select(".result")) == 10, "only 10, 25 or 50"
+
+
+def test_a_year_range_beside_the_year_facet_selects_the_years_it_holds(client) -> None:
+    response = client.get("/zoeken?q=gemeente&thema=mensenhandel&van=2024&tot=2021")
+    assert response.status_code == 302, "a range becomes the years it holds, as a plain URL"
+    args = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert args["q"] == ["gemeente"] and args["thema"] == ["mensenhandel"]
+    assert args["jaar"] and set(args["jaar"]) <= {"2021", "2022", "2023", "2024"}, "a reversed range is read in order"
+    soup = soup_of(client, response.headers["Location"])
+    years = [int(option["value"]) for option in soup.select("#facet-jaar input[type=checkbox]:checked")]
+    assert soup.select_one("#jaar-van")["value"] == str(min(years))
+    assert soup.select_one("#jaar-tot")["value"] == str(max(years))
+    hidden = {(i["name"], i["value"]) for i in soup.select("form#jaar-bereik input[type=hidden]")}
+    assert hidden == {("q", "gemeente"), ("thema", "mensenhandel")}, "the range form keeps the rest of the search"
+
+    open_ended = parse_qs(urlsplit(client.get("/zoeken?van=2025").headers["Location"]).query)
+    assert open_ended["jaar"] and all(int(year) >= 2025 for year in open_ended["jaar"])
+    assert client.get("/zoeken?van=nooit&tot=").status_code == 200, "an unusable range is ignored"
