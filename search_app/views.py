@@ -19,6 +19,7 @@ from indexer.highlighting import highlight_text, query_terms
 from indexer.search import SORT_DATE, SORT_RELEVANCE, SearchResults, search, similar
 from indexer.vocabulary import KINDS
 from search_app.explain import theme_reasons
+from search_app.feeds import feed_url
 from search_app.params import (
     MAX_QUERY_CHARS,
     PAGE_SIZES,
@@ -114,6 +115,7 @@ def search_page():
         page_numbers=page_numbers(results.page, results.last_page),
         page_size_urls={size: url(SEARCH_PATH, with_page_size(wanted, size)) for size in PAGE_SIZES},
         page_sizes=PAGE_SIZES,
+        feed_url=feed_url(wanted),
         year_field=YEAR_FIELD,
         year_range=(years[0], years[-1]) if years else (None, None),
         year_range_args=without_years(wanted).to_args(),
