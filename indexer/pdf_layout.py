@@ -37,6 +37,7 @@ H1 = ParagraphStyle(
     spaceAfter=10,
     textColor=HOUSE_COLOUR,
     alignment=TA_LEFT,
+    keepWithNext=1,  # a heading never stands alone at the bottom of a page
 )
 H2 = ParagraphStyle("h2", parent=H1, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=6)
 H3 = ParagraphStyle("h3", parent=H1, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4)

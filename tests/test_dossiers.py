@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -130,3 +131,31 @@ def test_new_document_appears_in_its_dossier_and_broken_references_are_reported(
     soup = page(client, "/thema/mensenhandel")
     assert "Factsheet nieuw over loverboys" in soup.select_one(".recent").get_text()
     assert "Factsheet nieuw over loverboys" in soup.select_one("#sub-seksuele-uitbuiting").parent.get_text()
+
+
+def test_dossier_pdf_prints_the_page_numbers_its_contents_promise_and_links_them(client) -> None:
+    with client.get("/thema/mensenhandel/dossier.pdf") as response:
+        reader = PdfReader(io.BytesIO(response.data))
+    contents = reader.pages[1]
+    promised = [
+        (title, int(page))
+        for title, page in re.findall(r"^(.+) · pagina (\d+)$", contents.extract_text(), re.M)
+        if title != "Dossier"  # the contents page's own number
+    ]
+    assert len(promised) == 3 + len(DOSSIERS["mensenhandel"].reading_list)
+    printed = {
+        number: re.findall(r"Dossier · pagina (\d+)", page.extract_text())
+        for number, page in enumerate(reader.pages, start=1)
+    }
+    assert printed[1] == [], "the cover has no number"
+    assert all(found == [str(number)] for number, found in printed.items() if number > 1), "every other page does"
+
+    bookmarks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    links = [annotation.get_object() for annotation in contents.get("/Annots", [])]
+    targets = [
+        next(n for n, page in enumerate(reader.pages, start=1) if page.indirect_reference == link["/Dest"][0])
+        for link in links
+    ]
+    for (title, page), target in zip(promised, targets, strict=True):
+        assert bookmarks[title] == page, f"{title}: the contents says page {page}, its bookmark does not"
+        assert target == page, f"{title}: its link leads to page {target}, not {page}"
