@@ -25,6 +25,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from indexer.dates import dutch_date
 from indexer.documents import StoredDocument, get_document
 from indexer.dossiers import Dossier, reading_minutes
+from indexer.outline import outline
 from indexer.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, inline
 from indexer.pdf_pages import ContentsEntry, DrawnEntry, link_entries, number_pages
 from indexer.searchers import open_searcher
@@ -33,7 +34,7 @@ from indexer.vocabulary import KINDS
 
 PDF_AUTHOR = "VeiligheidsAlliantie regio Rotterdam"
 # Part of the cache key: raise it when the PDF's layout changes, so no cached old layout is served.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def _glossary(theme: Theme) -> list:
 
 
 def _document_pdf(stored: StoredDocument, documents_dir: Path) -> bytes:
-    """The original PDF, or the indexed text set as pages when there is no usable PDF."""
+    """The original PDF, or the document set as pages with its headings and lists when it is no
+    usable PDF (`indexer.outline`)."""
     path = documents_dir / stored.path
     if path.suffix.lower() == ".pdf":
         try:
@@ -102,11 +104,9 @@ def _document_pdf(stored: StoredDocument, documents_dir: Path) -> bytes:
                 return pdf
         except (OSError, PyPdfError):
             pass  # fall back to the indexed text below
-    story: list = [Paragraph(inline(stored.title), H1)]
-    meta = " · ".join(filter(None, [KINDS.get(stored.kind, stored.kind), stored.source, stored.date]))
-    story.append(Paragraph(inline(meta), SUBTITLE))
-    for _, text in stored.pages:
-        story += [Paragraph(inline(paragraph), BODY) for paragraph in text.split("\n") if paragraph.strip()]
+    meta = " · ".join(filter(None, [KINDS.get(stored.kind, stored.kind), stored.source, dutch_date(stored.date)]))
+    story: list = [Paragraph(inline(stored.title), H1), Paragraph(inline(meta), SUBTITLE)]
+    story += body_flowables(outline(stored, documents_dir), A4[0] - 2 * MARGIN)
     return _render(story, stored.title)
 
 

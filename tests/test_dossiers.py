@@ -159,3 +159,17 @@ def test_dossier_pdf_prints_the_page_numbers_its_contents_promise_and_links_them
     for (title, page), target in zip(promised, targets, strict=True):
         assert bookmarks[title] == page, f"{title}: the contents says page {page}, its bookmark does not"
         assert target == page, f"{title}: its link leads to page {target}, not {page}"
+
+
+def test_an_html_document_in_the_dossier_pdf_keeps_its_headings_and_lists(client) -> None:
+    with client.get("/thema/mensenhandel/dossier.pdf") as response:
+        reader = PdfReader(io.BytesIO(response.data))
+    last = reader.outline[-1]
+    assert last.title.startswith("Congres mensenhandel"), "the HTML news item closes the reading list"
+    start = reader.get_destination_page_number(last)
+    text = "\n".join(page.extract_text() for page in reader.pages[start:])
+    assert "Acht workshops" in text.splitlines(), "a heading stands on a line of its own"
+    lines = text.splitlines()
+    items = [lines[n + 1] for n, line in enumerate(lines[:-1]) if line == "\x7f"]  # the bullet, as pypdf reads it
+    assert any(item.startswith("Van like tot lokaas") for item in items), "its list items are set as a list"
+    assert text.count("Grenzeloos kwetsbaar”: jongeren") == 1, "the title is not repeated under itself"
