@@ -19,7 +19,7 @@ from indexer.errors import KennisbankError
 
 # One line per request on standard output: who, when, what, the answer, its size and how long it
 # took (in milliseconds). No cookies or other headers: they hold session ids.
-ACCESS_LOG_FORMAT = '%(h)s [%(t)s] "%(r)s" %(s)s %(B)s %(M)sms'
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms'
 # Threads per worker process: two, so one request's file reads overlap another's work. More only
 # contend for the GIL: 500 searches took half as long again on four threads as on one.
 THREADS_PER_PROCESS = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from werkzeug.security import safe_join
 
 from indexer.acronym_table import index_context
@@ -122,6 +122,12 @@ def search_page():
         themes_for_links=taxonomy.themes,
         max_query_chars=MAX_QUERY_CHARS,
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for this address where a page names no icon (a feed, a PDF): ours is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/document/<doc_id>")

@@ -105,3 +105,12 @@ def test_every_request_gets_an_access_log_line(site: str, site_log: Path) -> Non
             break
         time.sleep(0.05)
     assert re.fullmatch(r'127\.0\.0\.1 \[.+\] "GET /zoeken\?q=toegangslogproef HTTP/1\.1" 200 \d+ \d+ms', line), line
+
+
+def test_reading_the_site_sets_no_cookie_and_the_icon_is_found(site: str) -> None:
+    """As the privacy page says: only staff who log in get a cookie."""
+    for path in ("/", "/zoeken?q=loverboys", "/thema", "/thema/mensenhandel", "/over/privacy", "/zoeken/atom"):
+        status, headers, _ = get(site + path)
+        assert status == 200 and "Set-Cookie" not in headers, path
+    status, headers, body = get(site + "/favicon.ico")
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml") and "<svg" in body
