@@ -193,6 +193,24 @@ def _array_parameter(name: str, description: str) -> dict:
     }
 
 
+SUGGESTIONS = {
+    "type": "object",
+    "required": ["words", "titles"],
+    "additionalProperties": False,
+    "properties": {
+        "words": {"type": "array", "items": {"type": "string"}},
+        "titles": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "url"],
+                "additionalProperties": False,
+                "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+    },
+}
+
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {
@@ -245,6 +263,26 @@ OPENAPI = {
                 },
             }
         },
+        "/api/suggesties": {
+            "get": {
+                "summary": "Suggesties tijdens het typen",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "Wat tot nu toe is getypt; het laatste woord wordt afgemaakt.",
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Afgemaakte zoekvragen en titels van passende documenten",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}},
+                    }
+                },
+            }
+        },
         "/api/document/{id}": {
             "get": {
                 "summary": "Metadata van één document",
@@ -270,6 +308,7 @@ OPENAPI = {
             "ThemeRef": THEME_REF,
             "Document": DOCUMENT,
             "Error": ERROR,
+            "Suggestions": SUGGESTIONS,
         }
     },
 }

@@ -213,7 +213,7 @@ def focus_is_visible(page: Page) -> str:
 
 def test_searching_from_the_home_page_shows_highlighted_hits(page: Page) -> None:
     page.goto(HOME)
-    box = page.get_by_role("searchbox", name="Waar zoekt u naar?")
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # suggest.js gives it a list
     box.click()
     box.press_sequentially("loverboys")
     box.press("Enter")
@@ -227,7 +227,7 @@ def test_searching_from_the_home_page_shows_highlighted_hits(page: Page) -> None
     assert all("loverboy" in text.lower() for text in marks.all_inner_texts())
     background = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), "highlights must stand out"
-    expect(page.get_by_role("searchbox", name="Zoekvraag")).to_have_value("loverboys")
+    expect(page.get_by_role("combobox", name="Zoekvraag")).to_have_value("loverboys")
 
 
 # 2. Facets ---------------------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_keyboard_only_from_home_to_a_document(page: Page) -> None:
     expect(page.locator("main#inhoud")).to_be_focused()
 
     page.keyboard.press("Tab")
-    box = page.get_by_role("searchbox", name="Waar zoekt u naar?")
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # suggest.js gives it a list
     expect(box).to_be_focused()
     focus_is_visible(page)
     page.keyboard.type("loverboys")
@@ -531,3 +531,21 @@ def test_a_year_range_numbered_pages_and_results_per_page(page: Page) -> None:
     page.get_by_role("link", name="25 resultaten per pagina").click()
     page.wait_for_url(lambda url: query_of(page) == {"aantal": ["25"]})
     expect(page.locator(".result")).to_have_count(25)
+
+
+# 10. Suggestions while typing ----------------------------------------------------------------------------
+
+
+def test_suggestions_while_typing_finish_words_and_open_a_document(page: Page) -> None:
+    page.goto(HOME)
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # a search box with a list
+    box.press_sequentially("mensenh")
+    options = page.locator("#zoekterm-suggesties option")
+    expect(options.first).to_have_attribute("value", "mensenhandel")
+    titles = page.locator("#zoekterm-suggesties option[label=document]")
+    expect(titles.first).to_be_attached()
+    title = titles.first.get_attribute("value")
+    box.fill(title)  # as choosing it from the list does
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/document/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
