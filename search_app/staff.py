@@ -34,19 +34,18 @@ class MenuItem:
     endpoint: str
     label: str
     admin_only: bool = False
+    also: tuple[str, ...] = ()  # pages that belong to this item (editing a document: the overview)
 
     @property
     def current(self) -> bool:
-        """This page, or a page of the part it opens (the bin's confirmation page)."""
-        part = self.endpoint.rpartition(".")[0]
-        return request.endpoint == self.endpoint or (part != bp.name and request.blueprint == part)
+        return request.endpoint in (self.endpoint, *self.also)
 
 
 # The staff menu, in order.
 MENU = (
-    MenuItem("staff.overview", "Overzicht"),
-    MenuItem("staff.documents.upload", "Documenten toevoegen"),
-    MenuItem("staff.trash.overview", "Prullenbak"),
+    MenuItem("staff.overview", "Overzicht", also=("staff.documents.edit",)),
+    MenuItem("staff.documents.upload", "Documenten toevoegen", also=("staff.documents.review",)),
+    MenuItem("staff.trash.overview", "Prullenbak", also=("staff.trash.empty",)),
     MenuItem("staff.log.overview", "Logboek", admin_only=True),
     MenuItem("staff.accounts.users", "Gebruikers", admin_only=True),
 )

@@ -182,6 +182,8 @@ def test_every_staff_page_looks_finished(staff_page: Page, tmp_path: Path) -> No
     page.goto("/beheer")
     page.locator(".staff-table tbody a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bewerken: ")
+    menu = page.get_by_role("navigation", name="Beheer")
+    expect(menu.locator("[aria-current=page]")).to_have_text("Overzicht")  # editing belongs to the overview
     title = page.get_by_label("Titel")
     assert title.evaluate("el => el.scrollWidth <= el.clientWidth"), "the whole title fits in its field"
     look_at(page, "document")
