@@ -80,6 +80,12 @@ def chips(request: SearchRequest, taxonomy: Taxonomy) -> tuple[Chip, ...]:
     )
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of a description: a theme card on the home page stays short (/thema has it all)."""
+    head, stop, _ = text.partition(". ")
+    return head + "." if stop else text
+
+
 def theme_counts(results: SearchResults) -> dict[str, int]:
     """How many documents each theme has, from a search's theme facet (the home page, /thema)."""
     facet = next(facet for facet in results.facets if facet.field == "themes")

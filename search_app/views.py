@@ -35,7 +35,15 @@ from search_app.params import (
     without_years,
     year_span,
 )
-from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views, page_numbers, theme_counts
+from search_app.presenters import (
+    SEARCH_PATH,
+    chips,
+    clear_url,
+    facet_views,
+    first_sentence,
+    page_numbers,
+    theme_counts,
+)
 from search_app.reading import paragraphs
 from search_app.state import kennisbank
 
@@ -69,6 +77,7 @@ def run_search(args: Args) -> tuple[SearchRequest, SearchResults]:
 
 # Every page writes dates the Dutch way: {{ value|datum }} gives "17 maart 2025".
 bp.add_app_template_filter(dutch_date, "datum")
+bp.add_app_template_filter(first_sentence)
 
 
 @bp.app_context_processor
