@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
+from indexer.corpus.dates import dutch_date
 from indexer.corpus.kinds import KINDS
 from indexer.corpus.sidecar_fields import SIDECAR_KEYS
 from indexer.dossiers.pdf_layout import (
@@ -35,7 +36,6 @@ from indexer.dossiers.pdf_layout import (
     SUBTITLE,
     TITLE,
     body_flowables,
-    dutch_date,
     inline,
 )
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, request
 
+from indexer.engine.kennisbank import MIN_PREFIX_CHARS
 from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
@@ -14,6 +15,11 @@ from search_app.state import kennisbank
 from search_app.views import run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+# While typing: this many finished words and document titles, for a query of at most this many characters.
+SUGGESTED_WORDS = 5
+SUGGESTED_TITLES = 5
+MAX_SUGGEST_CHARS = 100
 
 
 @bp.get("/zoeken")
@@ -46,6 +52,19 @@ def search_json():
         expansions=list(results.expansions),
         notes=list(results.notes),
     )
+
+
+@bp.get("/suggesties")
+def suggestions_json():
+    """What a search box offers while someone types (suggest.js): the query with its last word
+    finished by words of the index, and the titles of the documents that match best so far."""
+    text = " ".join(request.args.get("q", "").split())[:MAX_SUGGEST_CHARS]
+    head, _, last = text.rpartition(" ")
+    engine = kennisbank().engine
+    words = [f"{head} {word}".strip() for word in engine.completions(last, SUGGESTED_WORDS)]
+    query = f"{text}*" if len(last) >= MIN_PREFIX_CHARS and last.isalpha() else text
+    hits = engine.search(query, page_size=SUGGESTED_TITLES).hits if text else ()
+    return jsonify(words=words, titles=[{"title": hit.title, "url": f"/document/{hit.id}"} for hit in hits])
 
 
 @bp.get("/document/<doc_id>")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.engine.facet_specs import FACETS
-from search_app.params import MAX_QUERY_CHARS
+from search_app.params import MAX_QUERY_CHARS, PAGE_SIZES
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -193,6 +193,24 @@ def _array_parameter(name: str, description: str) -> dict:
     }
 
 
+SUGGESTIONS = {
+    "type": "object",
+    "required": ["words", "titles"],
+    "additionalProperties": False,
+    "properties": {
+        "words": {"type": "array", "items": {"type": "string"}},
+        "titles": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "url"],
+                "additionalProperties": False,
+                "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
+            },
+        },
+    },
+}
+
 OPENAPI = {
     "openapi": "3.1.0",
     "info": {
@@ -229,12 +247,39 @@ OPENAPI = {
                         "schema": {"type": "integer", "minimum": 1},
                         "description": "Paginanummer; voorbij de laatste pagina komt de laatste pagina terug.",
                     },
+                    {
+                        "name": "aantal",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "enum": list(PAGE_SIZES)},
+                        "description": "Resultaten per pagina; een andere waarde geeft het standaardaantal.",
+                    },
                 ],
                 "responses": {
                     "200": {
                         "description": "Resultaten",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}},
                     },
+                },
+            }
+        },
+        "/api/suggesties": {
+            "get": {
+                "summary": "Suggesties tijdens het typen",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "Wat tot nu toe is getypt; het laatste woord wordt afgemaakt.",
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Afgemaakte zoekvragen en titels van passende documenten",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestions"}}},
+                    }
                 },
             }
         },
@@ -263,6 +308,7 @@ OPENAPI = {
             "ThemeRef": THEME_REF,
             "Document": DOCUMENT,
             "Error": ERROR,
+            "Suggestions": SUGGESTIONS,
         }
     },
 }

@@ -7,7 +7,7 @@ the back button. Invalid arguments are ignored or clamped, never an error.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -21,6 +21,11 @@ SORTS = (SORT_RELEVANCE, SORT_DATE)
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
 MAX_QUERY_CHARS = 500
+# The year facet, which a range typed beside it (`van`, `tot`) fills in.
+YEAR_FIELD = FACET_ARGS["jaar"]
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+# The results per page a reader may choose (`aantal`); without a choice the app's PAGE_SIZE holds.
+PAGE_SIZES = (10, 25, 50)
 
 Args = Mapping[str, list[str]]
 
@@ -32,6 +37,7 @@ class SearchRequest:
     sort: str = SORT_RELEVANCE
     page: int = 1
     query_cut: bool = False  # the query as typed was longer than MAX_QUERY_CHARS and was shortened
+    page_size: int | None = None  # one of PAGE_SIZES, or None for the app's default
 
     def to_args(self) -> list[tuple[str, str]]:
         """The canonical URL arguments for this state (defaults left out)."""
@@ -42,6 +48,8 @@ class SearchRequest:
             args += [(arg, value) for value in self.selections.get(field_name, ())]
         if self.sort != SORT_RELEVANCE:
             args.append(("sorteer", self.sort))
+        if self.page_size:
+            args.append(("aantal", str(self.page_size)))
         if self.page > 1:
             args.append(("pagina", str(self.page)))
         return args
@@ -74,7 +82,8 @@ def parse_args(args: Args) -> SearchRequest:
             selections[spec.field] = values[:MAX_VALUES_PER_FACET]
     sort = next((value for value in args.get("sorteer", []) if value in SORTS), SORT_RELEVANCE)
     page = _int(args.get("pagina", []), 1, 1, MAX_PAGE)
-    return SearchRequest(query, selections, sort, page, query_cut)
+    page_size = next((int(value) for value in args.get("aantal", []) if value in map(str, PAGE_SIZES)), None)
+    return SearchRequest(query, selections, sort, page, query_cut, page_size)
 
 
 def _shortened(query: str) -> tuple[str, bool]:
@@ -92,19 +101,50 @@ def toggled(request: SearchRequest, field_name: str, value: str) -> SearchReques
     current = request.selections.get(field_name, ())
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
     selections = {**request.selections, field_name: values}
-    return SearchRequest(request.query, {k: v for k, v in selections.items() if v}, request.sort, 1)
+    return replace(request, selections={k: v for k, v in selections.items() if v}, page=1, query_cut=False)
 
 
 def cleared(request: SearchRequest) -> SearchRequest:
-    return SearchRequest(request.query, {}, request.sort, 1)
+    return replace(request, selections={}, page=1, query_cut=False)
 
 
 def with_page(request: SearchRequest, page: int) -> SearchRequest:
-    return SearchRequest(request.query, request.selections, request.sort, page)
+    return replace(request, page=page, query_cut=False)
 
 
 def with_sort(request: SearchRequest, sort: str) -> SearchRequest:
-    return SearchRequest(request.query, request.selections, sort, 1)
+    return replace(request, sort=sort, page=1, query_cut=False)
+
+
+def year_span(args: Args) -> tuple[int | None, int | None] | None:
+    """The years typed beside the year facet, earliest first; None when neither is a year."""
+    low, high = (_int(args.get(name, []), 0, EARLIEST_YEAR, LATEST_YEAR) or None for name in ("van", "tot"))
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high
+
+
+def with_years(request: SearchRequest, span: tuple[int | None, int | None], known: Iterable[str]) -> SearchRequest:
+    """The search with the year facet set to the years of `span` (an open end reaches the first or last
+    of the `known` years); years no document has are left out, unless none is left."""
+    years = sorted(int(year) for year in known if year.isdigit())
+    low = span[0] or (years[0] if years else EARLIEST_YEAR)
+    high = span[1] or (years[-1] if years else LATEST_YEAR)
+    chosen = [year for year in years if low <= year <= high] or list(range(low, high + 1))
+    selections = {**request.selections, YEAR_FIELD: tuple(map(str, chosen[:MAX_VALUES_PER_FACET]))}
+    return replace(request, selections=selections, page=1, query_cut=False)
+
+
+def without_years(request: SearchRequest) -> SearchRequest:
+    selections = {name: values for name, values in request.selections.items() if name != YEAR_FIELD}
+    return replace(request, selections=selections, page=1, query_cut=False)
+
+
+def with_page_size(request: SearchRequest, page_size: int) -> SearchRequest:
+    """Another number of results per page, back on page 1."""
+    return replace(request, page_size=page_size, page=1, query_cut=False)
 
 
 @lru_cache(maxsize=4096)

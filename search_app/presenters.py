@@ -15,6 +15,8 @@ from search_app.params import SearchRequest, cleared, toggled, url
 SEARCH_PATH = "/zoeken"
 # Facets with many values show this many, the rest behind "meer".
 VISIBLE_VALUES = 8
+# Numbered result pages link this many pages either side of the current one.
+PAGE_NEIGHBOURS = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,32 @@ def chips(request: SearchRequest, taxonomy: Taxonomy) -> tuple[Chip, ...]:
         for field_name, values in request.selections.items()
         for value in values
     )
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description: a theme card on the home page stays short (/thema has it all)."""
+    head, stop, _ = text.partition(". ")
+    return head + "." if stop else text
+
+
+def theme_counts(results: SearchResults) -> dict[str, int]:
+    """How many documents each theme has, from a search's theme facet (the home page, /thema)."""
+    facet = next(facet for facet in results.facets if facet.field == "themes")
+    return {value.value: value.count for value in facet.values}
+
+
+def page_numbers(page: int, last_page: int) -> list[int | None]:
+    """The page numbers to link: the first, the last and PAGE_NEIGHBOURS either side of this one;
+    None where numbers are left out (shown as "…")."""
+    wanted = {1, last_page, *range(page - PAGE_NEIGHBOURS, page + PAGE_NEIGHBOURS + 1)}
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in wanted if 1 <= n <= last_page):
+        if number > previous + 1:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
 
 
 def clear_url(request: SearchRequest) -> str:

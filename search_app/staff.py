@@ -1,75 +1,59 @@
-"""Staff pages under /beheer: log in, add documents with a review step, edit, replace, remove,
-restore, and see what the indexer reported. Every change goes through the curation service
-(`indexer.corpus.curation_service`), as on the command line: it is indexed and written to the audit log."""
+"""Staff pages under /beheer: the menu, logging in and out, and the overview of all documents with
+what the indexer reported. The parts have modules of their own, registered under this blueprint so
+its login, menu and no-store rules hold for them: adding and editing documents (`staff_documents`),
+the recycle bin (`staff_trash`), the audit log (`staff_log`) and the accounts (`staff_accounts`).
+Every change goes through the curation service (`indexer.corpus.curation_service`), as on the command line:
+it is indexed and written to the audit log."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from indexer.corpus import audit, curation, staging
-from indexer.corpus.kinds import KINDS
-from indexer.corpus.metadata import validate_sidecar
-from indexer.corpus.sidecar_fields import FORM_FIELDS
 from indexer.engine.results import NO_VALUE, SORT_DATE
-from indexer.errors import ExtractionError
-from indexer.extract import ACCEPT, supported_suffixes
-from search_app.accounts import ADMIN, ROLES, AccountError
+from search_app import staff_accounts, staff_documents, staff_log, staff_trash
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
-from search_app.security import accounts, end_session, login_required, safe_next, start_session
+from search_app.security import end_session, login_required, safe_next, start_session
 from search_app.state import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
+# Parts of the staff area in modules of their own: the login, role checks and no_store apply to them too.
+for part in (staff_documents, staff_trash, staff_log, staff_accounts):
+    bp.register_blueprint(part.bp)
 
 DOCUMENTS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class MenuItem:
+    endpoint: str
+    label: str
+    admin_only: bool = False
+    also: tuple[str, ...] = ()  # pages that belong to this item (editing a document: the overview)
+
+    @property
+    def current(self) -> bool:
+        return request.endpoint in (self.endpoint, *self.also)
+
+
+# The staff menu, in order.
+MENU = (
+    MenuItem("staff.overview", "Overzicht", also=("staff.documents.edit",)),
+    MenuItem("staff.documents.upload", "Documenten toevoegen", also=("staff.documents.review",)),
+    MenuItem("staff.trash.overview", "Prullenbak", also=("staff.trash.empty",)),
+    MenuItem("staff.log.overview", "Logboek", admin_only=True),
+    MenuItem("staff.accounts.users", "Gebruikers", admin_only=True),
+)
+
+
 @bp.context_processor
-def upload_formats() -> dict:
-    """What the file inputs accept: exactly what the indexer reads (the format table)."""
-    return {"accept": ACCEPT, "suffixes": supported_suffixes()}
-
-
-def _stage(file) -> staging.Staged:
-    """Read at most one byte more than allowed (enough to refuse an oversized file), then let go of
-    the request's temporary file at once."""
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    try:
-        data = file.read(limit + 1)
-    finally:
-        file.close()
-    return kennisbank().curator.stage(data, file.filename, g.user.name, limit)
-
-
-@bp.app_template_global()
-def sent_values(form: MultiDict) -> dict[str, object]:
-    """The metadata form as sent (`FORM_FIELDS`), a list for a list field: shown again after an error."""
-    return {field.key: form.getlist(field.key) if field.is_list else form.get(field.key, "") for field in FORM_FIELDS}
-
-
-def _form_values() -> dict[str, object]:
-    sent = sent_values(request.form)
-    return {key: tuple(value) if isinstance(value, list) else value.strip() for key, value in sent.items()}
-
-
-def _check_values(values: dict[str, object]) -> str | None:
-    """A Dutch sentence about what is wrong with the form, or None."""
-    taxonomy = kennisbank().taxonomy
-    if not values.get("titel"):
-        return "Vul een titel in."
-    unknown = [slug for slug in values["themas"] if slug not in taxonomy.theme_slugs]
-    unknown += [slug for slug in values["subthemas"] if slug not in taxonomy.subtheme_parents]
-    if unknown:
-        return "Kies alleen thema’s uit de lijst."
-    try:
-        validate_sidecar(Path("document"), values)
-    except ExtractionError as exc:
-        return str(exc.detail).capitalize() + "."
-    return None
+def staff_menu() -> dict:
+    """The menu this user may see."""
+    user = g.get("user")  # not loaded yet when a refused CSRF token ends the request early
+    return {"menu": [item for item in MENU if not item.admin_only or (user and user.is_admin)]}
 
 
 @bp.after_request
@@ -120,175 +104,3 @@ def overview():
         facets=facet_views(results, wanted, kennisbank().taxonomy),
         page_url=lambda number: url(url_for("staff.overview"), with_page(wanted, number)),
     )
-
-
-@bp.route("/toevoegen", methods=["GET", "POST"])
-@login_required()
-def upload():
-    problems = []
-    if request.method == "POST":
-        tokens = []
-        for file in request.files.getlist("bestanden"):
-            if not file or not file.filename:
-                continue
-            try:
-                tokens.append(_stage(file).token)
-            except staging.UploadRefused as refused:
-                problems.append((Path(file.filename.replace("\\", "/")).name, str(refused)))
-        if not tokens and not problems:
-            problems.append(("", "Kies eerst een of meer bestanden."))
-        if tokens and not problems:
-            return redirect(url_for("staff.review", token=tokens[0]))
-    pending = kennisbank().curator.pending(g.user.name)
-    return render_template("beheer/toevoegen.html", problems=problems, pending=pending)
-
-
-@bp.route("/controleren/<token>", methods=["GET", "POST"])
-@login_required()
-def review(token: str):
-    staged = kennisbank().curator.staged(token)
-    if staged is None:
-        abort(404)
-    taxonomy = kennisbank().taxonomy
-    shown = kennisbank().engine.preview(staged)  # with the index's OCR cache: publishing reads no scan again
-    error = None
-    if request.method == "POST":
-        action = request.form.get("actie")
-        if action == "annuleren":
-            kennisbank().curator.cancel(staged)
-            flash(f"‘{staged.original_name}’ is niet toegevoegd.")
-            return _next_review()
-        values = _form_values()
-        error = _check_values(values) if not shown.failure else "Dit bestand kan niet worden gelezen."
-        if error is None:
-            try:
-                if action == "vervangen":
-                    kennisbank().curator.update_copy(staged, values, g.user.name)
-                    flash(f"‘{values['titel']}’ stond al in de kennisbank; het bestaande document is bijgewerkt.")
-                else:
-                    kennisbank().curator.add(staged, values, g.user.name)
-                    flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
-                return _next_review()
-            except curation.CurationError as refused:
-                error = str(refused)
-    return render_template(
-        "beheer/controleren.html",
-        preview=shown,
-        kinds=KINDS,
-        taxonomy=taxonomy,
-        error=error,
-        form=request.form if request.method == "POST" else None,
-    )
-
-
-def _next_review():
-    pending = kennisbank().curator.pending(g.user.name)
-    if pending:
-        return redirect(url_for("staff.review", token=pending[0]))
-    return redirect(url_for("staff.overview"))
-
-
-@bp.route("/document/<doc_id>", methods=["GET", "POST"])
-@login_required()
-def edit(doc_id: str):
-    stored = kennisbank().engine.document(doc_id)
-    if stored is None:
-        abort(404)
-    error = None
-    if request.method == "POST":
-        values = _form_values()
-        error = _check_values(values)
-        if error is None:
-            kennisbank().curator.edit(stored.path, values, g.user.name)
-            flash("De wijzigingen zijn opgeslagen.")
-            return redirect(url_for("staff.edit", doc_id=doc_id))
-    return render_template(
-        "beheer/document.html",
-        doc=stored,
-        kinds=KINDS,
-        taxonomy=kennisbank().taxonomy,
-        error=error,
-        form=request.form if request.method == "POST" else None,
-    )
-
-
-@bp.post("/document/<doc_id>/vervangen")
-@login_required()
-def replace(doc_id: str):
-    stored = kennisbank().engine.document(doc_id)
-    if stored is None:
-        abort(404)
-    file = request.files.get("bestand")
-    try:
-        if not file or not file.filename:
-            raise staging.UploadRefused("Kies eerst het nieuwe bestand.")
-        staged = _stage(file)
-    except staging.UploadRefused as refused:
-        flash(str(refused), "fout")
-        return redirect(url_for("staff.edit", doc_id=doc_id))
-    kennisbank().curator.replace(stored.path, staged, g.user.name)
-    flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
-    return redirect(url_for("staff.edit", doc_id=doc_id))
-
-
-@bp.post("/document/<doc_id>/verwijderen")
-@login_required()
-def remove(doc_id: str):
-    stored = kennisbank().engine.document(doc_id)
-    if stored is None:
-        abort(404)
-    kennisbank().curator.remove(stored.path, g.user.name)
-    flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
-    return redirect(url_for("staff.overview"))
-
-
-@bp.get("/prullenbak")
-@login_required()
-def trash():
-    return render_template("beheer/prullenbak.html", items=kennisbank().curator.trash())
-
-
-@bp.post("/prullenbak/<name>/terugzetten")
-@login_required()
-def restore(name: str):
-    try:
-        relative = kennisbank().curator.restore(name, g.user.name)
-    except curation.CurationError as exc:
-        flash(str(exc), "fout")
-        return redirect(url_for("staff.trash"))
-    flash(f"‘{relative}’ is teruggezet.")
-    return redirect(url_for("staff.trash"))
-
-
-@bp.get("/logboek")
-@login_required(ADMIN)
-def audit_log():
-    entries = audit.entries(accounts().path)
-    return render_template("beheer/logboek.html", entries=entries, actions=audit.ACTIONS)
-
-
-@bp.route("/gebruikers", methods=["GET", "POST"])
-@login_required(ADMIN)
-def users():
-    if request.method == "POST":
-        action = request.form.get("actie")
-        name = request.form.get("naam", "").strip().lower()
-        try:
-            if action == "toevoegen":
-                accounts().add(name, request.form.get("wachtwoord", ""), request.form.get("rol", ""))
-                flash(f"Gebruiker ‘{name}’ is toegevoegd.")
-            elif action == "verwijderen" and name != g.user.name:
-                accounts().remove(name)
-                flash(f"Gebruiker ‘{name}’ is verwijderd.")
-            elif action == "rol" and name != g.user.name:
-                accounts().set_role(name, request.form.get("rol", ""))
-                flash(f"De rol van ‘{name}’ is gewijzigd.")
-            elif action == "wachtwoord":
-                accounts().set_password(name, request.form.get("wachtwoord", ""))
-                if name == g.user.name:
-                    start_session(g.user)  # all sessions ended, this one starts anew
-                flash(f"Het wachtwoord van ‘{name}’ is gewijzigd; wie met het oude was ingelogd, is uitgelogd.")
-        except AccountError as exc:
-            flash(str(exc), "fout")
-        return redirect(url_for("staff.users"))
-    return render_template("beheer/gebruikers.html", users=accounts().all(), roles=ROLES)

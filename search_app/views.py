@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from werkzeug.security import safe_join
 
+from indexer.corpus.dates import dutch_date
 from indexer.corpus.kinds import KINDS
 from indexer.engine.results import SORT_DATE, SORT_RELEVANCE, SearchResults
 from indexer.errors import ExtractionError
@@ -15,8 +16,32 @@ from indexer.extract import MARKDOWN, Format, Serving, format_of_file
 from indexer.extract.markdown import read_front_matter
 from indexer.extract.plaintext import decode_text
 from search_app.explain import theme_reasons
-from search_app.params import MAX_QUERY_CHARS, Args, SearchRequest, parse_args, url, with_page, with_sort
-from search_app.presenters import SEARCH_PATH, chips, clear_url, facet_views
+from search_app.feeds import feed_url
+from search_app.params import (
+    MAX_QUERY_CHARS,
+    PAGE_SIZES,
+    YEAR_FIELD,
+    Args,
+    SearchRequest,
+    parse_args,
+    url,
+    with_page,
+    with_page_size,
+    with_sort,
+    with_years,
+    without_years,
+    year_span,
+)
+from search_app.presenters import (
+    SEARCH_PATH,
+    chips,
+    clear_url,
+    facet_views,
+    first_sentence,
+    page_numbers,
+    theme_counts,
+)
+from search_app.reading import paragraphs
 from search_app.state import kennisbank
 
 bp = Blueprint("pages", __name__)
@@ -27,7 +52,7 @@ SIMILAR_ON_DOCUMENT = 5
 
 def search_for(wanted: SearchRequest) -> SearchResults:
     return kennisbank().engine.search(
-        wanted.query, wanted.selections, wanted.sort, wanted.page, current_app.config["PAGE_SIZE"]
+        wanted.query, wanted.selections, wanted.sort, wanted.page, wanted.page_size or current_app.config["PAGE_SIZE"]
     )
 
 
@@ -41,6 +66,11 @@ def run_search(args: Args) -> tuple[SearchRequest, SearchResults]:
     return wanted, results
 
 
+# Every page writes dates the Dutch way: {{ value|datum }} gives "17 maart 2025".
+bp.add_app_template_filter(dutch_date, "datum")
+bp.add_app_template_filter(first_sentence)
+
+
 @bp.app_context_processor
 def labels() -> dict:
     taxonomy = kennisbank().taxonomy
@@ -50,17 +80,23 @@ def labels() -> dict:
 @bp.get("/")
 def home():
     listing = kennisbank().engine.search(page_size=RECENT_ON_HOME)
-    theme_facet = next(facet for facet in listing.facets if facet.field == "themes")
-    counts = {value.value: value.count for value in theme_facet.values}
-    return render_template("home.html", themes=kennisbank().taxonomy.themes, counts=counts, recent=listing.hits)
+    return render_template(
+        "home.html", themes=kennisbank().taxonomy.themes, counts=theme_counts(listing), recent=listing.hits
+    )
 
 
 @bp.get(SEARCH_PATH)
 def search_page():
-    wanted = parse_args(request.args.to_dict(flat=False))
+    args = request.args.to_dict(flat=False)
+    wanted = parse_args(args)
     results = search_for(wanted)
+    span = year_span(args)
+    if span is not None:  # a range typed beside the year facet: the years it holds, as a plain URL
+        known = next((facet.values for facet in results.facets if facet.field == YEAR_FIELD), ())
+        return redirect(url(SEARCH_PATH, with_years(wanted, span, (value.value for value in known))))
     if results.page > results.last_page:  # an old or edited link: show where the results end
         return redirect(url(SEARCH_PATH, with_page(wanted, results.last_page)))
+    years = sorted(int(year) for year in wanted.selections.get(YEAR_FIELD, ()) if year.isdigit())
     taxonomy = kennisbank().taxonomy
     return render_template(
         "search.html",
@@ -75,10 +111,23 @@ def search_page():
             SORT_RELEVANCE: url(SEARCH_PATH, with_sort(wanted, SORT_RELEVANCE)),
             SORT_DATE: url(SEARCH_PATH, with_sort(wanted, SORT_DATE)),
         },
-        suggestion_url=url(SEARCH_PATH, SearchRequest(results.suggestion or "", wanted.selections, wanted.sort)),
+        suggestion_url=url(SEARCH_PATH, replace(wanted, query=results.suggestion or "", page=1, query_cut=False)),
+        page_numbers=page_numbers(results.page, results.last_page),
+        page_size_urls={size: url(SEARCH_PATH, with_page_size(wanted, size)) for size in PAGE_SIZES},
+        page_sizes=PAGE_SIZES,
+        feed_url=feed_url(wanted),
+        year_field=YEAR_FIELD,
+        year_range=(years[0], years[-1]) if years else (None, None),
+        year_range_args=without_years(wanted).to_args(),
         themes_for_links=taxonomy.themes,
         max_query_chars=MAX_QUERY_CHARS,
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for this address where a page names no icon (a feed, a PDF): ours is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/document/<doc_id>")
@@ -88,8 +137,9 @@ def document(doc_id: str):
     if stored is None:
         abort(404)
     query = request.args.get("q", "")[:500]
-    pages = engine.highlighted_pages(stored, query)
-    matching_pages = [number for number, text in pages if "<mark" in text] if query else []
+    mark = engine.highlighter(query)
+    pages = [(number, [mark(part) for part in paragraphs(text)]) for number, text in stored.pages]
+    matching_pages = [number for number, parts in pages if any("<mark" in part for part in parts)] if query else []
     return render_template(
         "document.html",
         doc=stored,

@@ -88,7 +88,13 @@ def serving(corpus: Path, index: Path, log_path: Path, *options: str) -> Iterato
 
 
 @pytest.fixture(scope="session")
-def site(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the `site` server writes: its start line, its access log and its errors."""
+    return tmp_path_factory.mktemp("server") / "server.log"
+
+
+@pytest.fixture(scope="session")
+def site(bundled_index: Path, site_log: Path) -> Iterator[str]:
     """The real app on the bundled index, served over HTTP."""
-    with serving(BUNDLED_CORPUS, bundled_index, tmp_path_factory.mktemp("server") / "server.log") as base:
+    with serving(BUNDLED_CORPUS, bundled_index, site_log) as base:
         yield base

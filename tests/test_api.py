@@ -67,3 +67,27 @@ def test_unknown_document_is_a_json_404_in_dutch(client) -> None:
 def test_the_description_itself_is_served(client) -> None:
     data = client.get("/api/openapi.json").get_json()
     assert data["openapi"].startswith("3.1") and "/api/zoeken" in data["paths"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "title_word"),
+    [("mensenh", "mensenhandel", "mensenhandel"), ("meldroute radicali", "meldroute radicalisering", "radicalisering")],
+)
+def test_suggestions_finish_the_last_word_and_name_matching_documents(
+    client, typed: str, word: str, title_word: str
+) -> None:
+    response = client.get("/api/suggesties", query_string={"q": typed})
+    found = response.get_json()
+    validate(found, "Suggestions")
+    assert found["words"][0] == word, found["words"]
+    assert all(suggestion.startswith(typed.rsplit(" ", 1)[0]) for suggestion in found["words"])
+    assert found["titles"] and all(hit["url"].startswith("/document/") for hit in found["titles"])
+    assert any(title_word in hit["title"].lower() for hit in found["titles"])
+
+
+@pytest.mark.parametrize("typed", ["", "ab", "*a*", "x" * 5000])
+def test_suggestions_for_too_little_or_odd_input_are_empty_not_errors(client, typed: str) -> None:
+    response = client.get("/api/suggesties", query_string={"q": typed})
+    assert response.status_code == 200
+    validate(response.get_json(), "Suggestions")
+    assert response.get_json()["words"] == []

@@ -43,6 +43,8 @@ HOME = "/"
 SEARCH = "/zoeken?q=gemeente&soort=factsheet"
 DOCUMENT = "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys?q=loverboys"
 DOSSIER = "/thema/mensenhandel"
+THEMES = "/thema"
+INFO = "/over/toegankelijkheid"
 
 expect.set_options(timeout=TIMEOUT_MS)  # generous: CI machines are small and may be busy
 
@@ -211,7 +213,7 @@ def focus_is_visible(page: Page) -> str:
 
 def test_searching_from_the_home_page_shows_highlighted_hits(page: Page) -> None:
     page.goto(HOME)
-    box = page.get_by_role("searchbox", name="Waar zoekt u naar?")
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # suggest.js gives it a list
     box.click()
     box.press_sequentially("loverboys")
     box.press("Enter")
@@ -225,7 +227,7 @@ def test_searching_from_the_home_page_shows_highlighted_hits(page: Page) -> None
     assert all("loverboy" in text.lower() for text in marks.all_inner_texts())
     background = marks.first.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), "highlights must stand out"
-    expect(page.get_by_role("searchbox", name="Zoekvraag")).to_have_value("loverboys")
+    expect(page.get_by_role("combobox", name="Zoekvraag")).to_have_value("loverboys")
 
 
 # 2. Facets ---------------------------------------------------------------------------------------------
@@ -359,7 +361,7 @@ def test_keyboard_only_from_home_to_a_document(page: Page) -> None:
     expect(page.locator("main#inhoud")).to_be_focused()
 
     page.keyboard.press("Tab")
-    box = page.get_by_role("searchbox", name="Waar zoekt u naar?")
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # suggest.js gives it a list
     expect(box).to_be_focused()
     focus_is_visible(page)
     page.keyboard.type("loverboys")
@@ -394,6 +396,11 @@ def test_keyboard_only_from_home_to_a_document(page: Page) -> None:
         ("all documents", "/zoeken", 200),
         ("document", "/document/monitor-mensenhandel-2024?q=mensenhandel", 200),
         ("dossier", DOSSIER, 200),
+        ("themes", THEMES, 200),
+        ("colofon", "/over/colofon", 200),
+        ("contact", "/over/contact", 200),
+        ("privacy", "/over/privacy", 200),
+        ("accessibility statement", INFO, 200),
         ("not found", "/nergens", 404),
     ],
 )
@@ -415,7 +422,15 @@ def test_every_kind_of_page_passes_axe(axe_page: Page, kind: str, path: str, sta
 
 # 6. Narrow screens and 7. screenshots ------------------------------------------------------------------
 
-SCREENSHOT_PAGES = {"home": HOME, "search": SEARCH, "document": DOCUMENT, "dossier": DOSSIER}
+SCREENSHOT_PAGES = {
+    "home": HOME,
+    "search": SEARCH,
+    "document": DOCUMENT,
+    "dossier": DOSSIER,
+    "themes": THEMES,
+    "info": INFO,
+    "not-found": "/nergens",
+}
 # At 360 px also a long report with a long title and long Dutch compounds in its text (no screenshot).
 NARROW_PAGES = {**SCREENSHOT_PAGES, "long document": "/document/monitor-mensenhandel-2024?q=mensenhandel"}
 
@@ -441,3 +456,96 @@ def test_no_horizontal_scroll_at_360_pixels(phone: Page, name: str) -> None:
 def test_full_page_screenshots(page: Page, name: str) -> None:
     page.goto(SCREENSHOT_PAGES[name])
     assert screenshot(page, name).stat().st_size > 10_000
+
+
+# 8. Finding one's way: the dossier's contents, the theme cards, the filters on a phone ------------------
+
+
+def test_walking_the_dossier_table_of_contents(page: Page) -> None:
+    page.goto(DOSSIER)
+    toc = page.get_by_role("navigation", name="Op deze pagina")
+    links = toc.get_by_role("link")
+    expect(links.first).to_have_text("Begin hier")
+    labels = links.all_inner_texts()
+    assert "Introductie" in labels and "Begrippen" in labels, labels
+    for number, label in enumerate(labels):
+        page.goto(DOSSIER)  # back at the top each time: every entry must bring its part into view
+        link = page.get_by_role("navigation", name="Op deze pagina").get_by_role("link").nth(number)
+        anchor = link.get_attribute("href")
+        link.click()
+        page.wait_for_url(f"**{anchor}")
+        target = page.locator(anchor)
+        expect(target).to_be_in_viewport()
+        expect(target).to_have_text(label)
+        assert target.evaluate("el => /^H[2-4]$/.test(el.tagName)"), f"{label} leads to a heading"
+
+
+def test_the_home_page_leaves_no_lonely_theme_card(page: Page) -> None:
+    page.goto(HOME)
+    cards = [box for box in (card.bounding_box() for card in page.locator(".theme-card").all()) if box]
+    rows: dict[float, list[dict]] = {}
+    for box in cards:
+        rows.setdefault(round(box["y"]), []).append(box)
+    right_edges = {round(max(box["x"] + box["width"] for box in row)) for row in rows.values()}
+    assert len(rows) > 1 and len(right_edges) == 1, f"every row of cards fills the width: {rows}"
+
+
+def test_on_a_phone_the_results_come_before_the_filters(phone: Page, page: Page) -> None:
+    phone.goto(SEARCH)
+    first_result = phone.locator(".result").first
+    expect(first_result).to_be_in_viewport()
+    toggle = phone.locator(".filter-panel > summary")
+    expect(toggle).to_have_text("Filters (1 gekozen)")
+    kinds = facet(phone, "Soort document")
+    expect(kinds).to_be_hidden()
+    toggle.click()
+    expect(kinds).to_be_visible()
+    assert facet_counts(phone, "Soort document")
+
+    page.goto(SEARCH)  # on a wide screen the filters are simply there
+    expect(facet(page, "Soort document")).to_be_visible()
+    expect(page.locator(".filter-panel > summary")).to_be_hidden()
+
+
+# 9. Year range, numbered pages, results per page ---------------------------------------------------------
+
+
+def test_a_year_range_numbered_pages_and_results_per_page(page: Page) -> None:
+    page.goto("/zoeken?q=gemeente")
+    years = facet(page, "Jaar")
+    years.get_by_label("Van").fill("2022")
+    years.get_by_label("Tot en met").fill("2024")
+    years.get_by_role("button", name="Periode toepassen").click()
+    page.wait_for_url(lambda url: "jaar=" in url)
+    chosen = query_of(page)["jaar"]
+    assert chosen and all(2022 <= int(year) <= 2024 for year in chosen), chosen
+    assert query_of(page)["q"] == ["gemeente"]
+    for year in chosen:
+        expect(years.get_by_role("checkbox", name=re.compile(rf"^{year} \(\d+\)$"))).to_be_checked()
+
+    page.goto("/zoeken")
+    pages = page.get_by_role("navigation", name="Paginering")
+    pages.get_by_role("link", name="Pagina 3", exact=True).click()
+    page.wait_for_url(lambda url: query_of(page) == {"pagina": ["3"]})
+    expect(pages.locator("[aria-current=page]")).to_have_text("3")
+    page.get_by_role("link", name="25 resultaten per pagina").click()
+    page.wait_for_url(lambda url: query_of(page) == {"aantal": ["25"]})
+    expect(page.locator(".result")).to_have_count(25)
+
+
+# 10. Suggestions while typing ----------------------------------------------------------------------------
+
+
+def test_suggestions_while_typing_finish_words_and_open_a_document(page: Page) -> None:
+    page.goto(HOME)
+    box = page.get_by_role("combobox", name="Waar zoekt u naar?")  # a search box with a list
+    box.press_sequentially("mensenh")
+    options = page.locator("#zoekterm-suggesties option")
+    expect(options.first).to_have_attribute("value", "mensenhandel")
+    titles = page.locator("#zoekterm-suggesties option[label=document]")
+    expect(titles.first).to_be_attached()
+    title = titles.first.get_attribute("value")
+    box.fill(title)  # as choosing it from the list does
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/document/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)

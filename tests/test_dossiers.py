@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,20 @@ def test_every_theme_has_a_real_dossier() -> None:
         assert len(dossier.introduction.split()) >= 400, dossier.slug
         assert 5 <= len(dossier.reading_list) <= 10, dossier.slug
         assert all(item.why for item in dossier.reading_list), dossier.slug
+
+
+@pytest.mark.parametrize("slug", sorted(DOSSIERS))
+def test_dossier_has_a_table_of_contents_and_headings_that_never_skip_a_level(client, slug: str) -> None:
+    soup = page(client, f"/thema/{slug}")
+    toc = soup.select_one("nav.toc")
+    targets = [link["href"] for link in toc.select("a")]
+    assert targets[:2] == ["#begin-hier", "#introductie"], "the reading list comes first"
+    assert all(soup.find(id=target[1:]) for target in targets), "every entry leads to a place on the page"
+    intro_headings = soup.select(".introduction h3")
+    assert intro_headings, "the introduction's own headings sit one level below 'Introductie'"
+    assert [f"#{h['id']}" for h in intro_headings] == [a["href"] for a in toc.select("a[href='#introductie'] + ol a")]
+    levels = [int(h.name[1]) for h in soup.select("main h1, main h2, main h3, main h4, main h5, main h6")]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), levels
 
 
 @pytest.mark.parametrize("slug", sorted(DOSSIERS))
@@ -115,3 +131,45 @@ def test_new_document_appears_in_its_dossier_and_broken_references_are_reported(
     soup = page(client, "/thema/mensenhandel")
     assert "Factsheet nieuw over loverboys" in soup.select_one(".recent").get_text()
     assert "Factsheet nieuw over loverboys" in soup.select_one("#sub-seksuele-uitbuiting").parent.get_text()
+
+
+def test_dossier_pdf_prints_the_page_numbers_its_contents_promise_and_links_them(client) -> None:
+    with client.get("/thema/mensenhandel/dossier.pdf") as response:
+        reader = PdfReader(io.BytesIO(response.data))
+    contents = reader.pages[1]
+    promised = [
+        (title, int(page))
+        for title, page in re.findall(r"^(.+) · pagina (\d+)$", contents.extract_text(), re.M)
+        if title != "Dossier"  # the contents page's own number
+    ]
+    assert len(promised) == 3 + len(DOSSIERS["mensenhandel"].reading_list)
+    printed = {
+        number: re.findall(r"Dossier · pagina (\d+)", page.extract_text())
+        for number, page in enumerate(reader.pages, start=1)
+    }
+    assert printed[1] == [], "the cover has no number"
+    assert all(found == [str(number)] for number, found in printed.items() if number > 1), "every other page does"
+
+    bookmarks = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline}
+    links = [annotation.get_object() for annotation in contents.get("/Annots", [])]
+    targets = [
+        next(n for n, page in enumerate(reader.pages, start=1) if page.indirect_reference == link["/Dest"][0])
+        for link in links
+    ]
+    for (title, page), target in zip(promised, targets, strict=True):
+        assert bookmarks[title] == page, f"{title}: the contents says page {page}, its bookmark does not"
+        assert target == page, f"{title}: its link leads to page {target}, not {page}"
+
+
+def test_an_html_document_in_the_dossier_pdf_keeps_its_headings_and_lists(client) -> None:
+    with client.get("/thema/mensenhandel/dossier.pdf") as response:
+        reader = PdfReader(io.BytesIO(response.data))
+    last = reader.outline[-1]
+    assert last.title.startswith("Congres mensenhandel"), "the HTML news item closes the reading list"
+    start = reader.get_destination_page_number(last)
+    text = "\n".join(page.extract_text() for page in reader.pages[start:])
+    assert "Acht workshops" in text.splitlines(), "a heading stands on a line of its own"
+    lines = text.splitlines()
+    items = [lines[n + 1] for n, line in enumerate(lines[:-1]) if line == "\x7f"]  # the bullet, as pypdf reads it
+    assert any(item.startswith("Van like tot lokaas") for item in items), "its list items are set as a list"
+    assert text.count("Grenzeloos kwetsbaar”: jongeren") == 1, "the title is not repeated under itself"

@@ -111,9 +111,13 @@ STAFF_ROUTES = [
     ("POST", "/beheer/document/factsheet-loverboys/verwijderen"),
     ("GET", "/beheer/prullenbak"),
     ("POST", "/beheer/prullenbak/x/terugzetten"),
+    ("GET", "/beheer/prullenbak/legen"),
+    ("POST", "/beheer/prullenbak/legen"),
     ("GET", "/beheer/logboek"),
     ("GET", "/beheer/gebruikers"),
     ("POST", "/beheer/gebruikers"),
+    ("GET", "/beheer/wachtwoord"),
+    ("POST", "/beheer/wachtwoord"),
 ]
 
 

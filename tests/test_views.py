@@ -154,3 +154,53 @@ def test_home_links_each_theme_to_its_dossier(client) -> None:
         "/thema/zorg-en-veiligheid",
     ]
     assert len(soup.select("#recent-kop + ul li")) == 6
+
+
+def test_document_dates_read_the_dutch_way(client) -> None:
+    soup = soup_of(client, "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys")
+    meta = dict(zip([dt.get_text() for dt in soup.select(".doc-meta dt")], soup.select(".doc-meta dd"), strict=True))
+    assert meta["Datum"].get_text() == "20 september 2021"
+
+
+def test_document_text_reads_as_paragraphs_not_pdf_lines(client) -> None:
+    soup = soup_of(client, "/document/factsheet-seksuele-uitbuiting-loverboys-pooierboys")
+    shown = [p.get_text() for p in soup.select("#pagina-2 p")]
+    assert "Signalen in de omgeving" in shown, "a heading stands on its own"
+    assert any(text.endswith("overdreven verdediging van de vriend.") for text in shown), "wrapped lines are joined"
+    assert not any("\n" in text for text in shown)
+
+
+def test_numbered_pages_and_a_choice_of_results_per_page(client) -> None:
+    soup = soup_of(client, "/zoeken?pagina=3")
+    links = soup.select(".pagination ol li")
+    shown = [item.get_text(strip=True) for item in links]
+    last = total(soup) // 10 + (total(soup) % 10 > 0)
+    assert shown[:6] == ["1", "2", "3", "4", "5", "…"] and shown[-1] == str(last), shown
+    assert soup.select_one(".pagination a[aria-current=page]").get_text() == "3"
+
+    sizes = {a.get_text(): a["href"] for a in soup.select(".page-sizes a")}
+    assert set(sizes) == {"25", "50"} and soup.select_one(".page-sizes strong").get_text() == "10"
+    wider = soup_of(client, sizes["25"])
+    assert parse_qs(urlsplit(sizes["25"]).query) == {"aantal": ["25"]}, "a new page size starts on page 1"
+    assert len(wider.select(".result")) == 25
+    next_args = parse_qs(urlsplit(wider.select_one(".pagination a[rel=next]")["href"]).query)
+    assert next_args == {"aantal": ["25"], "pagina": ["2"]}
+    assert len(soup_of(client, "/zoeken?aantal=7").select(".result")) == 10, "only 10, 25 or 50"
+
+
+def test_a_year_range_beside_the_year_facet_selects_the_years_it_holds(client) -> None:
+    response = client.get("/zoeken?q=gemeente&thema=mensenhandel&van=2024&tot=2021")
+    assert response.status_code == 302, "a range becomes the years it holds, as a plain URL"
+    args = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert args["q"] == ["gemeente"] and args["thema"] == ["mensenhandel"]
+    assert args["jaar"] and set(args["jaar"]) <= {"2021", "2022", "2023", "2024"}, "a reversed range is read in order"
+    soup = soup_of(client, response.headers["Location"])
+    years = [int(option["value"]) for option in soup.select("#facet-jaar input[type=checkbox]:checked")]
+    assert soup.select_one("#jaar-van")["value"] == str(min(years))
+    assert soup.select_one("#jaar-tot")["value"] == str(max(years))
+    hidden = {(i["name"], i["value"]) for i in soup.select("form#jaar-bereik input[type=hidden]")}
+    assert hidden == {("q", "gemeente"), ("thema", "mensenhandel")}, "the range form keeps the rest of the search"
+
+    open_ended = parse_qs(urlsplit(client.get("/zoeken?van=2025").headers["Location"]).query)
+    assert open_ended["jaar"] and all(int(year) >= 2025 for year in open_ended["jaar"])
+    assert client.get("/zoeken?van=nooit&tot=").status_code == 200, "an unusable range is ignored"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -91,3 +94,23 @@ def test_document_page_explains_its_themes(site: str) -> None:
     assert "door de redactie vastgesteld" in text
     assert "Maatschappelijk Ongenoegen" in text and "Jeugd en Veiligheid" in text
     assert "‘radicalisering’:" in text and "in de titel" in text
+
+
+def test_every_request_gets_an_access_log_line(site: str, site_log: Path) -> None:
+    assert get(site + "/zoeken?q=toegangslogproef")[0] == 200
+    line = ""
+    for _ in range(100):  # gunicorn writes the line just after the answer; give it a moment
+        line = next((line for line in site_log.read_text().splitlines() if "toegangslogproef" in line), "")
+        if line:
+            break
+        time.sleep(0.05)
+    assert re.fullmatch(r'127\.0\.0\.1 \[.+\] "GET /zoeken\?q=toegangslogproef HTTP/1\.1" 200 \d+ \d+ms', line), line
+
+
+def test_reading_the_site_sets_no_cookie_and_the_icon_is_found(site: str) -> None:
+    """As the privacy page says: only staff who log in get a cookie."""
+    for path in ("/", "/zoeken?q=loverboys", "/thema", "/thema/mensenhandel", "/over/privacy", "/zoeken/atom"):
+        status, headers, _ = get(site + path)
+        assert status == 200 and "Set-Cookie" not in headers, path
+    status, headers, body = get(site + "/favicon.ico")
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml") and "<svg" in body

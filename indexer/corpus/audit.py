@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ ACTIONS = {
     "vervangen": "bestand vervangen",
     "verwijderd": "naar de prullenbak",
     "teruggezet": "teruggezet uit de prullenbak",
+    "geleegd": "prullenbak geleegd",
+    "wachtwoord gewijzigd": "eigen wachtwoord gewijzigd",
     "inloggen mislukt": "mislukte inlogpoging",
     "afgeremd": "inloggen afgeremd",
 }
@@ -35,6 +38,8 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL DEFAULT ''
 )
 """
+# A changed value longer than this is shortened in the log ("…").
+CHANGE_VALUE_CHARS = 80
 # Wait this long for another writer of the log before giving up (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30.0
 
@@ -62,6 +67,31 @@ def open_database(path: Path, schema: str) -> sqlite3.Connection:
     return connection
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries to show; an empty field filters nothing. Dates are whole days, both included."""
+
+    user: str = ""
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def sql(self) -> tuple[str, list[str]]:
+        """A WHERE clause (or "") with its parameters."""
+        conditions, parameters = [], []
+        for column, value in (("user", self.user), ("action", self.action)):
+            if value:
+                conditions.append(f"{column} = ?")
+                parameters.append(value)
+        if self.since:
+            conditions.append("time >= ?")
+            parameters.append(self.since.isoformat())
+        if self.until:
+            conditions.append("time < ?")
+            parameters.append((self.until + dt.timedelta(days=1)).isoformat())
+        return (" WHERE " + " AND ".join(conditions) if conditions else ""), parameters
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     return open_database(path, _SCHEMA)
 
@@ -77,13 +107,51 @@ def record(path: Path, user: str, action: str, document: str, detail: str = "") 
     connection.close()
 
 
-def entries(path: Path, limit: int = 500) -> list[AuditEntry]:
+def entries(path: Path, where: AuditFilter = AuditFilter(), limit: int = 500, offset: int = 0) -> list[AuditEntry]:
     """The newest entries first."""
+    clause, parameters = where.sql()
     connection = _connect(path)
     try:
-        rows = connection.execute(
-            "SELECT time, user, action, document, detail FROM audit ORDER BY id DESC LIMIT ?", (limit,)
-        ).fetchall()
+        # The clause holds only our own column names; every value is a parameter.
+        query = f"SELECT time, user, action, document, detail FROM audit{clause} ORDER BY id DESC LIMIT ? OFFSET ?"  # noqa: S608
+        rows = connection.execute(query, (*parameters, limit, offset)).fetchall()
     finally:
         connection.close()
     return [AuditEntry(*row) for row in rows]
+
+
+def count(path: Path, where: AuditFilter = AuditFilter()) -> int:
+    clause, parameters = where.sql()
+    connection = _connect(path)
+    try:
+        return connection.execute(f"SELECT COUNT(*) FROM audit{clause}", parameters).fetchone()[0]  # noqa: S608
+    finally:
+        connection.close()
+
+
+def users(path: Path) -> list[str]:
+    """Everyone the log names, for the filter's choices."""
+    connection = _connect(path)
+    try:
+        return [row[0] for row in connection.execute("SELECT DISTINCT user FROM audit ORDER BY user")]
+    finally:
+        connection.close()
+
+
+def changes(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """What an edit changed, for the log's detail: a line `key: ‘old’ → ‘new’` per changed value."""
+    parts = []
+    for key, new in after.items():
+        old_text, new_text = _shown(before.get(key, "")), _shown(new)
+        if old_text != new_text:
+            parts.append(f"{key}: ‘{old_text}’ → ‘{new_text}’")
+    return "\n".join(parts)
+
+
+def _shown(value: object) -> str:
+    """A value as the log writes it: a list as its sorted items, a long text shortened."""
+    if isinstance(value, list | tuple | set | frozenset):
+        text = ", ".join(sorted(str(item) for item in value))
+    else:
+        text = "" if value is None else str(value).strip()
+    return text if len(text) <= CHANGE_VALUE_CHARS else text[: CHANGE_VALUE_CHARS - 1] + "…"

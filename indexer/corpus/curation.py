@@ -3,7 +3,8 @@
 Uploads wait in a staging folder (`indexer.corpus.staging`) until staff have reviewed how they were read
 and tagged. Publishing writes the file and its sidecar atomically into the corpus, recorded in a
 journal (`indexer.corpus.journal`) until it is indexed, and refuses a file whose exact copy is already
-there. Nothing is deleted: removed documents go to `_prullenbak`.
+there. Nothing is deleted by a change: removed documents and replaced versions go to `_prullenbak`,
+which only emptying it (`empty_trash`) clears for good.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from indexer.errors import KennisbankError
 
 TRASH_DIR = "_prullenbak"
 CORPUS_LOCK_FILE = ".kennisbank-wijzigingen.lock"
+# Why a file is in the recycle folder: the document was removed, or a new file replaced it.
+REMOVED = "verwijderd"
+REPLACED = "vervangen"
 # How long a publication waits for an indexing run of someone else.
 INDEX_WAIT_S = 120.0
 
@@ -84,7 +88,7 @@ def update_metadata(layout: CorpusLayout, relative: str, values: dict[str, objec
         write_sidecar(_existing(layout, relative), values)
 
 
-def replace_file(layout: CorpusLayout, relative: str, staged: Staged) -> str:
+def replace_file(layout: CorpusLayout, relative: str, staged: Staged, actor: str) -> str:
     """Put a new file in the place of an old one, keeping its metadata and address (the document id
     follows the file name without its extension); the old file goes to the recycle folder."""
     with corpus_lock(layout):
@@ -92,7 +96,7 @@ def replace_file(layout: CorpusLayout, relative: str, staged: Staged) -> str:
         new = old.with_suffix(staged.suffix)
         if new != old and new.exists():
             new = old.with_name(safe_name(old.name, staged.suffix, _taken_names(old.parent)))
-        _to_trash(layout, relative, keep_sidecar=True)
+        _to_trash(layout, relative, actor, REPLACED)
         if new != old and sidecar_path(old).exists():
             move_durably(sidecar_path(old), sidecar_path(new))
         move_durably(staged.path, new)
@@ -100,25 +104,53 @@ def replace_file(layout: CorpusLayout, relative: str, staged: Staged) -> str:
     return new.relative_to(layout.documents_dir).as_posix()
 
 
-def remove(layout: CorpusLayout, relative: str) -> str:
+def remove(layout: CorpusLayout, relative: str, actor: str) -> str:
     """Move a document and its sidecar to the recycle folder; returns the name it has there."""
     with corpus_lock(layout):
-        return _to_trash(layout, relative, keep_sidecar=False)
+        return _to_trash(layout, relative, actor, REMOVED)
 
 
 @dataclass(frozen=True)
 class TrashItem:
+    """One file in the recycle folder, with what tells two versions of one document apart."""
+
     name: str
     original: str
     removed_at: str
+    removed_by: str  # "" for files put there before who did it was recorded
+    reason: str  # REMOVED or REPLACED
+    size: int  # bytes
 
 
 def trash(layout: CorpusLayout) -> list[TrashItem]:
+    """Newest first."""
     items = []
-    for record in sorted((layout.root / TRASH_DIR).glob("*.json"), reverse=True):
+    folder = layout.root / TRASH_DIR
+    for record in sorted(folder.glob("*.json"), reverse=True):
         info = json.loads(record.read_text(encoding="utf-8"))
-        items.append(TrashItem(record.stem, info["original"], info["removed_at"]))
+        stored = folder / record.stem
+        items.append(
+            TrashItem(
+                record.stem,
+                info["original"],
+                info["removed_at"],
+                info.get("removed_by", ""),
+                info.get("reason", REMOVED),
+                stored.stat().st_size if stored.is_file() else 0,
+            )
+        )
     return items
+
+
+def empty_trash(layout: CorpusLayout) -> int:
+    """Delete everything in the recycle folder for good; returns how many documents were in it."""
+    folder = layout.root / TRASH_DIR
+    with corpus_lock(layout):
+        count = len(list(folder.glob("*.json")))
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.is_file():
+                path.unlink()
+    return count
 
 
 def restore(layout: CorpusLayout, name: str) -> str:
@@ -161,16 +193,22 @@ def _existing(layout: CorpusLayout, relative: str) -> Path:
     return path
 
 
-def _to_trash(layout: CorpusLayout, relative: str, keep_sidecar: bool) -> str:
+def _to_trash(layout: CorpusLayout, relative: str, actor: str, reason: str) -> str:
+    """A replaced file leaves a copy of its sidecar behind: the new file keeps the metadata."""
     document = _existing(layout, relative)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     name = f"{stamp}--{relative.replace('/', '__')}"
     folder = layout.root / TRASH_DIR
-    record = {"original": relative, "removed_at": dt.datetime.now().isoformat(timespec="seconds")}
+    record = {
+        "original": relative,
+        "removed_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "removed_by": actor,
+        "reason": reason,
+    }
     write_atomically(folder / f"{name}.json", json.dumps(record, ensure_ascii=False))
     sidecar = sidecar_path(document)
     if sidecar.exists():
-        if keep_sidecar:
+        if reason == REPLACED:
             write_bytes_atomically(sidecar_path(folder / name), sidecar.read_bytes())
         else:
             move_durably(sidecar, sidecar_path(folder / name))

@@ -9,6 +9,7 @@ a form or command-line arguments in, a Dutch sentence out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +88,31 @@ class Curator:
         self._done(actor, "gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
         return existing
 
-    def edit(self, relative: str, values: dict[str, object], actor: str) -> None:
+    def edit(
+        self, relative: str, values: dict[str, object], actor: str, before: Mapping[str, object] | None = None
+    ) -> None:
+        """`before`: the values the editor saw, so the audit log says what changed (old → new)."""
         curation.update_metadata(self.layout, relative, values)
-        self._done(actor, "gewijzigd", relative)
+        self._done(actor, "gewijzigd", relative, audit.changes(before, values) if before is not None else "")
 
     def replace(self, relative: str, staged: staging.Staged, actor: str) -> str:
         """The new file takes the old one's place; the old one goes to the recycle folder."""
-        new = curation.replace_file(self.layout, relative, staged)
+        new = curation.replace_file(self.layout, relative, staged, actor)
         self._done(actor, "vervangen", new, f"vorige versie: {relative}", also=(relative,))
         return new
 
     def remove(self, relative: str, actor: str) -> None:
-        curation.remove(self.layout, relative)
+        curation.remove(self.layout, relative, actor)
         self._done(actor, "verwijderd", relative)
 
     def trash(self) -> list[curation.TrashItem]:
         return curation.trash(self.layout)
+
+    def empty_trash(self, actor: str) -> int:
+        """Delete the recycle folder's files for good (nothing to index: they were not in it)."""
+        count = curation.empty_trash(self.layout)
+        audit.record(self.audit_db, actor, "geleegd", "", f"{count} {'document' if count == 1 else 'documenten'}")
+        return count
 
     def restore(self, name: str, actor: str) -> str:
         """Put a removed document back; returns its path. Raises CurationError for an unknown name."""

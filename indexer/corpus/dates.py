@@ -81,6 +81,21 @@ def parse_date(value: object) -> dt.date | None:
     return find_date(value)
 
 
+def dutch_date(value: dt.date | str | int | None) -> str:
+    """How every page and PDF writes a date: "17 maart 2025", with the time when there is one
+    ("17 maart 2025, 14:05"). ISO text (as stored in the index, the audit log and the recycle bin)
+    is read first; a bare year stays a year and anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.date):
+        return "" if value is None else str(value)
+    written = f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return f"{written}, {value:%H:%M}" if isinstance(value, dt.datetime) else written
+
+
 def find_date(text: str) -> dt.date | None:
     """The first complete date written in `text`, in any of the supported notations."""
     found: list[tuple[int, dt.date]] = []

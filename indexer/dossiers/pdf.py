@@ -2,7 +2,9 @@
 followed by the reading-list documents themselves, with a bookmark per part.
 
 PDF documents are included as they are; HTML, Markdown and text documents as pages rendered from
-their indexed text. The result is cached per index generation and dossier version.
+their indexed text. Every page but the cover prints its number, and the contents entries link to
+the pages they name (`indexer.dossiers.pdf_pages`). The result is cached per index generation, dossier
+version and LAYOUT_VERSION.
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.documents import StoredDocument, get_document
 from indexer.backends.whoosh.searchers import open_searcher
+from indexer.corpus.dates import dutch_date
 from indexer.corpus.kinds import KINDS
-from indexer.dossiers.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, dutch_date, inline
+from indexer.dossiers.outline import outline
+from indexer.dossiers.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, inline
+from indexer.dossiers.pdf_pages import ContentsEntry, DrawnEntry, link_entries, number_pages
 from indexer.dossiers.texts import Dossier, reading_minutes
-from indexer.engine.results import StoredDocument
 from indexer.themes.taxonomy import Theme
 
 PDF_AUTHOR = "VeiligheidsAlliantie regio Rotterdam"
+# Part of the cache key: raise it when the PDF's layout changes, so no cached old layout is served.
+LAYOUT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -80,14 +86,16 @@ def _glossary(theme: Theme) -> list:
     entries = [(f"{a.short} – {a.expansion}", a.explanation) for a in theme.acronyms]
     entries += [(entry.term, entry.explanation) for entry in theme.glossary]
     for term, explanation in sorted(entries, key=lambda entry: entry[0].lower()):
-        story += [Paragraph(f"<b>{inline(term)}</b>", BODY)]
+        term_and_explanation = [Paragraph(f"<b>{inline(term)}</b>", BODY)]
         if explanation:
-            story.append(Paragraph(inline(explanation), BODY))
+            term_and_explanation.append(Paragraph(inline(explanation), BODY))
+        story.append(KeepTogether(term_and_explanation))  # a term never ends a page without its explanation
     return story
 
 
 def _document_pdf(stored: StoredDocument, documents_dir: Path) -> bytes:
-    """The original PDF, or the indexed text set as pages when there is no usable PDF."""
+    """The original PDF, or the document set as pages with its headings and lists when it is no
+    usable PDF (`indexer.dossiers.outline`)."""
     path = documents_dir / stored.path
     if path.suffix.lower() == ".pdf":
         try:
@@ -96,15 +104,17 @@ def _document_pdf(stored: StoredDocument, documents_dir: Path) -> bytes:
                 return pdf
         except (OSError, PyPdfError):
             pass  # fall back to the indexed text below
-    story: list = [Paragraph(inline(stored.title), H1)]
-    meta = " · ".join(filter(None, [KINDS.get(stored.kind, stored.kind), stored.source, stored.date]))
-    story.append(Paragraph(inline(meta), SUBTITLE))
-    for _, text in stored.pages:
-        story += [Paragraph(inline(paragraph), BODY) for paragraph in text.split("\n") if paragraph.strip()]
+    meta = " · ".join(filter(None, [KINDS.get(stored.kind, stored.kind), stored.source, dutch_date(stored.date)]))
+    story: list = [Paragraph(inline(stored.title), H1), Paragraph(inline(meta), SUBTITLE)]
+    story += body_flowables(outline(stored, documents_dir), A4[0] - 2 * MARGIN)
     return _render(story, stored.title)
 
 
-def _cover_and_contents(dossier: Dossier, theme: Theme, entries: list[tuple[str, int]]) -> bytes:
+def _cover_and_contents(
+    dossier: Dossier, theme: Theme, entries: list[tuple[str, int]]
+) -> tuple[bytes, list[DrawnEntry]]:
+    """The cover and the contents, and where each contents entry was drawn (for its link)."""
+    drawn: list[DrawnEntry] = []
     story: list = [
         Spacer(1, 200),
         Paragraph(inline(dossier.title), TITLE),
@@ -114,9 +124,10 @@ def _cover_and_contents(dossier: Dossier, theme: Theme, entries: list[tuple[str,
         Paragraph("Inhoud", H1),
     ]
     story += [
-        Paragraph(f"{inline(title)} <font color='#555555'>· pagina {page}</font>", BODY) for title, page in entries
+        ContentsEntry(f"{inline(title)} <font color='#555555'>· pagina {page}</font>", BODY, page, drawn)
+        for title, page in entries
     ]
-    return _render(story, dossier.title)
+    return _render(story, dossier.title), drawn
 
 
 def build_dossier_pdf(
@@ -142,7 +153,7 @@ def build_dossier_pdf(
     front_pages = 2
     while True:  # the contents may need more than one page; then every start page shifts
         starts = [front_pages + sum(counts[:i]) + 1 for i in range(len(parts))]
-        front = _cover_and_contents(dossier, theme, [(p.title, s) for p, s in zip(parts, starts, strict=True)])
+        front, drawn = _cover_and_contents(dossier, theme, [(p.title, s) for p, s in zip(parts, starts, strict=True)])
         if _page_count(front) == front_pages:
             break
         front_pages = _page_count(front)
@@ -151,6 +162,8 @@ def build_dossier_pdf(
     for part, start in zip(parts, starts, strict=True):
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
         writer.add_outline_item(title=part.title, page_number=start - 1)
+    number_pages(writer)
+    link_entries(writer, drawn)
     writer.add_metadata({"/Title": dossier.title, "/Author": PDF_AUTHOR})
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -161,7 +174,7 @@ def cached_dossier_pdf(dossier: Dossier, theme: Theme, index, documents_dir: Pat
     """The dossier PDF from the cache, built first when the index or the dossier changed since."""
     with open_searcher(index) as searcher:
         generation = searcher.reader().generation()
-    version = hashlib.sha256(dossier.path.read_bytes() + repr(theme).encode()).hexdigest()[:12]
+    version = hashlib.sha256(dossier.path.read_bytes() + repr((theme, LAYOUT_VERSION)).encode()).hexdigest()[:12]
     target = cache_dir / f"{dossier.slug}-{generation}-{version}.pdf"
     if target.exists():
         return target

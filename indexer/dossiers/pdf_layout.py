@@ -5,7 +5,6 @@ ReportLab does the typesetting; Dutch hyphenation comes from Pyphen when it is i
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from reportlab.lib import colors
@@ -13,8 +12,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, Spacer, Table, TableStyle
-
-from indexer.corpus.dates import MONTH_NAMES
 
 MARGIN = 20 * mm
 COLUMN_GAP = 8 * mm
@@ -40,6 +37,7 @@ H1 = ParagraphStyle(
     spaceAfter=10,
     textColor=HOUSE_COLOUR,
     alignment=TA_LEFT,
+    keepWithNext=1,  # a heading never stands alone at the bottom of a page
 )
 H2 = ParagraphStyle("h2", parent=H1, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=6)
 H3 = ParagraphStyle("h3", parent=H1, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=4)
@@ -117,7 +115,3 @@ def body_flowables(body: str, column_width: float, chapters_on_new_page: bool = 
         else:
             story.append(Paragraph(inline(" ".join(lines)), BODY))
     return story
-
-
-def dutch_date(value: dt.date) -> str:
-    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"

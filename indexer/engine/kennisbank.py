@@ -8,15 +8,17 @@ Whoosh engine (`backends.whoosh`).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from whoosh.index import Index
 
 from indexer.backends.whoosh import search as whoosh_search
 from indexer.backends.whoosh.acronym_table import index_context
-from indexer.backends.whoosh.documents import get_document
+from indexer.backends.whoosh.completion import MIN_PREFIX_CHARS, complete_word
+from indexer.backends.whoosh.documents import get_document, stored_dates
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.review import Preview, preview
 from indexer.corpus.staging import Staged
@@ -29,7 +31,7 @@ from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits
 from indexer.themes.taxonomy import Taxonomy, Theme
 
-__all__ = ["Kennisbank", "index_is_current"]
+__all__ = ["MIN_PREFIX_CHARS", "Kennisbank", "index_is_current"]
 
 # Built dossier PDFs are kept beside the index, one per dossier text and index generation.
 DOSSIER_CACHE = "dossier-pdf"
@@ -41,7 +43,7 @@ def index_is_current(index_root: Path) -> bool:
 
 
 class Kennisbank:
-    """Search, documents, upload previews and dossier PDFs over the index at `index_root`."""
+    """Search, documents, word completions, upload previews and dossier PDFs over the index at `index_root`."""
 
     def __init__(self, index_root: Path, taxonomy: Taxonomy) -> None:
         self.store = IndexStore(index_root)
@@ -85,11 +87,18 @@ class Kennisbank:
     def document(self, doc_id: str) -> StoredDocument | None:
         return get_document(self._opened(), doc_id)
 
-    def highlighted_pages(self, stored: StoredDocument, query: str) -> list[tuple[int, str]]:
-        """The document's pages as safe HTML, the words `query` looks for marked."""
-        index = self._opened()
-        terms = query_terms(query, index_context(self.context, index)) if query else frozenset()
-        return [(number, highlight_text(text, terms)) for number, text in stored.pages]
+    def highlighter(self, query: str) -> Callable[[str], str]:
+        """Text to safe HTML with the words `query` looks for marked (no marks without a query)."""
+        terms = query_terms(query, index_context(self.context, self._opened())) if query else frozenset()
+        return lambda text: highlight_text(text, terms)
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Words of the index that finish `prefix`, the most used first (suggestions while typing)."""
+        return complete_word(self._opened(), prefix, limit)
+
+    def dates(self, doc_ids: Iterable[str]) -> dict[str, dt.date]:
+        """The date of each of these documents that has one (a feed says when an entry appeared)."""
+        return stored_dates(self._opened(), doc_ids)
 
     def preview(self, staged: Staged) -> Preview:
         """How a staged upload reads and would be tagged; OCR is shared with indexing runs."""

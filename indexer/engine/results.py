@@ -80,3 +80,15 @@ class StoredDocument(Listed):
     pages: tuple[tuple[int, str], ...]  # (page number, text)
     ocr_pages: tuple[int, ...]
     tagging: dict
+
+    def form_values(self) -> dict[str, object]:
+        """Its metadata under the sidecar keys, as the staff form shows it and an edit is compared with."""
+        return {
+            "titel": self.title,
+            "soort": self.kind,
+            "datum": self.date,
+            "bron": self.source,
+            "samenvatting": self.summary,
+            "themas": self.themes,
+            "subthemas": self.subthemes,
+        }

@@ -28,7 +28,7 @@ _CHROME_MARKERS = re.compile(
     r"skip|share|social|newsletter|nieuwsbrief|footer|header|related|gerelateerd)([-_ ]|$)",
     re.I,
 )
-_BLOCKS = frozenset(
+BLOCK_TAGS = frozenset(
     [
         "address",
         "article",
@@ -151,7 +151,7 @@ def _block_text(root: Tag) -> str:
     parts: list[str] = []
     for node in root.descendants:
         if isinstance(node, Tag):
-            if node.name in _BLOCKS:
+            if node.name in BLOCK_TAGS:
                 parts.append("\n")
         elif isinstance(node, str):
             parts.append(str(node))
@@ -207,6 +207,14 @@ def parse_html(markup: str) -> BeautifulSoup:
             return BeautifulSoup(markup, "html.parser")
         except ParserRejectedMarkup:
             return BeautifulSoup(_DECLARATION.sub("&lt;!", markup), "html.parser")
+
+
+def main_content_of(path: Path) -> Tag:
+    """A page's main content as the index reads it: no scripts, navigation, headers or footers."""
+    soup = parse_html(decode_html(read_bytes(path)))
+    main = _main_content(soup, _Landmarks(soup))
+    _drop_chrome(main)
+    return main
 
 
 def extract_html(path: Path) -> Extraction:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 
 from whoosh.index import Index
 
@@ -54,3 +56,11 @@ def get_document(index: Index, doc_id: str) -> StoredDocument | None:
         ocr_pages=tuple(fields.get("ocr_pages") or ()),
         tagging=json.loads(fields.get("tagging") or "{}"),
     )
+
+
+def stored_dates(index: Index, doc_ids: Iterable[str]) -> dict[str, dt.date]:
+    """The date of each of these documents that has one, from its stored fields alone (its pages are
+    not read): what a news feed needs to say when an entry appeared."""
+    with open_searcher(index) as searcher:
+        found = {doc_id: searcher.document(id=doc_id, doctype=DOC) for doc_id in doc_ids}
+    return {doc_id: fields["date"].date() for doc_id, fields in found.items() if fields and fields.get("date")}
