@@ -1,6 +1,6 @@
 """The `kennisbank` command: a thin layer over the pipeline and the search façade.
 
-search_app.cli adds the web commands on top, so the indexer never imports the web app.
+search_app.main adds the web commands on top, so the indexer never imports the web app.
 
 Errors a user can act on come out as one Dutch line on stderr, never as a traceback.
 """

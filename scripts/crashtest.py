@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             expected = state(clean)
             delay = rng.uniform(0, args.max_wacht)
             process = subprocess.Popen(
-                [sys.executable, "-m", "search_app.cli", "index", "--corpus", str(corpus), "--index", str(index)],
+                [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus), "--index", str(index)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

@@ -70,16 +70,16 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         curator=curator,
     )
 
-    from search_app import api, dossiers, errors, feeds, info, security, staff, views
+    from search_app import api, dossier_pages, error_pages, feeds, info, security, staff, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    app.register_blueprint(dossiers.bp)
+    app.register_blueprint(dossier_pages.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(info.bp)
     app.register_blueprint(feeds.bp)
     security.register(app)
-    errors.register(app)
+    error_pages.register(app)
     return app
 
 

@@ -71,6 +71,6 @@ def running_server(corpus: Path, index: Path, *options: str, output: IO | int = 
     """Yield the base URL of `kennisbank serve` on `corpus` and `index` (plus `options`), stopping
     it afterwards; its output goes to `output`."""
     port = free_port()
-    command = [sys.executable, "-m", "search_app.cli", "serve", "--corpus", str(corpus), "--index", str(index)]
+    command = [sys.executable, "-m", "search_app.main", "serve", "--corpus", str(corpus), "--index", str(index)]
     with running([*command, "--port", str(port), *options], port, output=output):
         yield f"http://{HOST}:{port}"

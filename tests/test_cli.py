@@ -15,7 +15,7 @@ from tests.builders import add_core_terms, write_pdf
 
 def kennisbank(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "search_app.cli", *args],
+        [sys.executable, "-m", "search_app.main", *args],
         capture_output=True,
         text=True,
         timeout=300,

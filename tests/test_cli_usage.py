@@ -182,7 +182,7 @@ def test_a_generation_another_run_is_writing_is_left_alone(live_index: tuple[Pat
 def run_command(*args: str, **options: object) -> subprocess.CompletedProcess:
     """`kennisbank` in its own session: without a controlling terminal, as under cron or CI."""
     return subprocess.run(
-        [sys.executable, "-m", "search_app.cli", *args],
+        [sys.executable, "-m", "search_app.main", *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -260,7 +260,7 @@ def test_ctrl_d_at_the_password_prompt_stops_cleanly(tmp_path: Path) -> None:
     def take_the_terminal() -> None:  # in the child, after setsid: the first terminal opened becomes its own
         os.close(os.open(terminal_path, os.O_RDWR))
 
-    command = [sys.executable, "-m", "search_app.cli", "gebruiker", "toevoegen", "piet", "--data", str(tmp_path)]
+    command = [sys.executable, "-m", "search_app.main", "gebruiker", "toevoegen", "piet", "--data", str(tmp_path)]
     with subprocess.Popen(
         command,
         stdin=terminal,

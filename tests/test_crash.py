@@ -49,7 +49,7 @@ def _make_corpus(root: Path, documents: int) -> Path:
 
 def _start_run(corpus: Path, index: Path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "search_app.cli", "index", "--corpus", str(corpus), "--index", str(index), *options],
+        [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus), "--index", str(index), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -361,7 +361,7 @@ def test_without_tesseract_a_scan_is_reported_as_before_with_how_to_enable_ocr(c
     write_docx(corpus / "documenten" / "besluit.docx", "Besluit", "Gemeente Schiedam", SECTIONS)
     # The command as a user runs it, on a PATH without Tesseract (Python's own folder only).
     result = subprocess.run(
-        [sys.executable, "-m", "search_app.cli", "index", "--corpus", str(corpus), "--index", str(tmp_path / "index")],
+        [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus), "--index", str(tmp_path / "index")],
         capture_output=True,
         text=True,
         timeout=300,

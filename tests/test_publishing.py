@@ -246,7 +246,7 @@ def _held(lock_path: Path) -> Iterator[None]:
 
 
 def _serve_command(corpus: Path, index: Path, data: Path, port: int) -> list[str]:
-    command = [sys.executable, "-m", "search_app.cli", "serve", "--corpus", str(corpus), "--index", str(index)]
+    command = [sys.executable, "-m", "search_app.main", "serve", "--corpus", str(corpus), "--index", str(index)]
     return [*command, "--data", str(data), "--processen", "1", "--port", str(port)]
 
 
