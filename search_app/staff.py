@@ -45,7 +45,7 @@ MENU = (
     MenuItem("staff.documents.upload", "Documenten toevoegen", also=("staff.documents.review",)),
     MenuItem("staff.trash.overview", "Prullenbak", also=("staff.trash.empty",)),
     MenuItem("staff.log.overview", "Logboek", admin_only=True),
-    MenuItem("staff.accounts.users", "Gebruikers", admin_only=True),
+    MenuItem("staff.accounts.users", "Gebruikers", admin_only=True, also=("staff.accounts.remove_user",)),
 )
 
 

@@ -1,9 +1,9 @@
-"""Accounts under /beheer: a beheerder manages everyone's (/gebruikers); every member of staff
-changes their own password (/wachtwoord), after typing the current one."""
+"""Accounts under /beheer: a beheerder manages everyone's (/gebruikers; removing one asks first);
+every member of staff changes their own password (/wachtwoord), after typing the current one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from indexer.corpus import audit
 from search_app.accounts import ADMIN, ROLES, AccountError
@@ -23,9 +23,6 @@ def users():
             if action == "toevoegen":
                 accounts().add(name, request.form.get("wachtwoord", ""), request.form.get("rol", ""))
                 flash(f"Gebruiker ‘{name}’ is toegevoegd.")
-            elif action == "verwijderen" and name != g.user.name:
-                accounts().remove(name)
-                flash(f"Gebruiker ‘{name}’ is verwijderd.")
             elif action == "rol" and name != g.user.name:
                 accounts().set_role(name, request.form.get("rol", ""))
                 flash(f"De rol van ‘{name}’ is gewijzigd.")
@@ -38,6 +35,21 @@ def users():
             flash(str(exc), "fout")
         return redirect(url_for(".users"))
     return render_template("beheer/gebruikers.html", users=accounts().all(), roles=ROLES)
+
+
+@bp.route("/gebruikers/<name>/verwijderen", methods=["GET", "POST"])
+@login_required(ADMIN)
+def remove_user(name: str):
+    """Removing an account cannot be undone: the page asks first, and only the POST removes it."""
+    user = accounts().get(name)
+    if user is None or name == g.user.name:
+        abort(404)
+    if request.method == "POST":
+        accounts().remove(name)
+        audit.record(accounts().path, g.user.name, "gebruiker verwijderd", "", f"account ‘{name}’ ({user.role})")
+        flash(f"Gebruiker ‘{name}’ is verwijderd.")
+        return redirect(url_for(".users"))
+    return render_template("beheer/gebruiker_verwijderen.html", user=user)
 
 
 @bp.route("/wachtwoord", methods=["GET", "POST"])

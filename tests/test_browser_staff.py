@@ -174,6 +174,7 @@ def test_every_staff_page_looks_finished(staff_page: Page, tmp_path: Path) -> No
         ("toevoegen", "/beheer/toevoegen"),
         ("logboek", "/beheer/logboek"),
         ("gebruikers", "/beheer/gebruikers"),
+        ("gebruiker-verwijderen", "/beheer/gebruikers/redacteur/verwijderen"),
         ("wachtwoord", "/beheer/wachtwoord"),
     ]:
         page.goto(path)

@@ -298,10 +298,8 @@ def test_a_removed_account_stays_logged_out_even_under_the_same_name_again(app, 
     login(editor)
     admin = app.test_client()
     login(admin, "beheerder")
-    admin.post(
-        "/beheer/gebruikers",
-        data={"csrf_token": csrf(admin, "/beheer/gebruikers"), "actie": "verwijderen", "naam": "redacteur"},
-    )
+    confirm = "/beheer/gebruikers/redacteur/verwijderen"
+    admin.post(confirm, data={"csrf_token": csrf(admin, confirm)})
     Accounts(data / audit.STAFF_DB_FILE).add("redacteur", "iemand-anders-nu", EDITOR)
     assert not logged_in(editor)
 

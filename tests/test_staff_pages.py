@@ -154,3 +154,36 @@ def test_staff_change_their_own_password_with_dutch_messages(site) -> None:  # n
     assert other_device.get("/beheer").status_code == 302, "every other session has ended"
     assert login(app.test_client(), "redacteur", PASSWORD).status_code == 401
     assert login(app.test_client(), "redacteur", NEW_PASSWORD).status_code == 302
+
+
+def test_a_beheerder_removes_an_account_only_after_confirming(site) -> None:  # noqa: F811
+    app, _, _ = site
+    client = app.test_client()
+    login(client, "beheerder")
+    users = soup(client, "/beheer/gebruikers")
+    link = users.find("a", href="/beheer/gebruikers/redacteur/verwijderen")
+    assert link is not None and "Verwijderen" in link.get_text()
+
+    confirm = soup(client, "/beheer/gebruikers/redacteur/verwijderen")
+    assert "‘redacteur’" in confirm.select_one(".confirm").get_text()
+    accounts = app.extensions["kennisbank"].accounts
+    assert accounts.get("redacteur") is not None, "looking at the confirmation removes nothing"
+
+    response = client.post(
+        "/beheer/gebruikers/redacteur/verwijderen",
+        data={"csrf_token": csrf(client, "/beheer/gebruikers/redacteur/verwijderen")},
+        follow_redirects=True,
+    )
+    page = BeautifulSoup(response.data, "html.parser")
+    assert "Gebruiker ‘redacteur’ is verwijderd." in page.select_one(".notice").get_text()
+    assert accounts.get("redacteur") is None
+    entry = audit.entries(accounts.path)[0]
+    assert (entry.user, entry.action) == ("beheerder", "gebruiker verwijderd") and "redacteur" in entry.detail
+    assert client.get("/beheer/gebruikers/beheerder/verwijderen").status_code == 404, "not one's own account"
+
+
+def test_an_editor_cannot_remove_accounts(site) -> None:  # noqa: F811
+    app, _, _ = site
+    client = app.test_client()
+    login(client)
+    assert client.get("/beheer/gebruikers/beheerder/verwijderen").status_code == 403

@@ -24,6 +24,7 @@ ACTIONS = {
     "teruggezet": "teruggezet uit de prullenbak",
     "geleegd": "prullenbak geleegd",
     "wachtwoord gewijzigd": "eigen wachtwoord gewijzigd",
+    "gebruiker verwijderd": "account verwijderd",
     "inloggen mislukt": "mislukte inlogpoging",
     "afgeremd": "inloggen afgeremd",
 }
