@@ -116,6 +116,8 @@ STAFF_ROUTES = [
     ("GET", "/beheer/logboek"),
     ("GET", "/beheer/gebruikers"),
     ("POST", "/beheer/gebruikers"),
+    ("GET", "/beheer/gebruikers/x/verwijderen"),
+    ("POST", "/beheer/gebruikers/x/verwijderen"),
     ("GET", "/beheer/wachtwoord"),
     ("POST", "/beheer/wachtwoord"),
 ]
