@@ -69,3 +69,14 @@ def test_the_website_reaches_the_index_only_through_the_engine_seam() -> None:
         if not any(module == allowed or module.startswith(f"{allowed}.") for allowed in WEBSITE_MAY_IMPORT)
     )
     assert wrong == [], "search_app goes through indexer.engine.kennisbank, not the engine's parts"
+
+
+def test_the_engine_needs_no_search_engine_but_behind_the_seam() -> None:
+    """The query tree, its reading and the plain data are the same for every backend: only the seam
+    (`engine/kennisbank.py`) composes one."""
+    wrong = sorted(
+        (name, module)
+        for name, module in _indexer_modules_imported_by("indexer/engine") | _imports("indexer/engine")
+        if name != "kennisbank.py" and (module == "whoosh" or module.startswith("indexer.backends"))
+    )
+    assert wrong == []

@@ -141,12 +141,12 @@ def field_terms(node: Node) -> set[tuple[str, str]]:
     return found
 
 
-def _boosted(node: Node, factor: float) -> Node:
+def boosted(node: Node, factor: float) -> Node:
     """`node` with its boost multiplied (for AND NOT: both sides')."""
     if factor == 1:
         return node
     if isinstance(node, AndNot):
-        return AndNot(_boosted(node.positive, factor), _boosted(node.negative, factor))
+        return AndNot(boosted(node.positive, factor), boosted(node.negative, factor))
     return replace(node, boost=node.boost * factor)
 
 
@@ -155,14 +155,14 @@ def _compound(node: Compound) -> Node:
     for child in node.children:
         child = simplified(child)
         if type(child) is type(node):
-            flat += [_boosted(grandchild, child.boost) for grandchild in child.children]
+            flat += [boosted(grandchild, child.boost) for grandchild in child.children]
         elif child is not NOTHING:
             flat.append(child)
     unique = tuple(dict.fromkeys(flat))  # duplicates count once
     if not unique:
         return NOTHING
     if len(unique) == 1:
-        return _boosted(unique[0], node.boost)
+        return boosted(unique[0], node.boost)
     return type(node)(unique, node.boost)
 
 

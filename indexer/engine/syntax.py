@@ -1,60 +1,48 @@
-"""Typed text read into a raw query tree: words, "phrases", -uitsluiten, OR, prefix*, and a filter per
-facet (`facet_specs`: thema:, jaar:, bron:, ...).
+"""Typed text read into a raw query tree: words, "phrases", -uitsluiten, OR, AND, NOT, (groups),
+prefix* and patterns, word^2, and a filter per facet (`facet_specs`: thema:, jaar:, bron:, ...).
 
-Whoosh's query parser reads the syntax; `from_whoosh` turns what it gives into our nodes, node for
-node, so nothing after this module holds a Whoosh object. Malformed input never raises: it
-degrades to its plain words.
+The syntax is Whoosh's query syntax, read here into our nodes: explicit AND binds tighter than
+explicit OR, both tighter than words side by side (joined by AND, or by OR for the loosest reading),
+and NOT applies to what follows it. An operator without its operands, an unmatched quote or bracket
+and a field nobody filters on are read as plain words; a range (`jaar:[2020 TO 2023]`) as nothing.
+Malformed input never raises. `tests/test_syntax.py` compares the result with Whoosh's parser.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from whoosh import query as whoosh
-from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, KEYWORD, TEXT, FieldType, Schema
-from whoosh.qparser import AndGroup, FieldAliasPlugin, OrGroup, QueryParser
-from whoosh.qparser.default import QueryParserError
-
-from indexer.analysis.analyzers import AccentFoldFilter, join_acronyms
-from indexer.analysis.wordforms import WORD_PATTERN
+from indexer.analysis.analyzers import join_acronyms
+from indexer.analysis.wordforms import WORD_PATTERN, fold
 from indexer.engine import query_model as q
 from indexer.engine.facet_specs import FACET_BY_FIELD, FACETS, FacetSpec
 
 # The facets' fields, filtered with their Dutch names: thema:zorg, jaar:2024, bron:politie.
 FILTER_FIELDS = frozenset(FACET_BY_FIELD)
-FIELD_ALIASES = {spec.field: [spec.arg] for spec in FACETS}
+# The name a filter may be typed with: its Dutch argument or the field itself.
+_FIELD_OF_NAME = {**{spec.field: spec.field for spec in FACETS}, **{spec.arg: spec.field for spec in FACETS}}
+# The field a plain word is searched in; expansion spreads it over title, summary and text.
+DEFAULT_FIELD = "content"
 # A word with * or ? must start with this many letters: a leading wildcard ("*a*") would make
 # the search read the whole term dictionary (see `expansion`); such a word is left out, with a note.
 MIN_PATTERN_PREFIX = 2
 WILDCARDS = re.compile(r"[*?]")
+OPERATORS = ("AND", "OR", "NOT")
 
 _MINUS_WORD = re.compile(r"(^|\s)-(?=\w)")
 _FILTER_PIECE = re.compile(r"^\w+:")
 _LOOSE_HYPHEN = re.compile(r"(?<=\w)-(?=\s|$)|(?<=\w)-(?=\w)")
+# Pieces of typed text: a bracket, a quoted phrase (with or without a field), a range, or a word.
+_PIECE = re.compile(
+    r"(?P<open>\()|(?P<close>\))"
+    r'|(?:(?P<field>[^\s():"\[\]]+):)?(?:"(?P<phrase>[^"]*)"|(?P<range>\[[^\]]*\])|(?P<word>[^\s()"]+))'
+    r'|(?P<stray>")'
+)
+_BOOST = re.compile(r"^(?P<text>.+)\^(?P<boost>\d+(?:\.\d+)?)$")
 
-
-def _raw_schema() -> Schema:
-    """How the parser reads typed text: words, and each facet's filter value as `FacetSpec` says."""
-    words_only = RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | AccentFoldFilter()
-
-    def filter_field(spec: FacetSpec) -> FieldType:
-        if spec.words_field:
-            return TEXT(analyzer=words_only)
-        return KEYWORD(lowercase=True) if spec.lowercase else ID()
-
-    return Schema(content=TEXT(analyzer=words_only), **{spec.field: filter_field(spec) for spec in FACETS})
-
-
-def _parser(group) -> QueryParser:
-    parser = QueryParser("content", _raw_schema(), group=group)
-    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
-    return parser
-
-
-_AND_PARSER = _parser(AndGroup)
-_OR_PARSER = _parser(OrGroup)
+Join = Callable[[tuple[q.Node, ...]], q.Node]
 
 
 def literal_prefix(pattern: str) -> str:
@@ -72,35 +60,113 @@ def prepare(text: str) -> str:
     return "".join(pieces)
 
 
-def _plain_words(text: str) -> str:
-    return " ".join(word for word in re.findall(WORD_PATTERN, text) if word.upper() not in ("AND", "OR", "NOT"))
+def _tokens(text: str) -> list[str]:
+    """The analysed words of a piece of text, as the index's word fields hold them."""
+    return [fold(word) for word in re.findall(WORD_PATTERN, text)]
 
 
-_LEAF_TYPES = {whoosh.Term: q.Term, whoosh.Prefix: q.Prefix, whoosh.Wildcard: q.Wildcard}
+def _words(field: str, text: str, join: Join) -> q.Node:
+    tokens = _tokens(text)
+    if len(tokens) == 1:
+        return q.Term(field, tokens[0])
+    return join(tuple(q.Term(field, token) for token in tokens)) if tokens else q.NOTHING
 
 
-def from_whoosh(node: whoosh.Query) -> q.Node:
-    """Our node for a Whoosh parse tree; what we do not search on (ranges, "every") is nothing."""
-    kind = type(node)
-    if kind in _LEAF_TYPES:
-        return _LEAF_TYPES[kind](node.fieldname, node.text, node.boost)
-    if kind is whoosh.Phrase:
-        return q.Phrase(node.fieldname, tuple(node.words), node.boost)
-    if kind in (whoosh.And, whoosh.Or):
-        compound = q.And if kind is whoosh.And else q.Or
-        return compound(tuple(from_whoosh(child) for child in node.subqueries), node.boost)
-    if kind is whoosh.Not:
-        return q.Not(from_whoosh(node.query), node.boost)
-    if kind is whoosh.AndNot:
-        return q.AndNot(from_whoosh(node.a), from_whoosh(node.b))
-    return q.NOTHING
+def _filter(spec: FacetSpec, value: str, phrase: bool, join: Join) -> q.Node:
+    """A facet filter's value as the index holds that facet: words, a keyword or the value itself."""
+    if spec.words_field:
+        return q.Phrase(spec.field, tuple(_tokens(value))) if phrase else _words(spec.field, value, join)
+    return q.Term(spec.field, value.lower() if spec.lowercase else value)
+
+
+def _word(text: str, join: Join) -> q.Node:
+    boosted = _BOOST.match(text)
+    if boosted:
+        node = _word(boosted["text"], join)
+        return node if node is q.NOTHING else q.boosted(node, float(boosted["boost"]))
+    if WILDCARDS.search(text):
+        return q.Wildcard(DEFAULT_FIELD, fold(text))
+    return _words(DEFAULT_FIELD, text, join)
+
+
+def _atom(piece: re.Match[str], join: Join) -> q.Node:
+    field_name, phrase, word = piece["field"], piece["phrase"], piece["word"]
+    spec = FACET_BY_FIELD.get(_FIELD_OF_NAME.get(field_name or "", ""))
+    if piece["range"] is not None:
+        return q.NOTHING
+    if field_name and spec is None:  # nobody filters on it: its name and value are words
+        return _words(DEFAULT_FIELD, f"{field_name} {phrase if phrase is not None else word}", join)
+    if spec is not None:
+        return _filter(spec, phrase if phrase is not None else word, phrase is not None, join)
+    if phrase is not None:
+        return q.Phrase(DEFAULT_FIELD, tuple(_tokens(phrase)))
+    return _word(word, join)
+
+
+class _Reader:
+    """Recursive descent over the pieces: group > OR > AND > NOT > atom."""
+
+    def __init__(self, pieces: list[re.Match[str]], join: Join) -> None:
+        self.pieces, self.join, self.at = pieces, join, 0
+
+    def _operator(self, offset: int = 0) -> str | None:
+        index = self.at + offset
+        if index < len(self.pieces) and self.pieces[index]["word"] in OPERATORS and not self.pieces[index]["field"]:
+            return self.pieces[index]["word"]
+        return None
+
+    def _starts_operand(self, offset: int) -> bool:
+        """Whether the piece at `offset` can begin what an operator applies to."""
+        index = self.at + offset
+        if index >= len(self.pieces) or self.pieces[index]["close"] or self.pieces[index]["stray"]:
+            return False
+        following = self._operator(offset)
+        return following is None or (following == "NOT" and self._starts_operand(offset + 1))
+
+    def group(self) -> q.Node:
+        parts = []
+        while self.at < len(self.pieces) and not self.pieces[self.at]["close"]:
+            if self.pieces[self.at]["stray"]:
+                self.at += 1
+                continue
+            parts.append(self.either())
+        return self.join(tuple(parts))
+
+    def either(self) -> q.Node:
+        parts = [self.both()]
+        while self._operator() == "OR" and self._starts_operand(1):
+            self.at += 1
+            parts.append(self.both())
+        return q.Or(tuple(parts)) if len(parts) > 1 else parts[0]
+
+    def both(self) -> q.Node:
+        parts = [self.unary()]
+        while self._operator() == "AND" and self._starts_operand(1):
+            self.at += 1
+            parts.append(self.unary())
+        return q.And(tuple(parts)) if len(parts) > 1 else parts[0]
+
+    def unary(self) -> q.Node:
+        if self._operator() == "NOT" and self._starts_operand(1):
+            self.at += 1
+            return q.Not(self.unary())
+        piece = self.pieces[self.at]
+        self.at += 1
+        if piece["open"]:
+            inner = self.group()
+            self.at += 1  # past the closing bracket (or the end)
+            return inner
+        return _atom(piece, self.join)
 
 
 @lru_cache(maxsize=1024)  # a request parses its text for all and for most words alike, a next page again
 def read(text: str, any_word: bool) -> q.Node:
-    """The typed text as Whoosh's parser reads it, words joined by AND (or OR), in our nodes."""
-    parser = _OR_PARSER if any_word else _AND_PARSER
-    try:
-        return from_whoosh(parser.parse(prepare(text)))
-    except (QueryParserError, ValueError, TypeError):
-        return from_whoosh(parser.parse(_plain_words(text)))
+    """The typed text as a raw tree, words side by side joined by AND (or OR)."""
+    join: Join = q.Or if any_word else q.And
+    pieces = list(_PIECE.finditer(prepare(text)))
+    reader = _Reader(pieces, join)
+    parts = []
+    while reader.at < len(pieces):  # a closing bracket without its opening one is passed over
+        parts.append(reader.group())
+        reader.at += 1
+    return q.simplified(join(tuple(parts)))
