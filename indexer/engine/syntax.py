@@ -133,18 +133,18 @@ class _Reader:
         return self.join(tuple(parts))
 
     def either(self) -> q.Node:
-        parts = [self.both()]
-        while self._operator() == "OR" and self._starts_operand(1):
-            self.at += 1
-            parts.append(self.both())
-        return q.Or(tuple(parts)) if len(parts) > 1 else parts[0]
+        return self._chain("OR", self.both, q.Or)
 
     def both(self) -> q.Node:
-        parts = [self.unary()]
-        while self._operator() == "AND" and self._starts_operand(1):
+        return self._chain("AND", self.unary, q.And)
+
+    def _chain(self, operator: str, operand: Callable[[], q.Node], compound: Join) -> q.Node:
+        """Operands joined by `operator` for as long as it stands between two of them."""
+        parts = [operand()]
+        while self._operator() == operator and self._starts_operand(1):
             self.at += 1
-            parts.append(self.unary())
-        return q.And(tuple(parts)) if len(parts) > 1 else parts[0]
+            parts.append(operand())
+        return compound(tuple(parts)) if len(parts) > 1 else parts[0]
 
     def unary(self) -> q.Node:
         if self._operator() == "NOT" and self._starts_operand(1):
