@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import NavigableString, Tag
 
-from indexer.backends.whoosh.documents import StoredDocument
+from indexer.engine.results import StoredDocument
 from indexer.errors import ExtractionError
 from indexer.extract import MARKDOWN, format_of_file
 from indexer.extract.html import BLOCK_TAGS, main_content_of

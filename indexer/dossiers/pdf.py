@@ -22,7 +22,7 @@ from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from indexer.backends.whoosh.documents import StoredDocument, get_document
+from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.searchers import open_searcher
 from indexer.corpus.dates import dutch_date
 from indexer.corpus.kinds import KINDS
@@ -30,6 +30,7 @@ from indexer.dossiers.outline import outline
 from indexer.dossiers.pdf_layout import BODY, H1, H3, MARGIN, SUBTITLE, TITLE, body_flowables, inline
 from indexer.dossiers.pdf_pages import ContentsEntry, DrawnEntry, link_entries, number_pages
 from indexer.dossiers.texts import Dossier, reading_minutes
+from indexer.engine.results import StoredDocument
 from indexer.themes.taxonomy import Theme
 
 PDF_AUTHOR = "VeiligheidsAlliantie regio Rotterdam"
