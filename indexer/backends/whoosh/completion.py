@@ -3,13 +3,14 @@ every word as written in some document, accents folded), the words most document
 
 from __future__ import annotations
 
-from itertools import islice
+from collections import Counter
 
 from whoosh.index import Index
 
 from indexer.analysis.wordforms import fold
 from indexer.backends.whoosh.searchers import open_searcher
 from indexer.backends.whoosh.suggest import SPELLING_FIELD
+from indexer.backends.whoosh.term_dictionary import terms
 
 # Before a word is completed, at least this many letters of it are typed.
 MIN_PREFIX_CHARS = 3
@@ -18,15 +19,17 @@ MAX_CANDIDATES = 2_000
 
 
 def complete_word(index: Index, prefix: str, limit: int) -> list[str]:
-    """Up to `limit` words of the index that start with `prefix` (case and accents ignored)."""
+    """Up to `limit` words of the index that start with `prefix` (case and accents ignored), read
+    with their document counts from the term dictionary in one piece (`term_dictionary.terms`)."""
     folded = fold(prefix.strip())
     if len(folded) < MIN_PREFIX_CHARS or not folded.isalpha():
         return []
+    documents: Counter[str] = Counter()
     with open_searcher(index) as searcher:
-        reader = searcher.reader()
-        candidates = [
-            word.decode("utf-8") if isinstance(word, bytes) else word
-            for word in islice(reader.expand_prefix(SPELLING_FIELD, folded), MAX_CANDIDATES)
-        ]
-        counted = [(reader.doc_frequency(SPELLING_FIELD, word), word) for word in candidates if word != folded]
-    return [word for _, word in sorted(counted, key=lambda item: (-item[0], item[1]))[:limit]]
+        for segment, _ in searcher.reader().leaf_readers():
+            for word, count, _ in terms(segment, SPELLING_FIELD, folded):
+                if word not in documents and len(documents) >= MAX_CANDIDATES:
+                    break
+                documents[word] += count
+    documents.pop(folded, None)  # the word typed is not a completion of itself
+    return [word for word, _ in sorted(documents.items(), key=lambda item: (-item[1], item[0]))[:limit]]
