@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh.index import Index
-
 from indexer.analysis.text import word_count
-from indexer.backends.whoosh.schema import DOC
-from indexer.backends.whoosh.searchers import open_searcher
 from indexer.corpus.files import write_atomically
 from indexer.corpus.metadata import resolve_with_origins
 from indexer.corpus.staging import Staged
+from indexer.engine.index_backend import IndexedFile
 from indexer.errors import Issue
 from indexer.indexing.workers import Limits, extract_all
 from indexer.models import Extraction, Metadata, Page, ThemeMatch
@@ -106,15 +104,19 @@ def read_staged(staged: Staged, limits: Limits | None = None) -> Extraction | Is
     return extraction if extraction is not None else outcome.issue
 
 
-def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | None = None) -> Preview:
+def preview(
+    staged: Staged,
+    indexed_with_content: Callable[[str], IndexedFile | None],
+    taxonomy: Taxonomy,
+    limits: Limits | None = None,
+) -> Preview:
     """Read (once), resolve metadata, tag, and look for the same file in the index."""
     extraction = read_staged(staged, limits)
     if isinstance(extraction, Issue):
         return Preview(staged, failure=extraction)
     metadata, origins = resolve_with_origins(staged.path, extraction, {})
     themes, subthemes = tag(metadata.title, metadata.summary, extraction.text, taxonomy)
-    with open_searcher(index) as searcher:
-        existing = searcher.document(sha256=staged.sha256, doctype=DOC)
+    existing = indexed_with_content(staged.sha256)
     return Preview(
         staged,
         metadata=metadata,
@@ -127,6 +129,6 @@ def preview(staged: Staged, index: Index, taxonomy: Taxonomy, limits: Limits | N
         if len(extraction.pages) > 1
         else (),
         ocr_pages=tuple(page.number for page in extraction.pages if page.ocr),
-        duplicate_of=(existing["id"], existing.get("title", "")) if existing else None,
+        duplicate_of=(existing.doc_id, existing.title) if existing else None,
         origins=origins,
     )

@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +23,6 @@ from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from indexer.backends.whoosh.documents import get_document
-from indexer.backends.whoosh.searchers import open_searcher
 from indexer.corpus.dates import dutch_date
 from indexer.corpus.kinds import KINDS
 from indexer.dossiers.outline import outline
@@ -171,15 +170,21 @@ def build_dossier_pdf(
     return buffer.getvalue()
 
 
-def cached_dossier_pdf(dossier: Dossier, theme: Theme, index, documents_dir: Path, cache_dir: Path) -> Path:
-    """The dossier PDF from the cache, built first when the index or the dossier changed since."""
-    with open_searcher(index) as searcher:
-        generation = searcher.reader().generation()
+def cached_dossier_pdf(
+    dossier: Dossier,
+    theme: Theme,
+    index_version: str,
+    document: Callable[[str], StoredDocument | None],
+    documents_dir: Path,
+    cache_dir: Path,
+) -> Path:
+    """The dossier PDF from the cache, built first when the index (`index_version`) or the dossier
+    changed since; `document` reads a reading-list document from the index."""
     version = hashlib.sha256(dossier.path.read_bytes() + repr((theme, LAYOUT_VERSION)).encode()).hexdigest()[:12]
-    target = cache_dir / f"{dossier.slug}-{generation}-{version}.pdf"
+    target = cache_dir / f"{dossier.slug}-{index_version}-{version}.pdf"
     if target.exists():
         return target
-    documents = {item.doc_id: get_document(index, item.doc_id) for item in dossier.reading_list}
+    documents = {item.doc_id: document(item.doc_id) for item in dossier.reading_list}
     pdf = build_dossier_pdf(dossier, theme, {k: v for k, v in documents.items() if v}, documents_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob(f"{dossier.slug}-*.pdf"):

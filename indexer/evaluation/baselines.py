@@ -16,10 +16,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser
 
-from indexer.backends.whoosh.search import search
-from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout, list_files, slug_for
-from indexer.engine.query_context import QueryContext
+from indexer.engine.kennisbank import Kennisbank
 from indexer.evaluation import library_analysis
 from indexer.evaluation.bm25 import Bm25Index
 from indexer.evaluation.metrics import CUTOFF, Ranker
@@ -83,9 +81,8 @@ def library_baseline(documents: list[PlainDocument], limit: int = CUTOFF) -> Ran
 def kennisbank(corpus: Path, folder: Path, limit: int = CUTOFF) -> Ranker:
     """Our engine through the real pipeline and the search façade."""
     run_index(corpus, folder)
-    index = IndexStore(folder).open()
-    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
-    return lambda text: [hit.id for hit in search(index, text, context, page_size=limit).hits]
+    engine = Kennisbank(folder, load_taxonomy(CorpusLayout(corpus).themes_dir))
+    return lambda text: [hit.id for hit in engine.search(text, page_size=limit).hits]
 
 
 def all_engines(corpus: Path, folder: Path, limit: int = CUTOFF) -> Iterator[tuple[str, Ranker]]:

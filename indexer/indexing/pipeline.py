@@ -20,17 +20,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from whoosh.fields import Schema
-from whoosh.index import Index
-from whoosh.searching import Searcher
-
-from indexer.backends.whoosh.preanalysis import preanalyse_records
-from indexer.backends.whoosh.records import document_fields, has_document, manifest, page_fields
-from indexer.backends.whoosh.schema import build_schema
-from indexer.backends.whoosh.store import IndexStore, writing
 from indexer.corpus.layout import CorpusLayout, stat_key
 from indexer.corpus.metadata import read_sidecar, resolve
 from indexer.dossiers.texts import broken_references, load_dossiers
+from indexer.engine.backend_choice import open_backend
+from indexer.engine.index_backend import IndexBackend, IndexContents, Prepare, WritableIndex
 from indexer.errors import ExtractionError, Problem
 from indexer.indexing.planning import (
     FAILURES,
@@ -95,6 +89,7 @@ class IndexJob:
     added: dt.datetime
     themes_dir: Path
     taxonomy_fingerprint: str
+    prepare: Prepare  # the engine's (`IndexBackend.prepare`)
 
 
 @lru_cache(maxsize=2)
@@ -103,32 +98,41 @@ def _worker_taxonomy(themes_dir: Path, fingerprint: str) -> Taxonomy:
     return load_taxonomy(themes_dir)
 
 
-@lru_cache(maxsize=1)
-def _worker_schema() -> Schema:
-    return build_schema()
-
-
-def prepare_records(job: IndexJob, extraction: Extraction) -> list[dict]:
-    """In a worker: metadata, tags and the analysed index records (the document and its pages)."""
+def prepare_records(job: IndexJob, extraction: Extraction) -> object:
+    """In a worker: metadata, tags and the engine's records of the document, analysed."""
     taxonomy = _worker_taxonomy(job.themes_dir, job.taxonomy_fingerprint)
     document = build_document(job.path, extraction, job.relative, job.doc_id, job.fingerprint, taxonomy)
-    records = [document_fields(document, job.added), *page_fields(document)]
-    return preanalyse_records(_worker_schema(), records)
+    return job.prepare(document, job.added)
+
+
+def _jobs(plan: Plan, ids: dict[str, str], taxonomy: Taxonomy, themes_dir: Path, prepare: Prepare) -> list[IndexJob]:
+    now = dt.datetime.now().replace(microsecond=0)
+    return [
+        IndexJob(
+            path,
+            relative,
+            ids[relative],
+            fingerprint,
+            (known.added if (known := plan.known.get(relative)) else None) or now,
+            themes_dir,
+            taxonomy.fingerprint,
+            prepare,
+        )
+        for relative, (path, fingerprint) in plan.to_extract.items()
+    ]
 
 
 def _write(
-    index: Index,
+    index: WritableIndex,
     plan: Plan,
-    ids: dict[str, str],
-    taxonomy: Taxonomy,
-    themes_dir: Path,
+    jobs: list[IndexJob],
     limits: Limits,
     workers: int | None,
     progress: Progress | None,
     bulk: bool,
     notices: list[FileProblem],
 ) -> tuple[list[str], list[FileProblem]]:
-    """Remove gone documents, extract and add changed ones, committing in batches.
+    """Remove gone documents, extract and add changed ones (`jobs`), committing in batches.
 
     `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
     is written in one commit, by a writer process per core, one segment each and nothing merged
@@ -136,45 +140,31 @@ def _write(
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
-    if not plan.to_extract and not plan.removed:
+    if not jobs and not plan.removed:
         return indexed, failed
-    now = dt.datetime.now().replace(microsecond=0)
-    jobs = [
-        IndexJob(
-            path,
-            relative,
-            ids[relative],
-            fingerprint,
-            plan.known.get(relative, {}).get("added") or now,
-            themes_dir,
-            taxonomy.fingerprint,
-        )
-        for relative, (path, fingerprint) in plan.to_extract.items()
-    ]
-    paths = {job.path: job.relative for job in jobs}
+    by_path = {job.path: job for job in jobs}
     outcomes = iter(extract_all(jobs, limits, workers, prepare=prepare_records))
     pending_removals = list(plan.removed.values())
     batch_documents, batch_seconds = (math.inf, math.inf) if bulk else (BATCH_DOCUMENTS, BATCH_SECONDS)
     writers = (workers or default_workers()) if bulk else 1
     exhausted = False
     while not exhausted:
-        with writing(index, processes=writers) as writer:
+        with index.writing(processes=writers) as writer:
             for doc_id in pending_removals:
-                writer.delete_by_term("parent", doc_id)
+                writer.remove(doc_id)
             pending_removals = []
             batch_started, batch_size = time.monotonic(), 0
             for outcome in outcomes:
-                relative = paths[outcome.path]
-                writer.delete_by_term("parent", ids[relative])
+                job = by_path[outcome.path]
+                relative = job.relative
+                writer.remove(job.doc_id)
                 if progress:
-                    progress(len(indexed) + len(failed) + 1, len(paths), relative)
+                    progress(len(indexed) + len(failed) + 1, len(jobs), relative)
                 notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
                 if outcome.issue is not None:
                     failed.append(FileProblem(relative, outcome.issue))
                     continue
-                with writer.group():  # the document record first, then its pages, in one segment
-                    for record in outcome.prepared:
-                        writer.add_document(**record)
+                writer.add_prepared(outcome.prepared)
                 indexed.append(relative)
                 batch_size += 1
                 if batch_size >= batch_documents or time.monotonic() - batch_started >= batch_seconds:
@@ -207,7 +197,7 @@ def run_index(
     if paths is None:
         check_corpus(layout)
     taxonomy = load_taxonomy(layout.themes_dir)
-    store = IndexStore(Path(index_root))
+    store = open_backend(Path(index_root))
     with store.run_lock(wait_s):
         store.discard_abandoned()
         full = rebuild or not store.is_current()
@@ -223,25 +213,24 @@ def run_index(
             ids = assign_ids(plan, lambda doc_id: False)
             live = _live_paths(store)
         else:
-            index = store.open()
-            with index.searcher() as searcher:
+            index = store.live()
+            with index.contents() as contents:
                 if targeted:
-                    plan = plan_files(layout, searcher, wanted, state, cache, new_cache)
+                    plan = plan_files(layout, contents, wanted, state, cache, new_cache)
                 else:
-                    plan = plan_everything(layout, manifest(searcher), state, cache, new_cache, retag)
-                ids = assign_ids(plan, lambda doc_id: targeted and has_document(searcher, doc_id))
+                    plan = plan_everything(layout, contents.manifest(), state, cache, new_cache, retag)
+                ids = assign_ids(plan, lambda doc_id: targeted and contents.has_document(doc_id))
             live = plan.known
         if not allow_removals:
             check_removals(live, plan, wanted or (), layout.documents_dir)
         if full:  # only now: a refused run leaves no generation behind
-            generation, index = store.new_generation()
+            index = store.new_index()
         limits = with_ocr_cache(limits or Limits(), store.root)
         notices: list[FileProblem] = []
-        indexed, failed = _write(
-            index, plan, ids, taxonomy, layout.themes_dir, limits, workers, progress, bulk=full, notices=notices
-        )
+        jobs = _jobs(plan, ids, taxonomy, layout.themes_dir, store.prepare)
+        indexed, failed = _write(index, plan, jobs, limits, workers, progress, bulk=full, notices=notices)
         if full:
-            store.activate(generation)
+            store.activate(index)
         retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get(FAILURES, {})
@@ -251,8 +240,8 @@ def run_index(
         failures.update(plan.remembered_failures)
         store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), FAILURES: failures})
         store.write_json(FILE_CACHE, new_cache)
-        with index.searcher() as searcher:
-            warnings = dossier_warnings(layout, searcher)
+        with index.contents() as contents:
+            warnings = dossier_warnings(layout, contents)
         report = RunReport(
             indexed=tuple(indexed),
             unchanged=tuple(plan.unchanged),
@@ -268,21 +257,21 @@ def run_index(
         return report
 
 
-def _live_paths(store: IndexStore) -> Collection[str]:
+def _live_paths(store: IndexBackend) -> Collection[str]:
     """The documents the active index serves (none when it is missing or stale: nobody sees those)."""
     if not store.is_current():
         return ()
-    with store.open().searcher() as searcher:
-        return manifest(searcher).keys()
+    with store.live().contents() as contents:
+        return contents.manifest().keys()
 
 
-def dossier_warnings(layout: CorpusLayout, searcher: Searcher) -> list[FileProblem]:
+def dossier_warnings(layout: CorpusLayout, contents: IndexContents) -> list[FileProblem]:
     """Reading-list entries of the corpus's own dossiers that point at documents the index lacks."""
     if not layout.dossiers_dir.is_relative_to(layout.root):
         return []  # a folder without dossiers borrows the bundled ones; their lists are not its business
     dossiers = load_dossiers(layout.dossiers_dir)
     referenced = {item.doc_id for dossier in dossiers.values() for item in dossier.reading_list}
-    known_ids = {doc_id for doc_id in referenced if has_document(searcher, doc_id)}
+    known_ids = {doc_id for doc_id in referenced if contents.has_document(doc_id)}
     return [
         FileProblem(dossiers[broken.dossier].path.name, broken.issue)
         for broken in broken_references(dossiers, known_ids)

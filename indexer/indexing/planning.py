@@ -12,10 +12,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.searching import Searcher
-
-from indexer.backends.whoosh.records import known_file, path_with_content
 from indexer.corpus.layout import CorpusLayout, content_hashes, list_files, slug_for, stat_key
+from indexer.engine.index_backend import IndexContents, IndexedFile
 from indexer.errors import Issue, KennisbankError, Problem
 from indexer.extract import is_supported, supported_kinds
 from indexer.models import Duplicate, FileProblem, Fingerprint
@@ -52,7 +50,7 @@ class Plan:
     duplicates: list[Duplicate] = field(default_factory=list)
     failed: list[FileProblem] = field(default_factory=list)
     remembered_failures: dict[str, list] = field(default_factory=dict)
-    known: dict[str, dict] = field(default_factory=dict)  # what the index holds of the files looked at
+    known: dict[str, IndexedFile] = field(default_factory=dict)  # what the index holds of the files looked at
 
 
 def _fingerprint(path: Path, relative: str, cache: dict, new_cache: dict) -> Fingerprint:
@@ -66,7 +64,7 @@ def _fingerprint(path: Path, relative: str, cache: dict, new_cache: dict) -> Fin
 
 def _plan(
     files: Sequence[tuple[str, Path]],
-    known: dict[str, dict],
+    known: dict[str, IndexedFile],
     state: dict,
     cache: dict,
     new_cache: dict,
@@ -97,7 +95,7 @@ def _plan(
             plan.duplicates.append(Duplicate(relative, original))
             continue
         entry = known.get(relative)
-        same = entry and entry["sha256"] == fingerprint.sha256 and entry["sidecar_sha256"] == fingerprint.sidecar_sha256
+        same = entry and (entry.sha256, entry.sidecar_sha256) == (fingerprint.sha256, fingerprint.sidecar_sha256)
         remembered = old_failures.get(relative)
         if same:
             plan.unchanged.append(relative)
@@ -109,31 +107,41 @@ def _plan(
     duplicate_paths = {duplicate.path for duplicate in plan.duplicates}
     for relative, entry in known.items():
         if relative not in present or relative in duplicate_paths:
-            plan.removed[relative] = entry["id"]
+            plan.removed[relative] = entry.doc_id
     return plan
 
 
 def plan_everything(
-    layout: CorpusLayout, known: dict[str, dict], state: dict, cache: dict, new_cache: dict, retry_failures: bool
+    layout: CorpusLayout,
+    known: dict[str, IndexedFile],
+    state: dict,
+    cache: dict,
+    new_cache: dict,
+    retry_failures: bool,
 ) -> Plan:
-    """Every file of the corpus against `known`, the whole index (`records.manifest`).
+    """Every file of the corpus against `known`, the whole index (`IndexContents.manifest`).
     `retry_failures`: try files again that failed before, though unchanged (the themes changed)."""
     files = list(list_files(layout.documents_dir))
     return _plan(files, known, state, cache, new_cache, retry_failures, lambda sha: None)
 
 
 def plan_files(
-    layout: CorpusLayout, searcher: Searcher, relatives: Iterable[str], state: dict, cache: dict, new_cache: dict
+    layout: CorpusLayout,
+    contents: IndexContents,
+    relatives: Iterable[str],
+    state: dict,
+    cache: dict,
+    new_cache: dict,
 ) -> Plan:
     """Only the named files (relative to the documents folder): added, changed or gone."""
     relatives = sorted(set(relatives))
     files = [(relative, layout.documents_dir / relative) for relative in relatives]
     files = [(relative, path) for relative, path in files if path.is_file()]
-    known = {relative: entry for relative in relatives if (entry := known_file(searcher, relative))}
+    known = {relative: entry for relative in relatives if (entry := contents.indexed_file(relative))}
 
     def indexed_original(sha: str) -> str | None:
-        original = path_with_content(searcher, sha)
-        return original if original not in known else None
+        original = contents.with_content(sha)
+        return original.path if original and original.path not in known else None
 
     new_cache.update({relative: entry for relative, entry in cache.items() if relative not in relatives})
     return _plan(files, known, state, cache, new_cache, False, indexed_original)
@@ -142,11 +150,11 @@ def plan_files(
 def assign_ids(plan: Plan, is_taken: Callable[[str], bool]) -> dict[str, str]:
     """Stable ids: an indexed file keeps its id; a new one gets a readable slug not yet taken
     (`is_taken`: by a document the plan does not know of)."""
-    taken = {entry["id"] for path, entry in plan.known.items() if path not in plan.removed}
+    taken = {entry.doc_id for path, entry in plan.known.items() if path not in plan.removed}
     ids = {}
     for relative in plan.to_extract:
         if relative in plan.known and relative not in plan.removed:
-            ids[relative] = plan.known[relative]["id"]
+            ids[relative] = plan.known[relative].doc_id
             continue
         base = slug_for(relative)
         candidate, counter = base, 1

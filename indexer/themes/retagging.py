@@ -12,12 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from whoosh.index import Index
-
-from indexer.backends.whoosh.preanalysis import preanalyse_records
-from indexer.backends.whoosh.records import document_fields, page_fields, stored_document
-from indexer.backends.whoosh.schema import DOC, build_schema
-from indexer.backends.whoosh.store import writing
+from indexer.engine.index_backend import WritableIndex
 from indexer.models import Document, Metadata, ThemeMatch
 from indexer.themes.tagging import tag
 from indexer.themes.taxonomy import Taxonomy
@@ -41,16 +36,12 @@ def tag_metadata(
     return metadata, themes, subthemes
 
 
-def retag_index(index: Index, taxonomy: Taxonomy, skip: Collection[str] = ()) -> Retagging:
+def retag_index(index: WritableIndex, taxonomy: Taxonomy, skip: Collection[str] = ()) -> Retagging:
     """Tag every indexed document but those at the paths in `skip` (just indexed) again; rewrite
-    the records of those whose tags or reasons differ, in one commit."""
-    schema = build_schema()
+    those whose tags or reasons differ, in one commit."""
     retagged, changed = 0, []
-    with index.searcher() as searcher, writing(index) as writer:
-        for fields in searcher.documents(doctype=DOC):
-            if fields["path"] in skip:
-                continue
-            old = stored_document(searcher, fields)
+    with index.contents() as contents, index.writing() as writer:
+        for old, added in contents.stored_documents(skip_paths=skip):
             metadata, themes, subthemes = tag_metadata(old.metadata, old.text, taxonomy)
             new = replace(old, metadata=metadata, suggested_themes=themes, suggested_subthemes=subthemes)
             retagged += 1
@@ -58,11 +49,8 @@ def retag_index(index: Index, taxonomy: Taxonomy, skip: Collection[str] = ()) ->
                 continue
             if _tags(new) != _tags(old):
                 changed.append(old.path)
-            records = [document_fields(new, fields["added"]), *page_fields(new)]
-            writer.delete_by_term("parent", old.doc_id)
-            with writer.group():  # the document record first, then its pages, in one segment
-                for record in preanalyse_records(schema, records):
-                    writer.add_document(**record)
+            writer.remove(old.doc_id)
+            writer.add(new, added)
     return Retagging(retagged, tuple(sorted(changed)))
 
 

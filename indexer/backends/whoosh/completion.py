@@ -12,8 +12,6 @@ from indexer.backends.whoosh.searchers import open_searcher
 from indexer.backends.whoosh.suggest import SPELLING_FIELD
 from indexer.backends.whoosh.term_dictionary import terms
 
-# Before a word is completed, at least this many letters of it are typed.
-MIN_PREFIX_CHARS = 3
 # At most this many words of the vocabulary are weighed for one prefix (a short prefix has thousands).
 MAX_CANDIDATES = 2_000
 
@@ -22,8 +20,6 @@ def complete_word(index: Index, prefix: str, limit: int) -> list[str]:
     """Up to `limit` words of the index that start with `prefix` (case and accents ignored), read
     with their document counts from the term dictionary in one piece (`term_dictionary.terms`)."""
     folded = fold(prefix.strip())
-    if len(folded) < MIN_PREFIX_CHARS or not folded.isalpha():
-        return []
     documents: Counter[str] = Counter()
     with open_searcher(index) as searcher:
         for segment, _ in searcher.reader().leaf_readers():

@@ -120,34 +120,3 @@ def _matches(stored: list[dict]) -> tuple[ThemeMatch, ...]:
         ThemeMatch(item["slug"], item["score"], tuple(TermHit(**hit) for hit in item["hits"]), item.get("parent"))
         for item in stored
     )
-
-
-def _known_entry(fields: dict) -> dict:
-    tagging = json.loads(fields.get("tagging") or "{}")
-    return {
-        "id": fields["id"],
-        "sha256": fields.get("sha256", ""),
-        "sidecar_sha256": tagging.get("sidecar_sha256", ""),
-        "added": fields.get("added"),
-    }
-
-
-def manifest(searcher: Searcher) -> dict[str, dict]:
-    """path -> what the index knows of that file's indexed version (id, hashes, when added)."""
-    return {fields["path"]: _known_entry(fields) for fields in searcher.documents(doctype=DOC)}
-
-
-def known_file(searcher: Searcher, relative: str) -> dict | None:
-    """What `manifest` says of one file, looked up directly; None when it is not indexed."""
-    fields = searcher.document(path=relative, doctype=DOC)
-    return None if fields is None else _known_entry(fields)
-
-
-def path_with_content(searcher: Searcher, sha256: str) -> str | None:
-    """The path of an indexed document with exactly this content, if any."""
-    fields = searcher.document(sha256=sha256, doctype=DOC)
-    return None if fields is None else fields["path"]
-
-
-def has_document(searcher: Searcher, doc_id: str) -> bool:
-    return searcher.document_number(id=doc_id, doctype=DOC) is not None

@@ -106,7 +106,7 @@ class IndexStore:
         (directory / VERSION_FILE).write_text(schema_version(), encoding="utf-8")
         return directory, whoosh_index.create_in(directory, build_schema())
 
-    def activate(self, directory: Path) -> None:
+    def switch_to(self, directory: Path) -> None:
         """Point CURRENT at `directory`, then remove generations older than the previous one.
 
         The previous generation is kept one round so that a reader that opened it just before the
@@ -123,7 +123,7 @@ class IndexStore:
         """Remove the generations that killed rebuilds left behind: those newer than the active one.
 
         Call it holding `run_lock`: only a run holding it writes a new generation, so none of them is
-        being written. Older generations are `activate`'s business (it keeps the previous one for
+        being written. Older generations are `switch_to`'s business (it keeps the previous one for
         readers that opened it just before a switch).
         """
         current = self.current_dir()
