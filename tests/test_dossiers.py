@@ -173,3 +173,26 @@ def test_an_html_document_in_the_dossier_pdf_keeps_its_headings_and_lists(client
     items = [lines[n + 1] for n, line in enumerate(lines[:-1]) if line == "\x7f"]  # the bullet, as pypdf reads it
     assert any(item.startswith("Van like tot lokaas") for item in items), "its list items are set as a list"
     assert text.count("Grenzeloos kwetsbaar”: jongeren") == 1, "the title is not repeated under itself"
+
+
+def test_a_rebuilt_index_gets_a_new_dossier_pdf(tmp_path: Path, reindex) -> None:
+    """A rebuild starts a new index whose own commit count can equal the old one's: the cached PDF
+    must still follow the new index."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED_CORPUS / DOSSIERS_DIR, corpus / DOSSIERS_DIR)
+    document = corpus / "documenten" / "factsheet-group-violence-intervention-gvi-gemeenten.txt"
+    document.parent.mkdir(parents=True, exist_ok=True)
+    client = create_app({"CORPUS": corpus, "INDEX": tmp_path / "index", "TESTING": True}).test_client()
+
+    def dossier_text() -> str:
+        with client.get("/thema/jeugd-en-veiligheid/dossier.pdf") as response:
+            assert response.status_code == 200
+            return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+
+    document.write_text("Group Violence Intervention: de eerste versie van deze factsheet.", encoding="utf-8")
+    reindex()
+    assert "eerste versie" in dossier_text()
+    document.write_text("Group Violence Intervention: de herziene versie van deze factsheet.", encoding="utf-8")
+    reindex(rebuild=True)
+    text = dossier_text()
+    assert "herziene versie" in text and "eerste versie" not in text
