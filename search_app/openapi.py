@@ -8,28 +8,14 @@ from search_app.params import MAX_QUERY_CHARS, PAGE_SIZES
 _STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
-HIT = {
-    "type": "object",
-    "required": [
-        "id",
-        "path",
-        "title",
-        "kind",
-        "themes",
-        "subthemes",
-        "year",
-        "source",
-        "summary",
-        "score",
-        "pages",
-        "best_page",
-        "snippet",
-        "page_count",
-        "url",
-        "original_url",
-    ],
-    "additionalProperties": False,
-    "properties": {
+
+def _record(properties: dict) -> dict:
+    """An object with exactly these properties, every one always present."""
+    return {"type": "object", "required": list(properties), "additionalProperties": False, "properties": properties}
+
+
+HIT = _record(
+    {
         "id": {"type": "string"},
         "path": {"type": "string", "description": "Pad van het bestand binnen het corpus."},
         "title": {"type": "string"},
@@ -50,43 +36,20 @@ HIT = {
         "page_count": {"type": "integer"},
         "url": {"type": "string"},
         "original_url": {"type": "string", "description": "Het originele bestand; voeg #page=N toe voor een PDF."},
-    },
-}
+    }
+)
 
-FACET_OPTION = {
-    "type": "object",
-    "required": ["value", "label", "count", "selected"],
-    "additionalProperties": False,
-    "properties": {
+FACET_OPTION = _record(
+    {
         "value": {"type": "string"},
         "label": {"type": "string"},
         "count": {"type": "integer", "minimum": 0},
         "selected": {"type": "boolean"},
-    },
-}
+    }
+)
 
-SEARCH_RESPONSE = {
-    "type": "object",
-    "required": [
-        "query",
-        "query_truncated",
-        "total",
-        "page",
-        "page_size",
-        "last_page",
-        "sort",
-        "next_url",
-        "hits",
-        "facets",
-        "selected",
-        "suggestion",
-        "corrected",
-        "relaxed",
-        "expansions",
-        "notes",
-    ],
-    "additionalProperties": False,
-    "properties": {
+SEARCH_RESPONSE = _record(
+    {
         "query": {"type": "string"},
         "query_truncated": {
             "type": "boolean",
@@ -112,39 +75,13 @@ SEARCH_RESPONSE = {
         "relaxed": {"type": "boolean", "description": "Niet alle woorden kwamen samen voor."},
         "expansions": {**_STRING_LIST, "description": "Ook gezocht op: afkortingen en hun voluit."},
         "notes": {**_STRING_LIST, "description": "Hoe de zoekvraag is gelezen: weggelaten of ingekorte zoekwoorden."},
-    },
-}
+    }
+)
 
-THEME_REF = {
-    "type": "object",
-    "required": ["slug", "label"],
-    "additionalProperties": False,
-    "properties": {"slug": {"type": "string"}, "label": {"type": "string"}},
-}
+THEME_REF = _record({"slug": {"type": "string"}, "label": {"type": "string"}})
 
-DOCUMENT = {
-    "type": "object",
-    "required": [
-        "id",
-        "path",
-        "title",
-        "kind",
-        "themes",
-        "subthemes",
-        "themes_curated",
-        "suggested_themes",
-        "year",
-        "date",
-        "source",
-        "language",
-        "summary",
-        "page_count",
-        "word_count",
-        "url",
-        "original_url",
-    ],
-    "additionalProperties": False,
-    "properties": {
+DOCUMENT = _record(
+    {
         "id": {"type": "string"},
         "path": {"type": "string"},
         "title": {"type": "string"},
@@ -154,12 +91,7 @@ DOCUMENT = {
         "themes_curated": {"type": "boolean", "description": "Thema's vastgesteld door de redactie."},
         "suggested_themes": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["slug", "score", "reasons"],
-                "additionalProperties": False,
-                "properties": {"slug": {"type": "string"}, "score": {"type": "number"}, "reasons": _STRING_LIST},
-            },
+            "items": _record({"slug": {"type": "string"}, "score": {"type": "number"}, "reasons": _STRING_LIST}),
         },
         "year": {"type": ["integer", "null"]},
         "date": {**_NULLABLE_STRING, "format": "date"},
@@ -170,15 +102,10 @@ DOCUMENT = {
         "word_count": {"type": "integer"},
         "url": {"type": "string"},
         "original_url": {"type": "string"},
-    },
-}
+    }
+)
 
-ERROR = {
-    "type": "object",
-    "required": ["fout"],
-    "additionalProperties": False,
-    "properties": {"fout": {"type": "string", "description": "Wat er misging en wat u kunt doen, in het Nederlands."}},
-}
+ERROR = _record({"fout": {"type": "string", "description": "Wat er misging en wat u kunt doen, in het Nederlands."}})
 
 
 def _array_parameter(name: str, description: str) -> dict:
@@ -193,23 +120,15 @@ def _array_parameter(name: str, description: str) -> dict:
     }
 
 
-SUGGESTIONS = {
-    "type": "object",
-    "required": ["words", "titles"],
-    "additionalProperties": False,
-    "properties": {
+SUGGESTIONS = _record(
+    {
         "words": {"type": "array", "items": {"type": "string"}},
         "titles": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["title", "url"],
-                "additionalProperties": False,
-                "properties": {"title": {"type": "string"}, "url": {"type": "string"}},
-            },
+            "items": _record({"title": {"type": "string"}, "url": {"type": "string"}}),
         },
-    },
-}
+    }
+)
 
 OPENAPI = {
     "openapi": "3.1.0",
