@@ -14,14 +14,14 @@ processes can be sent, and the writer takes what it returned (`IndexWriter.add_p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from indexer.engine.query_context import QueryContext
-from indexer.engine.results import Hit, SearchResults, StoredDocument
+from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
 from indexer.models import Document
 
 # What `IndexBackend.prepare` returns: the engine's own records, opaque to the run.
@@ -116,15 +116,7 @@ class IndexBackend(Protocol):
 class SearchBackend(Protocol):
     """The live index as searches read it; every answer is plain data (`engine.results`)."""
 
-    def search(
-        self,
-        text: str,
-        context: QueryContext,
-        selections: Mapping[str, set[str]],
-        sort: str,
-        page: int,
-        page_size: int,
-    ) -> SearchResults: ...
+    def search(self, request: SearchRequest, context: QueryContext) -> SearchResults: ...
 
     def similar(self, doc_id: str, limit: int) -> list[Hit]: ...
 

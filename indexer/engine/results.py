@@ -1,15 +1,29 @@
-"""What the engine answers, as plain data: search results with their hits and facets, and a stored
-document. The website, the JSON API and the command line read these, whichever engine answered."""
+"""What the engine is asked and answers, as plain data: a search request, search results with their
+hits and facets, and a stored document. The website, the JSON API and the command line read these, whichever engine answered."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
+# A page never holds more hits than this, whatever is asked.
+MAX_PAGE_SIZE = 100
 
 # The facet value of a document that has none (no theme, no year): selectable like any other.
 NO_VALUE = "(geen)"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What someone asked for: words, the chosen facet values (field -> values), order and page."""
+
+    text: str
+    selections: Mapping[str, set[str]]
+    sort: str = SORT_RELEVANCE
+    page: int = 1
+    page_size: int = 10
 
 
 @dataclass(frozen=True)

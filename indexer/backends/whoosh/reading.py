@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from whoosh.index import Index
 
@@ -18,7 +18,7 @@ from indexer.backends.whoosh.store import IndexStore
 from indexer.backends.whoosh.writable import WhooshContents
 from indexer.engine.index_backend import IndexedFile
 from indexer.engine.query_context import QueryContext
-from indexer.engine.results import Hit, SearchResults, StoredDocument
+from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
 
 
 class WhooshSearching:
@@ -41,16 +41,10 @@ class WhooshSearching:
                 self._generation = generation
             return self._index
 
-    def search(
-        self,
-        text: str,
-        context: QueryContext,
-        selections: Mapping[str, set[str]],
-        sort: str,
-        page: int,
-        page_size: int,
-    ) -> SearchResults:
-        return whoosh_search.search(self._opened(), text, context, selections, sort, page, page_size)
+    def search(self, request: SearchRequest, context: QueryContext) -> SearchResults:
+        return whoosh_search.search(
+            self._opened(), request.text, context, request.selections, request.sort, request.page, request.page_size
+        )
 
     def similar(self, doc_id: str, limit: int) -> list[Hit]:
         return whoosh_search.similar(self._opened(), doc_id, limit)

@@ -39,12 +39,11 @@ from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
-from indexer.engine.results import SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
+from indexer.engine.results import MAX_PAGE_SIZE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
 __all__ = ["search", "similar"]
 
-MAX_PAGE_SIZE = 100
 SNIPPET_CHARS = 240
 # Documents with most (then any) of the words always follow those with all of them: on real
 # documents a strict AND favours long reports that mention every word somewhere over the short item
