@@ -22,7 +22,7 @@ _RECORD_LENGTHS = struct.Struct("!ii")
 _TERM_INFO = struct.Struct("!BfIBBfI")
 
 
-def _range(segment: IndexReader, field: str, prefix: bytes) -> bytes:
+def term_records(segment: IndexReader, field: str, prefix: bytes) -> bytes:
     """The bytes of the records of `field` whose term starts with `prefix`."""
     if not segment.doc_count_all():
         return b""  # an empty index's reader has no term dictionary at all
@@ -43,7 +43,7 @@ def _range(segment: IndexReader, field: str, prefix: bytes) -> bytes:
 def terms(segment: IndexReader, field: str, prefix: str = "") -> Iterator[tuple[str, int, int]]:
     """(term, number of documents with it, first record with it) for the terms of `field` that
     start with `prefix`, in term order; records are numbered within the segment."""
-    data = _range(segment, field, prefix.encode("utf-8"))
+    data = term_records(segment, field, prefix.encode("utf-8"))
     position, read_lengths, read_info = 0, _RECORD_LENGTHS.unpack_from, _TERM_INFO.unpack_from
     while position < len(data):
         key_length, value_length = read_lengths(data, position)
