@@ -92,7 +92,7 @@ class _Vocabulary:
     only, so that the indexer can store them and every server process map them."""
 
     words: _Words
-    lengths: np.ndarray  # int16: characters per word
+    lengths: np.ndarray  # int32: characters per word (a "word" of some files is 500,000 letters)
     histograms: np.ndarray  # int8: one row of _LETTERS counts per word
 
     @classmethod
@@ -106,7 +106,7 @@ class _Vocabulary:
         offsets = np.zeros(len(words) + 1, dtype=np.int64)
         np.cumsum([len(word) for word in encoded], out=offsets[1:])
         text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        return cls(_Words(text, offsets), np.array([len(word) for word in words], dtype=np.int16), stacked)
+        return cls(_Words(text, offsets), np.array([len(word) for word in words], dtype=np.int32), stacked)
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
