@@ -4,10 +4,11 @@ Two figures on an index of N documents (commits are made in it: give it a copy):
 
 - `--what commit`: what the table adds to every commit: `write_word_table` after an empty commit
   (its cost depends on the index's words, not on the commit's size), beside the commit itself;
-- `--what memory`: `kennisbank serve` on the index after misspelled searches from several clients,
-  per worker process: RSS, its private part (RssAnon, the Python heap) and PSS (shared pages counted
-  once in all); `--source` runs the code of another checkout (for the figures before the change: a
-  `git archive` of it).
+- `--what memory`: `kennisbank serve` on the index after ordinary, then after misspelled searches
+  from several clients, per process: RSS, its private part (RssAnon, the Python heap) and PSS
+  (shared pages counted once in all); one worker by default, so that it serves every search.
+  `--source` runs the code of another checkout (for the figures before the change: a `git archive`
+  of it).
 
     python -m bench.word_table --what commit --index /tmp/copy/index
     python -m bench.word_table --what memory --index /tmp/copy/index --corpus /tmp/kb/bench/n10000/corpus
@@ -39,16 +40,17 @@ REQUESTS = 400
 def commit_cost(root: Path, commits: int) -> None:
     """Median seconds of an empty commit and of the table written after it."""
     index = IndexStore(root).open()
-    commit_s, table_s = [], []
+    commit_s, table_s, table_cpu_s = [], [], []
     for number in range(commits):
         started = time.perf_counter()
         writer = index.writer()  # Whoosh's own writer: a commit without the table
         writer.delete_by_term("parent", f"bench-word-table-{number}")
         writer.commit(merge=False)
         commit_s.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         write_word_table(index)
         table_s.append(time.perf_counter() - started)
+        table_cpu_s.append(time.process_time() - started_cpu)
     folder = Path(index.storage.folder)
     tables = sorted(folder.glob("wordtable-*"))
     with index.reader() as reader:
@@ -56,7 +58,8 @@ def commit_cost(root: Path, commits: int) -> None:
     print(f"documents (records) {documents}; commits {commits}")
     print(
         f"empty commit: median {statistics.median(commit_s):.3f} s; table after it: median "
-        f"{statistics.median(table_s):.3f} s (min {min(table_s):.3f}, max {max(table_s):.3f})"
+        f"{statistics.median(table_s):.3f} s (min {min(table_s):.3f}, max {max(table_s):.3f}), CPU median "
+        f"{statistics.median(table_cpu_s):.3f} s"
     )
     print(f"table on disk: {dir_bytes(tables[-1]) / 2**20:.1f} MiB in {tables[-1].name}")
 
@@ -77,7 +80,7 @@ def _memory(pid: int) -> dict[str, float]:
     return {**kib, "Pss": _pss_kib(pid)}
 
 
-def server_memory(root: Path, corpus: Path, source: Path) -> None:
+def server_memory(root: Path, corpus: Path, source: Path, processes: int) -> None:
     """Start the server of `source` on the index; per process, the memory after ordinary searches,
     then after misspelled ones (which need the word table)."""
     queries = generate_queries(3000)
@@ -87,7 +90,7 @@ def server_memory(root: Path, corpus: Path, source: Path) -> None:
     command = [sys.executable, "-m", "search_app.main", "serve", "--corpus", str(corpus), "--index", str(root)]
     env = {**os.environ, "PYTHONPATH": str(source)}
     with tempfile.TemporaryDirectory() as data, tempfile.TemporaryFile("w+") as log:
-        command += ["--data", data, "--port", str(port)]
+        command += ["--data", data, "--port", str(port), "--processen", str(processes)]
         with running(command, port, "/", log, env, source, START_TIMEOUT_S) as process:
             rounds = {}
             for name, paths in (("ordinary searches", ordinary), ("misspelled searches", typos)):
@@ -108,11 +111,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--source", type=Path, default=REPO)
     parser.add_argument("--commits", type=int, default=COMMITS)
+    parser.add_argument("--processes", type=int, default=1, help="server processes (1: every search in one)")
     args = parser.parse_args()
     if args.what == "commit":
         commit_cost(args.index, args.commits)
     else:
-        server_memory(args.index, args.corpus, args.source)
+        server_memory(args.index, args.corpus, args.source, args.processes)
 
 
 if __name__ == "__main__":
