@@ -109,6 +109,7 @@ class _Vocabulary:
         return cls(_Words(text, offsets), np.array([len(word) for word in words], dtype=np.int32), stacked)
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays to store, by name (`from_arrays` takes them back)."""
         return {
             "text": self.words.text,
             "offsets": self.words.offsets,
@@ -118,6 +119,7 @@ class _Vocabulary:
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _Vocabulary:
+        """The table over stored arrays; mapped ones are used in place, nothing is copied."""
         return cls(_Words(arrays["text"], arrays["offsets"]), arrays["lengths"], arrays["histograms"])
 
     def closest(self, reader: IndexReader, word: str, max_distance: int) -> str | None:
