@@ -98,3 +98,7 @@ def site(bundled_index: Path, site_log: Path) -> Iterator[str]:
     """The real app on the bundled index, served over HTTP."""
     with serving(BUNDLED_CORPUS, bundled_index, site_log) as base:
         yield base
+
+
+# The three-node Typesense cluster, started on first use (tests/typesense_cluster.py).
+from tests.typesense_cluster import typesense_cluster  # noqa: E402, F401

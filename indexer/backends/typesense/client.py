@@ -60,7 +60,8 @@ class TypesenseClient:
             raise ValueError("a cluster has at least one node")
         self.nodes = tuple(nodes)
         self.timeouts = timeouts or Timeouts()
-        self._pool = urllib3.PoolManager(headers={API_KEY_HEADER: api_key}, retries=False)
+        self._api_key = api_key
+        self._pool = urllib3.PoolManager(retries=False)
         self._lock = threading.Lock()
         self._next = 0
         self._failed_at: dict[Node, float] = {}
@@ -116,7 +117,7 @@ class TypesenseClient:
         """One node's answer, without failover: for what is asked of each node in turn (health, snapshots).
         Raises `NodeUnreachable` when the node cannot be asked, `ClusterError` when it refuses."""
         timeout = urllib3.Timeout(connect=self.timeouts.connect_s, read=read_s or self.timeouts.read_s)
-        headers = {"Content-Type": "text/plain" if jsonl else "application/json"}
+        headers = {API_KEY_HEADER: self._api_key, "Content-Type": "text/plain" if jsonl else "application/json"}
         try:
             response = self._pool.request(
                 method, node.url + path + _query(params), body=payload, headers=headers, timeout=timeout
@@ -169,7 +170,7 @@ def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl:
         if jsonl:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         return json.loads(text) if text else None
-    message = _message(text) or response.reason or str(response.status)
+    message = (_message(text) or response.reason or str(response.status)).rstrip(".")
     if response.status == UNAVAILABLE:
         refused = READ_REFUSED if method == "GET" else WRITE_REFUSED
         raise ClusterError(ClusterProblem.NO_QUORUM, node=node, message=message, refused=refused)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.backends.config import Node
-from indexer.backends.typesense.client import TypesenseClient, NodeUnreachable
+from indexer.backends.typesense.client import NodeUnreachable, TypesenseClient
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 
 # Raft states as `/debug` reports them (braft's `State` enum).
