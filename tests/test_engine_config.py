@@ -32,7 +32,7 @@ def test_a_cluster_setting_names_every_node_with_the_key_from_the_environment() 
     assert config == TypesenseEngine(
         (Node("127.0.0.1", 8108), Node("127.0.0.1", 8109), Node("127.0.0.1", 8110)), "geheim"
     )
-    assert [node.url for node in config.nodes][0] == "http://127.0.0.1:8108"
+    assert config.nodes[0].url == "http://127.0.0.1:8108"
     assert "geheim" not in repr(config), "the key must not end up in logs"
 
 

@@ -16,8 +16,8 @@ from typing import TypeVar
 import pytest
 
 from indexer.backends.config import Node
-from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.cluster import cluster_health, collection_counts, snapshot
+from indexer.backends.typesense.client import Timeouts, TypesenseClient
+from indexer.backends.typesense.cluster import cluster_health, collection_counts, create_search_key, snapshot
 from indexer.backends.typesense.collections import (
     DOCUMENTS,
     create_build,
@@ -36,19 +36,20 @@ T = TypeVar("T")
 REPLICATION_WAIT_S = 30.0
 
 
-def _not_there_yet(error: ClusterError) -> bool:
-    return error.problem is ClusterProblem.MISSING_COLLECTION or error.facts.get("status") == 404
+def _not_there_yet(error: ClusterError, also: ClusterProblem | None) -> bool:
+    return error.problem in (ClusterProblem.MISSING_COLLECTION, also) or error.facts.get("status") == 404
 
 
-def eventually(read: Callable[[], T], until: Callable[[T], bool]) -> T:
+def eventually(read: Callable[[], T], until: Callable[[T], bool], also: ClusterProblem | None = None) -> T:
     """`read()` once it satisfies `until` (or the last answer after a generous wait): a follower applies
-    what the leader wrote a moment later, and until then may not know a new collection."""
+    what the leader wrote a moment later, and until then may not know a new collection (or `also`: a
+    new key)."""
     deadline = time.monotonic() + REPLICATION_WAIT_S
     while True:
         try:
             value = read()
         except ClusterError as exc:
-            if not _not_there_yet(exc) or time.monotonic() > deadline:
+            if not _not_there_yet(exc, also) or time.monotonic() > deadline:
                 raise
         else:
             if until(value) or time.monotonic() > deadline:
@@ -240,3 +241,72 @@ def test_a_killed_node_is_passed_over_and_catches_up_after_its_restart(
         lambda: client.on_node(restarted, "GET", f"/collections/{build}")["num_documents"], lambda n: n == 5
     )
     assert count == 5, "the restarted node has the documents written while it was down"
+
+
+def test_the_web_servers_key_searches_and_checks_the_build_but_cannot_write(
+    client: TypesenseClient, prefix: str, typesense_cluster: LocalCluster
+) -> None:
+    build = create_build(client, DOCUMENTS, prefix)
+    import_documents(client, build, [document("politie", "wijkagent")])
+    switch_alias(client, DOCUMENTS, build, prefix)
+    web = TypesenseClient(typesense_cluster.nodes, create_search_key(client, prefix))
+    for node in typesense_cluster.nodes:  # the new key reaches each follower a moment after the leader
+        eventually(
+            lambda node=node: web.on_node(node, "GET", f"/collections/{build}"), bool, ClusterProblem.UNAUTHORIZED
+        )
+
+    assert eventually(lambda: search(web, DOCUMENTS.alias(prefix), "wijkagent"), bool) == ["politie"]
+    assert served_collection(web, DOCUMENTS, prefix) == build
+    with pytest.raises(ClusterError) as refused:
+        import_documents(web, build, [document("stiekem", "wijkagent")])
+    assert refused.value.problem is ClusterProblem.UNAUTHORIZED
+    assert "de website de zoeksleutel" in str(refused.value)
+
+
+def refusal(call: Callable[[], object]) -> ClusterError:
+    """The error `call` ends in once the cluster notices it has lost its majority; until then a
+    write may hang (a timeout) or a read still be answered."""
+    deadline = time.monotonic() + REPLICATION_WAIT_S
+    while True:
+        try:
+            call()
+        except ClusterError as exc:
+            if exc.problem is ClusterProblem.NO_QUORUM or time.monotonic() > deadline:
+                return exc
+        else:
+            assert time.monotonic() < deadline, "the cluster kept answering without a majority"
+        time.sleep(0.2)
+
+
+def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
+    client: TypesenseClient, prefix: str, typesense_cluster: LocalCluster
+) -> None:
+    build = create_build(client, DOCUMENTS, prefix)
+    import_documents(client, build, [document("blijft", "archief")])
+    nodes = typesense_cluster.nodes
+    eventually(
+        lambda: [client.on_node(node, "GET", f"/collections/{build}")["num_documents"] for node in nodes],
+        lambda counts: counts == [1, 1, 1],
+    )
+    leader = next(i for i, node in enumerate(cluster_health(client).nodes) if node.role == "leader")
+    others = [i for i in range(len(nodes)) if i != leader]
+    impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+    for index in others:
+        typesense_cluster.kill(index)
+    try:
+        write = refusal(lambda: import_documents(impatient, build, [document("later", "archief")]))
+        assert str(write).startswith("Het Typesense-cluster heeft geen leider")
+        assert "Wijzigingen worden geweigerd" in str(write)
+        read = refusal(lambda: search(impatient, build, "archief"))
+        assert "Zoeken en lezen kan nu niet" in str(read)
+        assert not cluster_health(client).quorum
+    finally:
+        for index in others:
+            typesense_cluster.start(index)
+        typesense_cluster.wait_until_healthy()
+    # A write the cluster refused may still be applied once the majority is back (Raft keeps it in the
+    # leader's log); what was written before is there, and the cluster takes writes again.
+    import_documents(client, build, [document("daarna", "archief")])
+    assert {"blijft", "daarna"} <= set(
+        eventually(lambda: search(client, build, "archief"), lambda ids: "daarna" in ids)
+    )

@@ -13,6 +13,9 @@ from indexer.backends.config import Node
 from indexer.backends.typesense.client import NodeUnreachable, TypesenseClient
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 
+# What the web servers' key may do: search, read a document, and read a collection's schema (to refuse a
+# build of another revision, `collections.served_collection`). Nothing that writes.
+SEARCH_KEY_ACTIONS = ("documents:search", "documents:get", "collections:get")
 # Raft states as `/debug` reports them (braft's `State` enum).
 _ROLES = {1: "leader", 2: "transferring", 3: "candidate", 4: "follower", 5: "error", 6: "uninitialized"}
 # A health check waits this long (seconds) for an answer: a node that takes longer is as good as down.
@@ -63,7 +66,7 @@ def node_health(client: TypesenseClient, node: Node) -> NodeHealth:
     except ClusterError as exc:
         if exc.problem is not ClusterProblem.NO_QUORUM:
             raise
-        answer = {"ok": False, "resource_error": exc.facts["message"]}
+        answer = {"ok": False}  # 503: no leader, or too far behind it
     try:
         debug = client.on_node(node, "GET", "/debug", read_s=HEALTH_TIMEOUT_S)
     except NodeUnreachable:
@@ -106,3 +109,14 @@ def snapshot(client: TypesenseClient, node: Node, directory: str) -> None:
         client.on_node(node, "POST", "/operations/snapshot", params={"snapshot_path": directory})
     except NodeUnreachable as exc:
         raise ClusterError(ClusterProblem.UNREACHABLE, nodes=str(node)) from exc
+
+
+def create_search_key(client: TypesenseClient, prefix: str) -> str:
+    """A new key for the web servers, valid for this Kennisbank's collections only; the cluster shows
+    its value once, so the caller stores it (docs/typesense.md)."""
+    body = {
+        "description": f"Kennisbank-webservers ({prefix})",
+        "actions": list(SEARCH_KEY_ACTIONS),
+        "collections": [f"{prefix}-.*"],
+    }
+    return str(client.request("POST", "/keys", body=body)["value"])
