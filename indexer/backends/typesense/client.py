@@ -44,7 +44,7 @@ class Timeouts:
 
 
 class NodeUnreachable(Exception):
-    """A node that could not be asked: no connection, or (for reads only) no answer in time."""
+    """A node that could not be asked: no connection, or no answer to a request that may be repeated."""
 
     def __init__(self, node: Node, timed_out: bool) -> None:
         super().__init__(node)
@@ -78,17 +78,24 @@ class TypesenseClient:
         params: Mapping[str, object] | None = None,
         body: object = None,
         lines: Iterable[Mapping[str, object]] | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """The decoded answer of the first node that gives one. `body` is sent as JSON, `lines` as JSON
-        lines (the import endpoint), whose answer comes back as a list of one result per line."""
+        """The decoded answer of the first node that gives one. `path` is sent as written (quote the
+        ids in it); `body` goes as JSON, `lines` as JSON lines (the import endpoint), whose answer is a
+        list of one result per line. A request that was sent but not answered is sent to the next node
+        only when sending it twice does no harm: reads and `PUT`s, or what the caller marks `idempotent`
+        (an upsert)."""
         payload = _encode(body, lines)
+        repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
         unreached: list[NodeUnreachable] = []
         unavailable: ClusterError | None = None
         for attempt, node in enumerate(self._order() * self.timeouts.rounds):
             if attempt and unavailable:
                 time.sleep(self.timeouts.retry_pause_s)
             try:
-                return self.on_node(node, method, path, params=params, payload=payload, jsonl=lines is not None)
+                return self.on_node(
+                    node, method, path, params=params, payload=payload, jsonl=lines is not None, repeatable=repeatable
+                )
             except NodeUnreachable as exc:
                 unreached.append(exc)
             except ClusterError as exc:
@@ -113,9 +120,11 @@ class TypesenseClient:
         payload: bytes | None = None,
         jsonl: bool = False,
         read_s: float | None = None,
+        repeatable: bool = True,
     ) -> Any:
         """One node's answer, without failover: for what is asked of each node in turn (health, snapshots).
-        Raises `NodeUnreachable` when the node cannot be asked, `ClusterError` when it refuses."""
+        Raises `NodeUnreachable` when the node cannot be asked (or, for a `repeatable` request, did not
+        answer), `ClusterError` when it refuses or leaves a request that must not be repeated unanswered."""
         timeout = urllib3.Timeout(connect=self.timeouts.connect_s, read=read_s or self.timeouts.read_s)
         headers = {API_KEY_HEADER: self._api_key, "Content-Type": "text/plain" if jsonl else "application/json"}
         try:
@@ -125,8 +134,8 @@ class TypesenseClient:
         except ConnectTimeoutError as exc:  # no connection: nothing was sent, any request may go elsewhere
             raise NodeUnreachable(node, timed_out=False) from exc
         except (ReadTimeoutError, ProtocolError) as exc:
-            # Sent, but no answer: a write may still be applied, so only a read is asked of another node.
-            if method != "GET":
+            # Sent, but no answer (in time, or the connection dropped): it may still be carried out.
+            if not repeatable:
                 nodes = str(node)
                 raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{timeout.read_timeout:g}", nodes=nodes) from exc
             raise NodeUnreachable(node, timed_out=True) from exc

@@ -148,7 +148,11 @@ def import_documents(client: TypesenseClient, collection: str, documents: list[d
     """Add or replace documents in one request. Typesense answers every line on its own; a refused
     line is a document the records got wrong, so the first refusal is raised."""
     results = client.request(
-        "POST", f"/collections/{collection}/documents/import", params={"action": "upsert"}, lines=documents
+        "POST",
+        f"/collections/{collection}/documents/import",
+        params={"action": "upsert"},
+        lines=documents,
+        idempotent=True,  # an upsert sent twice leaves the same documents
     )
     refused = [(document, result) for document, result in zip(documents, results, strict=True) if not result["success"]]
     if refused:

@@ -35,8 +35,9 @@ _MESSAGES: dict[ClusterProblem, str] = {
         "adressen in {engine_env}."
     ),
     ClusterProblem.TIMEOUT: (
-        "De Typesense-servers antwoordden niet binnen {seconds} seconden ({nodes}). Het cluster is overbelast "
-        "of heeft geen leider: bekijk het met `kennisbank status` en probeer het daarna opnieuw."
+        "De Typesense-servers gaven geen antwoord ({nodes}): niet binnen {seconds} seconden, of de verbinding "
+        "viel weg. Het cluster is overbelast, heeft geen leider of een server viel uit: bekijk het met "
+        "`kennisbank status` en probeer het daarna opnieuw."
     ),
     ClusterProblem.NO_QUORUM: (
         "Het Typesense-cluster heeft geen leider: te weinig servers draaien, of ze lopen achter ({node} "
