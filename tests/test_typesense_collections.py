@@ -9,15 +9,18 @@ from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import create_search_key
 from indexer.backends.typesense.collections import (
     DOCUMENTS,
+    PAGES,
     create_build,
     import_documents,
     served_collection,
     switch_alias,
+    token_field,
     unserved_builds,
 )
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.engine.fields import PAGE_TEXT
 from tests.typesense_cluster import LocalCluster
-from tests.typesense_support import document, eventually, search
+from tests.typesense_support import document, eventually, page, search
 
 
 def test_a_build_is_filled_searched_and_served_behind_its_alias(
@@ -121,3 +124,32 @@ def test_the_web_servers_key_searches_and_checks_the_build_but_cannot_write(
         import_documents(web, build, [document("stiekem", "wijkagent")])
     assert refused.value.problem is ClusterProblem.UNAUTHORIZED
     assert "de website de zoeksleutel" in str(refused.value)
+
+
+def test_pages_come_back_grouped_by_document_under_the_facet_filters(
+    cluster_client: TypesenseClient, collection_prefix: str
+) -> None:
+    build = create_build(cluster_client, PAGES, collection_prefix)
+    pages = [
+        page("monitor", 1, "mensenhandel cijfers", ("mensenhandel",)),
+        page("monitor", 2, "aanpak", ("mensenhandel",)),
+        page("monitor", 3, "mensenhandel aanpak", ("mensenhandel",)),
+        page("melding", 1, "mensenhandel melding"),
+    ]
+    import_documents(cluster_client, build, pages)
+    params = {"q": "mensenhandel", "query_by": token_field(PAGE_TEXT), "group_by": "parent", "group_limit": 10}
+    answer = eventually(
+        lambda: cluster_client.request("GET", f"/collections/{build}/documents/search", params=params),
+        lambda found: found["found"] == 2,
+    )
+    assert {
+        group["group_key"][0]: sorted(hit["document"]["page"] for hit in group["hits"])
+        for group in answer["grouped_hits"]
+    } == {"monitor": [1, 3], "melding": [1]}
+
+    filtered = {**params, "filter_by": "themes:=[mensenhandel]"}
+    answer = eventually(
+        lambda: cluster_client.request("GET", f"/collections/{build}/documents/search", params=filtered),
+        lambda found: found["found"] == 1,
+    )
+    assert [group["group_key"] for group in answer["grouped_hits"]] == [["monitor"]]

@@ -13,8 +13,9 @@ from typing import TypeVar
 import pytest
 
 from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.collections import drop_collection, token_field
+from indexer.backends.typesense.collections import drop_collection, page_id, token_field
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.engine.results import NO_VALUE
 from tests.typesense_cluster import LocalCluster
 
@@ -43,6 +44,19 @@ def eventually(read: Callable[[], T], until: Callable[[T], bool], also: ClusterP
         time.sleep(0.1)
 
 
+def _shared_fields(themes: tuple[str, ...]) -> dict[str, object]:
+    """The facet values and dates a document and each of its pages carry alike."""
+    return {
+        "themes": list(themes) or [NO_VALUE],
+        "subthemes": [NO_VALUE],
+        "kind": ["rapport"],
+        "year": ["2024"],
+        "source": ["Politie"],
+        "date_days": 20000,
+        "added_s": 1_796_000_000,
+    }
+
+
 def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
     """A document record as the indexer will write it: tokens already analysed."""
     return {
@@ -51,16 +65,23 @@ def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str
         token_field("title"): tokens,
         token_field("summary"): "",
         token_field("content"): tokens,
-        token_field("word_pairs"): [],
-        token_field("source_words"): "politie",
-        "themes": list(themes) or [NO_VALUE],
-        "subthemes": [NO_VALUE],
-        "kind": ["rapport"],
-        "year": ["2024"],
-        "source": ["Politie"],
-        "date_days": 20000,
-        "added_s": 1_796_000_000,
+        token_field(WORD_PAIRS): [],
+        token_field(SOURCE_WORDS): "politie",
+        **_shared_fields(themes),
         "title": tokens.capitalize(),
+    }
+
+
+def page(doc_id: str, number: int, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
+    """A page record of the pages collection."""
+    return {
+        "id": page_id(doc_id, number),
+        "parent": doc_id,
+        "page": number,
+        token_field(PAGE_TEXT): tokens,
+        token_field(WORD_PAIRS): [],
+        **_shared_fields(themes),
+        "text": tokens,
     }
 
 

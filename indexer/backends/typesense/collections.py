@@ -158,7 +158,7 @@ def import_documents(client: TypesenseClient, collection: str, documents: list[d
     if refused:
         document, result = refused[0]
         message = f"{len(refused)} van {len(documents)} geweigerd; ‘{document.get('id')}’: {result.get('error')}"
-        raise ClusterError(ClusterProblem.REJECTED, node="import", status=400, message=message)
+        raise ClusterError(ClusterProblem.REJECTED, node=collection, status=400, message=message)
 
 
 def switch_alias(client: TypesenseClient, spec: CollectionSpec, collection: str, prefix: str = DEFAULT_PREFIX) -> None:
