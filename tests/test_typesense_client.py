@@ -43,7 +43,7 @@ def silent_node() -> Iterator[Node]:
 def test_a_silent_node_is_passed_over_by_reads_but_a_write_is_not_sent_twice(
     typesense_cluster: LocalCluster, silent_node: Node
 ) -> None:
-    impatient = Timeouts(read_s=0.5)
+    impatient = Timeouts(read_s=3.0)  # long enough for a busy machine to answer from the real nodes
     client = TypesenseClient((silent_node, *typesense_cluster.nodes), typesense_cluster.api_key, impatient)
     for _ in range(len(client.nodes) + 1):
         assert isinstance(client.request("GET", "/collections"), list)
@@ -52,7 +52,7 @@ def test_a_silent_node_is_passed_over_by_reads_but_a_write_is_not_sent_twice(
     with pytest.raises(ClusterError) as unanswered:
         alone.request("POST", "/collections", body={"name": "nooit", "fields": [{"name": "t", "type": "string"}]})
     assert str(unanswered.value).startswith(
-        f"De Typesense-servers gaven geen antwoord ({silent_node}): niet binnen 0.5"
+        f"De Typesense-servers gaven geen antwoord ({silent_node}): niet binnen 3 seconden"
     )
 
 
