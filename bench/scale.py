@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from bench import http_load, machine, news_queries
@@ -78,7 +80,7 @@ def staged(space: Workspace, name: str, reuse: bool, work: Callable[[], dict]) -
     return result
 
 
-def index_stage(space: Workspace, queries: Path) -> dict:
+def index_stage(space: Workspace) -> dict:
     """A full index in a fresh process (`bench.index_job`), then where its bytes go (`bench.index_size`)."""
     result = run_job("ours", "full", space)
     size = subprocess.run(
@@ -116,19 +118,8 @@ def http_stage(space: Workspace, queries: Path) -> dict:
         max_requests=http_load.MAX_REQUESTS,
         max_seconds=http_load.MAX_SECONDS,
     )
-    result = run.load
-    return {
-        "latencies": result.latencies,
-        "errors": result.errors,
-        "error_samples": result.error_samples,
-        "seconds": result.seconds,
-        "rss_before_kib": run.rss_before_kib,
-        "rss_after_kib": run.rss_after_kib,
-        "peak_rss_kib": run.peak_rss_kib,
-        "anon_after_kib": run.anon_after_kib,
-        "file_after_kib": run.file_after_kib,
-        "load_before": load_before,
-    }
+    figures = asdict(run)
+    return {**figures.pop("load"), **figures, "load_before": load_before}
 
 
 def main() -> None:
@@ -155,13 +146,17 @@ def main() -> None:
         for stage in STAGES:
             kept = space.root / f"{stage}.json"
             if size in args.sizes and stage in args.only:
-                work = {"index": index_stage, "search": search_stage, "http": http_stage}[stage]
-                results[size][stage] = staged(
-                    space, stage, args.reuse, lambda work=work, space=space: work(space, queries)
-                )
+                work = {
+                    "index": index_stage,
+                    "search": partial(search_stage, queries=queries),
+                    "http": partial(http_stage, queries=queries),
+                }[stage]
+                results[size][stage] = staged(space, stage, args.reuse, partial(work, space))
             elif kept.exists():  # a stage of an earlier run, for the tables
                 results[size][stage] = json.loads(kept.read_text())
-    text = "\n".join([header, front_matter_note(small.corpus), *tables(small, full, results)])
+    note = front_matter_note(small.corpus)
+    print(note, flush=True)
+    text = "\n".join([header, note, *tables(small, full, results)])
     text += f"\nLoad average at the end: {machine.load_average()}\n"
     (args.root / "results.md").write_text(text, encoding="utf-8")
     print(f"Tables saved in {args.root / 'results.md'}", flush=True)
