@@ -20,6 +20,7 @@ import json
 import os
 import random
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,7 +82,10 @@ def staged(space: Workspace, name: str, reuse: bool, work: Callable[[], dict]) -
 
 
 def index_stage(space: Workspace) -> dict:
-    """A full index in a fresh process (`bench.index_job`), then where its bytes go (`bench.index_size`)."""
+    """A full index from nothing in a fresh process (`bench.index_job`), then where its bytes go
+    (`bench.index_size`). An index left by an earlier or stopped run is removed first: its old
+    generation would count in the size on disk."""
+    shutil.rmtree(space.ours_index, ignore_errors=True)
     result = run_job("ours", "full", space)
     size = subprocess.run(
         [sys.executable, "-m", "bench.index_size", "--index", str(space.ours_index)],

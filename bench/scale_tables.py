@@ -127,8 +127,9 @@ def _memory_rows(small: dict, full: dict) -> list[tuple[str, object, object]]:
 def tables(small: Workspace, full: Workspace, results: dict[str, dict[str, dict]]) -> list[str]:
     """One Markdown table per measurement that both sizes have figures for (printed and returned)."""
     columns = _columns(small, full)
-    both = {stage: (results["sample"][stage], results["all"][stage]) for stage in results["sample"]}
-    both = {stage: pair for stage, pair in both.items() if stage in results["all"]}
+    both = {
+        stage: (result, results["all"][stage]) for stage, result in results["sample"].items() if stage in results["all"]
+    }
     out = []
 
     def loads(stage: str) -> str:
