@@ -189,13 +189,15 @@ def print_table(
     note: str = "",
     digits: int = 1,
     columns: tuple[str, str, str] = ("ours", "baseline", "ours/baseline"),
+    second_over_first: bool = False,
 ) -> str:
     """A Markdown table: metric | ours | baseline | ours/baseline (or two other `columns` and their
-    ratio, such as two corpus sizes); printed and returned."""
+    ratio, such as a small and a large corpus with large/small: `second_over_first`); printed and returned."""
     lines = [f"### {title}", "", f"| metric | {' | '.join(columns)} |", "|---|---:|---:|---:|"]
     for label, ours, baseline in rows:
         numeric = isinstance(ours, (int, float)) and isinstance(baseline, (int, float))
-        shown = ratio(float(ours), float(baseline)) if numeric else "–"
+        pair = (float(baseline), float(ours)) if second_over_first else (float(ours), float(baseline))
+        shown = ratio(*pair) if numeric else "–"
         lines.append(f"| {label} | {fmt(ours, digits)} | {fmt(baseline, digits)} | {shown} |")
     if note:
         lines += ["", note]

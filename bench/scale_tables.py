@@ -138,7 +138,15 @@ def tables(small: Workspace, full: Workspace, results: dict[str, dict[str, dict]
 
     if "index" in both:
         note = f"`bench.index_job --system ours --action full`, a fresh process each. {loads('index')}"
-        out.append(print_table("Full index of real news posts", _index_rows(*both["index"]), note, columns=columns))
+        out.append(
+            print_table(
+                "Full index of real news posts",
+                _index_rows(*both["index"]),
+                note,
+                columns=columns,
+                second_over_first=True,
+            )
+        )
         for space, result in zip((small, full), both["index"], strict=True):
             out.append(f"Index size per field, {space.n:,} posts (`bench.index_size`):\n\n{result['size_table']}\n")
             print(out[-1], flush=True)
@@ -150,7 +158,13 @@ def tables(small: Workspace, full: Workspace, results: dict[str, dict[str, dict]
             f"{small.n:,}. {loads('search')}"
         )
         out.append(
-            print_table("Search latency in process, real posts", _search_rows(*both["search"]), note, columns=columns)
+            print_table(
+                "Search latency in process, real posts",
+                _search_rows(*both["search"]),
+                note,
+                columns=columns,
+                second_over_first=True,
+            )
         )
     if "http" in both:
         errors = [sample for result in both["http"] for sample in result["error_samples"]]
@@ -158,7 +172,23 @@ def tables(small: Workspace, full: Workspace, results: dict[str, dict[str, dict]
             "`kennisbank serve` on 127.0.0.1, 16 keep-alive clients, GET /zoeken (the HTML page), at most "
             f"3000 requests or 60 s. {loads('http')}" + (f" Errors: {errors}" if errors else "")
         )
-        out.append(print_table("HTTP load, 16 clients, real posts", _http_rows(*both["http"]), note, columns=columns))
+        out.append(
+            print_table(
+                "HTTP load, 16 clients, real posts",
+                _http_rows(*both["http"]),
+                note,
+                columns=columns,
+                second_over_first=True,
+            )
+        )
         target = f"Target: at most 600 MB = {600 * MIB_PER_MB:.0f} MiB after the load."
-        out.append(print_table("Server memory, real posts", _memory_rows(*both["http"]), target, columns=columns))
+        out.append(
+            print_table(
+                "Server memory, real posts",
+                _memory_rows(*both["http"]),
+                target,
+                columns=columns,
+                second_over_first=True,
+            )
+        )
     return out
