@@ -22,6 +22,7 @@ from whoosh.index import Index
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Every, Or, Term
 from whoosh.sorting import FieldFacet
+from whoosh.writing import IndexWriter
 
 from bench.queries import QuerySpec
 
@@ -98,14 +99,20 @@ def build(corpus: Path, index_dir: Path) -> IndexStats:
     index_dir.mkdir(parents=True, exist_ok=True)
     index = whoosh_index.create_in(index_dir, build_schema())
     writer = index.writer()
-    indexed, pages = [], 0
-    for relative, path in corpus_files(corpus):
+    indexed = [(relative, path) for relative, path in corpus_files(corpus)]
+    pages = _add_documents(writer, indexed)
+    writer.commit()
+    return IndexStats(len(indexed), pages, time.perf_counter() - started, tuple(relative for relative, _ in indexed))
+
+
+def _add_documents(writer: IndexWriter, files: list[tuple[str, Path]]) -> int:
+    """Read and add each file; returns the pages read."""
+    pages = 0
+    for relative, path in files:
         fields, count = read_document(relative, path)
         writer.add_document(**fields)
-        indexed.append(relative)
         pages += count
-    writer.commit()
-    return IndexStats(len(indexed), pages, time.perf_counter() - started, tuple(indexed))
+    return pages
 
 
 def update(corpus: Path, index_dir: Path) -> IndexStats:
@@ -113,8 +120,6 @@ def update(corpus: Path, index_dir: Path) -> IndexStats:
     started = time.perf_counter()
     index = whoosh_index.open_dir(index_dir)
     to_index, indexed_paths = set(), set()
-    pages = 0
-    indexed = []
     with index.searcher() as searcher:
         writer = index.writer()
         for fields in searcher.all_stored_fields():
@@ -126,14 +131,10 @@ def update(corpus: Path, index_dir: Path) -> IndexStats:
             elif _mtime(path) > fields["mtime"]:
                 writer.delete_by_term("id", relative)
                 to_index.add(relative)
-        for relative, path in corpus_files(corpus):
-            if relative in to_index or relative not in indexed_paths:
-                fields, count = read_document(relative, path)
-                writer.add_document(**fields)
-                indexed.append(relative)
-                pages += count
+        indexed = [item for item in corpus_files(corpus) if item[0] in to_index or item[0] not in indexed_paths]
+        pages = _add_documents(writer, indexed)
         writer.commit()
-    return IndexStats(len(indexed), pages, time.perf_counter() - started, tuple(indexed))
+    return IndexStats(len(indexed), pages, time.perf_counter() - started, tuple(relative for relative, _ in indexed))
 
 
 class BaselineSearch:

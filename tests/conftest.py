@@ -98,3 +98,9 @@ def site(bundled_index: Path, site_log: Path) -> Iterator[str]:
     """The real app on the bundled index, served over HTTP."""
     with serving(BUNDLED_CORPUS, bundled_index, site_log) as base:
         yield base
+
+
+# The three-node Typesense cluster, started on first use (tests/typesense_cluster.py), a client of it and a
+# collection prefix of each test's own (tests/typesense_support.py).
+from tests.typesense_cluster import typesense_cluster  # noqa: E402, F401
+from tests.typesense_support import cluster_client, collection_prefix  # noqa: E402, F401

@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 
-def _sync_directory(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
+    """Make the names in `directory` (files created or renamed in it) survive a crash."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -29,7 +30,7 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _sync_directory(path.parent)
+    sync_directory(path.parent)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -40,6 +41,6 @@ def move_durably(source: Path, target: Path) -> None:
     """Rename within one file system and make the rename itself survive a crash."""
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(source, target)
-    _sync_directory(target.parent)
+    sync_directory(target.parent)
     if source.parent != target.parent:
-        _sync_directory(source.parent)
+        sync_directory(source.parent)

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from whoosh import scoring
@@ -32,7 +33,6 @@ from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.page_hits import PageHits, page_hits
 from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.snapshot import Snapshot, searching
-from indexer.backends.whoosh.suggest import prepare as prepare_suggestions
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
 from indexer.engine.fields import PAGE_TEXT
@@ -111,8 +111,10 @@ def _choose(
     context: QueryContext,
     selection: Selection,
     page_size: int,
+    folder: Path,
 ) -> tuple[_Choice, str | None, list[_Choice]]:
-    """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first."""
+    """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first.
+    `folder`: the index's folder, where its word tables for suggestions are."""
     snapshot = evaluator.snapshot
 
     def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
@@ -127,7 +129,7 @@ def _choose(
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:
         return choice, None, []
-    suggestion = suggest(evaluator.reader, text, snapshot.generation) if choice.total < page_size else None
+    suggestion = suggest(evaluator.reader, text, folder) if choice.total < page_size else None
     if suggestion:
         # A word in no document is likely a typo, even when its compound parts find something
         # ("mensehandel": "mens" and "handel"); the correction wins when it finds more.
@@ -216,7 +218,8 @@ def search(
         expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
         evaluator = Evaluator(searcher, snapshot)
         selection = Selection(snapshot.facets, selections, snapshot.size)
-        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size)
+        folder = Path(index.storage.folder)
+        choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size, folder)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         if by_date:
             order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed), page * page_size), choice.scores
@@ -230,8 +233,6 @@ def search(
             _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
             for docnum in shown
         )
-        # Only now: the build shares the interpreter with this thread and would slow its answer.
-        prepare_suggestions(index, snapshot.generation)
         return SearchResults(
             query=text,
             total=choice.total,

@@ -3,7 +3,8 @@
 Layout of an index folder:
 
     CURRENT            name of the active generation, replaced atomically
-    gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file
+    gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file and the word table of its
+                       latest commit, for suggestions (`suggest`, `word_table_files`)
     filecache.json     size/mtime -> sha256 per file, so an unchanged corpus is not re-hashed
     last-run.json      what the last indexing run did
 
@@ -30,6 +31,7 @@ from whoosh.writing import IndexWriter, SegmentWriter
 from indexer.backends.whoosh.codec import KennisbankCodec
 from indexer.backends.whoosh.posting_pool import use_chunked_pool
 from indexer.backends.whoosh.schema import build_schema, schema_version
+from indexer.backends.whoosh.suggest import write_word_table
 from indexer.corpus.files import write_atomically
 from indexer.errors import KennisbankError
 from indexer.indexing.workers import fork_server_context
@@ -251,6 +253,7 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
     a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
     Segments are written as separate files, not one compound file: Whoosh reads a compound file's
     parts into memory in full for every searcher (300 MB at 10,000 documents, per thread).
+    After the commit, the new generation's word table for suggestions is stored beside it.
     """
     options = {
         "timeout": WRITER_TIMEOUT_S,
@@ -266,3 +269,4 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
         writer.cancel()
         raise
     writer.commit()
+    write_word_table(index)

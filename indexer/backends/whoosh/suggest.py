@@ -5,13 +5,19 @@ word that occurs in no document is replaced by the closest word that does, by ed
 then by how many documents use it.
 
 Whoosh's own `terms_within` walks the whole term dictionary with a Levenshtein automaton in Python
-(0.2-0.5 s over the 190,000 words of 10,000 documents). Instead, each index generation gets a
-table of its words with a letter histogram per word, built in the background when a search first
-sees the generation (or by the first suggestion, if that comes sooner). An edit changes the
-histogram by at most two, so one vectorised comparison leaves the few words worth computing the
-real edit distance for. A search that needs the table while another thread is building it waits
-for that build, but not for long: at 50,000 documents (750,000 words) a build takes seconds, and
-a search then answers without a suggestion rather than keep its user waiting.
+(0.2-0.5 s over the 190,000 words of 10,000 documents). Instead, each index generation has a table
+of its words with a letter histogram per word. An edit changes the histogram by at most two, so one
+vectorised comparison leaves the few words worth computing the real edit distance for.
+
+The indexer builds the table once per commit (`write_word_table`, called by `store.writing` right
+after the commit) and stores it beside the index (`word_table_files`); every server process maps
+those files, so no process builds one and all share one copy in the page cache. A generation
+without its own table yet (the commit is visible a moment before its table) uses the newest table
+there is: every candidate's document count is read from the searcher's own reader, so a word that
+is gone is never suggested and a new one is once its table is there. An index without any table
+(written before tables existed, until its next commit) gets one built in memory, once per process
+and generation: suggestions then work as they did, where answering without them would have lasted
+until some document changed.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from whoosh.index import Index
@@ -27,6 +35,8 @@ from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
 from indexer.analysis.wordforms import STOP_WORDS, fold
+from indexer.backends.whoosh import word_table_files
+from indexer.backends.whoosh.snapshot import MAX_OPEN_INDEXES
 from indexer.backends.whoosh.term_dictionary import terms
 
 SPELLING_FIELD = "spelling"
@@ -52,25 +62,69 @@ def _histograms(words: list[str]) -> np.ndarray:
     return np.minimum(counts, np.iinfo(np.int8).max).reshape(len(words), _LETTERS).astype(np.int8)
 
 
+class _Words(Sequence[str]):
+    """The words of a table as a read-only list, each decoded when asked for from one UTF-8 text and
+    the offsets of its words: a Python list of the 750,000 words of 50,000 documents took tens of
+    megabytes in every process, these two arrays are mapped from the table's files."""
+
+    def __init__(self, text: np.ndarray, offsets: np.ndarray) -> None:
+        self.text = text  # uint8: the words' UTF-8 bytes, one after the other
+        self.offsets = offsets  # int64: where each word starts, and where the last one ends
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, row: int) -> str:  # one row at a time: bisect and `closest` take no slices
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self.text[self.offsets[row] : self.offsets[row + 1]].tobytes().decode("utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list or tuple of the same words, as the list it stands for would be."""
+        if not isinstance(other, (list, tuple, _Words)):
+            return NotImplemented
+        return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    """The spelling field's words in term order, with their lengths and letter histograms."""
+    """The spelling field's words in term order, with their lengths and letter histograms: arrays
+    only, so that the indexer can store them and every server process map them."""
 
-    words: list[str]
-    lengths: np.ndarray
-    histograms: np.ndarray  # one row of _LETTERS counts per word
+    words: _Words
+    lengths: np.ndarray  # int32: characters per word (a "word" of some files is 500,000 letters)
+    histograms: np.ndarray  # int8: one row of _LETTERS counts per word
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Vocabulary:
+        """The table built from the reader's term dictionary."""
         words = sorted({word for segment, _ in reader.leaf_readers() for word, _, _ in terms(segment, SPELLING_FIELD)})
         chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
         histograms = [_histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
         stacked = np.concatenate(histograms) if histograms else np.zeros((0, _LETTERS), dtype=np.int8)
-        return cls(words, np.array([len(word) for word in words], dtype=np.int16), stacked)
+        encoded = [word.encode("utf-8") for word in words]
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum([len(word) for word in encoded], out=offsets[1:])
+        text = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls(_Words(text, offsets), np.array([len(word) for word in words], dtype=np.int32), stacked)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays to store, by name (`from_arrays` takes them back)."""
+        return {
+            "text": self.words.text,
+            "offsets": self.words.offsets,
+            "lengths": self.lengths,
+            "histograms": self.histograms,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _Vocabulary:
+        """The table over stored arrays; mapped ones are used in place, nothing is copied."""
+        return cls(_Words(arrays["text"], arrays["offsets"]), arrays["lengths"], arrays["histograms"])
 
     def closest(self, reader: IndexReader, word: str, max_distance: int) -> str | None:
-        """The nearest word of the index with the same first letter, by edit distance,
-        then by how many documents use it."""
+        """The nearest word of the index with the same first letter, by edit distance, then by how
+        many documents use it (in the reader's generation: none for a word that is gone)."""
         start = bisect_left(self.words, word[0])
         stop = bisect_left(self.words, chr(ord(word[0]) + 1))
         rows = np.arange(start, stop)
@@ -87,83 +141,66 @@ class _Vocabulary:
         return best[2] if best else None
 
 
-_VOCABULARIES: dict[str, tuple[object, _Vocabulary]] = {}
-# Generations whose table a thread is building, with the event it sets when done: a second thread
-# waits for that build instead of starting its own (at 50,000 documents a build takes seconds, and
-# two at once took twice as long while slowing every search in the process).
-_BUILDS: dict[tuple[str, int], threading.Event] = {}
-_LOCK = threading.Lock()
-# How long a search waits for another thread's build before answering without a suggestion: the
-# table of a small index is there long before this, one of 50,000 documents takes seconds.
-TABLE_WAIT_S = 1.0
+def write_word_table(index: Index) -> None:
+    """Store the table of the index's latest commit beside it, for every server process to map.
 
-
-def _known(generation: tuple[str, int]) -> _Vocabulary | None:
-    known = _VOCABULARIES.get(generation[0])
-    return known[1] if known is not None and known[0] == generation[1] else None
-
-
-def _release(generation: tuple[str, int], done: threading.Event) -> None:
-    """End the build of `generation` registered with `done`, and wake the threads waiting for it."""
-    with _LOCK:
-        if _BUILDS.get(generation) is done:
-            del _BUILDS[generation]
-    done.set()
-
-
-def _build(reader: IndexReader, generation: tuple[str, int], done: threading.Event) -> _Vocabulary:
-    """Read the table of `generation` (registered in _BUILDS with `done` by the caller)."""
-    try:
+    Called by `store.writing` right after each commit. A commit that another writer overtook gets no
+    table of its own: the newer commit's table replaces it anyway."""
+    folder = Path(index.storage.folder)
+    with index.reader() as reader:
+        generation = reader.generation()
+        if generation is None or word_table_files.has_table(folder, generation):
+            return  # an empty index has no words; a table is written once
         vocabulary = _Vocabulary.read(reader)
-        with _LOCK:
-            _VOCABULARIES.clear()  # one index's newest generation is what gets searched
-            _VOCABULARIES[generation[0]] = (generation[1], vocabulary)
-        return vocabulary
-    finally:
-        _release(generation, done)
+    word_table_files.save(folder, generation, vocabulary.arrays())
 
 
-def _vocabulary(reader: IndexReader, generation: tuple[str, int]) -> _Vocabulary | None:
-    """The table of `generation`: cached, built here, or awaited when another thread is building
-    it; None when that build takes longer than TABLE_WAIT_S."""
-    while True:
-        with _LOCK:
-            if (vocabulary := _known(generation)) is not None:
-                return vocabulary
-            running = _BUILDS.get(generation)
-            if running is None:
-                done = _BUILDS[generation] = threading.Event()
-        if running is None:
-            return _build(reader, generation, done)
-        if not running.wait(TABLE_WAIT_S):
-            return None
+# Per index folder, the table a process uses and the generation it belongs to.
+_HELD: dict[Path, tuple[int, _Vocabulary]] = {}
+_LOCK = threading.Lock()
+# Held while this process builds a table in memory (an index without tables).
+_BUILDING = threading.Lock()
 
 
-def prepare(index: Index, generation: tuple[str, int]) -> None:
-    """Build the word table of `generation` in a background thread when it is not there yet, so
-    the first typo after a commit does not wait for it (0.9 s at 10,000 documents)."""
+def _hold(folder: Path, generation: int, vocabulary: _Vocabulary) -> _Vocabulary:
+    """Keep `vocabulary` as the table of `folder`; a test run opens many indexes, a mapped table
+    keeps its files open, so only the last few are held."""
     with _LOCK:
-        if _known(generation) is not None or generation in _BUILDS:
-            return
-        done = _BUILDS[generation] = threading.Event()
-    threading.Thread(target=_build_in_background, args=(index, generation, done), daemon=True).start()
+        _HELD.pop(folder, None)
+        _HELD[folder] = (generation, vocabulary)
+        while len(_HELD) > MAX_OPEN_INDEXES:
+            del _HELD[next(iter(_HELD))]
+    return vocabulary
 
 
-def _build_in_background(index: Index, generation: tuple[str, int], done: threading.Event) -> None:
-    try:
-        with index.reader() as reader:
-            if reader.generation() == generation[1]:
-                _build(reader, generation, done)
-    except Exception:  # noqa: BLE001, S110 - only a head start: `suggest` builds the table itself when needed
-        pass
-    finally:
-        _release(generation, done)  # also when the generation was gone before the build began
+def _vocabulary(reader: IndexReader, folder: Path) -> _Vocabulary | None:
+    """The table for the reader: its generation's own, else the newest stored one, else one built
+    here (see the module's docstring); None while another thread builds it, or when the table just
+    found was replaced before it could be opened."""
+    generation = reader.generation()
+    with _LOCK:
+        held = _HELD.get(folder)
+    if held is not None and held[0] == generation:
+        return held[1]
+    stored = word_table_files.stored_generations(folder)
+    if not stored:
+        if not _BUILDING.acquire(blocking=False):
+            return None  # answer now rather than wait seconds for another thread's build
+        try:
+            return _hold(folder, generation, _Vocabulary.read(reader))
+        finally:
+            _BUILDING.release()
+    chosen = generation if generation in stored else stored[-1]
+    if held is not None and held[0] == chosen:
+        return held[1]
+    arrays = word_table_files.load(folder, chosen)
+    return _hold(folder, chosen, _Vocabulary.from_arrays(arrays)) if arrays is not None else None
 
 
-def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str | None:
+def suggest(reader: IndexReader, text: str, folder: Path) -> str | None:
     """The query text with unknown words replaced by their closest known word, or None.
 
-    `generation` identifies the reader's index version (see `snapshot`), for the cached table."""
+    `folder` is the folder of the reader's index, where the indexer stored its word tables."""
     changed = False
 
     def replace(match: re.Match[str]) -> str:
@@ -175,7 +212,7 @@ def suggest(reader: IndexReader, text: str, generation: tuple[str, int]) -> str 
         if reader.doc_frequency(SPELLING_FIELD, word) > 0:
             return original
         max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
-        vocabulary = _vocabulary(reader, generation)
+        vocabulary = _vocabulary(reader, folder)
         replacement = vocabulary.closest(reader, word, max_distance) if vocabulary else None
         if replacement is None:
             return original

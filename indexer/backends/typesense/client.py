@@ -1,0 +1,197 @@
+"""A small client for Typesense's HTTP API that fails over between the nodes of a cluster.
+
+It does what the official clients do (round robin over the nodes; a node that failed is tried last for
+a while; connection errors and 503s move on to the next node after a short pause) with short timeouts,
+and turns every failure into one `ClusterError`. The official Python client was not taken: it is a thin
+layer over the same few calls, and it raises its own exception tree for us to translate anyway.
+
+urllib3's pool is thread-safe, so one client serves every thread of a web worker.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import urllib3
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, ProtocolError, ReadTimeoutError
+
+from indexer.backends.config import Node, TypesenseEngine
+from indexer.backends.typesense.errors import READ_REFUSED, WRITE_REFUSED, ClusterError, ClusterProblem
+
+API_KEY_HEADER = "X-TYPESENSE-API-KEY"
+UNAVAILABLE = 503  # Typesense: "Not Ready or Lagging", a node without a leader or behind it
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. Connecting on a LAN takes milliseconds, so a node that does not accept within a second
+    is taken as down; an answer may take longer (a large import, a search over many documents)."""
+
+    connect_s: float = 1.0
+    read_s: float = 30.0
+    # How long a node that failed goes to the back of the queue (the official clients' health-check interval).
+    quarantine_s: float = 60.0
+    # Pause before the next try after a 503: a new leader is usually elected within a few seconds.
+    retry_pause_s: float = 0.3
+    # How many times the whole list of nodes is gone through before giving up.
+    rounds: int = 2
+
+
+class NodeUnreachable(Exception):
+    """A node that could not be asked: no connection, or no answer to a request that may be repeated."""
+
+    def __init__(self, node: Node, timed_out: bool) -> None:
+        super().__init__(node)
+        self.node = node
+        self.timed_out = timed_out
+
+
+class TypesenseClient:
+    """The cluster as one endpoint: `request` answers from whichever node can."""
+
+    def __init__(self, nodes: Sequence[Node], api_key: str, timeouts: Timeouts | None = None) -> None:
+        if not nodes:
+            raise ValueError("a cluster has at least one node")
+        self.nodes = tuple(nodes)
+        self.timeouts = timeouts or Timeouts()
+        self._api_key = api_key
+        self._pool = urllib3.PoolManager(retries=False)
+        self._lock = threading.Lock()
+        self._next = 0
+        self._failed_at: dict[Node, float] = {}
+
+    @classmethod
+    def from_config(cls, config: TypesenseEngine, timeouts: Timeouts | None = None) -> TypesenseClient:
+        return cls(config.nodes, config.api_key, timeouts)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        body: object = None,
+        lines: Iterable[Mapping[str, object]] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """The decoded answer of the first node that gives one. `path` is sent as written (quote the
+        ids in it); `body` goes as JSON, `lines` as JSON lines (the import endpoint), whose answer is a
+        list of one result per line. A request that was sent but not answered is sent to the next node
+        only when sending it twice does no harm: reads and `PUT`s, or what the caller marks `idempotent`
+        (an upsert)."""
+        payload = _encode(body, lines)
+        repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
+        unreached: list[NodeUnreachable] = []
+        unavailable: ClusterError | None = None
+        for attempt, node in enumerate(self._order() * self.timeouts.rounds):
+            if attempt and unavailable:
+                time.sleep(self.timeouts.retry_pause_s)
+            try:
+                return self.on_node(
+                    node, method, path, params=params, payload=payload, jsonl=lines is not None, repeatable=repeatable
+                )
+            except NodeUnreachable as exc:
+                unreached.append(exc)
+            except ClusterError as exc:
+                if exc.problem is not ClusterProblem.NO_QUORUM:
+                    raise
+                unavailable = exc
+            self._mark_failed(node)
+        if unavailable:
+            raise unavailable
+        nodes = ", ".join(str(node) for node in self.nodes)
+        if any(exc.timed_out for exc in unreached):
+            raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{self.timeouts.read_s:g}", nodes=nodes)
+        raise ClusterError(ClusterProblem.UNREACHABLE, nodes=nodes)
+
+    def on_node(
+        self,
+        node: Node,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        payload: bytes | None = None,
+        jsonl: bool = False,
+        read_s: float | None = None,
+        repeatable: bool = True,
+    ) -> Any:
+        """One node's answer, without failover: for what is asked of each node in turn (health, snapshots).
+        Raises `NodeUnreachable` when the node cannot be asked (or, for a `repeatable` request, did not
+        answer), `ClusterError` when it refuses or leaves a request that must not be repeated unanswered."""
+        timeout = urllib3.Timeout(connect=self.timeouts.connect_s, read=read_s or self.timeouts.read_s)
+        headers = {API_KEY_HEADER: self._api_key, "Content-Type": "text/plain" if jsonl else "application/json"}
+        try:
+            response = self._pool.request(
+                method, node.url + path + _query(params), body=payload, headers=headers, timeout=timeout
+            )
+        except ConnectTimeoutError as exc:  # no connection: nothing was sent, any request may go elsewhere
+            raise NodeUnreachable(node, timed_out=False) from exc
+        except (ReadTimeoutError, ProtocolError) as exc:
+            # Sent, but no answer (in time, or the connection dropped): it may still be carried out.
+            if not repeatable:
+                nodes = str(node)
+                raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{timeout.read_timeout:g}", nodes=nodes) from exc
+            raise NodeUnreachable(node, timed_out=True) from exc
+        except HTTPError as exc:
+            raise NodeUnreachable(node, timed_out=False) from exc
+        return _decoded(node, method, response, jsonl)
+
+    def _order(self) -> list[Node]:
+        """The nodes to try, starting one further each request; those that failed lately come last."""
+        with self._lock:
+            start = self._next
+            self._next = (self._next + 1) % len(self.nodes)
+            now = time.monotonic()
+            recent = {node for node, at in self._failed_at.items() if now - at < self.timeouts.quarantine_s}
+        rotated = self.nodes[start:] + self.nodes[:start]
+        return [node for node in rotated if node not in recent] + [node for node in rotated if node in recent]
+
+    def _mark_failed(self, node: Node) -> None:
+        with self._lock:
+            self._failed_at[node] = time.monotonic()
+
+
+def _encode(body: object, lines: Iterable[Mapping[str, object]] | None) -> bytes | None:
+    if lines is not None:
+        return "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode()
+    return None if body is None else json.dumps(body, ensure_ascii=False).encode()
+
+
+def _query(params: Mapping[str, object] | None) -> str:
+    """Query arguments as Typesense reads them: booleans as `true`/`false`."""
+    if not params:
+        return ""
+    return "?" + urlencode(
+        {key: str(value).lower() if isinstance(value, bool) else value for key, value in params.items()}
+    )
+
+
+def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl: bool) -> Any:
+    text = response.data.decode("utf-8", errors="replace")
+    if response.status < 300:
+        if jsonl:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return json.loads(text) if text else None
+    message = (_message(text) or response.reason or str(response.status)).rstrip(".")
+    if response.status == UNAVAILABLE:
+        refused = READ_REFUSED if method == "GET" else WRITE_REFUSED
+        raise ClusterError(ClusterProblem.NO_QUORUM, node=node, message=message, refused=refused)
+    if response.status in (401, 403):
+        raise ClusterError(ClusterProblem.UNAUTHORIZED, node=node, message=message)
+    raise ClusterError(ClusterProblem.REJECTED, node=node, status=response.status, message=message)
+
+
+def _message(text: str) -> str:
+    """The `message` of Typesense's error body, or the body itself when it is not JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return text.strip()[:200]
+    return str(data.get("message", "")) if isinstance(data, dict) else text.strip()[:200]
