@@ -124,8 +124,15 @@ def serve_and_load(command: list[str], port: int, paths: Sequence[str], env: dic
         )
 
 
-def _paths(prefix: str, specs: list[QuerySpec]) -> list[str]:
+def search_paths(prefix: str, specs: list[QuerySpec]) -> list[str]:
+    """The request paths of `specs` on a search page at `prefix` (ours: /zoeken)."""
     return [f"{prefix}?{urlencode(spec.url_args())}" for spec in specs]
+
+
+def serve_command(corpus: Path, index: Path, data_dir: Path, port: int) -> list[str]:
+    """Our production server as a user starts it (`kennisbank serve`), on loopback."""
+    command = [str(Path(sys.executable).parent / "kennisbank"), "serve", "--corpus", str(corpus), "--index", str(index)]
+    return [*command, "--host", HOST, "--port", str(port), "--data", str(data_dir)]
 
 
 def benchmark(
@@ -142,19 +149,23 @@ def benchmark(
     specs = generate_queries(queries)
     limits = {"clients": clients, "max_requests": max_requests, "max_seconds": max_seconds}
     env = {**os.environ, "KENNISBANK_SECRET_KEY": "benchmark-only-secret"}
-    bin_dir = Path(sys.executable).parent
     runs, loads = {}, []
     port = free_port()
-    ours_command = [str(bin_dir / "kennisbank"), "serve", "--corpus", str(corpus), "--index", str(indexes["ours"])]
-    ours_command += ["--host", HOST, "--port", str(port), "--data", str(data_dir)]
     loads.append(load_average())
-    runs["ours"] = serve_and_load(ours_command, port, _paths("/zoeken", specs), env, data_dir / "ours.log", **limits)
+    runs["ours"] = serve_and_load(
+        serve_command(corpus, indexes["ours"], data_dir, port),
+        port,
+        search_paths("/zoeken", specs),
+        env,
+        data_dir / "ours.log",
+        **limits,
+    )
     port = free_port()
     base_command = [sys.executable, "-m", "bench.baseline_server", "--index", str(indexes["baseline"])]
     base_command += ["--port", str(port)]
     loads.append(load_average())
     runs["baseline"] = serve_and_load(
-        base_command, port, _paths("/search", specs), env, data_dir / "baseline.log", **limits
+        base_command, port, search_paths("/search", specs), env, data_dir / "baseline.log", **limits
     )
     ours, base = runs["ours"].load, runs["baseline"].load
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.baseline import BaselineSearch
 from bench.baseline import build as baseline_build
 from bench.baseline import update as baseline_update
-from bench.corpus_generator import DOCUMENTS, load_manifest
+from bench.corpus_generator import DOCUMENTS, MANIFEST, load_manifest
 from bench.measure import Stopwatch, TreeSampler, dir_bytes
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
@@ -37,7 +37,11 @@ def _cpu_self() -> float:
 
 
 def _pages(corpus: Path, indexed: tuple[str, ...]) -> int:
-    """Pages as generated: real pages for PDFs, the intended page count for text files."""
+    """Pages as generated: real pages for PDFs, the intended page count for text files. A corpus
+    that was not generated (real posts, `bench.scale`) has no manifest: each text file is the one
+    page the indexer stores for it."""
+    if not (corpus / MANIFEST).exists():
+        return len(indexed)
     pages = {entry["path"]: entry["pages"] for entry in load_manifest(corpus)["documents"]}
     return sum(pages.get(relative, 10) for relative in indexed)
 
@@ -47,6 +51,7 @@ def _ours(action: str, corpus: Path, index: Path) -> tuple[int, tuple[str, ...],
     extra = {
         "unchanged": len(report.unchanged),
         "failed": [f"{f.path}: {describe(f.issue)}" for f in report.failed][:5],
+        "failed_count": len(report.failed),
     }
     return len(report.indexed), report.indexed, extra
 

@@ -183,12 +183,21 @@ def fmt(value: object, digits: int = 1) -> str:
     return str(value)
 
 
-def print_table(title: str, rows: Sequence[tuple[str, object, object]], note: str = "", digits: int = 1) -> str:
-    """A Markdown table: metric | ours | baseline | ours/baseline; printed and returned."""
-    lines = [f"### {title}", "", "| metric | ours | baseline | ours/baseline |", "|---|---:|---:|---:|"]
+def print_table(
+    title: str,
+    rows: Sequence[tuple[str, object, object]],
+    note: str = "",
+    digits: int = 1,
+    columns: tuple[str, str, str] = ("ours", "baseline", "ours/baseline"),
+    second_over_first: bool = False,
+) -> str:
+    """A Markdown table: metric | ours | baseline | ours/baseline (or two other `columns` and their
+    ratio, such as a small and a large corpus with large/small: `second_over_first`); printed and returned."""
+    lines = [f"### {title}", "", f"| metric | {' | '.join(columns)} |", "|---|---:|---:|---:|"]
     for label, ours, baseline in rows:
         numeric = isinstance(ours, (int, float)) and isinstance(baseline, (int, float))
-        shown = ratio(float(ours), float(baseline)) if numeric else "–"
+        pair = (float(baseline), float(ours)) if second_over_first else (float(ours), float(baseline))
+        shown = ratio(*pair) if numeric else "–"
         lines.append(f"| {label} | {fmt(ours, digits)} | {fmt(baseline, digits)} | {shown} |")
     if note:
         lines += ["", note]

@@ -36,7 +36,8 @@ class QuerySpec:
         return args + [(URL_ARGS[f], value) for f, values in sorted(self.selections.items()) for value in values]
 
 
-def _typo(rng: random.Random, word: str) -> str:
+def typo(rng: random.Random, word: str) -> str:
+    """One slip of the fingers inside `word` (never its first or last letter): swapped, dropped or doubled."""
     position = rng.randrange(1, len(word) - 1)
     operation = rng.choice(("swap", "drop", "double"))
     if operation == "swap":
@@ -76,7 +77,7 @@ def generate_queries(count: int = DEFAULT_COUNT, seed: int = 7, vocab: Vocabular
         "acronym": (0.10, lambda: rng.choice(acronyms)[0] if rng.random() < 0.6 else _acronym_and_word(rng, acronyms)),
         "phrase": (0.08, lambda: f'"{rng.choice(phrases) if rng.random() < 0.7 else rng.choice(acronyms)[1]}"'),
         "compound": (0.04, lambda: _common(rng, vocab, 800) + _common(rng, vocab, 800)),
-        "typo": (0.04, lambda: _typo(rng, _common(rng, vocab, 2000))),
+        "typo": (0.04, lambda: typo(rng, _common(rng, vocab, 2000))),
         "question": (0.03, lambda: f"{rng.choice(QUESTION_STARTS)} {rng.choice(terms)} {rng.randint(2019, 2025)}"),
         "browse": (0.03, lambda: ""),
     }

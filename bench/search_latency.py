@@ -62,8 +62,18 @@ def timed_pass(run: Runner, specs: list[QuerySpec]) -> tuple[list[float], list[f
 
 def job(system: str, corpus: Path, index_root: Path, count: int, seed: int) -> dict:
     specs = generate_queries(count, seed)
+    if system == "ours":
+        return passes(lambda: ours_runner(corpus, index_root), specs)
+    return passes(lambda: baseline_runner(index_root), specs)
+
+
+def passes(open_runner: Callable[[], Runner], specs: list[QuerySpec]) -> dict:
+    """Open the index, then time every request cold (first run of each) and warm (second run).
+
+    Meant for a fresh process, so that "cold" means no cache of an earlier run helps.
+    """
     started = time.perf_counter()
-    run = ours_runner(corpus, index_root) if system == "ours" else baseline_runner(index_root)
+    run = open_runner()
     opened = time.perf_counter() - started
     cold_wall, cold_cpu, empty = timed_pass(run, specs)
     warm_wall, warm_cpu, _ = timed_pass(run, specs)
