@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from indexer.corpus.dates import dutch_date
+from indexer.corpus.metadata import resolve
+from indexer.extract.markdown import extract_markdown
 
 
 @pytest.mark.parametrize(
@@ -24,3 +27,22 @@ from indexer.corpus.dates import dutch_date
 )
 def test_dates_read_the_dutch_way(value: object, shown: str) -> None:
     assert dutch_date(value) == shown, f"{value!r} should read {shown!r}"
+
+
+@pytest.mark.parametrize(
+    ("written", "date"),
+    [
+        ("Tue, 29 Nov 2016 15:10:00 GMT", dt.date(2016, 11, 29)),  # Jekyll and RSS (RFC 2822)
+        ("2016-11-29", dt.date(2016, 11, 29)),
+        ("29 november 2016", dt.date(2016, 11, 29)),
+    ],
+)
+def test_a_post_dated_in_its_front_matter_gets_that_date(tmp_path: Path, written: str, date: dt.date) -> None:
+    path = tmp_path / "2016-11-01-politie-op-instagram.md"
+    path.write_text(
+        f"---\nlayout: post\ntitle: Politie op Instagram\ndate: {written}\n---\n\nDe politie is gestart met twee "
+        "Instagram-accounts.\n",
+        encoding="utf-8",
+    )
+    metadata = resolve(path, extract_markdown(path), {})
+    assert (metadata.date, metadata.year) == (date, 2016)

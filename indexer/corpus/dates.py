@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 
 MONTHS = {
@@ -78,7 +79,10 @@ def parse_date(value: object) -> dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    return find_date(value)
+    try:  # "Tue, 29 Nov 2016 15:10:00 GMT": how blog engines and feeds (Jekyll, RSS) write a post's date
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError):
+        return find_date(value)
 
 
 def dutch_date(value: dt.date | str | int | None) -> str:
