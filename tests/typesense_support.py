@@ -106,7 +106,11 @@ def collection_prefix(request: pytest.FixtureRequest, cluster_client: TypesenseC
     yield own
     for item in cluster_client.request("GET", "/collections"):
         if item["name"].startswith(f"{own}-"):
-            drop_collection(cluster_client, item["name"])
+            try:
+                drop_collection(cluster_client, item["name"])
+            except ClusterError as exc:  # a follower listed a build the test itself dropped a moment ago
+                if exc.facts.get("status") != 404:
+                    raise
 
 
 def refusal(call: Callable[[], object]) -> ClusterError:
