@@ -4,6 +4,7 @@ re-tagging from the stored records, refusals in Dutch, and `kennisbank status` o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -18,13 +19,16 @@ import pytest
 from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import aliases
+from indexer.backends.typesense.collections import PAGES, create_build
 from indexer.backends.typesense.errors import ClusterError
+from indexer.backends.typesense.writable import TypesenseBuild
 from indexer.corpus.layout import BUNDLED_CORPUS
 from indexer.engine.backend_choice import open_backend
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.planning import MassRemovalError
 from tests.builders import add_core_terms
 from tests.conftest import TEST_LIMITS
+from tests.test_typesense_records import DOCUMENT as RECORDS_DOCUMENT
 from tests.typesense_cluster import LocalCluster, free_ports
 from tests.typesense_support import eventually
 
@@ -218,10 +222,40 @@ def test_a_wrong_key_or_no_reachable_node_is_one_dutch_line_before_anything_is_w
     assert own == []
 
 
-def test_searching_the_cluster_is_refused_for_now_with_what_to_do(corpus: Path, cluster: TypesenseEngine) -> None:
-    result = kennisbank("search", "--corpus", str(corpus), "toezicht", env={
-        ENGINE_ENV: engine_setting(cluster), **cluster_env(cluster)})  # fmt: skip
+def test_searching_the_cluster_is_refused_for_now_with_what_to_do(
+    corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> None:
+    env = {ENGINE_ENV: engine_setting(cluster), **cluster_env(cluster)}
+    result = kennisbank("search", "--corpus", str(corpus), "--index", str(tmp_path / "state"), "toezicht", env=env)
     assert "nog niet in zoeken" in _one_dutch_line(result) and "ingebouwde" in result.stderr
+    serve = kennisbank(
+        "serve", "--corpus", str(corpus), "--index", str(tmp_path / "state"), "--port", str(free_ports(1)[0]), env=env
+    )
+    assert "nog niet in zoeken" in _one_dutch_line(serve)
+    assert not (tmp_path / "state").exists(), "refused before anything was indexed"
+
+
+def test_a_staff_addition_goes_into_the_cluster(
+    bundled_docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> None:
+    state = tmp_path / "state"
+    reindex(corpus, state, cluster)
+    note = tmp_path / "Notitie burenruzies.md"
+    note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
+    result = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "notitie-burenruzies.md" in manifest(state, cluster) and len(manifest(state, cluster)) == len(BUNDLED) + 1
+
+
+def test_a_record_the_cluster_refuses_is_named_in_the_error(tmp_path: Path, cluster: TypesenseEngine) -> None:
+    backend = open_backend(tmp_path / "state", cluster)
+    client = TypesenseClient.from_config(cluster)
+    wrong = create_build(client, PAGES, cluster.prefix)  # a pages collection where documents belong
+    build = TypesenseBuild(backend.client, wrong, create_build(client, PAGES, cluster.prefix), fresh=True)
+    with pytest.raises(ClusterError) as refused, build.writing() as writer:
+        writer.add(RECORDS_DOCUMENT, dt.datetime(2026, 1, 1))
+    assert "monitor-mensenhandel" in str(refused.value) and "geweigerd" in str(refused.value)
 
 
 def test_status_shows_the_nodes_collections_and_last_run_of_the_cluster(
