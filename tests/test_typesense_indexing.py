@@ -287,3 +287,17 @@ def test_status_of_the_embedded_engine(bundled_docs: Path, corpus: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     assert f"ingebouwd, index in {index}" in result.stdout and "Documenten geïndexeerd: 5" in result.stdout
     assert "5 geïndexeerd" in result.stdout
+
+
+def test_the_builds_of_a_killed_rebuild_are_dropped_by_the_next_run(
+    bundled_docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> None:
+    state = tmp_path / "state"
+    reindex(corpus, state, cluster)
+    backend = open_backend(state, cluster)
+    abandoned = backend.new_index()  # filled by nobody: its run was killed before it switched over
+    served = set(aliases(backend.client).values())
+    reindex(corpus, state, cluster)
+    names = _names(backend.client)
+    assert abandoned.documents not in names and abandoned.pages not in names
+    assert served <= names, "the served builds stay"
