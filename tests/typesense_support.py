@@ -80,6 +80,7 @@ def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str
         token_field(SOURCE_WORDS): "politie",
         **_shared_fields(themes),
         "title": tokens.capitalize(),
+        "sha256": f"sha256-of-{doc_id}",
     }
 
 

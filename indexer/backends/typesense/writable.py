@@ -56,7 +56,9 @@ def prepare_records(document: Document, added: dt.datetime) -> Prepared:
 
 
 class TypesenseWriter:
-    """Removals at once, documents in batches (pages first); `processes` > 1 imports batches in parallel."""
+    """Documents in batches (pages first), each batch sent right after the removals made before it, so a
+    changed document is gone only for the moment between its removal and its import (not while the rest
+    of its batch is read); `processes` > 1 imports batches in parallel."""
 
     def __init__(self, client: TypesenseClient, build: TypesenseBuild, pool: ThreadPoolExecutor | None) -> None:
         self.client = client
@@ -64,11 +66,18 @@ class TypesenseWriter:
         self.pool = pool
         self.pending: list[Prepared] = []
         self.sent: list[Future] = []
+        self.unsettled: set[str] = set()  # ids pending or in flight: a removal of one waits for them
+        self.removals: list[str] = []
 
     def remove(self, doc_id: str) -> None:
         if self.build.fresh:
             return  # nothing of this run is in a new build before it is added, and each file is added once
-        self.flush(wait=True)
+        if doc_id in self.unsettled:  # its import must go first
+            self.flush(wait=True)
+        self.removals.append(doc_id)
+
+    def _remove(self, doc_id: str) -> None:
+        """The record first, then the pages: the documents collection never lists a document without them."""
         path = f"/collections/{self.build.documents}/documents/{quote(doc_id, safe='')}"
         try:
             self.client.request("DELETE", path)
@@ -83,22 +92,29 @@ class TypesenseWriter:
 
     def add_prepared(self, prepared: Prepared) -> None:
         self.pending.append(prepared)
+        self.unsettled.add(prepared[0]["id"])
         if len(self.pending) >= BATCH_DOCUMENTS:
             self.flush()
 
     def flush(self, wait: bool = False) -> None:
         batch, self.pending = self.pending, []
-        if batch:
+        removals, self.removals = self.removals, []
+        if batch or removals:
             if self.pool is None:
-                self._send(batch)
+                self._send(removals, batch)
             else:
-                self.sent.append(self.pool.submit(self._send, batch))
+                self.sent.append(self.pool.submit(self._send, removals, batch))
         if wait:
             sent, self.sent = self.sent, []
             for future in sent:
                 future.result()  # raises the first refusal
+            self.unsettled.clear()
 
-    def _send(self, batch: list[Prepared]) -> None:
+    def _send(self, removals: list[str], batch: list[Prepared]) -> None:
+        for doc_id in removals:
+            self._remove(doc_id)
+        if not batch:
+            return
         pages = [page for _record, page_records in batch for page in page_records]
         if pages:
             import_documents(self.client, self.build.pages, pages)
