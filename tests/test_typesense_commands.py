@@ -93,3 +93,11 @@ def test_status_of_the_embedded_engine(bundled_docs: Path, corpus: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     assert f"ingebouwd, index in {index}" in result.stdout and "Documenten geïndexeerd: 5" in result.stdout
     assert "5 geïndexeerd" in result.stdout
+
+
+def test_status_names_the_nodes_that_do_not_answer(tmp_path: Path, cluster: TypesenseEngine) -> None:
+    down = "typesense://" + ",".join(f"127.0.0.1:{port}" for port in free_ports(2))
+    result = kennisbank("status", "--index", str(tmp_path / "state"), "--engine", down, env=cluster_env(cluster))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("onbereikbaar") == 2 and "leider: geen" in result.stdout
+    assert "Actueel: onbekend" in result.stdout
