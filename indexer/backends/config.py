@@ -7,7 +7,9 @@
 
 The cluster's API key never comes from the command line, where other users see it in the process
 list: it is read from `KENNISBANK_TYPESENSE_API_KEY` or from the file `KENNISBANK_TYPESENSE_API_KEY_FILE`
-names. A wrong value is refused with one Dutch sentence before anything is read or written.
+names. `KENNISBANK_TYPESENSE_PREFIX` (default `kennisbank`) starts this Kennisbank's collection and
+alias names, so several can share a cluster. A wrong value is refused with one Dutch sentence before
+anything is read or written.
 """
 
 from __future__ import annotations
