@@ -183,9 +183,9 @@ class TypesenseBackend(RunState):
         return leader_first(TypesenseClient.from_config(self.config))
 
     def _served(self) -> tuple[str, str]:
-        return served_collection(self.client, DOCUMENTS, self.prefix), served_collection(
-            self.client, PAGES, self.prefix
-        )
+        """The served documents and pages builds; refused in Dutch when missing or of another revision."""
+        documents, pages = (served_collection(self.client, spec, self.prefix) for spec in (DOCUMENTS, PAGES))
+        return documents, pages
 
     def is_current(self) -> bool:
         try:
@@ -206,7 +206,7 @@ class TypesenseBackend(RunState):
 
     def activate(self, index: TypesenseBuild) -> None:
         """Serve the new build (pages first, so a document found is found with its pages), then drop the
-        builds neither served now nor just before: a reader on a lagging node may still be on those."""
+        older builds, except those served until now: a reader on a lagging node may still be on them."""
         before = set(aliases(self.client).values())
         switch_alias(self.client, PAGES, index.pages, self.prefix)
         switch_alias(self.client, DOCUMENTS, index.documents, self.prefix)
