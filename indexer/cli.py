@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
+from indexer.cli_status import cmd_status
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus.curation_service import Curator
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
+from indexer.engine.backend_choice import engine_config
 from indexer.engine.kennisbank import Kennisbank
 from indexer.errors import KennisbankError, describe
 from indexer.evaluation import runner as search_evaluation
@@ -67,6 +70,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=ProgressReporter(),
             allow_removals=args.verwijderen_toestaan,
+            engine=args.engine_config,
         )
     except MassRemovalError as exc:
         print(f"Fout: {exc} Moeten ze echt weg, start dan opnieuw met --verwijderen-toestaan.", file=sys.stderr)
@@ -76,7 +80,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    engine = Kennisbank(Path(args.index), load_taxonomy(CorpusLayout(args.corpus).themes_dir))
+    engine = Kennisbank(Path(args.index), load_taxonomy(CorpusLayout(args.corpus).themes_dir), args.engine_config)
     results = engine.search(" ".join(args.query), page_size=args.limit)
     if args.json:
         print(json.dumps(asdict(results), ensure_ascii=False, indent=2))
@@ -107,7 +111,7 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Add a file to the corpus with optional metadata, index it, and log who did it (as the staff pages do)."""
-    curator = Curator(CorpusLayout(args.corpus), args.index, default_data_dir())
+    curator = Curator(CorpusLayout(args.corpus), args.index, default_data_dir(), args.engine_config)
     actor = f"opdrachtregel:{getpass.getuser()}"
     path = Path(args.bestand)
     staged = curator.stage(path.read_bytes(), path.name, actor)
@@ -188,17 +192,29 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
             )
     add.set_defaults(handler=cmd_add)
 
+    status = commands.add_parser("status", help="de index en (bij Typesense) de servers bekijken")
+    add_locations(status, corpus=False)
+    status.add_argument("--json", action="store_true", help="als JSON")
+    status.set_defaults(handler=cmd_status)
+
     if add_commands:
         add_commands(commands)
     return parser
 
 
 def add_locations(sub: argparse.ArgumentParser, corpus: bool = True, index: bool = True) -> None:
-    """--corpus and --index with their defaults from the environment."""
+    """--corpus, and --index and --engine, with their defaults from the environment."""
     if corpus:
         sub.add_argument("--corpus", type=Path, default=default_corpus(), metavar="MAP", help="map met het corpus")
     if index:
-        sub.add_argument("--index", type=Path, default=default_index(), metavar="MAP", help="map van de index")
+        where = "map van de index (bij Typesense: van de staat van de indexering)"
+        sub.add_argument("--index", type=Path, default=default_index(), metavar="MAP", help=where)
+        sub.add_argument(
+            "--engine",
+            metavar="ZOEKMACHINE",
+            help="typesense://host:poort,... voor een Typesense-cluster (standaard: KENNISBANK_ENGINE, anders de "
+            "ingebouwde); de API-sleutel komt uit KENNISBANK_TYPESENSE_API_KEY(_FILE)",
+        )
 
 
 def add_real_corpus(sub: argparse.ArgumentParser) -> None:
@@ -228,6 +244,8 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
     """Run one command; `parser` lets the web app add its own commands (serve) on top."""
     args = (parser or build_parser()).parse_args(argv)
     try:
+        if hasattr(args, "engine"):  # before anything is read or written: a wrong setting touches nothing
+            args.engine_config = engine_config(args.engine, os.environ)
         return args.handler(args)
     except KennisbankError as exc:
         print(f"Fout: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from indexer.cli_args import port, positive_int
 from indexer.config import default_data_dir
 from indexer.corpus.audit import STAFF_DB_FILE
 from indexer.corpus.journal import Places, catch_up
-from indexer.engine.kennisbank import index_is_current
+from indexer.engine.kennisbank import index_is_current, require_searchable
 from indexer.errors import KennisbankError
 from indexer.indexing.progress import ProgressReporter
 from search_app import create_app
@@ -28,14 +28,16 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the website; build or update the index first."""
     check_address(args.host, args.port)  # before a build that may take minutes
-    if not index_is_current(Path(args.index)):
+    require_searchable(args.engine_config)
+    if not index_is_current(Path(args.index), args.engine_config):
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
     # Catch up: finish or roll back publications a crash interrupted, index what the index lacks.
-    places = Places(Path(args.corpus), Path(args.index), args.data / STAFF_DB_FILE)
+    places = Places(Path(args.corpus), Path(args.index), args.data / STAFF_DB_FILE, args.engine_config)
     indexer_cli.print_report(catch_up(places, progress=ProgressReporter()))
     config = {
         "CORPUS": Path(args.corpus),
         "INDEX": Path(args.index),
+        "ENGINE": args.engine_config,
         "DATA_DIR": args.data,
         "SESSION_COOKIE_SECURE": args.host not in LOOPBACK_HOSTS,
     }

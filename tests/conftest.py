@@ -103,4 +103,4 @@ def site(bundled_index: Path, site_log: Path) -> Iterator[str]:
 # The three-node Typesense cluster, started on first use (tests/typesense_cluster.py), a client of it and a
 # collection prefix of each test's own (tests/typesense_support.py).
 from tests.typesense_cluster import typesense_cluster  # noqa: E402, F401
-from tests.typesense_support import cluster_client, collection_prefix  # noqa: E402, F401
+from tests.typesense_support import bundled_docs, cluster, cluster_client, collection_prefix  # noqa: E402, F401

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer.backends.run_state import RUN_LOCK_FILE
 from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.search import search
-from indexer.backends.whoosh.store import RUN_LOCK_FILE, IndexStore
+from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine.query_context import QueryContext
 from indexer.indexing.pipeline import BATCH_DOCUMENTS, run_index

@@ -11,6 +11,7 @@ from indexer.backends.config import (
     API_KEY_ENV,
     API_KEY_FILE_ENV,
     ENGINE_ENV,
+    PREFIX_ENV,
     EmbeddedEngine,
     EngineConfigError,
     Node,
@@ -67,6 +68,7 @@ def test_the_key_may_come_from_a_file(tmp_path: Path) -> None:
         (CLUSTER, {API_KEY_ENV: "a", API_KEY_FILE_ENV: "/k"}, "op één manier"),
         (CLUSTER, {API_KEY_ENV: "twee woorden"}, "spaties"),
         (CLUSTER, {API_KEY_FILE_ENV: "/bestaat/niet"}, "kan niet worden gelezen"),
+        (CLUSTER, {**KEY, PREFIX_ENV: "Kennis-Bank"}, "kleine letters"),
     ],
 )
 def test_wrong_settings_are_refused_with_a_dutch_sentence(setting: str, environ: dict, expected: str) -> None:
@@ -75,6 +77,11 @@ def test_wrong_settings_are_refused_with_a_dutch_sentence(setting: str, environ:
     message = str(refused.value)
     assert expected in message
     assert "\n" not in message and "Traceback" not in message
+
+
+def test_the_collection_prefix_is_kennisbank_unless_set() -> None:
+    assert engine_config(CLUSTER, KEY).prefix == "kennisbank"
+    assert engine_config(CLUSTER, {**KEY, PREFIX_ENV: "regio_west"}).prefix == "regio_west"
 
 
 def test_an_empty_key_file_is_refused(tmp_path: Path) -> None:

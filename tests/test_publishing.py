@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from indexer.backends.run_state import RUN_LOCK_FILE
 from indexer.backends.whoosh.documents import get_document
-from indexer.backends.whoosh.store import RUN_LOCK_FILE, IndexStore
+from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus import audit, journal, review, staging
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.corpus.metadata import write_sidecar

@@ -5,18 +5,29 @@ are registered in conftest."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
+from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import drop_collection, page_id, token_field
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.engine.backend_choice import open_backend
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.engine.results import NO_VALUE
+from indexer.indexing.pipeline import run_index
+from indexer.models import RunReport
 from tests.typesense_cluster import LocalCluster
 
 T = TypeVar("T")
@@ -69,6 +80,7 @@ def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str
         token_field(SOURCE_WORDS): "politie",
         **_shared_fields(themes),
         "title": tokens.capitalize(),
+        "sha256": f"sha256-of-{doc_id}",
     }
 
 
@@ -106,7 +118,11 @@ def collection_prefix(request: pytest.FixtureRequest, cluster_client: TypesenseC
     yield own
     for item in cluster_client.request("GET", "/collections"):
         if item["name"].startswith(f"{own}-"):
-            drop_collection(cluster_client, item["name"])
+            try:
+                drop_collection(cluster_client, item["name"])
+            except ClusterError as exc:  # a follower listed a build the test itself dropped a moment ago
+                if exc.facts.get("status") != 404:
+                    raise
 
 
 def refusal(call: Callable[[], object]) -> ClusterError:
@@ -122,3 +138,70 @@ def refusal(call: Callable[[], object]) -> ClusterError:
         else:
             assert time.monotonic() < deadline, "the cluster kept answering without a majority"
         time.sleep(0.2)
+
+
+NEIGHBOUR_NOTE = (
+    "# Notitie burenruzies\n\nBurenruzies lopen in de wijk soms hoog op. Bij woonoverlast en burenruzies "
+    "zoekt de gemeente eerst buurtbemiddeling. Een burenruzie die escaleert, komt bij het wijkteam.\n"
+)
+
+
+# A handful of the bundled documents, with their sidecars: PDFs and a Markdown text.
+BUNDLED = (
+    "factsheet-geldezels-online-fraude-jongeren.pdf",
+    "factsheet-phishing-whatsapp-fraude-ouderen.pdf",
+    "factsheet-gijzelsoftware-ransomware-gemeenten.pdf",
+    "factsheet-online-radicalisering-minderjarigen.pdf",
+    "beleidsstuk-communicatiejaarplan-kennisagenda-var-2026.md",
+)
+
+
+@pytest.fixture
+def bundled_docs(docs: Path) -> Path:
+    """The test corpus with `BUNDLED` copied in."""
+    for name in BUNDLED:
+        for source in (BUNDLED_CORPUS / "documenten").glob(f"{name}*"):
+            shutil.copy(source, docs / source.name)
+    return docs
+
+
+@pytest.fixture
+def cluster(typesense_cluster: LocalCluster, collection_prefix: str) -> TypesenseEngine:
+    """The session's cluster with this test's own collection names (removed afterwards)."""
+    return replace(typesense_cluster.config, prefix=collection_prefix)
+
+
+def cluster_env(engine: TypesenseEngine, key: str | None = None) -> dict[str, str]:
+    return {API_KEY_ENV: key or engine.api_key, PREFIX_ENV: engine.prefix}
+
+
+def engine_setting(engine: TypesenseEngine) -> str:
+    return "typesense://" + ",".join(str(node) for node in engine.nodes)
+
+
+def kennisbank(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The command in a process of its own, with only the cluster settings of `env`."""
+    environ = {name: value for name, value in os.environ.items() if not name.startswith("KENNISBANK_TYPESENSE")}
+    environ.pop(ENGINE_ENV, None)
+    return subprocess.run(
+        [sys.executable, "-m", "search_app.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**environ, **(env or {})},
+    )
+
+
+def reindex(corpus: Path, state: Path, engine: TypesenseEngine, **options: object) -> RunReport:
+    """The real pipeline into the cluster, as the tests of the embedded engine run it."""
+    from tests.conftest import TEST_LIMITS  # conftest imports this module's fixtures
+
+    return run_index(corpus, state, limits=TEST_LIMITS, workers=2, engine=engine, **options)
+
+
+def manifest(state: Path, engine: TypesenseEngine | None) -> dict[str, tuple[str, str, str, str]]:
+    with open_backend(state, engine).live().contents() as contents:
+        return {
+            path: (entry.doc_id, entry.sha256, entry.sidecar_sha256, entry.title)
+            for path, entry in contents.manifest().items()
+        }

@@ -7,11 +7,14 @@
 
 The cluster's API key never comes from the command line, where other users see it in the process
 list: it is read from `KENNISBANK_TYPESENSE_API_KEY` or from the file `KENNISBANK_TYPESENSE_API_KEY_FILE`
-names. A wrong value is refused with one Dutch sentence before anything is read or written.
+names. `KENNISBANK_TYPESENSE_PREFIX` (default `kennisbank`) starts this Kennisbank's collection and
+alias names, so several can share a cluster. A wrong value is refused with one Dutch sentence before
+anything is read or written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,9 @@ from indexer.errors import KennisbankError
 ENGINE_ENV = "KENNISBANK_ENGINE"
 API_KEY_ENV = "KENNISBANK_TYPESENSE_API_KEY"
 API_KEY_FILE_ENV = "KENNISBANK_TYPESENSE_API_KEY_FILE"
+# The start of this Kennisbank's collection and alias names, so several can share one cluster.
+PREFIX_ENV = "KENNISBANK_TYPESENSE_PREFIX"
+DEFAULT_PREFIX = "kennisbank"
 TYPESENSE_SCHEME = "typesense://"
 _EXAMPLE = "typesense://127.0.0.1:8108,127.0.0.1:8109,127.0.0.1:8110"
 
@@ -57,6 +63,7 @@ class TypesenseEngine:
 
     nodes: tuple[Node, ...]
     api_key: str = field(repr=False)
+    prefix: str = DEFAULT_PREFIX
 
 
 EngineConfig = EmbeddedEngine | TypesenseEngine
@@ -74,7 +81,18 @@ def engine_config(option: str | None, environ: Mapping[str, str]) -> EngineConfi
             f"De zoekmachine ‘{value}’ ({ENGINE_ENV} of --engine) is onbekend. Laat de instelling leeg voor de "
             f"ingebouwde zoekmachine, of noem de Typesense-servers zo: {_EXAMPLE}."
         )
-    return TypesenseEngine(parse_nodes(value.removeprefix(TYPESENSE_SCHEME)), _api_key(environ))
+    nodes = parse_nodes(value.removeprefix(TYPESENSE_SCHEME))
+    return TypesenseEngine(nodes, _api_key(environ), _prefix(environ))
+
+
+def _prefix(environ: Mapping[str, str]) -> str:
+    prefix = environ.get(PREFIX_ENV, "").strip() or DEFAULT_PREFIX
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", prefix):
+        raise EngineConfigError(
+            f"‘{prefix}’ ({PREFIX_ENV}) kan niet het begin van een collectienaam zijn. Gebruik kleine letters, "
+            "cijfers en _, of laat de instelling leeg."
+        )
+    return prefix
 
 
 def parse_nodes(text: str) -> tuple[Node, ...]:

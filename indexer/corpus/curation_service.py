@@ -15,6 +15,7 @@ from pathlib import Path
 
 from indexer.corpus import audit, curation, journal, staging
 from indexer.corpus.layout import CorpusLayout
+from indexer.engine.backend_choice import EngineConfig
 from indexer.indexing.pipeline import run_index
 from indexer.models import FileProblem, RunReport
 
@@ -42,6 +43,7 @@ class Curator:
     layout: CorpusLayout
     index_root: Path
     data_dir: Path
+    engine: EngineConfig | None = None  # where the index is kept (None: the embedded engine in `index_root`)
 
     @property
     def staging_dir(self) -> Path:
@@ -71,7 +73,7 @@ class Curator:
     def add(self, staged: staging.Staged, values: dict[str, object], actor: str) -> Published:
         """Publish as one journalled step: in the corpus, indexed and logged, or (after a crash) rolled back.
         Raises DuplicateUpload when the corpus holds these bytes already."""
-        places = journal.Places(self.layout.root, self.index_root, self.audit_db)
+        places = journal.Places(self.layout.root, self.index_root, self.audit_db, self.engine)
         journal.recover(places)  # what a killed process left half done
         with journal.Publication(places, actor, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
             relative = curation.publish(staged, values, self.layout, journal=publication.begin)
@@ -123,4 +125,6 @@ class Curator:
     def _done(self, actor: str, action: str, relative: str, detail: str = "", also: tuple[str, ...] = ()) -> None:
         """Log the change, then index the files it touched now."""
         audit.record(self.audit_db, actor, action, relative, detail)
-        run_index(self.layout.root, self.index_root, wait_s=curation.INDEX_WAIT_S, paths=[*also, relative])
+        run_index(
+            self.layout.root, self.index_root, wait_s=curation.INDEX_WAIT_S, paths=[*also, relative], engine=self.engine
+        )

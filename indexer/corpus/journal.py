@@ -25,6 +25,7 @@ from indexer.corpus.curation import INDEX_WAIT_S, corpus_lock
 from indexer.corpus.files import write_atomically
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.metadata import sidecar_path
+from indexer.engine.backend_choice import EngineConfig
 from indexer.indexing.pipeline import Progress, run_index
 from indexer.models import RunReport
 
@@ -39,6 +40,7 @@ class Places:
     corpus: Path
     index: Path
     audit_db: Path
+    engine: EngineConfig | None = None  # where the index is kept (None: the embedded engine in `index`)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Entry:
 
 
 def _finish(places: Places, entry: Entry) -> RunReport:
-    report = run_index(places.corpus, places.index, wait_s=INDEX_WAIT_S, paths=[entry.relative])
+    report = run_index(places.corpus, places.index, wait_s=INDEX_WAIT_S, paths=[entry.relative], engine=places.engine)
     audit.record(places.audit_db, entry.user, entry.action, entry.relative, entry.detail)
     return report
 
@@ -135,4 +137,4 @@ def recover(places: Places) -> list[str]:
 def catch_up(places: Places, progress: Progress | None = None) -> RunReport:
     """On start: settle interrupted publications, then index what the corpus holds and the index lacks."""
     recover(places)
-    return run_index(places.corpus, places.index, progress=progress)
+    return run_index(places.corpus, places.index, progress=progress, engine=places.engine)

@@ -17,7 +17,7 @@ from indexer.corpus.review import Preview, preview
 from indexer.corpus.staging import Staged
 from indexer.dossiers.pdf import cached_dossier_pdf
 from indexer.dossiers.texts import Dossier
-from indexer.engine.backend_choice import open_backend, open_search
+from indexer.engine.backend_choice import EngineConfig, open_backend, open_search, require_searchable
 from indexer.engine.highlighting import highlight_text, query_terms
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import MAX_PAGE_SIZE, SORT_RELEVANCE, Hit, SearchRequest, SearchResults, StoredDocument
@@ -25,7 +25,7 @@ from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits
 from indexer.themes.taxonomy import Taxonomy, Theme
 
-__all__ = ["MIN_PREFIX_CHARS", "Kennisbank", "index_is_current"]
+__all__ = ["MIN_PREFIX_CHARS", "Kennisbank", "index_is_current", "require_searchable"]
 
 # Built dossier PDFs are kept beside the index, one per dossier text and index version.
 DOSSIER_CACHE = "dossier-pdf"
@@ -33,17 +33,18 @@ DOSSIER_CACHE = "dossier-pdf"
 MIN_PREFIX_CHARS = 3
 
 
-def index_is_current(index_root: Path) -> bool:
-    """Whether an index exists at `index_root`, written by this version's schema and analysis."""
-    return open_backend(index_root).is_current()
+def index_is_current(index_root: Path, engine: EngineConfig | None = None) -> bool:
+    """Whether an index exists at `index_root` (or in `engine`), written by this version's schema and analysis."""
+    return open_backend(index_root, engine).is_current()
 
 
 class Kennisbank:
     """Search, documents, word completions, upload previews and dossier PDFs over the index at `index_root`."""
 
-    def __init__(self, index_root: Path, taxonomy: Taxonomy) -> None:
+    def __init__(self, index_root: Path, taxonomy: Taxonomy, engine: EngineConfig | None = None) -> None:
         self.root = Path(index_root)
-        self.backend = open_search(self.root)
+        self.engine = engine
+        self.backend = open_search(self.root, engine)
         self.taxonomy = taxonomy
         self.context = QueryContext.from_taxonomy(taxonomy)
 
@@ -90,7 +91,7 @@ class Kennisbank:
 
     def last_report(self) -> dict:
         """The last indexing run's report ({} before the first)."""
-        return open_backend(self.root).read_json(REPORT_FILE)
+        return open_backend(self.root, self.engine).read_json(REPORT_FILE)
 
     def dossier_pdf(self, dossier: Dossier, theme: Theme, documents_dir: Path) -> Path:
         """The dossier's PDF, built when the dossier text or the index changed since the last one."""

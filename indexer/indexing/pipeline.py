@@ -23,7 +23,7 @@ from pathlib import Path
 from indexer.corpus.layout import CorpusLayout, stat_key
 from indexer.corpus.metadata import read_sidecar, resolve
 from indexer.dossiers.texts import broken_references, load_dossiers
-from indexer.engine.backend_choice import open_backend
+from indexer.engine.backend_choice import REPORT_FILE, EngineConfig, open_backend
 from indexer.engine.index_backend import IndexBackend, IndexContents, Prepare, WritableIndex
 from indexer.errors import ExtractionError, Problem
 from indexer.indexing.planning import (
@@ -45,8 +45,6 @@ FILE_CACHE = "filecache.json"
 # What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
 OCR_CACHE_DIR = "ocr-cache"
 STATE_FILE = "state.json"
-# Issues kept as data (`Issue.as_dict`); versions that kept Dutch sentences wrote last-report.json.
-REPORT_FILE = "last-run.json"
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
 BATCH_DOCUMENTS = 250
@@ -184,6 +182,7 @@ def run_index(
     wait_s: float = 0.0,
     paths: Iterable[str] | None = None,
     allow_removals: bool = False,
+    engine: EngineConfig | None = None,
 ) -> RunReport:
     """Bring the index in line with the corpus; returns what happened to every file.
 
@@ -192,12 +191,13 @@ def run_index(
     by a staff action; the rest of the corpus is not looked at (unless the index must be rebuilt).
     `allow_removals`: go on when the run would remove most of the indexed documents
     (`planning.check_removals`); files named in `paths` may always go.
+    `engine`: where the index is kept (`backends.config`; the embedded engine in `index_root` when None).
     """
     layout = CorpusLayout(Path(corpus))
     if paths is None:
         check_corpus(layout)
     taxonomy = load_taxonomy(layout.themes_dir)
-    store = open_backend(Path(index_root))
+    store = open_backend(Path(index_root), engine)
     with store.run_lock(wait_s):
         store.discard_abandoned()
         full = rebuild or not store.is_current()

@@ -55,7 +55,9 @@ class NodeUnreachable(Exception):
 class TypesenseClient:
     """The cluster as one endpoint: `request` answers from whichever node can."""
 
-    def __init__(self, nodes: Sequence[Node], api_key: str, timeouts: Timeouts | None = None) -> None:
+    def __init__(
+        self, nodes: Sequence[Node], api_key: str, timeouts: Timeouts | None = None, rotate: bool = True
+    ) -> None:
         if not nodes:
             raise ValueError("a cluster has at least one node")
         self.nodes = tuple(nodes)
@@ -64,6 +66,7 @@ class TypesenseClient:
         self._pool = urllib3.PoolManager(retries=False)
         self._lock = threading.Lock()
         self._next = 0
+        self._rotate = rotate  # False: always the first node first, the others only when it fails
         self._failed_at: dict[Node, float] = {}
 
     @classmethod
@@ -79,12 +82,13 @@ class TypesenseClient:
         body: object = None,
         lines: Iterable[Mapping[str, object]] | None = None,
         idempotent: bool | None = None,
+        answer_lines: bool = False,
     ) -> Any:
         """The decoded answer of the first node that gives one. `path` is sent as written (quote the
         ids in it); `body` goes as JSON, `lines` as JSON lines (the import endpoint), whose answer is a
         list of one result per line. A request that was sent but not answered is sent to the next node
         only when sending it twice does no harm: reads and `PUT`s, or what the caller marks `idempotent`
-        (an upsert)."""
+        (an upsert). `answer_lines`: the answer is JSON lines (an export) whatever was sent."""
         payload = _encode(body, lines)
         repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
         unreached: list[NodeUnreachable] = []
@@ -94,7 +98,13 @@ class TypesenseClient:
                 time.sleep(self.timeouts.retry_pause_s)
             try:
                 return self.on_node(
-                    node, method, path, params=params, payload=payload, jsonl=lines is not None, repeatable=repeatable
+                    node,
+                    method,
+                    path,
+                    params=params,
+                    payload=payload,
+                    jsonl=lines is not None or answer_lines,
+                    repeatable=repeatable,
                 )
             except NodeUnreachable as exc:
                 unreached.append(exc)
@@ -143,11 +153,21 @@ class TypesenseClient:
             raise NodeUnreachable(node, timed_out=False) from exc
         return _decoded(node, method, response, jsonl)
 
+    def preferring(self, node: Node) -> TypesenseClient:
+        """A client that asks `node` first and the others only when it fails (the leader, which has
+        applied every write acknowledged so far: what this process wrote, it reads back)."""
+        others = tuple(other for other in self.nodes if other != node)
+        return TypesenseClient((node, *others), self._api_key, self.timeouts, rotate=False)
+
+    def pinned(self, node: Node) -> TypesenseClient:
+        """A client that asks only `node`."""
+        return TypesenseClient((node,), self._api_key, self.timeouts)
+
     def _order(self) -> list[Node]:
         """The nodes to try, starting one further each request; those that failed lately come last."""
         with self._lock:
             start = self._next
-            self._next = (self._next + 1) % len(self.nodes)
+            self._next = (self._next + 1) % len(self.nodes) if self._rotate else 0
             now = time.monotonic()
             recent = {node for node, at in self._failed_at.items() if now - at < self.timeouts.quarantine_s}
         rotated = self.nodes[start:] + self.nodes[:start]

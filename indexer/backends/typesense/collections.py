@@ -23,6 +23,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from indexer.analysis.analyzers import ANALYSIS_VERSION
+from indexer.backends.config import DEFAULT_PREFIX
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import aliases
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
@@ -31,7 +32,6 @@ from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, TEXT_FIELDS, WORD_PAI
 
 # Bump when what a field holds changes without its declaration changing (the declarations count anyway).
 COLLECTION_REVISION = 1
-DEFAULT_PREFIX = "kennisbank"
 _STAMP = "%Y%m%d%H%M%S%f"
 
 
@@ -84,7 +84,8 @@ DOCUMENT_FIELDS = (
     _stored("ocr_pages", "int32[]"),
     _stored("word_count", "int32"),
     _stored("size", "int64"),
-    _stored("sha256"),
+    Field("sha256", "string"),  # indexed: a new file with the content of an indexed one is a duplicate
+    _stored("sidecar_sha256"),
     _stored("acronyms", "string[]"),
     _stored("tagging"),  # the tagger's reasons as JSON, for "waarom dit thema?"
 )

@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 
 from whoosh.searching import Searcher
 
 from indexer.analysis.acronyms import as_terms, find_definitions
-from indexer.analysis.text import word_count
+from indexer.backends.stored_documents import matches_as_json, stored_facts
+from indexer.backends.stored_documents import stored_document as stored_document_of
 from indexer.backends.whoosh.documents import split_list
 from indexer.backends.whoosh.schema import ACRONYMS, DOC, PAGE
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
-from indexer.models import Document, Fingerprint, Metadata, Page, TermHit, ThemeMatch
-
-
-def _matches_json(matches: tuple[ThemeMatch, ...]) -> list[dict]:
-    return [asdict(match) for match in matches]
+from indexer.models import Document, Fingerprint, Metadata
 
 
 def document_fields(document: Document, added: dt.datetime) -> dict:
@@ -40,21 +36,15 @@ def document_fields(document: Document, added: dt.datetime) -> dict:
         "kind": meta.kind,
         "themes": ",".join(meta.themes),
         "subthemes": ",".join(meta.subthemes),
-        "themes_curated": meta.themes_from_sidecar,
         "source": meta.source,
         SOURCE_WORDS: meta.source,
         ACRONYMS: as_terms(find_definitions(text)),
-        "language": meta.language,
-        "page_count": len(document.pages),
-        "ocr_pages": [page.number for page in document.pages if page.ocr],
-        "word_count": word_count(text),
-        "size": document.fingerprint.size,
-        "sha256": document.fingerprint.sha256,
+        **stored_facts(document, text),
         "added": added,
         "tagging": json.dumps(
             {
-                "themes": _matches_json(document.suggested_themes),
-                "subthemes": _matches_json(document.suggested_subthemes),
+                "themes": matches_as_json(document.suggested_themes),
+                "subthemes": matches_as_json(document.suggested_subthemes),
                 "sidecar_sha256": document.fingerprint.sidecar_sha256,
             },
             ensure_ascii=False,
@@ -88,9 +78,6 @@ def stored_document(searcher: Searcher, fields: dict) -> Document:
     enough to tag it again and write it anew without reading its file."""
     tagging = json.loads(fields.get("tagging") or "{}")
     texts = {page["page"]: page.get(PAGE_TEXT, "") for page in searcher.documents(parent=fields["id"], doctype=PAGE)}
-    # Pages without text have no record; they are put back, so the document's text and page count stay.
-    numbers = sorted(set(range(1, fields.get("page_count", 0) + 1)) | texts.keys())
-    read_by_ocr = set(fields.get("ocr_pages") or ())
     metadata = Metadata(
         title=fields.get("title", ""),
         kind=fields.get("kind", ""),
@@ -103,20 +90,9 @@ def stored_document(searcher: Searcher, fields: dict) -> Document:
         subthemes=split_list(fields.get("subthemes", "")),
         themes_from_sidecar=bool(fields.get("themes_curated")),
     )
-    return Document(
-        fields["id"],
-        fields["path"],
-        # The file's time is not stored: no record needs it.
-        Fingerprint(fields.get("size", 0), 0, fields.get("sha256", ""), tagging.get("sidecar_sha256", "")),
-        metadata,
-        tuple(Page(number, texts.get(number, ""), number in read_by_ocr) for number in numbers),
-        _matches(tagging.get("themes", ())),
-        _matches(tagging.get("subthemes", ())),
-    )
-
-
-def _matches(stored: list[dict]) -> tuple[ThemeMatch, ...]:
-    return tuple(
-        ThemeMatch(item["slug"], item["score"], tuple(TermHit(**hit) for hit in item["hits"]), item.get("parent"))
-        for item in stored
+    # The file's time is not stored: no record needs it.
+    fingerprint = Fingerprint(fields.get("size", 0), 0, fields.get("sha256", ""), tagging.get("sidecar_sha256", ""))
+    page_count, ocr_pages = fields.get("page_count", 0), fields.get("ocr_pages") or ()
+    return stored_document_of(
+        (fields["id"], fields["path"]), fingerprint, metadata, page_count, texts, ocr_pages, tagging
     )

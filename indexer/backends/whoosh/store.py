@@ -14,10 +14,7 @@ so readers keep the old index until the new one is complete.
 
 from __future__ import annotations
 
-import fcntl
-import json
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.context import ForkServerProcess
@@ -28,6 +25,7 @@ from whoosh.index import Index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import IndexWriter, SegmentWriter
 
+from indexer.backends.run_state import RunState
 from indexer.backends.whoosh.codec import KennisbankCodec
 from indexer.backends.whoosh.posting_pool import use_chunked_pool
 from indexer.backends.whoosh.schema import build_schema, schema_version
@@ -38,11 +36,9 @@ from indexer.indexing.workers import fork_server_context
 
 CURRENT_FILE = "CURRENT"
 VERSION_FILE = "SCHEMA_VERSION"
-RUN_LOCK_FILE = ".indexing.lock"
 # How long a writer waits for another writer (an upload during an indexing run) before giving up.
 WRITER_TIMEOUT_S = 120.0
 WRITER_RETRY_DELAY_S = 0.05
-LOCK_POLL_S = 0.05
 
 
 class IndexMissingError(KennisbankError):
@@ -58,16 +54,9 @@ class IndexStaleError(KennisbankError):
         )
 
 
-class IndexBusyError(KennisbankError):
-    def __init__(self, root: Path) -> None:
-        super().__init__(f"Er loopt al een indexering voor {root}. Wacht tot die klaar is en probeer het dan opnieuw.")
-
-
-class IndexStore:
-    """The index folder: open the active generation, start a new one, switch between them."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+class IndexStore(RunState):
+    """The index folder: open the active generation, start a new one, switch between them (and the
+    run's own lock and state files, `RunState`)."""
 
     def current_dir(self) -> Path | None:
         try:
@@ -133,38 +122,6 @@ class IndexStore:
         for directory in self.root.glob("gen-*"):
             if _generation_number(directory) > active:
                 shutil.rmtree(directory, ignore_errors=True)
-
-    def read_json(self, name: str) -> dict:
-        try:
-            return json.loads((self.root / name).read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            # A missing or damaged cache only costs time: everything is recomputed.
-            return {}
-
-    def write_json(self, name: str, data: dict) -> None:
-        write_atomically(self.root / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
-
-    @contextmanager
-    def run_lock(self, wait_s: float = 0.0) -> Iterator[None]:
-        """One indexing run at a time, waiting up to `wait_s` for another to finish.
-
-        The lock is an flock: the OS releases it when a killed run dies, so it is never stale.
-        """
-        self.root.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait_s
-        with open(self.root / RUN_LOCK_FILE, "w", encoding="utf-8") as handle:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError as exc:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusyError(self.root) from exc
-                    time.sleep(LOCK_POLL_S)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _generation_number(directory: Path) -> int:

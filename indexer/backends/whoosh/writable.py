@@ -15,6 +15,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from indexer.backends.stored_documents import indexed_file
 from indexer.backends.whoosh.preanalysis import preanalyse_records
 from indexer.backends.whoosh.records import document_fields, page_fields, stored_document
 from indexer.backends.whoosh.schema import DOC, build_schema
@@ -35,14 +36,7 @@ def prepare_document(document: Document, added: dt.datetime) -> list[dict]:
 
 def _indexed_file(fields: dict) -> IndexedFile:
     tagging = json.loads(fields.get("tagging") or "{}")
-    return IndexedFile(
-        doc_id=fields["id"],
-        path=fields["path"],
-        title=fields.get("title", ""),
-        sha256=fields.get("sha256", ""),
-        sidecar_sha256=tagging.get("sidecar_sha256", ""),
-        added=fields.get("added"),
-    )
+    return indexed_file(fields, tagging.get("sidecar_sha256", ""), fields.get("added"))
 
 
 class WhooshContents:

@@ -1,0 +1,60 @@
+"""`kennisbank status`: where the index is kept, whether it is current, and what the last run did;
+for a cluster also each node's health and role and the document counts per collection."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from indexer.engine.backend_choice import engine_status
+
+_ROLES = {"leader": "leider", "follower": "volger", "candidate": "kandidaat"}
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = engine_status(args.index, args.engine_config)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    for line in status_lines(status):
+        print(line)
+    return 0
+
+
+def status_lines(status: dict) -> list[str]:
+    """The status as Dutch lines for a person."""
+    lines = []
+    if status["engine"] == "typesense":
+        lines.append("Zoekmachine: Typesense-cluster")
+        for node in status["nodes"]:
+            if not node["reachable"]:
+                state = "onbereikbaar"
+            else:
+                state = ("gezond" if node["ok"] else f"niet gezond {node['detail']}".strip()) + (
+                    f", {_ROLES.get(node['role'], node['role'] or 'rol onbekend')}"
+                )
+            lines.append(f"  server {node['node']}: {state}")
+        lines.append(f"  leider: {status['leader'] or 'geen (het cluster neemt geen wijzigingen aan)'}")
+        for collection in status["collections"]:
+            alias = f" (alias {', '.join(collection['aliases'])})" if collection["aliases"] else ""
+            lines.append(f"  collectie {collection['name']}: {collection['documents']} records{alias}")
+        lines.append(f"Staat van de indexering: {status['state_folder']}")
+    else:
+        lines.append(f"Zoekmachine: ingebouwd, index in {status['state_folder']}")
+    current = status["current"]
+    if current is None:
+        lines.append("Actueel: onbekend (het cluster heeft geen meerderheid)")
+    else:
+        lines.append("Actueel: ja" if current else "Actueel: nee; maak of vernieuw de index met: kennisbank index")
+    if "documents" in status:
+        lines.append(f"Documenten geïndexeerd: {status['documents']}")
+    last = status["last_run"]
+    if last:
+        lines.append(
+            f"Laatste indexering: {last.get('finished', '?')}{' (opnieuw opgebouwd)' if last.get('rebuilt') else ''}: "
+            f"{len(last.get('indexed', []))} geïndexeerd, {last.get('unchanged', 0)} ongewijzigd, "
+            f"{len(last.get('removed', []))} verwijderd, {len(last.get('failed', []))} mislukt"
+        )
+    else:
+        lines.append("Laatste indexering: nog geen")
+    return lines
