@@ -14,6 +14,22 @@ from indexer.backends.whoosh.writable import WhooshBackend
 from indexer.engine.index_backend import IndexBackend, SearchBackend
 from indexer.errors import KennisbankError
 
+__all__ = [
+    "REPORT_FILE",
+    "EmbeddedEngine",
+    "EngineConfig",
+    "SearchNotAvailableError",
+    "engine_config",
+    "engine_status",
+    "open_backend",
+    "open_search",
+    "require_searchable",
+]
+
+# What the last indexing run did, in the run's state folder (written by `indexing.pipeline`). Issues are
+# kept as data (`Issue.as_dict`); versions that kept Dutch sentences wrote last-report.json.
+REPORT_FILE = "last-run.json"
+
 
 class SearchNotAvailableError(KennisbankError):
     """Searching this engine is not built yet; `str()` says what to do instead."""
@@ -38,22 +54,6 @@ def open_search(index_root: Path, engine: EngineConfig | None = None) -> SearchB
     if isinstance(engine, TypesenseEngine):
         raise SearchNotAvailableError()
     return WhooshSearching(WhooshBackend(Path(index_root)))
-
-
-__all__ = [
-    "REPORT_FILE",
-    "EmbeddedEngine",
-    "EngineConfig",
-    "SearchNotAvailableError",
-    "engine_config",
-    "engine_status",
-    "open_backend",
-    "open_search",
-    "require_searchable",
-]
-# What the last indexing run did, in the run's state folder (written by `indexing.pipeline`). Issues are
-# kept as data (`Issue.as_dict`); versions that kept Dutch sentences wrote last-report.json.
-REPORT_FILE = "last-run.json"
 
 
 def require_searchable(engine: EngineConfig | None) -> None:
