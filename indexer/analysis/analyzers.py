@@ -13,19 +13,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from importlib.metadata import version
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
+from wordfreq import get_frequency_dict
 
-from indexer.analysis.lexicon import compound_parts
+from indexer.analysis.lexicon import LANGUAGE, WORDLIST, compound_parts
 from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
 
+# A word pair is stored only when both its stems are at least this frequent in Dutch (Zipf, by
+# `wordfreq`: 3.0 is about once per million words; a stem counts as frequent when one of its word
+# forms is). Every other pair has a rarely used word, whose few pages `matching` checks by position.
+PAIR_MIN_ZIPF = 3.0
+# The term that stands, in a document's `word_pairs`, for every pair not stored: its frequency keeps
+# the field's length the count of all pairs, which BM25 normalises by. A pair term always has a space.
+UNSTORED_PAIRS = "-"
+
 # Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
-# compounds differently, so its version counts too.
-ANALYSIS_REVISION = 6
-ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
+# compounds and judge frequency differently, so its version counts too.
+ANALYSIS_REVISION = 7
+ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-pairs{PAIR_MIN_ZIPF:g}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
 MIN_TOKEN_CHARS = 2
@@ -108,9 +118,28 @@ def dutch_analyzer() -> Analyzer:
     return base_words() | DecompoundFilter() | DutchStemFilter()
 
 
+@cache
+def _frequent_stems() -> frozenset[str]:
+    """The stems of the Dutch words at least `PAIR_MIN_ZIPF` frequent (a few thousand, built once per
+    process in well under a second): a fixed resource, so a document's pairs never depend on the rest
+    of the corpus, and incremental indexing stays correct."""
+    floor = 10 ** (PAIR_MIN_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
+    frequencies = get_frequency_dict(LANGUAGE, WORDLIST)
+    return frozenset(stem(fold(word)) for word, share in frequencies.items() if share >= floor)
+
+
+def is_stored_pair(first: str, second: str) -> bool:
+    """Whether the index holds the pair of these two stems as a `word_pairs` term: only when both
+    are frequent, where checking positions would walk many pages. A pair with a rare word is found
+    cheaply from that word's few pages instead (`matching`); storing it made most of the index."""
+    frequent = _frequent_stems()
+    return first in frequent and second in frequent
+
+
 class WordPairFilter(Filter):
     """Each word joined to the next one ("zorg veilig" for "zorg en veiligheid", stop words being
-    gone): a phrase becomes terms that plain posting lists answer, without word positions."""
+    gone), when both words are frequent (`is_stored_pair`): a phrase of frequent words becomes terms
+    that plain posting lists answer, without word positions. Other pairs become `UNSTORED_PAIRS`."""
 
     def __call__(self, tokens: Iterator) -> Iterator:
         previous = None
@@ -119,7 +148,7 @@ class WordPairFilter(Filter):
                 continue
             text = token.text
             if previous is not None:
-                token.text = f"{previous} {text}"
+                token.text = f"{previous} {text}" if is_stored_pair(previous, text) else UNSTORED_PAIRS
                 yield token
             previous = text
 
