@@ -1,5 +1,6 @@
 """What the engine is asked and answers, as plain data: a search request, search results with their
-hits and facets, and a stored document. The website, the JSON API and the command line read these, whichever engine answered."""
+hits and facets, and a stored document. The website, the JSON API and the command line read these,
+whichever engine answered."""
 
 from __future__ import annotations
 

@@ -12,9 +12,12 @@ normalised frequencies in the three fields are added before they saturate, with 
 field by field and summed, a query word in a short title outweighed every other word of the query
 in the text, and a word in all three fields counted three times.
 
-A phrase (also an acronym's written-out expansion) needs no word positions here: the indexer stores
-every pair of adjacent words as one term, so "zorg en veiligheid" is the term "zorg veilig" in
-`word_pairs`, and a longer phrase is all of its pairs.
+A phrase in the text (also an acronym's written-out expansion, or a compound's parts) is all of its
+pairs of adjacent words, each scored as one BM25 term. Where both words of a pair are frequent, the
+indexer stores the pair as one term ("zorg en veiligheid" is "zorg veilig" in `word_pairs`), which
+needs no word positions: checking them would walk the pages of two frequent words. Every other pair
+has a rare word, and is found on that word's few pages by position (`pair_positions`), scored with
+the same length normalisation, so both kinds of pair rank alike.
 """
 
 from __future__ import annotations
