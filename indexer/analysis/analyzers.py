@@ -6,7 +6,8 @@
 Compound parts ("mensen", "mensenhandel", "handel", "monitor" for "mensenhandelmonitor") are added at index time
 only, at the compound's own position and with a low weight, so a search for a part finds the
 compound but a document that uses the exact word ranks higher. Hyphenated acronyms ("PGA-R",
-"ZVH-RR") stay one token.
+"ZVH-RR") stay one token. Adjacent words are also joined into pair terms, for phrases, but only
+where both are frequent Dutch words (`is_stored_pair`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from indexer.engine import ranking_weights
 
 # A word pair is stored only when both its stems are at least this frequent in Dutch (Zipf, by
 # `wordfreq`: 3.0 is about once per million words; a stem counts as frequent when one of its word
-# forms is). Every other pair has a rarely used word, whose few pages `matching` checks by position.
+# forms is). Every other pair has a rarely used word, whose pages `whoosh.pair_positions` checks by position.
 PAIR_MIN_ZIPF = 3.0
 # The term that stands, in a document's `word_pairs`, for every pair not stored: its frequency keeps
 # the field's length the count of all pairs, which BM25 normalises by. A pair term always has a space.
@@ -120,8 +121,8 @@ def dutch_analyzer() -> Analyzer:
 
 @cache
 def _frequent_stems() -> frozenset[str]:
-    """The stems of the Dutch words at least `PAIR_MIN_ZIPF` frequent (a few thousand, built once per
-    process in well under a second): a fixed resource, so a document's pairs never depend on the rest
+    """The stems of the Dutch words at least `PAIR_MIN_ZIPF` frequent (about 23,000, built once per
+    process in under a second): a fixed resource, so a document's pairs never depend on the rest
     of the corpus, and incremental indexing stays correct."""
     floor = 10 ** (PAIR_MIN_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
     frequencies = get_frequency_dict(LANGUAGE, WORDLIST)
@@ -131,7 +132,8 @@ def _frequent_stems() -> frozenset[str]:
 def is_stored_pair(first: str, second: str) -> bool:
     """Whether the index holds the pair of these two stems as a `word_pairs` term: only when both
     are frequent, where checking positions would walk many pages. A pair with a rare word is found
-    cheaply from that word's few pages instead (`matching`); storing it made most of the index."""
+    from that word's pages by position instead (`whoosh.pair_positions`); storing it made most of
+    the index."""
     frequent = _frequent_stems()
     return first in frequent and second in frequent
 
