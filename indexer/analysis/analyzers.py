@@ -140,8 +140,12 @@ def is_stored_pair(first: str, second: str) -> bool:
 
 class WordPairFilter(Filter):
     """Each word joined to the next one ("zorg veilig" for "zorg en veiligheid", stop words being
-    gone), when both words are frequent (`is_stored_pair`): a phrase of frequent words becomes terms
-    that plain posting lists answer, without word positions. Other pairs become `UNSTORED_PAIRS`."""
+    gone): a phrase becomes terms that plain posting lists answer, without word positions. A pair
+    the filter does not keep (`keeps`) becomes `UNSTORED_PAIRS`."""
+
+    def keeps(self, first: str, second: str) -> bool:
+        """Every pair, for an engine that answers phrases from pairs alone."""
+        return True
 
     def __call__(self, tokens: Iterator) -> Iterator:
         previous = None
@@ -150,14 +154,27 @@ class WordPairFilter(Filter):
                 continue
             text = token.text
             if previous is not None:
-                token.text = f"{previous} {text}" if is_stored_pair(previous, text) else UNSTORED_PAIRS
+                token.text = f"{previous} {text}" if self.keeps(previous, text) else UNSTORED_PAIRS
                 yield token
             previous = text
 
 
+class FrequentWordPairFilter(WordPairFilter):
+    """Only the pairs of two frequent words (`is_stored_pair`): the Whoosh index finds the others by
+    the positions of its pages."""
+
+    def keeps(self, first: str, second: str) -> bool:
+        return is_stored_pair(first, second)
+
+
 def word_pairs_analyzer() -> Analyzer:
-    """Adjacent word stems as one term, for phrases (see `matching`)."""
+    """Adjacent word stems as one term, for phrases: every pair."""
     return base_words() | DutchStemFilter() | WordPairFilter()
+
+
+def frequent_word_pairs_analyzer() -> Analyzer:
+    """Adjacent word stems as one term where both are frequent, for phrases (see `whoosh.matching`)."""
+    return base_words() | DutchStemFilter() | FrequentWordPairFilter()
 
 
 def spelling_analyzer() -> Analyzer:

@@ -24,9 +24,9 @@ from indexer.analysis.analyzers import (
     ANALYSIS_VERSION,
     OrganisationTokenizer,
     dutch_analyzer,
+    frequent_word_pairs_analyzer,
     source_words_analyzer,
     spelling_analyzer,
-    word_pairs_analyzer,
 )
 from indexer.backends.whoosh.preanalysis import PreAnalyzedText
 from indexer.engine import ranking_weights
@@ -62,7 +62,7 @@ def build_schema() -> Schema:
         title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.TITLE_BOOST),
         summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.SUMMARY_BOOST),
         content=PreAnalyzedText(analyzer=analyzer, phrase=False),
-        word_pairs=PreAnalyzedText(analyzer=word_pairs_analyzer(), phrase=False),
+        word_pairs=PreAnalyzedText(analyzer=frequent_word_pairs_analyzer(), phrase=False),
         page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),
         spelling=PreAnalyzedText(analyzer=spelling_analyzer(), phrase=False),
         page=NUMERIC(stored=True, sortable=True),  # the column gives page numbers without stored text
