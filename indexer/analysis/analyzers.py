@@ -6,26 +6,37 @@
 Compound parts ("mensen", "mensenhandel", "handel", "monitor" for "mensenhandelmonitor") are added at index time
 only, at the compound's own position and with a low weight, so a search for a part finds the
 compound but a document that uses the exact word ranks higher. Hyphenated acronyms ("PGA-R",
-"ZVH-RR") stay one token.
+"ZVH-RR") stay one token. Adjacent words are also joined into pair terms, for phrases, but only
+where both are frequent Dutch words (`is_stored_pair`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from importlib.metadata import version
 
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
+from wordfreq import get_frequency_dict
 
-from indexer.analysis.lexicon import compound_parts
+from indexer.analysis.lexicon import LANGUAGE, WORDLIST, compound_parts
 from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
 
+# A word pair is stored only when both its stems are at least this frequent in Dutch (Zipf, by
+# `wordfreq`: 3.0 is about once per million words; a stem counts as frequent when one of its word
+# forms is). Every other pair has a rarely used word, whose pages `whoosh.pair_positions` checks by position.
+PAIR_MIN_ZIPF = 3.0
+# The term that stands, in a document's `word_pairs`, for every pair not stored: its frequency keeps
+# the field's length the count of all pairs, which BM25 normalises by. A pair term always has a space.
+UNSTORED_PAIRS = "-"
+
 # Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
-# compounds differently, so its version counts too.
-ANALYSIS_REVISION = 6
-ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-wordfreq{version('wordfreq')}"
+# compounds and judge frequency differently, so its version counts too.
+ANALYSIS_REVISION = 7
+ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-pairs{PAIR_MIN_ZIPF:g}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
 MIN_TOKEN_CHARS = 2
@@ -108,9 +119,33 @@ def dutch_analyzer() -> Analyzer:
     return base_words() | DecompoundFilter() | DutchStemFilter()
 
 
+@cache
+def _frequent_stems() -> frozenset[str]:
+    """The stems of the Dutch words at least `PAIR_MIN_ZIPF` frequent (about 23,000, built once per
+    process in under a second): a fixed resource, so a document's pairs never depend on the rest
+    of the corpus, and incremental indexing stays correct."""
+    floor = 10 ** (PAIR_MIN_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
+    frequencies = get_frequency_dict(LANGUAGE, WORDLIST)
+    return frozenset(stem(fold(word)) for word, share in frequencies.items() if share >= floor)
+
+
+def is_stored_pair(first: str, second: str) -> bool:
+    """Whether the index holds the pair of these two stems as a `word_pairs` term: only when both
+    are frequent, where checking positions would walk many pages. A pair with a rare word is found
+    from that word's pages by position instead (`whoosh.pair_positions`); storing it made most of
+    the index."""
+    frequent = _frequent_stems()
+    return first in frequent and second in frequent
+
+
 class WordPairFilter(Filter):
     """Each word joined to the next one ("zorg veilig" for "zorg en veiligheid", stop words being
-    gone): a phrase becomes terms that plain posting lists answer, without word positions."""
+    gone): a phrase becomes terms that plain posting lists answer, without word positions. A pair
+    the filter does not keep (`keeps`) becomes `UNSTORED_PAIRS`."""
+
+    def keeps(self, first: str, second: str) -> bool:
+        """Every pair, for an engine that answers phrases from pairs alone."""
+        return True
 
     def __call__(self, tokens: Iterator) -> Iterator:
         previous = None
@@ -119,14 +154,27 @@ class WordPairFilter(Filter):
                 continue
             text = token.text
             if previous is not None:
-                token.text = f"{previous} {text}"
+                token.text = f"{previous} {text}" if self.keeps(previous, text) else UNSTORED_PAIRS
                 yield token
             previous = text
 
 
+class FrequentWordPairFilter(WordPairFilter):
+    """Only the pairs of two frequent words (`is_stored_pair`): the Whoosh index finds the others by
+    the positions of its pages."""
+
+    def keeps(self, first: str, second: str) -> bool:
+        return is_stored_pair(first, second)
+
+
 def word_pairs_analyzer() -> Analyzer:
-    """Adjacent word stems as one term, for phrases (see `matching`)."""
+    """Adjacent word stems as one term, for phrases: every pair."""
     return base_words() | DutchStemFilter() | WordPairFilter()
+
+
+def frequent_word_pairs_analyzer() -> Analyzer:
+    """Adjacent word stems as one term where both are frequent, for phrases (see `whoosh.matching`)."""
+    return base_words() | DutchStemFilter() | FrequentWordPairFilter()
 
 
 def spelling_analyzer() -> Analyzer:

@@ -25,6 +25,7 @@ from wordfreq import get_frequency_dict
 from indexer.analysis.wordforms import STOP_WORDS, fold
 
 LANGUAGE = "nl"
+WORDLIST = "large"  # wordfreq's longest list: it reaches far below Zipf 3
 # Only words this long are worth splitting, and no part may be shorter. Longer "words" than the
 # maximum are not language (a run of characters from a broken PDF) and would make splitting slow.
 MIN_COMPOUND_CHARS = 8
@@ -72,7 +73,7 @@ def _zipf() -> dict[str, float]:
     """Folded Dutch words at or above MIN_PART_ZIPF with their Zipf frequency. Rarer words count as 0:
     a split of two frequent parts beats them anyway, so nothing is lost by leaving them out."""
     table: dict[str, float] = {}
-    for word, frequency in get_frequency_dict(LANGUAGE, "large").items():
+    for word, frequency in get_frequency_dict(LANGUAGE, WORDLIST).items():
         zipf = math.log10(frequency * 1e9)
         if zipf < MIN_PART_ZIPF:
             continue

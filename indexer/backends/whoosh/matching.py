@@ -12,9 +12,12 @@ normalised frequencies in the three fields are added before they saturate, with 
 field by field and summed, a query word in a short title outweighed every other word of the query
 in the text, and a word in all three fields counted three times.
 
-A phrase (also an acronym's written-out expansion) needs no word positions here: the indexer stores
-every pair of adjacent words as one term, so "zorg en veiligheid" is the term "zorg veilig" in
-`word_pairs`, and a longer phrase is all of its pairs.
+A phrase in the text (also an acronym's written-out expansion, or a compound's parts) is all of its
+pairs of adjacent words, each scored as one BM25 term. Where both words of a pair are frequent, the
+indexer stores the pair as one term ("zorg en veiligheid" is "zorg veilig" in `word_pairs`), which
+needs no word positions: checking them would walk the pages of two frequent words. Every other pair
+has a rare word, and is found on that word's few pages by position (`pair_positions`), scored with
+the same length normalisation, so both kinds of pair rank alike.
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from itertools import pairwise
 import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.analysis.analyzers import is_stored_pair
+from indexer.backends.whoosh.pair_positions import pair_frequency
 from indexer.backends.whoosh.postings import postings
 from indexer.backends.whoosh.queries import to_whoosh
 from indexer.backends.whoosh.snapshot import RANKED_FIELDS, Snapshot
 from indexer.engine import ranking_weights
-from indexer.engine.fields import TEXT_FIELDS, WORD_PAIRS
+from indexer.engine.fields import PAGE_TEXT, TEXT_FIELDS, WORD_PAIRS
 from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Prefix, Term, Wildcard
 
 
@@ -71,21 +76,30 @@ class Evaluator:
     def _bm25f(self, fields: tuple[str, ...], text: str) -> Match:
         """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
         normalised by its field's length, added, then saturated once, with one idf."""
-        snapshot = self.snapshot
-        match = self._empty()
-        frequency = np.zeros(snapshot.size, dtype=np.float32)
+        frequency = np.zeros(self.snapshot.size, dtype=np.float32)
         for field in fields:
             docnums, weights = postings(self.reader, field, text)
-            live = snapshot.documents[docnums]
-            docnums, weights = docnums[live], weights[live]
-            if len(docnums):
-                b = ranking_weights.LENGTH_NORMALISATION[field]
-                relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
-                frequency[docnums] += weights / ((1 - b) + b * relative_length)
-                match.mask[docnums] = True
+            self._add_frequency(frequency, field, docnums, weights)
+        return self._saturated(frequency)
+
+    def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> None:
+        """Add the weights of `field` in the live documents among `docnums` (distinct), normalised by
+        its length."""
+        snapshot = self.snapshot
+        live = snapshot.documents[docnums]
+        docnums, weights = docnums[live], weights[live]
+        if len(docnums):
+            b = ranking_weights.LENGTH_NORMALISATION[field]
+            relative_length = snapshot.lengths[field][docnums] / snapshot.average_lengths[field]
+            frequency[docnums] += weights / ((1 - b) + b * relative_length)  # docnums are distinct
+
+    def _saturated(self, frequency: np.ndarray) -> Match:
+        """BM25 of the documents with a frequency: saturated once, with the idf of their number."""
+        match = self._empty()
+        np.greater(frequency, 0, out=match.mask)
         found = int(match.mask.sum())
         if found:
-            idf = math.log(snapshot.document_count / (found + 1)) + 1
+            idf = math.log(self.snapshot.document_count / (found + 1)) + 1
             matched = frequency[match.mask]
             match.scores[match.mask] = (
                 idf * matched * (ranking_weights.TERM_SATURATION + 1) / (matched + ranking_weights.TERM_SATURATION)
@@ -112,11 +126,25 @@ class Evaluator:
             # forms of acronyms are in no title at all).
             candidates = self._having_all(node.field, node.words)
             return self._by_whoosh(node, candidates) if len(candidates) else self._empty()
-        # A phrase in the text: every pair of adjacent words of it in the document's word pairs.
-        pairs = [f"{first} {second}" for first, second in pairwise(node.words)]
+        # A phrase in the text: every pair of adjacent words of it in the document.
+        pairs = [self._pair(first, second) for first, second in pairwise(node.words)]
         if not pairs:
             return self._term("content", node.words[0]) if node.words else self._empty()
-        return self._all([self._term(WORD_PAIRS, pair) for pair in pairs])
+        return self._all(pairs)
+
+    def _pair(self, first: str, second: str) -> Match:
+        """Two adjacent words, scored as one BM25 term of `word_pairs`: the stored pair term when
+        both words are frequent, else the pair found on the pages of its rare word (`pair_frequency`),
+        normalised by the same field length, so both kinds score alike."""
+        if is_stored_pair(first, second):
+            return self._term(WORD_PAIRS, f"{first} {second}")
+        key = (PAGE_TEXT, f"{first} {second}")
+        if key not in self._terms:
+            docnums, counts = pair_frequency(self.searcher, self.snapshot, first, second)
+            frequency = np.zeros(self.snapshot.size, dtype=np.float32)
+            self._add_frequency(frequency, WORD_PAIRS, docnums, counts)
+            self._terms[key] = self._saturated(frequency)
+        return self._terms[key]
 
     def _having_all(self, field: str, words: tuple[str, ...]) -> np.ndarray:
         """The live document records whose `field` has every one of `words`, in order."""

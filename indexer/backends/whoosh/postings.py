@@ -24,6 +24,8 @@ import pickle  # Whoosh's own block format; the index is written by us
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from itertools import accumulate
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
@@ -47,45 +49,101 @@ def _block_arrays(ids: tuple, weights: object, count: int) -> tuple[np.ndarray, 
     return docnums, np.asarray(weights, dtype=np.float32)
 
 
-def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All blocks of one posting list, read from its bytes."""
+def _blocks(data: bytes) -> Iterator[tuple[int, int, bytes, int]]:
+    """(postings, last document number, data, compression) of each block of one posting list, without
+    unpacking the data: a reader that wants a few documents skips the blocks that cannot hold them."""
     stream = io.BytesIO(data)
     stream.seek(_MAGIC_BYTES)
-    all_ids, all_weights = [], []
     while True:
         length = int.from_bytes(stream.read(_INT_BYTES), "big", signed=True)
         start = stream.tell()
-        count, _, _, compression, _, _ = pickle.load(stream)  # noqa: S301
-        block = data[stream.tell() : start + abs(length)]
-        if compression:
-            block = zlib.decompress(block)
-        ids, weights, _ = pickle.loads(block)  # noqa: S301
-        ids_array, weights_array = _block_arrays(ids, weights, count)
-        all_ids.append(ids_array)
-        all_weights.append(weights_array)
+        count, last, _, compression, _, _ = pickle.load(stream)  # noqa: S301
+        yield count, last, data[stream.tell() : start + abs(length)], compression
         if length < 0:  # the last block has a negative length
             break
         stream.seek(start + length)
+
+
+def _unpacked(block: bytes, compression: int) -> tuple:
+    """A block's (delta-encoded ids, weights, values)."""
+    return pickle.loads(zlib.decompress(block) if compression else block)  # noqa: S301
+
+
+def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """All blocks of one posting list, read from its bytes."""
+    all_ids, all_weights = [], []
+    for count, _, block, compression in _blocks(data):
+        ids, weights, _ = _unpacked(block, compression)
+        ids_array, weights_array = _block_arrays(ids, weights, count)
+        all_ids.append(ids_array)
+        all_weights.append(weights_array)
     return np.concatenate(all_ids), np.concatenate(all_weights)
 
 
-class _DecodedLists:
-    """Decoded posting lists by (segment, field, term), least recently used evicted first."""
+def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray) -> dict[int, list[int]]:
+    """The word positions of the term in each of the `wanted` records (sorted document numbers that
+    have the term, in a field with positions). Only the blocks that hold a wanted record are
+    unpacked: few, when the records are a rare word's."""
+    found: dict[int, list[int]] = {}
+    for segment, offset in reader.leaf_readers():
+        local = wanted[(wanted >= offset) & (wanted < offset + segment.doc_count_all())] - offset
+        if not len(local):
+            continue
+        info = segment.term_info(field, text)
+        if info.is_inlined():
+            ids, _, values = info.inlined_postings()
+            blocks = [(np.asarray(ids, dtype=np.int64), values)]
+        else:
+            blocks = _wanted_blocks(segment._terms._postfile.get(*_extent(info)), local)
+        for ids, values in blocks:
+            inside = local[(local >= ids[0]) & (local <= ids[-1])]
+            for where in np.searchsorted(ids, inside).tolist():
+                found[int(ids[where]) + offset] = _positions(values[where])
+    return found
+
+
+def _positions(value: bytes) -> list[int]:
+    """Whoosh's `Positions` value: a 4-byte count, then the pickled position deltas (its pickle's
+    final stop byte may be cut off). `Positions.decode_positions`, without its loop in Python."""
+    codes = value[_INT_BYTES:] if value.endswith(b".") else value[_INT_BYTES:] + b"."
+    return list(accumulate(pickle.loads(codes)))  # noqa: S301
+
+
+def _wanted_blocks(data: bytes, local: np.ndarray) -> Iterator[tuple[np.ndarray, tuple]]:
+    """(document numbers, values) of the blocks holding one of the sorted `local` records."""
+    first = 0
+    for _, last, block, compression in _blocks(data):
+        if np.searchsorted(local, last, side="right") > np.searchsorted(local, first):
+            ids, _, values = _unpacked(block, compression)
+            yield np.cumsum(np.asarray(ids, dtype=np.int64)), values
+        first = last + 1
+
+
+def _extent(info: object) -> tuple[int, int]:
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # term infos read back from disk keep struct.unpack's tuple
+        (length,) = length
+    return offset, length
+
+
+class DecodedLists:
+    """Decoded posting lists by (segment, field, term), least recently used evicted first; also
+    other pairs of arrays that never change once made (`pair_positions`)."""
 
     def __init__(self, budget_bytes: int) -> None:
         self.budget_bytes = budget_bytes
-        self._lists: OrderedDict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lists: OrderedDict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # the web server searches from several threads
 
-    def get(self, key: tuple[str, str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray] | None:
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
                 self._lists.move_to_end(key)
             return found
 
-    def put(self, key: tuple[str, str, str], arrays: tuple[np.ndarray, np.ndarray]) -> None:
+    def put(self, key: tuple[str, ...], arrays: tuple[np.ndarray, np.ndarray]) -> None:
         for array in arrays:
             array.flags.writeable = False  # shared by every later request: never changed in place
         with self._lock:
@@ -98,7 +156,7 @@ class _DecodedLists:
                 self._bytes -= sum(array.nbytes for array in evicted)
 
 
-_DECODED = _DecodedLists(DECODED_CACHE_BYTES)
+_DECODED = DecodedLists(DECODED_CACHE_BYTES)
 
 
 def _segment_postings(segment: IndexReader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -109,9 +167,7 @@ def _segment_postings(segment: IndexReader, field: str, text: str) -> tuple[np.n
     if info.is_inlined():
         ids, weights, _ = info.inlined_postings()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float32)
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # term infos read back from disk keep struct.unpack's tuple
-        (length,) = length
+    offset, length = _extent(info)
     if info.doc_frequency() < DECODED_CACHE_FROM_POSTINGS:
         return _decode(segment._terms._postfile.get(offset, length))
     key = (segment.segment().segment_id(), field, text)

@@ -8,10 +8,11 @@ removed with one delete.
 The two kinds keep their text in different fields. A document's `content` is indexed with term
 frequencies only: ranking reads nothing else, and posting lists without positions are several
 times faster to read. A page's `page_text` keeps positions (for phrases) and is stored (for
-snippets). Phrases are answered from a document's `word_pairs`, adjacent words as one term, which
-needs no positions; the page records' positions only say on which pages a phrase stands. The
-indexer adds a document's pages right after the document itself; `snapshot`
-relies on that order to find a page's document without reading stored fields.
+snippets). Phrases of frequent words are answered from a document's `word_pairs`, adjacent words
+as one term, which needs no positions; a pair with a rare word is not stored there (it made most of
+the index) but found by the positions of the rare word's pages (`pair_positions`), which also say
+on which pages a phrase stands. The indexer adds a document's pages right after the document
+itself; `snapshot` relies on that order to find a page's document without reading stored fields.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from indexer.analysis.analyzers import (
     ANALYSIS_VERSION,
     OrganisationTokenizer,
     dutch_analyzer,
+    frequent_word_pairs_analyzer,
     source_words_analyzer,
     spelling_analyzer,
-    word_pairs_analyzer,
 )
 from indexer.backends.whoosh.preanalysis import PreAnalyzedText
 from indexer.engine import ranking_weights
@@ -34,7 +35,7 @@ from indexer.engine import ranking_weights
 # index pickles into its table of contents moves (analyzers, the codec, pre-analysed text: 10 for the
 # package layout); together with ANALYSIS_VERSION and the index-time weights it decides whether an
 # index is stale (`schema_version`), read before the table of contents is.
-SCHEMA_REVISION = 10
+SCHEMA_REVISION = 11  # 11: word pairs of frequent words only
 
 DOC = "doc"
 PAGE = "page"
@@ -61,7 +62,7 @@ def build_schema() -> Schema:
         title=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.TITLE_BOOST),
         summary=PreAnalyzedText(analyzer=analyzer, stored=True, field_boost=ranking_weights.SUMMARY_BOOST),
         content=PreAnalyzedText(analyzer=analyzer, phrase=False),
-        word_pairs=PreAnalyzedText(analyzer=word_pairs_analyzer(), phrase=False),
+        word_pairs=PreAnalyzedText(analyzer=frequent_word_pairs_analyzer(), phrase=False),
         page_text=PreAnalyzedText(analyzer=analyzer, stored=True, phrase=True),
         spelling=PreAnalyzedText(analyzer=spelling_analyzer(), phrase=False),
         page=NUMERIC(stored=True, sortable=True),  # the column gives page numbers without stored text

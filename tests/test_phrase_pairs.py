@@ -1,0 +1,88 @@
+"""Phrases with a rare word, whose word pairs the index does not store (`analyzers.is_stored_pair`).
+
+Such a pair is found from the page positions of its rare word (`pair_positions`) and must be found,
+ranked and shown on its pages as a stored pair is. Each document below has a twin with a frequent
+pair ("veilige wijk") where it has the rare one ("straattriage wijk"), in the same place, so the two
+phrases must give the same documents the same scores.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.analysis.analyzers import is_stored_pair
+from indexer.analysis.wordforms import stem
+from indexer.backends.whoosh.matching import Evaluator
+from indexer.backends.whoosh.search import WEIGHTING, search
+from indexer.backends.whoosh.snapshot import searching
+from indexer.backends.whoosh.store import IndexStore
+from indexer.corpus.layout import CorpusLayout
+from indexer.engine import query_model as q
+from indexer.engine.fields import WORD_PAIRS
+from indexer.engine.query_context import QueryContext
+from indexer.themes.taxonomy import load_taxonomy
+from tests.builders import write_pdf
+
+FREQUENT, RARE = "veilige wijk", "straattriage wijk"
+TWICE = "Het verslag noemt de {0} en daarna nogmaals de {0} bij het overleg."
+ONCE = "Het verslag noemt de {0} en daarna nogmaals het plein bij het overleg."
+
+
+@pytest.fixture
+def twin_index(docs: Path, reindex) -> Path:
+    for name, phrase in (("vaak", FREQUENT), ("zeldzaam", RARE)):
+        (docs / f"{name}-een.txt").write_text(f"Notitie over wonen\n\n{ONCE.format(phrase)}", encoding="utf-8")
+        (docs / f"{name}-twee.txt").write_text(f"Notitie over wonen\n\n{TWICE.format(phrase)}", encoding="utf-8")
+    # Both words, but not next to each other: no phrase.
+    (docs / "apart.txt").write_text(
+        "Notitie over wonen\n\nDe straattriage vond plaats; de veilige buurt en de wijk volgden.", encoding="utf-8"
+    )
+    pages = [["Inleiding over het wonen in de stad."], [f"Gesprekken in de {FREQUENT} en de {RARE}."], ["Slot."]]
+    write_pdf(docs / "rapport.pdf", pages)
+    reindex()
+    return IndexStore(docs.parent.parent / "index").root
+
+
+def _stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in phrase.split())
+
+
+def test_only_the_pair_of_frequent_words_is_stored(twin_index: Path) -> None:
+    assert is_stored_pair(*_stems(FREQUENT))
+    assert not is_stored_pair(*_stems(RARE))
+    with IndexStore(twin_index).open().searcher() as searcher:
+        stored = {text.decode() for text in searcher.reader().lexicon(WORD_PAIRS)}
+    assert " ".join(_stems(FREQUENT)) in stored
+    assert " ".join(_stems(RARE)) not in stored, "a pair with a rare word is not stored"
+
+
+def test_a_rare_pair_scores_as_a_stored_pair_does(twin_index: Path) -> None:
+    with searching(IndexStore(twin_index).open(), WEIGHTING) as (searcher, snapshot):
+        evaluator = Evaluator(searcher, snapshot)
+        frequent = evaluator.evaluate(q.Phrase("content", _stems(FREQUENT)))
+        rare = evaluator.evaluate(q.Phrase("content", _stems(RARE)))
+        ids = {docnum: searcher.stored_fields(docnum)["id"] for docnum in np.flatnonzero(snapshot.documents)}
+    scores = {ids[docnum]: float(rare.scores[docnum]) for docnum in np.flatnonzero(rare.mask)}
+    twins = {
+        ids[docnum].replace("vaak", "zeldzaam"): float(frequent.scores[docnum])
+        for docnum in np.flatnonzero(frequent.mask)
+    }
+    assert set(scores) == {"zeldzaam-een", "zeldzaam-twee", "rapport"}, "found where adjacent, and only there"
+    assert scores == pytest.approx(twins, rel=1e-6)
+    assert scores["zeldzaam-twee"] > scores["zeldzaam-een"], "twice ranks above once"
+
+
+def test_a_rare_phrase_is_found_ranked_and_shown_on_its_page(twin_index: Path) -> None:
+    corpus = twin_index.parent / "corpus"
+    context = QueryContext.from_taxonomy(load_taxonomy(CorpusLayout(corpus).themes_dir))
+    index = IndexStore(twin_index).open()
+    rare = search(index, f'"{RARE}"', context, page_size=10)
+    frequent = search(index, f'"{FREQUENT}"', context, page_size=10)
+    assert [hit.id for hit in rare.hits] == [hit.id.replace("vaak", "zeldzaam") for hit in frequent.hits]
+    assert [hit.score for hit in rare.hits] == pytest.approx([hit.score for hit in frequent.hits], rel=1e-3)
+    report = next(hit for hit in rare.hits if hit.id == "rapport")
+    assert (report.pages, report.best_page) == ((2,), 2)
+    assert "straattriage" in report.snippet
