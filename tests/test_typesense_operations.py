@@ -16,6 +16,8 @@ from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import document, eventually, search
 
 ELECTION_WAIT_S = 60.0
+# How long the two emptied nodes may take to receive the restored data from the restored one.
+RESTORE_WAIT_S = 180.0
 UNAUTHORIZED = ClusterProblem.UNAUTHORIZED
 
 
@@ -60,6 +62,9 @@ def test_one_nodes_snapshot_restores_a_cluster_that_lost_every_data_folder(tmp_p
             count = eventually(
                 lambda node=node: cluster_client.on_node(node, "GET", f"/collections/{alias}")["num_documents"],
                 lambda found: found == 7,
+                # An empty node first receives the whole snapshot from the leader: on a loaded CI machine
+                # that took longer than a follower applying one write.
+                wait_s=RESTORE_WAIT_S,
             )
             assert count == 7, f"{node} has the restored documents behind the restored alias"
         assert len(eventually(lambda: search(web, alias, "archief"), bool)) == 7, "the web servers' key is restored"

@@ -38,11 +38,15 @@ def _not_there_yet(error: ClusterError, also: ClusterProblem | None) -> bool:
     return error.problem in (ClusterProblem.MISSING_COLLECTION, also) or error.facts.get("status") == 404
 
 
-def eventually(read: Callable[[], T], until: Callable[[T], bool], also: ClusterProblem | None = None) -> T:
-    """`read()` once it satisfies `until` (or the last answer after a generous wait): a follower applies
-    what the leader wrote a moment later, and until then may not know a new collection (or `also`: a
-    new key)."""
-    deadline = time.monotonic() + REPLICATION_WAIT_S
+def eventually(
+    read: Callable[[], T],
+    until: Callable[[T], bool],
+    also: ClusterProblem | None = None,
+    wait_s: float = REPLICATION_WAIT_S,
+) -> T:
+    """`read()` once it satisfies `until` (or the last answer after `wait_s`): a follower applies what the
+    leader wrote a moment later, and until then may not know a new collection (or `also`: a new key)."""
+    deadline = time.monotonic() + wait_s
     while True:
         try:
             value = read()
