@@ -51,8 +51,7 @@ def open_backend(index_root: Path, engine: EngineConfig | None = None) -> IndexB
 
 def open_search(index_root: Path, engine: EngineConfig | None = None) -> SearchBackend:
     """The engine behind `index_root` as searches read it."""
-    if isinstance(engine, TypesenseEngine):
-        raise SearchNotAvailableError()
+    require_searchable(engine)
     return WhooshSearching(WhooshBackend(Path(index_root)))
 
 

@@ -43,7 +43,8 @@ class Kennisbank:
 
     def __init__(self, index_root: Path, taxonomy: Taxonomy, engine: EngineConfig | None = None) -> None:
         self.root = Path(index_root)
-        self.engine = engine
+        # The run's state folder (the last report), opened once rather than per page view.
+        self.run_state = open_backend(self.root, engine)
         self.backend = open_search(self.root, engine)
         self.taxonomy = taxonomy
         self.context = QueryContext.from_taxonomy(taxonomy)
@@ -91,7 +92,7 @@ class Kennisbank:
 
     def last_report(self) -> dict:
         """The last indexing run's report ({} before the first)."""
-        return open_backend(self.root, self.engine).read_json(REPORT_FILE)
+        return self.run_state.read_json(REPORT_FILE)
 
     def dossier_pdf(self, dossier: Dossier, theme: Theme, documents_dir: Path) -> Path:
         """The dossier's PDF, built when the dossier text or the index changed since the last one."""
