@@ -83,6 +83,32 @@ def _terms_found(text: str, theme: str) -> set[str]:
             "schietdreiging (bij jongeren)",
             "a threat against a school is young people's",
         ),
+        (
+            "Het college verscherpt de informatieveiligheid na een inbreuk op persoonsgegevens.",
+            "digitale-veiligheid",
+            "inbreuk op persoonsgegevens",
+            "the GDPR's word for a data breach",
+        ),
+        ("Oplichters sturen een valse e-mail namens de bank.", "digitale-veiligheid", "valse e-mail", "fake e-mail"),
+        (
+            "De zaak kwam voor bij de jeugdofficier en viel onder het adolescentenstrafrecht.",
+            "jeugd-en-veiligheid",
+            "adolescentenstrafrecht",
+            "juvenile justice as the courts name it",
+        ),
+        ("Een tbs-gestelde keerde niet terug van verlof.", "zorg-en-veiligheid", "tbs-gestelde", "forensic care"),
+        (
+            "De rechter gaf een rechterlijke machtiging voor een gedwongen opname.",
+            "zorg-en-veiligheid",
+            "gedwongen opname",
+            "compulsory mental care",
+        ),
+        (
+            "Het programma voor deradicalisering van teruggekeerde jihadisten.",
+            "maatschappelijk-ongenoegen",
+            "deradicalisering",
+            "'de' is too short to split off, so the word is a term itself",
+        ),
     ],
 )
 def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
@@ -109,6 +135,8 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
         ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
         ("Het programma startte op Cyber Monday.", "digitale-veiligheid", "a shopping day, not cybercrime"),
         ("De pest brak uit in de stad.", "jeugd-en-veiligheid", "the plague is no bullying"),
+        ("De gemeente stuurt een aanslag voor de onroerendezaakbelasting.", "maatschappelijk-ongenoegen", "a tax bill"),
+        ("Het museum toont een valse handtekening.", "digitale-veiligheid", "'vals' alone is nothing online"),
         (
             "Een jongeman moest onder bedreiging van een groep jongeren geld pinnen.",
             "jeugd-en-veiligheid",
