@@ -24,6 +24,7 @@ from indexer.themes.taxonomy import load_taxonomy
 
 REPORTS = REAL_CORPUS / "rapporten"
 REPORT_PAGES = 300
+TARGET_CPU_SECONDS = 0.5  # issue 18: a 300-page report
 
 
 def report_pages(pages: int) -> list[Page]:
@@ -59,9 +60,13 @@ def main() -> None:
     cold, warm, words = measure(args.pages, args.runs)
     print_table(
         f"Tagging a {args.pages}-page report ({words:,} words of real report text)",
-        [("CPU s, cold (first document)", cold, None), ("CPU s, warm (median)", warm, None)],
-        note="Target: at most 0.5 s CPU.",
+        [
+            ("CPU s, cold (first document)", cold, TARGET_CPU_SECONDS),
+            ("CPU s, warm (median)", warm, TARGET_CPU_SECONDS),
+        ],
+        note=f"Target: at most {TARGET_CPU_SECONDS} s CPU.",
         digits=3,
+        columns=("ours", "target", "ours/target"),
     )
 
 
