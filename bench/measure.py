@@ -196,8 +196,9 @@ def print_table(
     lines = [f"### {title}", "", f"| metric | {' | '.join(columns)} |", "|---|---:|---:|---:|"]
     for label, ours, baseline in rows:
         numeric = isinstance(ours, (int, float)) and isinstance(baseline, (int, float))
-        pair = (float(baseline), float(ours)) if second_over_first else (float(ours), float(baseline))
-        shown = ratio(*pair) if numeric else "–"
+        shown = "–"
+        if numeric:
+            shown = ratio(float(baseline), float(ours)) if second_over_first else ratio(float(ours), float(baseline))
         lines.append(f"| {label} | {fmt(ours, digits)} | {fmt(baseline, digits)} | {shown} |")
     if note:
         lines += ["", note]
