@@ -69,7 +69,7 @@ class TypesenseSearching:
             parts.append(f"{name}:{found['num_documents']}")
         return "|".join(parts)
 
-    def _share_of(self, stem: str) -> float:
+    def share_of(self, stem: str) -> float:
         """The share of the documents whose text has `stem`."""
         if stem not in self._shares:
             counted, everything = multi_search(
@@ -97,7 +97,7 @@ class TypesenseSearching:
 
     def search(self, request: SearchRequest, context: QueryContext) -> SearchResults:
         context = self.query_context(context)
-        searcher = ClusterSearch(self.client, self.collections, self._share_of)
+        searcher = ClusterSearch(self.client, self.collections, self.share_of)
         return searcher.search(request.text, context, request.selections, request.sort, request.page, request.page_size)
 
     def similar(self, doc_id: str, limit: int) -> list[Hit]:
