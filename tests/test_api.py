@@ -1,4 +1,4 @@
-"""The JSON API returns what its OpenAPI description promises."""
+"""The JSON API returns what its OpenAPI description promises, on both engines (`conftest.ENGINES`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from indexer.backends.config import EngineConfig
 from indexer.corpus.layout import BUNDLED_CORPUS
 from search_app import create_app
 from search_app.openapi import OPENAPI
 
 
 @pytest.fixture(scope="module")
-def client(bundled_index: Path):
-    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": bundled_index, "TESTING": True}).test_client()
+def client(bundled_engine: tuple[Path, EngineConfig | None]):
+    index, engine = bundled_engine
+    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": index, "ENGINE": engine, "TESTING": True}).test_client()
 
 
 def validate(instance: dict, schema_name: str) -> None:

@@ -1,8 +1,8 @@
 """What professionals type, and what they get back: compounds, acronyms, typos, syntax, pages.
 
 Every test of what a search finds runs against both engines through the seam (`SearchBackend`): the
-embedded index and the Typesense cluster (`conftest.ENGINES`). "Bedoelde u" suggestions, patterns
-and more-like-this are not built for the cluster yet; their tests run on the embedded engine."""
+embedded index and the Typesense cluster (`conftest.ENGINES`). More-like-this is not built for the
+cluster yet, and the suggestion word table is the embedded engine's own: their tests run on it alone."""
 
 from __future__ import annotations
 
@@ -127,8 +127,8 @@ def test_an_acronym_finds_documents_that_spell_it_out_and_says_so(docs: Path, in
     }
 
 
-def test_a_typo_gets_a_suggestion_and_its_results(embedded) -> None:
-    results = search(embedded, "mensehandel")
+def test_a_typo_gets_a_suggestion_and_its_results(index) -> None:
+    results = search(index, "mensehandel")
     assert results.suggestion == "mensenhandel" and results.corrected
     assert results.total > 5 and results.hits
 
@@ -148,8 +148,8 @@ def test_phrases_exclusions_and_or(index) -> None:
     )
 
 
-def test_prefixes(embedded) -> None:
-    assert "handboek-pga-r-persoonsgerichte-aanpak-radicalisering" in ids(embedded, "radicali*")
+def test_prefixes(index) -> None:
+    assert "handboek-pga-r-persoonsgerichte-aanpak-radicalisering" in ids(index, "radicali*")
 
 
 def test_field_filters_in_the_query(index) -> None:

@@ -56,6 +56,11 @@ def token_field(name: str) -> str:
     return f"{name}_tokens"
 
 
+# The distinct words of a document's title and text as written (folded, compound parts too): the
+# vocabulary of "Bedoelde u", patterns and completions.
+SPELLING = "spelling"
+
+
 def length_field(name: str) -> str:
     """The field with the length of ranked field `name` in a document record."""
     return f"{name}_length"
@@ -82,6 +87,7 @@ DOCUMENT_FIELDS = (
     *(_tokens(name) for name in TEXT_FIELDS),
     Field(token_field(WORD_PAIRS), "string[]"),
     _tokens(SOURCE_WORDS),
+    Field(token_field(SPELLING), "string[]", facet=True),  # a facet: its values by prefix are the vocabulary
     *_FACETS,
     *_DATES,
     *LENGTH_FIELDS,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import pairwise
 
-from indexer.backends.typesense.collections import token_field
+from indexer.backends.typesense.collections import SPELLING, token_field
 from indexer.engine.fields import WORD_PAIRS
 from indexer.engine.matching import TermKey
 from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Term
@@ -23,6 +23,8 @@ from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phra
 NEVER = "id:=`-`"
 # Fields that hold analysed tokens as one string; every other field is an array of values.
 _TOKEN_FIELDS = ("title", "summary", "content", "page_text", "source_words")
+# Fields of arrays of our tokens, matched by whole element.
+_TOKEN_ARRAYS = (WORD_PAIRS, SPELLING)
 # Text phrases are looked up in these (a document's pairs, or a page's).
 _PHRASE_FIELDS = ("content", "page_text")
 
@@ -35,8 +37,8 @@ def term_filter(field: str, text: str) -> str:
     """Records whose `field` (a field of the query tree) holds `text`."""
     if field in _TOKEN_FIELDS:
         return f"{token_field(field)}:{_value(text)}"
-    if field == WORD_PAIRS:
-        return f"{token_field(WORD_PAIRS)}:={_value(text)}"
+    if field in _TOKEN_ARRAYS:
+        return f"{token_field(field)}:={_value(text)}"
     return f"{field}:={_value(text)}"
 
 

@@ -16,12 +16,18 @@ from whoosh.analysis import Analyzer
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis.acronyms import as_terms, find_definitions
-from indexer.analysis.analyzers import base_words, dutch_analyzer, source_words_analyzer, word_pairs_analyzer
+from indexer.analysis.analyzers import (
+    base_words,
+    dutch_analyzer,
+    source_words_analyzer,
+    spelling_analyzer,
+    word_pairs_analyzer,
+)
 from indexer.analysis.lexicon import document_vocabulary
 from indexer.backends.stored_documents import indexed_file as indexed_file_of
 from indexer.backends.stored_documents import matches_as_json, stored_facts
 from indexer.backends.stored_documents import stored_document as stored_document_of
-from indexer.backends.typesense.collections import length_field, page_id, token_field
+from indexer.backends.typesense.collections import SPELLING, length_field, page_id, token_field
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
@@ -39,12 +45,13 @@ MANIFEST_FIELDS = ("id", "path", "title", "sha256", "sidecar_sha256", "added_s")
 class _Analyzers:
     """The analyzers, built once per process (building them loads word lists)."""
 
-    _built: tuple[Analyzer, Analyzer, Analyzer, Analyzer] | None = None
+    _built: tuple[Analyzer, Analyzer, Analyzer, Analyzer, Analyzer] | None = None
 
     @classmethod
-    def get(cls) -> tuple[Analyzer, Analyzer, Analyzer, Analyzer]:
+    def get(cls) -> tuple[Analyzer, Analyzer, Analyzer, Analyzer, Analyzer]:
         if cls._built is None:
-            cls._built = (base_words(), dutch_analyzer(), word_pairs_analyzer(), source_words_analyzer())
+            analyzers = (dutch_analyzer(), word_pairs_analyzer(), source_words_analyzer(), spelling_analyzer())
+            cls._built = (base_words(), *analyzers)
         return cls._built
 
 
@@ -94,7 +101,7 @@ def _dates(document: Document, added: dt.datetime) -> dict[str, int]:
 
 def records(document: Document, added: dt.datetime) -> tuple[dict, list[dict]]:
     """The document's record and its pages' records (pages with text only, as in the embedded engine)."""
-    base, full_text, pairs, source_words = _Analyzers.get()
+    base, full_text, pairs, source_words, spelling = _Analyzers.get()
     meta = document.metadata
     text = "\n\n".join(page.text for page in document.pages)
     lines = [_tokens(base, line) for line in f"{meta.title}\n{meta.summary}\n{text}".split("\n")]
@@ -109,6 +116,7 @@ def records(document: Document, added: dt.datetime) -> tuple[dict, list[dict]]:
             **{token_field(name): " ".join(tokens[name]) for name in texts},
             token_field(WORD_PAIRS): tokens[WORD_PAIRS],
             token_field(SOURCE_WORDS): " ".join(_tokens(source_words, meta.source)),
+            token_field(SPELLING): sorted(set(_tokens(spelling, f"{meta.title}\n{text}"))),
             **shared,
             **ranking,
             "title": meta.title,

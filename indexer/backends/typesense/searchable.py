@@ -19,20 +19,19 @@ from urllib.parse import quote
 from indexer.analysis.acronyms import SEPARATOR
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_collection, token_field
+from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_collection
 from indexer.backends.typesense.contents import TypesenseContents, exact
 from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.filters import term_filter
 from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
+from indexer.backends.typesense.vocabulary import complete
 from indexer.backends.whoosh.acronym_table import choose
 from indexer.engine.index_backend import IndexedFile
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
 
 _EPOCH = dt.date(1970, 1, 1)
-# Words offered per prefix are taken from this many titles that have a word starting with it.
-COMPLETION_TITLES = 50
 
 
 class TypesenseSearching:
@@ -130,19 +129,7 @@ class TypesenseSearching:
         )
 
     def completions(self, prefix: str, limit: int) -> list[str]:
-        """Words of the titles that start with `prefix`, the most used first (Typesense's prefix search)."""
-        answer = self.client.request(
-            "GET",
-            f"/collections/{self.collections.documents}/documents/search",
-            params={"q": prefix, "query_by": token_field("title"), "prefix": "true", "num_typos": 0,
-                    "per_page": COMPLETION_TITLES, "include_fields": "title"},
-        )  # fmt: skip
-        words: Counter[str] = Counter()
-        for found in answer.get("hits", []):
-            words.update({word.lower() for word in found["document"].get("title", "").split()})
-        words = Counter({word.strip(".,:;()\"'"): count for word, count in words.items()})
-        candidates = [(word, count) for word, count in words.items() if word.startswith(prefix) and word != prefix]
-        return [word for word, _ in sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]]
+        return complete(self.client, self.collections.documents, prefix, limit)
 
     def dates(self, doc_ids: Iterable[str]) -> dict[str, dt.date]:
         ids = list(doc_ids)

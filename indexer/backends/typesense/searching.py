@@ -13,21 +13,22 @@
    pages collection (`page_hits`).
 
 An empty query lists every document newest first straight from Typesense, with its facet counts
-from one multi-search. Patterns (`radicali*`) are not expanded on the cluster yet: they are left out,
-with a note; "Bedoelde u" suggestions are not made.
+from one multi-search. Patterns (`radicali*`) are replaced by the words they stand for from the
+cluster's vocabulary (`vocabulary`), as the embedded engine does from its own. A query that finds
+less than a page is also tried as "Bedoelde u" suggests (`suggestions`); the correction's documents
+are shown when it finds more, as in the embedded engine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.analysis.wordforms import WORD_PATTERN
 from indexer.backends.typesense.candidates import Candidates
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
@@ -42,21 +43,20 @@ from indexer.backends.typesense.requests import (
     statistics_search,
     term_counts,
 )
+from indexer.backends.typesense.suggestions import suggest
+from indexer.backends.typesense.vocabulary import ClusterExpansion
+from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S
+from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.highlighting import SNIPPET_CHARS
 from indexer.engine.matching import Evaluator
-from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, parse_query
+from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
-from indexer.engine.query_model import NOTHING, Node, Prefix, Wildcard, with_children
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 
-# As in the embedded engine (`backends.whoosh.search`).
-MIN_RESULTS_BEFORE_LOOSENING = 3
-LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
-SNIPPET_CHARS = 240
 # Candidates the second stage ranks at most: every document a query can match on the bundled and the
 # real corpus; beyond it the newest are ranked, and totals and facets are those of the candidates.
 MAX_CANDIDATES = 2_000
-PATTERN_NOTE = "Zoekwoorden met * of ? worden op het Typesense-cluster nog niet gezocht; typ het hele woord."
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -66,16 +66,6 @@ class Collections:
 
     documents: str
     pages: str
-
-
-def _without_patterns(node: Node | None) -> Node | None:
-    if node is None or isinstance(node, (Prefix, Wildcard)):
-        return NOTHING if node is not None else None
-    return with_children(node, _without_patterns)
-
-
-def _has_patterns(text: str) -> bool:
-    return bool(re.search(r"\w[*?]|[*?]\w", text))
 
 
 def listing(record: dict) -> dict[str, object]:
@@ -112,6 +102,19 @@ def _ordering(records: list[dict]) -> Ordering:
     return Ordering(days, ranks.astype(np.int64), float((dt.date.today() - _EPOCH).days), 365.25)
 
 
+class _Attempts:
+    """The candidates of a query's readings and the user's selections over them."""
+
+    def __init__(self, candidates: Candidates, selection: Selection) -> None:
+        self.candidates = candidates
+        self.selection = selection
+        self.evaluator = Evaluator(candidates)
+
+    def attempt(self, parsed: ParsedQuery, **flags: bool) -> Choice:
+        match = self.evaluator.evaluate(parsed.query)
+        return Choice(parsed, match.mask, self.selection.allowed(match.mask), match.scores, **flags)
+
+
 class ClusterSearch:
     """Searches of one cluster's served collections."""
 
@@ -133,6 +136,15 @@ class ClusterSearch:
             records += [hit["document"] for result in more for hit in result["hits"]]
         return Candidates(records, statistics(stats)), int(first["found"]) <= MAX_CANDIDATES
 
+    def _prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> _Attempts:
+        """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
+        candidates, _complete = self._candidates(query_filter(readings[-1].query))
+        evaluator = Evaluator(candidates)
+        for reading in readings:  # note the terms whose counts are needed
+            evaluator.evaluate(reading.query)
+        candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
+        return _Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
+
     def search(
         self,
         text: str,
@@ -146,68 +158,60 @@ class ClusterSearch:
         selections = {field: set(values) for field, values in (selections or {}).items() if values}
         page = max(1, page)
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-        readings = self._readings(text, context)
-        notes = (PATTERN_NOTE,) if _has_patterns(text) else ()
+        expansion = ClusterExpansion(self.client, self.collections.documents, time.monotonic() + REQUEST_BUDGET_S)
+        readings = self._readings(text, context, expansion)
         if readings[0].query is None:
-            return self._listing(text, selections, page, page_size, readings[0], notes)
-        candidates, _complete = self._candidates(query_filter(readings[-1].query))
-        evaluator = Evaluator(candidates)
-        for reading in readings:  # note the terms whose counts are needed
-            evaluator.evaluate(reading.query)
-        candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
-        evaluator = Evaluator(candidates)
-        selection = Selection(candidate_columns(candidates.records), selections, candidates.size)
-
-        def attempt(parsed: ParsedQuery, **flags: bool) -> Choice:
-            match = evaluator.evaluate(parsed.query)
-            return Choice(parsed, match.mask, selection.allowed(match.mask), match.scores, **flags)
-
-        choice, stricter = attempt(readings[0]), []
-        too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
-        for reading in readings[1:]:
-            loose = attempt(reading, relaxed=too_few)
-            if loose.total > choice.total:
-                stricter.append(choice)
-                choice = loose
+            return self._listing(text, selections, page, page_size, notes(readings[0], expansion.limited))
+        attempts = self._prepared(readings, selections)
+        choice, stricter = attempts.attempt(readings[0]), []
+        suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
+        corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
+        fixed = self._prepared(corrected, selections) if corrected and corrected[0].query is not None else None
+        if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
+            # A word in no document is likely a typo; the correction wins when it finds more.
+            attempts, choice = fixed, fixed_choice
+        else:
+            too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
+            for reading in readings[1:]:
+                loose = attempts.attempt(reading, relaxed=too_few)
+                if loose.total > choice.total:
+                    stricter.append(choice)
+                    choice = loose
+        candidates = attempts.candidates
         ordering = _ordering(candidates.records)
         if sort == SORT_DATE:
             order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
         else:
             order, scores = by_relevance(ordering, choice, stricter, page * page_size)
-        shown = [candidates.records[number] for number in order[(page - 1) * page_size :].tolist()]
-        page_query = _without_patterns(choice.parsed.page_query)
-        pages = page_hits(self.client, self.collections.pages, page_query, [record["id"] for record in shown])
-        numbers = {record["id"]: number for number, record in enumerate(candidates.records)}
+        shown = order[(page - 1) * page_size :].tolist()
+        page_query = expansion.rewrite(choice.parsed.page_query)
+        ids = [candidates.records[number]["id"] for number in shown]
+        pages = page_hits(self.client, self.collections.pages, page_query, ids)
         return SearchResults(
             query=text,
             total=choice.total,
             page=page,
             page_size=page_size,
             hits=tuple(
-                hit(record, float(scores[numbers[record["id"]]]), pages.get(record["id"], ([], None, "")))
-                for record in shown
+                hit(candidates.records[number], float(scores[number]), pages.get(doc_id, ([], None, "")))
+                for number, doc_id in zip(shown, ids, strict=True)
             ),
-            facets=selection.facets(choice.matching),
+            facets=attempts.selection.facets(choice.matching),
             sort=sort if sort == SORT_DATE else SORT_RELEVANCE,
             expansions=choice.parsed.expansions,
+            suggestion=suggestion,
+            corrected=choice.corrected,
             relaxed=choice.relaxed,
-            notes=notes,
+            notes=notes(choice.parsed, expansion.limited),
         )
 
-    def _readings(self, text: str, context: QueryContext) -> list[ParsedQuery]:
-        """The strict reading, then the looser ones the text has words for, patterns left out."""
+    def _readings(self, text: str, context: QueryContext, expansion: ClusterExpansion) -> list[ParsedQuery]:
+        """The strict reading, then the looser ones the text has words for, patterns expanded."""
         strict = parse_query(text, context)
         readings = [strict]
         if strict.query is not None:
-            typed = len(re.findall(WORD_PATTERN, text))
-            for mode in [mode for mode, needed in LOOSER_MODES if typed >= needed]:
-                readings.append(parse_query(text, context, match=mode, share_of=self.share_of))
-        return [
-            ParsedQuery(
-                reading.text, _without_patterns(reading.query), reading.expansions, reading.refused, reading.read_pages
-            )
-            for reading in readings
-        ]
+            readings += [parse_query(text, context, match=mode, share_of=self.share_of) for mode in looser_modes(text)]
+        return [replace(reading, query=expansion.rewrite(reading.query)) for reading in readings]
 
     def _listing(
         self,
@@ -215,8 +219,7 @@ class ClusterSearch:
         selections: dict[str, set[str]],
         page: int,
         page_size: int,
-        parsed: ParsedQuery,
-        notes: tuple[str, ...],
+        said: tuple[str, ...],
     ) -> SearchResults:
         """Every document within the selections, newest first, straight from the cluster."""
         documents = self.collections.documents
@@ -238,5 +241,5 @@ class ClusterSearch:
             hits=hits,
             facets=facets_from(counted, selections),
             sort=SORT_DATE,
-            notes=notes,
+            notes=said,
         )

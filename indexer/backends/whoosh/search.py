@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +22,6 @@ from whoosh import scoring
 from whoosh.index import Index
 from whoosh.util.times import datetime_to_long
 
-from indexer.analysis.wordforms import WORD_PATTERN
 from indexer.backends.whoosh.acronym_table import corpus_acronyms
 from indexer.backends.whoosh.documents import listing_fields
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
@@ -34,37 +32,23 @@ from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
+from indexer.engine.attempts import LIMITED_NOTE, MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
 from indexer.engine.fields import PAGE_TEXT
-from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, parse_query
+from indexer.engine.highlighting import SNIPPET_CHARS
+from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import MAX_PAGE_SIZE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
-from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
-__all__ = ["search", "similar"]
+__all__ = ["LIMITED_NOTE", "search", "similar"]
 
-SNIPPET_CHARS = 240
-# Documents with most (then any) of the words always follow those with all of them: on real
-# documents a strict AND favours long reports that mention every word somewhere over the short item
-# that writes one word differently. With fewer strict hits than this the page says so.
-MIN_RESULTS_BEFORE_LOOSENING = 3
-# The looser attempts, each from the number of typed words on which it can differ from the strict one
-# ("any" already for one word: a compound's parts may then match on their own).
-LOOSER_MODES = (("most", MOST_WORDS_FROM), ("any", 1))
 # "More like this": this many key terms of a document's text.
 SIMILAR_KEY_TERMS = 12
 SIMILAR_TEXT_CHARS = 50_000
 # Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
 WEIGHTING = scoring.BM25F(
     K1=ranking_weights.TERM_SATURATION, **{f"{field}_B": b for field, b in ranking_weights.LENGTH_NORMALISATION.items()}
-)
-REFUSED_NOTE = (
-    "Niet gezocht op {words}: een zoekwoord met * of ? moet met minstens {letters} letters beginnen, zoals radicali*."
-)
-LIMITED_NOTE = (
-    "Een zoekwoord met * of ? past op te veel woorden; alleen de meest voorkomende zijn gezocht. "
-    "Zet meer letters voor de * voor een volledig resultaat."
 )
 _MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
 
@@ -121,8 +105,7 @@ def _choose(
 
     stricter: list[Choice] = []
     too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
-    typed = len(re.findall(WORD_PATTERN, text))  # operators and filters count too: at worst one attempt more
-    for mode in [mode for mode, needed in LOOSER_MODES if typed >= needed]:
+    for mode in looser_modes(text):
         loose = attempt(parse_query(text, context, match=mode, share_of=share_of), relaxed=too_few)
         if loose.total > choice.total:
             stricter.append(choice)
@@ -133,16 +116,6 @@ def _choose(
 def _ordering(snapshot: Snapshot) -> Ordering:
     now = datetime_to_long(dt.datetime.combine(dt.date.today(), dt.time()))
     return Ordering(snapshot.dates, snapshot.id_ranks, now, _MICROSECONDS_PER_YEAR)
-
-
-def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
-    notes = []
-    if parsed.refused:
-        words = ", ".join(f'"{word}"' for word in parsed.refused)
-        notes.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
-    if expansion.limited:
-        notes.append(LIMITED_NOTE)
-    return tuple(notes)
 
 
 def search(
@@ -194,7 +167,7 @@ def search(
             suggestion=suggestion,
             corrected=choice.corrected,
             relaxed=choice.relaxed,
-            notes=_notes(choice.parsed, expansion),
+            notes=notes(choice.parsed, expansion.limited),
         )
 
 
