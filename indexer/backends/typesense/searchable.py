@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -32,6 +33,9 @@ from indexer.engine.query_context import QueryContext
 from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
 
 _EPOCH = dt.date(1970, 1, 1)
+# Seconds between looks at which builds the aliases serve: a rebuild's new acronyms and word counts
+# are used this long after its switch at the latest.
+VERSION_CHECK_S = 1.0
 
 
 class TypesenseSearching:
@@ -45,16 +49,21 @@ class TypesenseSearching:
         self._version: str | None = None
         self._acronyms: tuple[tuple[str, str], ...] | None = None
         self._shares: dict[str, float] = {}
-        self._count = 0
+        self._checked = -VERSION_CHECK_S
 
     def check(self) -> None:
         """Refuse, in Dutch, collections that are missing or of another schema revision."""
         self.version()
 
     def _refresh(self) -> None:
-        """Forget what was derived from an older version of the collections."""
+        """Forget what was derived from an older version of the collections (looked at once per
+        `VERSION_CHECK_S`: the check costs four requests, a search about as many)."""
+        now = time.monotonic()
+        if now - self._checked < VERSION_CHECK_S:
+            return
         version = self.version()
         with self._lock:
+            self._checked = now
             if version != self._version:
                 self._version, self._acronyms, self._shares = version, None, {}
 
