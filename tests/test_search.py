@@ -1,8 +1,8 @@
 """What professionals type, and what they get back: compounds, acronyms, typos, syntax, pages.
 
 Every test of what a search finds runs against both engines through the seam (`SearchBackend`): the
-embedded index and the Typesense cluster (`conftest.ENGINES`). More-like-this is not built for the
-cluster yet, and the suggestion word table is the embedded engine's own: their tests run on it alone."""
+embedded index and the Typesense cluster (`conftest.ENGINES`); the suggestion word table is the
+embedded engine's own, and its test runs on it alone."""
 
 from __future__ import annotations
 
@@ -33,12 +33,6 @@ CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 def index(bundled_engine: tuple[Path, EngineConfig | None]) -> SearchBackend:
     """The bundled corpus in each engine."""
     return open_search(*bundled_engine)
-
-
-@pytest.fixture(scope="module")
-def embedded(bundled_index: Path) -> SearchBackend:
-    """The bundled corpus in the embedded engine, for what the cluster does not offer yet."""
-    return open_search(bundled_index)
 
 
 @pytest.fixture
@@ -217,8 +211,8 @@ def test_the_suggestion_word_table_holds_exactly_the_indexed_words(docs: Path, r
         assert "buurtbemiddelingsteam" in _Vocabulary.read(reader).words
 
 
-def test_more_like_this(embedded) -> None:
-    similar_hits = embedded.similar("factsheet-seksuele-uitbuiting-loverboys-pooierboys", 5)
+def test_more_like_this(index) -> None:
+    similar_hits = index.similar("factsheet-seksuele-uitbuiting-loverboys-pooierboys", 5)
     assert similar_hits and "factsheet-seksuele-uitbuiting-loverboys-pooierboys" not in {hit.id for hit in similar_hits}
     assert any("mensenhandel" in hit.themes for hit in similar_hits)
 

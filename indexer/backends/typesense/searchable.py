@@ -26,6 +26,7 @@ from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.filters import term_filter
 from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
+from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
 from indexer.backends.whoosh.acronym_table import choose
 from indexer.engine.index_backend import IndexedFile
@@ -109,18 +110,26 @@ class TypesenseSearching:
         return searcher.search(request.text, context, request.selections, request.sort, request.page, request.page_size)
 
     def similar(self, doc_id: str, limit: int) -> list[Hit]:
-        """Not built for the cluster yet: no similar documents are offered."""
-        return []
+        record = self._record(doc_id)
+        if record is None:
+            return []
+        count = self.client.request("GET", f"/collections/{self.collections.documents}")["num_documents"]
+        return similar(ClusterSearch(self.client, self.collections, self.share_of), record, count, limit)
 
-    def document(self, doc_id: str) -> StoredDocument | None:
+    def _record(self, doc_id: str) -> dict | None:
         try:
-            record = self.client.request(
+            return self.client.request(
                 "GET", f"/collections/{self.collections.documents}/documents/{quote(doc_id, safe='')}"
             )
         except ClusterError as exc:
             if exc.facts.get("status") == 404:
                 return None
             raise
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        record = self._record(doc_id)
+        if record is None:
+            return None
         path = f"/collections/{self.collections.pages}/documents/export"
         pages = self.client.request(
             "GET", path, params={"filter_by": exact("parent", doc_id), "include_fields": "page,text"}, answer_lines=True

@@ -96,13 +96,13 @@ def hit(record: dict, score: float, pages: PageHits) -> Hit:
     )
 
 
-def _ordering(records: list[dict]) -> Ordering:
+def ordering_of(records: list[dict]) -> Ordering:
     days = np.array([record.get("date_days") or np.nan for record in records], dtype=np.float64)
     ranks = np.argsort(np.argsort(np.array([record["id"] for record in records], dtype=object)))
     return Ordering(days, ranks.astype(np.int64), float((dt.date.today() - _EPOCH).days), 365.25)
 
 
-class _Attempts:
+class Attempts:
     """The candidates of a query's readings and the user's selections over them."""
 
     def __init__(self, candidates: Candidates, selection: Selection) -> None:
@@ -123,8 +123,8 @@ class ClusterSearch:
         self.collections = collections
         self.share_of = share_of
 
-    def _candidates(self, filter_by: str | None) -> tuple[Candidates, bool]:
-        """The documents that pass `filter_by` (newest first), with the statistics; and whether all came."""
+    def _candidates(self, filter_by: str | None) -> Candidates:
+        """The documents that pass `filter_by` (the newest `MAX_CANDIDATES`), with the statistics."""
         documents = self.collections.documents
         fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": PER_PAGE, "sort_by": "date_days:desc"}
         stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
@@ -134,16 +134,16 @@ class ClusterSearch:
         if len(pages):
             more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
             records += [hit["document"] for result in more for hit in result["hits"]]
-        return Candidates(records, statistics(stats)), int(first["found"]) <= MAX_CANDIDATES
+        return Candidates(records, statistics(stats))
 
-    def _prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> _Attempts:
+    def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
-        candidates, _complete = self._candidates(query_filter(readings[-1].query))
+        candidates = self._candidates(query_filter(readings[-1].query))
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)
         candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
-        return _Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
+        return Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
 
     def search(
         self,
@@ -162,11 +162,11 @@ class ClusterSearch:
         readings = self._readings(text, context, expansion)
         if readings[0].query is None:
             return self._listing(text, selections, page, page_size, notes(readings[0], expansion.limited))
-        attempts = self._prepared(readings, selections)
+        attempts = self.prepared(readings, selections)
         choice, stricter = attempts.attempt(readings[0]), []
         suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
         corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
-        fixed = self._prepared(corrected, selections) if corrected and corrected[0].query is not None else None
+        fixed = self.prepared(corrected, selections) if corrected and corrected[0].query is not None else None
         if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
             # A word in no document is likely a typo; the correction wins when it finds more.
             attempts, choice = fixed, fixed_choice
@@ -178,7 +178,7 @@ class ClusterSearch:
                     stricter.append(choice)
                     choice = loose
         candidates = attempts.candidates
-        ordering = _ordering(candidates.records)
+        ordering = ordering_of(candidates.records)
         if sort == SORT_DATE:
             order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
         else:
