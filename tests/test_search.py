@@ -259,3 +259,27 @@ def test_the_item_that_writes_the_words_as_compounds_is_found_beside_the_one_wri
     results = search(indexed(), "jeugd geweld wedstrijd")
     assert {hit.id for hit in results.hits[:2]} == {"rapport", "jeugdgeweld"}
     assert results.total == 2, "the weather report has none of the words"
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest("jeugdcriminaliteit aanpak", {}),
+        SearchRequest("gemeente", {"kind": {"factsheet", "monitor"}, "themes": {"mensenhandel"}}, page=2, page_size=5),
+        SearchRequest('"zorg en veiligheid" -jeugd', {}, sort="datum"),
+        SearchRequest("", {"year": {"2025"}}),
+        SearchRequest("PGA-R radicali*", {}),
+    ],
+    ids=["words", "facets-and-paging", "phrase-exclusion-by-date", "listing", "acronym-and-pattern"],
+)
+def test_the_cluster_answers_as_the_embedded_engine(
+    bundled_index: Path, bundled_cluster: EngineConfig, request_: SearchRequest
+) -> None:
+    on_disk = open_search(bundled_index).search(request_, CONTEXT)
+    on_cluster = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT)
+    assert [hit.id for hit in on_cluster.hits] == [hit.id for hit in on_disk.hits]
+    assert [hit.pages for hit in on_cluster.hits] == [hit.pages for hit in on_disk.hits]
+    assert all(hit.best_page in hit.pages for hit in on_cluster.hits if hit.pages), "the best of them: may differ"
+    assert (on_cluster.total, on_cluster.facets, on_cluster.expansions, on_cluster.notes) == (
+        on_disk.total, on_disk.facets, on_disk.expansions, on_disk.notes
+    )  # fmt: skip

@@ -61,6 +61,11 @@ def token_field(name: str) -> str:
 SPELLING = "spelling"
 
 
+# A document's id again, sortable (Typesense cannot sort by `id`): ties in a listing go by id, as in
+# the embedded engine.
+ID_ORDER = "id_order"
+
+
 def length_field(name: str) -> str:
     """The field with the length of ranked field `name` in a document record."""
     return f"{name}_length"
@@ -84,6 +89,7 @@ _DATES = (Field("date_days", "int32", sort=True), Field("added_s", "int64", sort
 
 DOCUMENT_FIELDS = (
     Field("path", "string"),
+    Field(ID_ORDER, "string", sort=True),
     *(_tokens(name) for name in TEXT_FIELDS),
     Field(token_field(WORD_PAIRS), "string[]"),
     _tokens(SOURCE_WORDS),

@@ -27,7 +27,7 @@ from indexer.analysis.lexicon import document_vocabulary
 from indexer.backends.stored_documents import indexed_file as indexed_file_of
 from indexer.backends.stored_documents import matches_as_json, stored_facts
 from indexer.backends.stored_documents import stored_document as stored_document_of
-from indexer.backends.typesense.collections import SPELLING, length_field, page_id, token_field
+from indexer.backends.typesense.collections import ID_ORDER, SPELLING, length_field, page_id, token_field
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
@@ -112,6 +112,7 @@ def records(document: Document, added: dt.datetime) -> tuple[dict, list[dict]]:
         tokens, ranking = _ranked(analysed | {WORD_PAIRS: (pairs, text)})
         record = {
             "id": document.doc_id,
+            ID_ORDER: document.doc_id,
             "path": document.path,
             **{token_field(name): " ".join(tokens[name]) for name in texts},
             token_field(WORD_PAIRS): tokens[WORD_PAIRS],

@@ -31,6 +31,7 @@ import numpy as np
 
 from indexer.backends.typesense.candidates import Candidates
 from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
 from indexer.backends.typesense.filters import query_filter, selection_filter
 from indexer.backends.typesense.page_hits import PageHits, page_hits
@@ -58,6 +59,8 @@ from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELE
 # real corpus; beyond it the newest are ranked, and totals and facets are those of the candidates.
 MAX_CANDIDATES = 2_000
 _EPOCH = dt.date(1970, 1, 1)
+# Newest first (undated documents have day 0, so they come last), then by id, as in the embedded engine.
+NEWEST_FIRST = f"date_days:desc,{ID_ORDER}:asc"
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class ClusterSearch:
     def _candidates(self, filter_by: str | None) -> Candidates:
         """The documents that pass `filter_by` (the newest `MAX_CANDIDATES`), with the statistics."""
         documents = self.collections.documents
-        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": PER_PAGE, "sort_by": "date_days:desc"}
+        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": PER_PAGE, "sort_by": NEWEST_FIRST}
         stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
         records = [hit["document"] for hit in first["hits"]]
         wanted = min(int(first["found"]), MAX_CANDIDATES)
@@ -229,7 +232,7 @@ class ClusterSearch:
             include_fields=CANDIDATE_FIELDS,
             per_page=page_size,
             page=page,
-            sort_by="date_days:desc",
+            sort_by=NEWEST_FIRST,
         )
         first, *counted = multi_search(self.client, [shown, *facet_searches(documents, None, selections)])
         hits = tuple(hit(found["document"], 0.0, ([], None, "")) for found in first["hits"])
