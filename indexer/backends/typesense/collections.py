@@ -83,17 +83,18 @@ def _stored(name: str, type_: str = "string") -> Field:
 _FACETS = tuple(Field(spec.field, "string[]", facet=True) for spec in FACETS)
 # Each ranked field's length in a document (as the embedded index rounds it): a facet, so one search's
 # facet stats give the average over all documents that BM25F normalises by (`searching`).
-LENGTH_FIELDS = tuple(Field(length_field(name), "int32", facet=True) for name in RANKED_FIELDS)
+# The second stage's fields are optional: a record written by hand (a test's) may leave them out.
+LENGTH_FIELDS = tuple(Field(length_field(name), "int32", facet=True, optional=True) for name in RANKED_FIELDS)
 # When a document was written (days since 1970, 0 when unknown) and added: sorting and recency.
 _DATES = (Field("date_days", "int32", sort=True), Field("added_s", "int64", sort=True))
 
 DOCUMENT_FIELDS = (
     Field("path", "string"),
-    Field(ID_ORDER, "string", sort=True),
+    Field(ID_ORDER, "string", sort=True, optional=True),
     *(_tokens(name) for name in TEXT_FIELDS),
     Field(token_field(WORD_PAIRS), "string[]"),
     _tokens(SOURCE_WORDS),
-    Field(token_field(SPELLING), "string[]", facet=True),  # a facet: its values by prefix are the vocabulary
+    Field(token_field(SPELLING), "string[]", facet=True, optional=True),  # by prefix: the vocabulary
     *_FACETS,
     *_DATES,
     *LENGTH_FIELDS,
