@@ -89,7 +89,9 @@ def _timed(rank, times: list[float]):
 def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[dict, dict]:
     taxonomy = load_taxonomy(CorpusLayout(judged.corpus).themes_dir)
     run_index(judged.corpus, folder / "embedded")
-    run_index(judged.corpus, folder / "state", engine=config)
+    # One writer: parallel imports of long reports into three nodes on this loaded 2-core machine
+    # stalled past every timeout (see the report of feat/ts-search), one at a time they go through.
+    run_index(judged.corpus, folder / "state", engine=config, workers=1)
     embedded = Kennisbank(folder / "embedded", taxonomy)
     cluster = Kennisbank(folder / "state", taxonomy, engine=config)
     times: dict[str, list] = {"ingebouwd": [], "cluster": [], "eerste fase": []}

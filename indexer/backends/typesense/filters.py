@@ -102,13 +102,14 @@ def key_filter(key: TermKey) -> str:
     return _any(term_filter(field, text) for field in fields.split()) or NEVER
 
 
+def any_of(field: str, values: Iterable[str]) -> str:
+    """Records whose `field` (an id, a facet, a document's id on a page) is one of `values`."""
+    return f"{field}:=[{','.join(_value(value) for value in sorted(values))}]"
+
+
 def selection_filter(selections: dict[str, set[str]], leave_out: str | None = None) -> str | None:
     """The facet selections (OR within a facet, AND across), but that of `leave_out`."""
-    return _all(
-        f"{field}:=[{','.join(_value(value) for value in sorted(values))}]"
-        for field, values in sorted(selections.items())
-        if values and field != leave_out
-    )
+    return _all(any_of(field, values) for field, values in sorted(selections.items()) if values and field != leave_out)
 
 
 def both(first: str | None, second: str | None) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.filters import both, query_filter
+from indexer.backends.typesense.filters import any_of, both, query_filter
 from indexer.backends.typesense.requests import PAGE_TEXT_TOKENS, multi_search, search
 from indexer.engine.highlighting import snippet, terms_of
 from indexer.engine.query_model import Node
@@ -23,16 +23,12 @@ PageHits = tuple[list[int], int | None, str]
 MAX_PAGES_PER_DOCUMENT = 99
 
 
-def _ids(field: str, values: list[str]) -> str:
-    return f"{field}:=[" + ",".join("`" + value.replace("`", "") + "`" for value in values) + "]"
-
-
 def page_hits(client: TypesenseClient, pages: str, page_query: Node | None, shown: list[str]) -> dict[str, PageHits]:
     """Per shown document id: its matching pages, best page and snippet."""
     if not shown or page_query is None:
         return {}
     terms = terms_of(page_query)
-    filter_by = both(_ids("parent", shown), query_filter(page_query))
+    filter_by = both(any_of("parent", shown), query_filter(page_query))
     fields = f"id,parent,page,{PAGE_TEXT_TOKENS}"
     grouped = search(pages, filter_by, PAGE_TEXT_TOKENS, per_page=len(shown), include_fields=fields,
                      group_by="parent", group_limit=MAX_PAGES_PER_DOCUMENT, sort_by="page:asc")  # fmt: skip
@@ -47,7 +43,7 @@ def page_hits(client: TypesenseClient, pages: str, page_query: Node | None, show
     if best:
         (read,) = multi_search(
             client,
-            [search(pages, _ids("id", [page[2] for page in best.values()]), PAGE_TEXT_TOKENS, per_page=len(best),
+            [search(pages, any_of("id", [page[2] for page in best.values()]), PAGE_TEXT_TOKENS, per_page=len(best),
                     include_fields="id,text")],
         )  # fmt: skip
         texts = {hit["document"]["id"]: hit["document"].get("text", "") for hit in read["hits"]}

@@ -23,7 +23,7 @@ from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_collection
 from indexer.backends.typesense.contents import TypesenseContents, exact
 from indexer.backends.typesense.errors import ClusterError
-from indexer.backends.typesense.filters import term_filter
+from indexer.backends.typesense.filters import any_of, term_filter
 from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
 from indexer.backends.typesense.similar import similar
@@ -153,7 +153,7 @@ class TypesenseSearching:
         ids = list(doc_ids)
         if not ids:
             return {}
-        filter_by = "id:=[" + ",".join("`" + doc_id.replace("`", "") + "`" for doc_id in ids) + "]"
+        filter_by = any_of("id", ids)
         (found,) = multi_search(
             self.client,
             [search(self.collections.documents, filter_by, per_page=min(250, len(ids)), include_fields="id,date_days")],
