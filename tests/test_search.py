@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.backends.config import EngineConfig
+from indexer.backends.typesense import searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
@@ -283,3 +284,14 @@ def test_the_cluster_answers_as_the_embedded_engine(
     assert (on_cluster.total, on_cluster.facets, on_cluster.expansions, on_cluster.notes) == (
         on_disk.total, on_disk.facets, on_disk.expansions, on_disk.notes
     )  # fmt: skip
+
+
+def test_past_its_candidates_the_cluster_counts_the_total_and_facets_itself(
+    bundled_index: Path, bundled_cluster: EngineConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_ = SearchRequest("gemeente", {"kind": {"factsheet", "monitor"}})
+    on_disk = open_search(bundled_index).search(request_, CONTEXT)
+    monkeypatch.setattr(searching, "MAX_CANDIDATES", 5)  # fewer than the query matches
+    on_cluster = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT)
+    assert (on_cluster.total, on_cluster.facets) == (on_disk.total, on_disk.facets)
+    assert on_disk.total > 5

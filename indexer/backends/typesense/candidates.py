@@ -48,6 +48,7 @@ class Candidates:
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.counts: dict[TermKey, int] | None = None
         self.asked: set[TermKey] = set()
+        self.complete = True  # every record the filter matched is here
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, text)

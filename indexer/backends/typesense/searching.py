@@ -56,7 +56,7 @@ from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 
 # Candidates the second stage ranks at most: every document a query can match on the bundled and the
-# real corpus; beyond it the newest are ranked, and totals and facets are those of the candidates.
+# real corpus; beyond it the newest are ranked, and the total and the facet counts come from the cluster.
 MAX_CANDIDATES = 2_000
 _EPOCH = dt.date(1970, 1, 1)
 # Newest first (undated documents have day 0, so they come last), then by id, as in the embedded engine.
@@ -137,7 +137,9 @@ class ClusterSearch:
         if len(pages):
             more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
             records += [hit["document"] for result in more for hit in result["hits"]]
-        return Candidates(records, statistics(stats))
+        candidates = Candidates(records, statistics(stats))
+        candidates.complete = int(first["found"]) <= MAX_CANDIDATES
+        return candidates
 
     def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
@@ -190,16 +192,22 @@ class ClusterSearch:
         page_query = expansion.rewrite(choice.parsed.page_query)
         ids = [candidates.records[number]["id"] for number in shown]
         pages = page_hits(self.client, self.collections.pages, page_query, ids)
+        total, facets = choice.total, attempts.selection.facets(choice.matching)
+        if not candidates.complete:  # the cluster counts what the candidates cannot (exclusions aside)
+            first, *counted = multi_search(
+                self.client, facet_searches(self.collections.documents, query_filter(choice.parsed.query), selections)
+            )
+            total, facets = int(first["found"]), facets_from([first, *counted], selections)
         return SearchResults(
             query=text,
-            total=choice.total,
+            total=total,
             page=page,
             page_size=page_size,
             hits=tuple(
                 hit(candidates.records[number], float(scores[number]), pages.get(doc_id, ([], None, "")))
                 for number, doc_id in zip(shown, ids, strict=True)
             ),
-            facets=attempts.selection.facets(choice.matching),
+            facets=facets,
             sort=sort if sort == SORT_DATE else SORT_RELEVANCE,
             expansions=choice.parsed.expansions,
             suggestion=suggestion,
