@@ -90,7 +90,7 @@ def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[d
     taxonomy = load_taxonomy(CorpusLayout(judged.corpus).themes_dir)
     run_index(judged.corpus, folder / "embedded")
     # One writer: parallel imports of long reports into three nodes on this loaded 2-core machine
-    # stalled past every timeout (see the report of feat/ts-search), one at a time they go through.
+    # stalled past every timeout; one at a time (and in batches of at most `BATCH_CHARACTERS`) they go through.
     run_index(judged.corpus, folder / "state", engine=config, workers=1)
     embedded = Kennisbank(folder / "embedded", taxonomy)
     cluster = Kennisbank(folder / "state", taxonomy, engine=config)
