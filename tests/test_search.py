@@ -270,8 +270,9 @@ def test_the_item_that_writes_the_words_as_compounds_is_found_beside_the_one_wri
         SearchRequest('"zorg en veiligheid" -jeugd', {}, sort="datum"),
         SearchRequest("", {"year": {"2025"}}),
         SearchRequest("PGA-R radicali*", {}),
+        SearchRequest("hoeveel slachtoffers van mensenhandel worden er per jaar gemeld bij de politie", {}),
     ],
-    ids=["words", "facets-and-paging", "phrase-exclusion-by-date", "listing", "acronym-and-pattern"],
+    ids=["words", "facets-and-paging", "phrase-exclusion-by-date", "listing", "acronym-and-pattern", "long-question"],
 )
 def test_the_cluster_answers_as_the_embedded_engine(
     bundled_index: Path, bundled_cluster: EngineConfig, request_: SearchRequest

@@ -11,7 +11,8 @@ another field is all of its words there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 
 from indexer.backends.typesense.collections import SPELLING, token_field
@@ -23,6 +24,10 @@ from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phra
 NEVER = "id:=`-`"
 # Fields that hold analysed tokens as one string; every other field is an array of values.
 _TOKEN_FIELDS = ("title", "summary", "content", "page_text", "source_words")
+# Typesense 0.24 refuses a filter of about a hundred operands, operators and parentheses ("Filter
+# expression is not valid"; 97 passed, 101 did not).
+MAX_FILTER_TOKENS = 90
+_FILTER_TOKEN = re.compile(r"\w+:=?(?:`[^`]*`|\[[^\]]*\])|&&|\|\||[()]")
 # Fields of arrays of our tokens, matched by whole element.
 _TOKEN_ARRAYS = (WORD_PAIRS, SPELLING)
 # Text phrases are looked up in these (a document's pairs, or a page's).
@@ -35,11 +40,18 @@ def _value(text: str) -> str:
 
 def term_filter(field: str, text: str) -> str:
     """Records whose `field` (a field of the query tree) holds `text`."""
+    return terms_filter(field, [text])
+
+
+def terms_filter(field: str, texts: list[str]) -> str:
+    """Records whose `field` holds any of `texts`: one operand, however many (Typesense refuses a
+    filter of about fifty operands as "not valid")."""
+    values = _value(texts[0]) if len(texts) == 1 else "[" + ",".join(_value(text) for text in sorted(set(texts))) + "]"
     if field in _TOKEN_FIELDS:
-        return f"{token_field(field)}:{_value(text)}"
+        return f"{token_field(field)}:{values}"
     if field in _TOKEN_ARRAYS:
-        return f"{token_field(field)}:={_value(text)}"
-    return f"{field}:={_value(text)}"
+        return f"{token_field(field)}:={values}"
+    return f"{field}:={values}"
 
 
 def _all(parts: Iterable[str | None]) -> str | None:
@@ -72,7 +84,39 @@ def phrase_filter(node: Phrase) -> str | None:
 
 
 def query_filter(node: Node | None) -> str | None:
-    """The records that may match `node` (None: every record)."""
+    """The records that may match `node` (None: every record). A tree too large for Typesense (a
+    reading of all but one of many words) becomes the records with any of its terms: a superset,
+    which the second stage narrows."""
+    exact = _tree_filter(node)
+    if exact is None or _size(exact) <= MAX_FILTER_TOKENS:
+        return exact
+    terms: dict[str, list[str]] = {}
+    for field, text in _positive_terms(node):
+        terms.setdefault(field, []).append(text)
+    return _any(terms_filter(field, texts) for field, texts in terms.items())
+
+
+def _size(filter_by: str) -> int:
+    return len(_FILTER_TOKEN.findall(filter_by))
+
+
+def _positive_terms(node: Node) -> Iterator[tuple[str, str]]:
+    """(field, text) of every term a match needs one of (exclusions left out; a phrase as its pairs)."""
+    if isinstance(node, Term):
+        yield node.field, node.text
+    elif isinstance(node, Phrase):
+        if node.field in _PHRASE_FIELDS and len(node.words) > 1:
+            yield from ((WORD_PAIRS, f"{first} {second}") for first, second in pairwise(node.words))
+        else:
+            yield from ((node.field, word) for word in node.words)
+    elif isinstance(node, AndNot):
+        yield from _positive_terms(node.positive)
+    elif isinstance(node, (And, Or)):
+        for child in node.children:
+            yield from _positive_terms(child)
+
+
+def _tree_filter(node: Node | None) -> str | None:
     if node is None:
         return None
     if node is NOTHING:
@@ -82,13 +126,18 @@ def query_filter(node: Node | None) -> str | None:
     if isinstance(node, Phrase):
         return phrase_filter(node)
     if isinstance(node, AndNot):
-        return query_filter(node.positive)
+        return _tree_filter(node.positive)
     if isinstance(node, Not):
         return None
     if isinstance(node, And):
-        return _all(query_filter(child) for child in node.children) if node.children else NEVER
+        return _all(_tree_filter(child) for child in node.children) if node.children else NEVER
     if isinstance(node, Or):
-        return _any(query_filter(child) for child in node.children)
+        terms: dict[str, list[str]] = {}
+        for child in node.children:
+            if isinstance(child, Term):
+                terms.setdefault(child.field, []).append(child.text)
+        grouped = [terms_filter(field, texts) for field, texts in terms.items()]
+        return _any([*grouped, *(_tree_filter(child) for child in node.children if not isinstance(child, Term))])
     return NEVER
 
 
