@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from indexer.backends.config import EngineConfig, TypesenseEngine
+from indexer.backends.typesense.client import NodeUnreachable, TypesenseClient
+from indexer.backends.typesense.collections import DOCUMENTS, PAGES
+from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.whoosh.store import IndexStore
 from indexer.config import DATA_ENV
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
@@ -102,5 +108,58 @@ def site(bundled_index: Path, site_log: Path) -> Iterator[str]:
 
 # The three-node Typesense cluster, started on first use (tests/typesense_cluster.py), a client of it and a
 # collection prefix of each test's own (tests/typesense_support.py).
-from tests.typesense_cluster import typesense_cluster  # noqa: E402, F401
+from tests.typesense_cluster import LocalCluster, typesense_cluster  # noqa: E402, F401
 from tests.typesense_support import bundled_docs, cluster, cluster_client, collection_prefix  # noqa: E402, F401
+
+# The engines every search test runs against: the embedded index, and the cluster.
+ENGINES = ("ingebouwd", "cluster")
+# How long every node may take to hold what the leader acknowledged (a loaded machine).
+SETTLE_S = 60.0
+
+
+def settled(engine: EngineConfig | None) -> None:
+    """Wait until every node of a cluster serves the same builds with the same record counts, so a
+    search sent to any node sees what was just indexed (followers apply writes a moment later)."""
+    if not isinstance(engine, TypesenseEngine):
+        return
+    client = TypesenseClient.from_config(engine)
+    deadline = time.monotonic() + SETTLE_S
+    while True:
+        seen = set()
+        for node in engine.nodes:
+            try:
+                seen.add(tuple(
+                    (found["name"], found["num_documents"])
+                    for spec in (DOCUMENTS, PAGES)
+                    for found in [client.on_node(node, "GET", f"/collections/{spec.alias(engine.prefix)}")]
+                ))  # fmt: skip
+            except (ClusterError, NodeUnreachable):
+                seen.add(())
+        if (len(seen) == 1 and () not in seen) or time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def bundled_cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> TypesenseEngine:
+    """The bundled corpus, indexed once for the whole session into the cluster."""
+    local: LocalCluster = request.getfixturevalue("typesense_cluster")
+    engine = replace(local.config, prefix="gebundeld")
+    report = run_index(BUNDLED_CORPUS, tmp_path_factory.mktemp("bundled-cluster"), limits=TEST_LIMITS, engine=engine)
+    assert not report.failed, report.failed
+    settled(engine)
+    return engine
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> EngineConfig | None:
+    """Each engine in turn for a test with a corpus of its own: None (embedded) or this test's collections."""
+    return request.getfixturevalue("cluster") if request.param == "cluster" else None
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def bundled_engine(request: pytest.FixtureRequest) -> tuple[Path, EngineConfig | None]:
+    """Each engine in turn over the bundled corpus: (index folder, engine)."""
+    if request.param == "cluster":
+        return request.getfixturevalue("bundled_index"), request.getfixturevalue("bundled_cluster")
+    return request.getfixturevalue("bundled_index"), None

@@ -1,4 +1,4 @@
-"""The JSON API returns what its OpenAPI description promises."""
+"""The JSON API returns what its OpenAPI description promises, on both engines (`conftest.ENGINES`)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from indexer.backends.config import EngineConfig
 from indexer.corpus.layout import BUNDLED_CORPUS
 from search_app import create_app
 from search_app.openapi import OPENAPI
 
 
 @pytest.fixture(scope="module")
-def client(bundled_index: Path):
-    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": bundled_index, "TESTING": True}).test_client()
+def client(bundled_engine: tuple[Path, EngineConfig | None]):
+    index, engine = bundled_engine
+    return create_app({"CORPUS": BUNDLED_CORPUS, "INDEX": index, "ENGINE": engine, "TESTING": True}).test_client()
 
 
 def validate(instance: dict, schema_name: str) -> None:
@@ -91,3 +93,22 @@ def test_suggestions_for_too_little_or_odd_input_are_empty_not_errors(client, ty
     assert response.status_code == 200
     validate(response.get_json(), "Suggestions")
     assert response.get_json()["words"] == []
+
+
+def _counts(data: dict, arg: str) -> dict[str, int]:
+    return {option["value"]: option["count"] for option in data["facets"][arg]}
+
+
+@pytest.mark.parametrize("query", ["q=gemeente&", ""])
+def test_facets_are_disjunctive_or_within_and_across(client, query: str) -> None:
+    """Each facet counts as if its own selection were not made; the other facets' selections hold."""
+    everything = client.get(f"/api/zoeken?{query}").get_json()
+    one_kind = client.get(f"/api/zoeken?{query}soort=factsheet").get_json()
+    two_kinds = client.get(f"/api/zoeken?{query}soort=factsheet&soort=monitor").get_json()
+    assert _counts(one_kind, "soort") == _counts(everything, "soort"), "a facet ignores its own selection"
+    kinds = _counts(everything, "soort")
+    assert one_kind["total"] == kinds["factsheet"] and two_kinds["total"] == kinds["factsheet"] + kinds["monitor"]
+    assert sum(_counts(one_kind, "thema").values()) >= one_kind["total"], "other facets count within the selection"
+    with_theme = client.get(f"/api/zoeken?{query}soort=factsheet&thema=mensenhandel").get_json()
+    assert _counts(with_theme, "thema") == _counts(one_kind, "thema")
+    assert with_theme["total"] == _counts(one_kind, "thema")["mensenhandel"]

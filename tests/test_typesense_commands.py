@@ -10,7 +10,7 @@ from pathlib import Path
 from indexer.backends.config import ENGINE_ENV, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.indexing.pipeline import run_index
-from tests.conftest import TEST_LIMITS
+from tests.conftest import TEST_LIMITS, settled
 from tests.typesense_cluster import free_ports
 from tests.typesense_support import BUNDLED, NEIGHBOUR_NOTE, cluster_env, engine_setting, kennisbank, manifest, reindex
 
@@ -38,17 +38,29 @@ def test_a_wrong_key_or_no_reachable_node_is_one_dutch_line_before_anything_is_w
     assert own == []
 
 
-def test_searching_the_cluster_is_refused_for_now_with_what_to_do(
-    corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+def test_searching_the_cluster_finds_what_the_embedded_engine_finds_and_refuses_a_missing_index(
+    bundled_docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
 ) -> None:
     env = {ENGINE_ENV: engine_setting(cluster), **cluster_env(cluster)}
-    result = kennisbank("search", "--corpus", str(corpus), "--index", str(tmp_path / "state"), "toezicht", env=env)
-    assert "nog niet in zoeken" in _one_dutch_line(result) and "ingebouwde" in result.stderr
+    state, embedded = tmp_path / "state", tmp_path / "embedded"
+    search = ("search", "--corpus", str(corpus), "--json", "ransomware gemeenten")
+    missing = kennisbank(*search[:3], "--index", str(state), *search[3:], env=env)
+    assert "bestaat niet" in _one_dutch_line(missing) and "kennisbank index" in missing.stderr
     serve = kennisbank(
-        "serve", "--corpus", str(corpus), "--index", str(tmp_path / "state"), "--port", str(free_ports(1)[0]), env=env
+        "serve", "--corpus", str(corpus), "--index", str(state), "--port", str(free_ports(1)[0]), env=env
     )
-    assert "nog niet in zoeken" in _one_dutch_line(serve)
-    assert not (tmp_path / "state").exists(), "refused before anything was indexed"
+    _one_dutch_line(serve)
+
+    reindex(corpus, state, cluster)
+    run_index(corpus, embedded, limits=TEST_LIMITS, workers=2)
+    settled(cluster)
+    on_cluster = kennisbank(*search[:3], "--index", str(state), *search[3:], env=env)
+    assert on_cluster.returncode == 0, on_cluster.stderr
+    found = json.loads(on_cluster.stdout)
+    on_disk = json.loads(kennisbank(*search[:3], "--index", str(embedded), *search[3:]).stdout)
+    assert found["hits"][0]["id"] == "factsheet-gijzelsoftware-ransomware-gemeenten"
+    assert [hit["id"] for hit in found["hits"]] == [hit["id"] for hit in on_disk["hits"]]
+    assert found["total"] == on_disk["total"]
 
 
 def test_a_staff_addition_goes_into_the_cluster(
@@ -62,6 +74,9 @@ def test_a_staff_addition_goes_into_the_cluster(
     result = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
     assert result.returncode == 0, result.stderr
     assert "notitie-burenruzies.md" in manifest(state, cluster) and len(manifest(state, cluster)) == len(BUNDLED) + 1
+    settled(cluster)
+    found = kennisbank("search", "--engine", engine_setting(cluster), "--json", "burenruzie", env=env)
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["notitie-burenruzies"], found.stderr
 
 
 def test_status_shows_the_nodes_collections_and_last_run_of_the_cluster(

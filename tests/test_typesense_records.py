@@ -4,10 +4,14 @@ embedded engine indexes), and every stored value needed to read the document bac
 from __future__ import annotations
 
 import datetime as dt
+import json
+
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis.analyzers import dutch_analyzer
-from indexer.backends.typesense.collections import DOCUMENTS, PAGES, page_id, token_field
+from indexer.backends.typesense.collections import DOCUMENTS, PAGES, length_field, page_id, token_field
 from indexer.backends.typesense.records import indexed_file, records, stored_document
+from indexer.backends.whoosh.schema import build_schema
 from indexer.engine.results import NO_VALUE
 from indexer.models import Document, Fingerprint, Metadata, Page, TermHit, ThemeMatch
 
@@ -57,3 +61,17 @@ def test_a_document_reads_back_from_its_records_as_it_was_written() -> None:
     entry = indexed_file(record)
     assert (entry.doc_id, entry.sha256, entry.sidecar_sha256, entry.added) == (
         DOCUMENT.doc_id, "ab" * 32, "cd" * 32, ADDED)  # fmt: skip
+
+
+def test_the_second_stage_scores_with_the_weights_and_lengths_of_the_embedded_index() -> None:
+    """The records carry, per ranked field, what the embedded index's postings hold: each term's weight
+    (field boost and compound-part boost included) and the field's length as Whoosh rounds it."""
+    record, _ = records(DOCUMENT, ADDED)
+    weights = json.loads(record["term_weights"])
+    schema = build_schema()
+    for field, text in (("title", DOCUMENT.metadata.title), ("summary", DOCUMENT.metadata.summary)):
+        items = list(schema[field].index(text))
+        assert weights[field] == {term.decode(): round(weight, 4) for term, _, weight, _ in items}, field
+        length = sum(frequency for _, frequency, _, _ in items)
+        assert record[length_field(field)] == byte_to_length(length_to_byte(length)), field
+    assert weights["title"]["mensenhandelmonitor"] == 3.0 and weights["title"]["monitor"] < 3.0

@@ -43,8 +43,11 @@ from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.backends.typesense.records import records
 from indexer.models import Document
 
-# Documents per import request: a few hundred records with their pages, a few MB of JSON.
+# Documents per import request: a few hundred records with their pages, a few MB of JSON,
 BATCH_DOCUMENTS = 50
+# or fewer when their text passes this many characters: fifty long reports made one write of a
+# hundred MB, which three loaded nodes did not commit within minutes (one node at a time took seconds).
+BATCH_CHARACTERS = 8_000_000
 _STAMP_CHARS = 20  # the UTC time at the end of a build's name (`collections.new_name`)
 
 Prepared = tuple[dict, list[dict]]
@@ -53,6 +56,12 @@ Prepared = tuple[dict, list[dict]]
 def prepare_records(document: Document, added: dt.datetime) -> Prepared:
     """In a worker process: the document's record and its pages' records, analysed."""
     return records(document, added)
+
+
+def _characters(prepared: Prepared) -> int:
+    """About the size of a document's records as JSON: their text fields' lengths."""
+    record, pages = prepared
+    return sum(len(value) for item in (record, *pages) for value in item.values() if isinstance(value, str))
 
 
 class TypesenseWriter:
@@ -68,6 +77,7 @@ class TypesenseWriter:
         self.sent: list[Future] = []
         self.unsettled: set[str] = set()  # ids pending or in flight: a removal of one waits for them
         self.removals: list[str] = []
+        self.pending_characters = 0
 
     def remove(self, doc_id: str) -> None:
         if self.build.fresh:
@@ -93,11 +103,12 @@ class TypesenseWriter:
     def add_prepared(self, prepared: Prepared) -> None:
         self.pending.append(prepared)
         self.unsettled.add(prepared[0]["id"])
-        if len(self.pending) >= BATCH_DOCUMENTS:
+        self.pending_characters += _characters(prepared)
+        if len(self.pending) >= BATCH_DOCUMENTS or self.pending_characters >= BATCH_CHARACTERS:
             self.flush()
 
     def flush(self, wait: bool = False) -> None:
-        batch, self.pending = self.pending, []
+        batch, self.pending, self.pending_characters = self.pending, [], 0
         removals, self.removals = self.removals, []
         if batch or removals:
             if self.pool is None:

@@ -1,0 +1,256 @@
+"""One search on the cluster: Typesense finds the candidates, our second stage ranks them.
+
+1. The query is parsed as the embedded engine parses it (all words, then all but one, then any), and
+   each reading compiled to a Typesense filter (`filters`). The loosest reading's filter holds every
+   document any reading can match; those documents are the candidates, fetched with their term
+   weights and field lengths (up to `MAX_CANDIDATES`, newest first beyond that), in the same
+   multi-search as the collection's statistics (`requests`).
+2. Each reading is evaluated over the candidates by the embedded engine's evaluator
+   (`engine.matching`), with the cluster's own counts of the documents of each term, so BM25F sees
+   the same idf and average lengths as in the embedded index; the choice between readings, the
+   coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
+3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
+   pages collection (`page_hits`).
+
+An empty query lists every document newest first straight from Typesense, with its facet counts
+from one multi-search. Patterns (`radicali*`) are replaced by the words they stand for from the
+cluster's vocabulary (`vocabulary`), as the embedded engine does from its own. A query that finds
+less than a page is also tried as "Bedoelde u" suggests (`suggestions`); the correction's documents
+are shown when it finds more, as in the embedded engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from indexer.backends.typesense.candidates import Candidates
+from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import ID_ORDER
+from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
+from indexer.backends.typesense.filters import query_filter, selection_filter
+from indexer.backends.typesense.page_hits import PageHits, page_hits
+from indexer.backends.typesense.requests import (
+    CANDIDATE_FIELDS,
+    PER_PAGE,
+    multi_search,
+    search,
+    statistics,
+    statistics_search,
+    term_counts,
+)
+from indexer.backends.typesense.suggestions import suggest
+from indexer.backends.typesense.vocabulary import ClusterExpansion
+from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S
+from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.highlighting import SNIPPET_CHARS
+from indexer.engine.matching import Evaluator
+from indexer.engine.query import ParsedQuery, parse_query
+from indexer.engine.query_context import QueryContext
+from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
+from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
+
+# Candidates the second stage ranks at most: every document a query can match on the bundled and the
+# real corpus; beyond it the newest are ranked, and the total and the facet counts come from the cluster.
+MAX_CANDIDATES = 2_000
+_EPOCH = dt.date(1970, 1, 1)
+# Newest first (undated documents have day 0, so they come last), then by id, as in the embedded engine.
+NEWEST_FIRST = f"date_days:desc,{ID_ORDER}:asc"
+
+
+@dataclass(frozen=True)
+class Collections:
+    """The collections (or aliases) a search reads."""
+
+    documents: str
+    pages: str
+
+
+def listing(record: dict) -> dict[str, object]:
+    """What every view shows of a document, from its record."""
+    values = {name: tuple(value for value in record.get(name, ()) if value != NO_VALUE) for name in ("kind", "year")}
+    return {
+        "id": record["id"],
+        "path": record["path"],
+        "title": record.get("title", ""),
+        "kind": next(iter(values["kind"]), ""),
+        "themes": tuple(value for value in record.get("themes", ()) if value != NO_VALUE),
+        "subthemes": tuple(value for value in record.get("subthemes", ()) if value != NO_VALUE),
+        "year": int(values["year"][0]) if values["year"] else None,
+        "source": record.get("source_as_written", ""),
+        "summary": record.get("summary", ""),
+        "page_count": record.get("page_count", 0),
+    }
+
+
+def hit(record: dict, score: float, pages: PageHits) -> Hit:
+    numbers, best_page, snippet = pages
+    return Hit(
+        **listing(record),
+        score=round(score, 4),
+        pages=tuple(numbers),
+        best_page=best_page,
+        snippet=snippet or html.escape(record.get("summary", "")[:SNIPPET_CHARS]),
+    )
+
+
+def ordering_of(records: list[dict]) -> Ordering:
+    days = np.array([record.get("date_days") or np.nan for record in records], dtype=np.float64)
+    ranks = np.argsort(np.argsort(np.array([record["id"] for record in records], dtype=object)))
+    return Ordering(days, ranks.astype(np.int64), float((dt.date.today() - _EPOCH).days), 365.25)
+
+
+class Attempts:
+    """The candidates of a query's readings and the user's selections over them."""
+
+    def __init__(self, candidates: Candidates, selection: Selection) -> None:
+        self.candidates = candidates
+        self.selection = selection
+        self.evaluator = Evaluator(candidates)
+
+    def attempt(self, parsed: ParsedQuery, **flags: bool) -> Choice:
+        match = self.evaluator.evaluate(parsed.query)
+        return Choice(parsed, match.mask, self.selection.allowed(match.mask), match.scores, **flags)
+
+
+class ClusterSearch:
+    """Searches of one cluster's served collections."""
+
+    def __init__(self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float]) -> None:
+        self.client = client
+        self.collections = collections
+        self.share_of = share_of
+
+    def _candidates(self, filter_by: str | None) -> Candidates:
+        """The documents that pass `filter_by` (the newest `MAX_CANDIDATES`), with the statistics."""
+        documents = self.collections.documents
+        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": PER_PAGE, "sort_by": NEWEST_FIRST}
+        stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
+        records = [hit["document"] for hit in first["hits"]]
+        wanted = min(int(first["found"]), MAX_CANDIDATES)
+        pages = range(2, -(-wanted // PER_PAGE) + 1)
+        if len(pages):
+            more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
+            records += [hit["document"] for result in more for hit in result["hits"]]
+        candidates = Candidates(records, statistics(stats))
+        candidates.complete = int(first["found"]) <= MAX_CANDIDATES
+        return candidates
+
+    def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> Attempts:
+        """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
+        candidates = self._candidates(query_filter(readings[-1].query))
+        evaluator = Evaluator(candidates)
+        for reading in readings:  # note the terms whose counts are needed
+            evaluator.evaluate(reading.query)
+        candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
+        return Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
+
+    def search(
+        self,
+        text: str,
+        context: QueryContext,
+        selections: Mapping[str, set[str]] | None = None,
+        sort: str = SORT_RELEVANCE,
+        page: int = 1,
+        page_size: int = 10,
+    ) -> SearchResults:
+        """One page of documents for `text` within the selected facet values, with facet counts."""
+        selections = {field: set(values) for field, values in (selections or {}).items() if values}
+        page = max(1, page)
+        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+        expansion = ClusterExpansion(self.client, self.collections.documents, time.monotonic() + REQUEST_BUDGET_S)
+        readings = self._readings(text, context, expansion)
+        if readings[0].query is None:
+            return self._listing(text, selections, page, page_size, notes(readings[0], expansion.limited))
+        attempts = self.prepared(readings, selections)
+        choice, stricter = attempts.attempt(readings[0]), []
+        suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
+        corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
+        fixed = self.prepared(corrected, selections) if corrected and corrected[0].query is not None else None
+        if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
+            # A word in no document is likely a typo; the correction wins when it finds more.
+            attempts, choice = fixed, fixed_choice
+        else:
+            too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
+            for reading in readings[1:]:
+                loose = attempts.attempt(reading, relaxed=too_few)
+                if loose.total > choice.total:
+                    stricter.append(choice)
+                    choice = loose
+        candidates = attempts.candidates
+        ordering = ordering_of(candidates.records)
+        if sort == SORT_DATE:
+            order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
+        else:
+            order, scores = by_relevance(ordering, choice, stricter, page * page_size)
+        shown = order[(page - 1) * page_size :].tolist()
+        page_query = expansion.rewrite(choice.parsed.page_query)
+        ids = [candidates.records[number]["id"] for number in shown]
+        pages = page_hits(self.client, self.collections.pages, page_query, ids)
+        total, facets = choice.total, attempts.selection.facets(choice.matching)
+        if not candidates.complete:  # the cluster counts what the candidates cannot (exclusions aside)
+            first, *counted = multi_search(
+                self.client, facet_searches(self.collections.documents, query_filter(choice.parsed.query), selections)
+            )
+            total, facets = int(first["found"]), facets_from([first, *counted], selections)
+        return SearchResults(
+            query=text,
+            total=total,
+            page=page,
+            page_size=page_size,
+            hits=tuple(
+                hit(candidates.records[number], float(scores[number]), pages.get(doc_id, ([], None, "")))
+                for number, doc_id in zip(shown, ids, strict=True)
+            ),
+            facets=facets,
+            sort=sort if sort == SORT_DATE else SORT_RELEVANCE,
+            expansions=choice.parsed.expansions,
+            suggestion=suggestion,
+            corrected=choice.corrected,
+            relaxed=choice.relaxed,
+            notes=notes(choice.parsed, expansion.limited),
+        )
+
+    def _readings(self, text: str, context: QueryContext, expansion: ClusterExpansion) -> list[ParsedQuery]:
+        """The strict reading, then the looser ones the text has words for, patterns expanded."""
+        strict = parse_query(text, context)
+        readings = [strict]
+        if strict.query is not None:
+            readings += [parse_query(text, context, match=mode, share_of=self.share_of) for mode in looser_modes(text)]
+        return [replace(reading, query=expansion.rewrite(reading.query)) for reading in readings]
+
+    def _listing(
+        self,
+        text: str,
+        selections: dict[str, set[str]],
+        page: int,
+        page_size: int,
+        said: tuple[str, ...],
+    ) -> SearchResults:
+        """Every document within the selections, newest first, straight from the cluster."""
+        documents = self.collections.documents
+        shown = search(
+            documents,
+            selection_filter(selections),
+            include_fields=CANDIDATE_FIELDS,
+            per_page=page_size,
+            page=page,
+            sort_by=NEWEST_FIRST,
+        )
+        first, *counted = multi_search(self.client, [shown, *facet_searches(documents, None, selections)])
+        hits = tuple(hit(found["document"], 0.0, ([], None, "")) for found in first["hits"])
+        return SearchResults(
+            query=text,
+            total=int(first["found"]),
+            page=page,
+            page_size=page_size,
+            hits=hits,
+            facets=facets_from(counted, selections),
+            sort=SORT_DATE,
+            notes=said,
+        )

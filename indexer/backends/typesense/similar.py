@@ -1,0 +1,50 @@
+"""More like this, on the cluster: the documents that share a document's most telling words.
+
+As in the embedded engine (`backends.whoosh.search.similar`), the document's key terms (Whoosh's
+Bo1 model: frequent in the document, rare in the collection) become one OR query, ranked by the
+same evaluator as a search. The document's term weights stand for its term counts, and a term's
+document count for its collection frequency, which the cluster does not keep.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from indexer.backends.typesense.requests import term_counts
+from indexer.backends.typesense.searching import ClusterSearch, hit, ordering_of
+from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
+from indexer.engine.query import ParsedQuery
+from indexer.engine.query_model import Or, Term
+from indexer.engine.ranking import ordered
+from indexer.engine.results import Hit
+
+# The document's heaviest terms whose document counts are asked, of which the key terms are chosen.
+WEIGHED_TERMS = 50
+
+
+def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_count: int) -> list[tuple[str, float]]:
+    heaviest = sorted(weights, key=lambda term: (-weights[term], term))[:WEIGHED_TERMS]
+    counts = term_counts(searcher.client, searcher.collections.documents, [("content", term) for term in heaviest])
+    scored = []
+    for term in heaviest:
+        share = max(1, counts[("content", term)]) / max(1, document_count)
+        scored.append((term, weights[term] * math.log2((1.0 + share) / share) + math.log2(1.0 + share)))
+    return sorted(scored, key=lambda item: (-item[1], item[0]))[:SIMILAR_KEY_TERMS]
+
+
+def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: int) -> list[Hit]:
+    """The documents most like the one of `record` (with its `term_weights`)."""
+    weights = json.loads(record.get("term_weights") or "{}").get("content", {})
+    key_terms = _key_terms(searcher, weights, document_count)
+    if not key_terms:
+        return []
+    query = Or([Term("content", term, boost=weight) for term, weight in key_terms])
+    attempts = searcher.prepared([ParsedQuery("", query)], {})
+    candidates = attempts.candidates
+    match = attempts.evaluator.evaluate(query)
+    others = match.mask & np.array([found["id"] != record["id"] for found in candidates.records], dtype=bool)
+    best = ordered(ordering_of(candidates.records), np.flatnonzero(others), limit, -match.scores[others])
+    return [hit(candidates.records[number], float(match.scores[number]), ([], None, "")) for number in best.tolist()]

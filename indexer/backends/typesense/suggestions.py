@@ -1,0 +1,81 @@
+"""'Bedoelde u …?' on the cluster: a query word that no document has is replaced by the closest word
+that documents do have, as the embedded engine does (`backends.whoosh.suggest`): by edit distance,
+then by how many documents use it, with the same first letter.
+
+The words as written are a token field of each document (`spelling_tokens`). Typesense's typo
+tolerance finds the documents with a word near the unknown one, and names the word it matched in
+each; the one correction per word is chosen here from those. Two multi-searches: which words are
+known, then the near words of the unknown ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from whoosh.support.levenshtein import distance
+
+from indexer.analysis.wordforms import STOP_WORDS, fold
+from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import SPELLING, token_field
+from indexer.backends.typesense.filters import term_filter
+from indexer.backends.typesense.requests import multi_search, search
+from indexer.backends.whoosh.suggest import _QUERY_WORD, MIN_CORRECTABLE_CHARS, TWO_EDITS_FROM_CHARS
+
+# Documents read per unknown word for the words near it.
+NEAR_DOCUMENTS = 100
+_FIELD = token_field(SPELLING)
+
+
+def _correctable(original: str) -> bool:
+    word = fold(original)
+    acronym = word.upper() == original and len(word) <= 5
+    return not (word in STOP_WORDS or len(word) < MIN_CORRECTABLE_CHARS or acronym)
+
+
+def _closest(word: str, result: dict) -> str | None:
+    """The nearest matched word of the same first letter, by edit distance, then by documents."""
+    documents: Counter[str] = Counter()
+    for hit in result.get("hits", []):
+        for highlight in hit.get("highlights", []):
+            if highlight.get("field") == _FIELD:
+                matched = highlight.get("matched_tokens", [])  # per array element that matched, a list
+                documents.update({fold(token) for tokens in matched for token in tokens})
+    max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
+    candidates = [
+        (distance(word, candidate), -count, candidate)
+        for candidate, count in documents.items()
+        if candidate[:1] == word[:1] and candidate != word
+    ]
+    best = min((key for key in candidates if key[0] <= max_distance), default=None)
+    return best[2] if best else None
+
+
+def suggest(client: TypesenseClient, documents: str, text: str) -> str | None:
+    """The query text with unknown words replaced by their closest known word, or None."""
+    words = sorted({fold(match.group(1)) for match in _QUERY_WORD.finditer(text) if _correctable(match.group(1))})
+    if not words:
+        return None
+    known = multi_search(client, [search(documents, term_filter(SPELLING, word), per_page=0) for word in words])
+    unknown = [word for word, result in zip(words, known, strict=True) if not result["found"]]
+    if not unknown:
+        return None
+    near = multi_search(
+        client,
+        [
+            search(documents, None, _FIELD, q=word, num_typos=2 if len(word) >= TWO_EDITS_FROM_CHARS else 1,
+                   prefix="false", per_page=NEAR_DOCUMENTS, include_fields="id", highlight_fields=_FIELD,
+                   drop_tokens_threshold=0)
+            for word in unknown
+        ],
+    )  # fmt: skip
+    replacements = {word: _closest(word, result) for word, result in zip(unknown, near, strict=True)}
+    replacements = {word: found for word, found in replacements.items() if found}
+    if not replacements:
+        return None
+
+    def replace(match: re.Match[str]) -> str:
+        original = match.group(1)
+        return replacements.get(fold(original), original) if _correctable(original) else original
+
+    return _QUERY_WORD.sub(replace, text)
