@@ -18,8 +18,10 @@ from typing import TypeVar
 
 import pytest
 
-from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, TypesenseEngine
+from indexer.analysis.analyzers import dutch_analyzer
+from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, Node, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import drop_collection, page_id, token_field
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.corpus.layout import BUNDLED_CORPUS
@@ -101,13 +103,25 @@ def page(doc_id: str, number: int, tokens: str, themes: tuple[str, ...] = ()) ->
     }
 
 
-def search(cluster_client: TypesenseClient, collection: str, words: str) -> list[str]:
-    answer = cluster_client.request(
-        "GET",
-        f"/collections/{collection}/documents/search",
-        params={"q": words, "query_by": token_field("content"), "facet_by": "themes"},
-    )
+def search(cluster_client: TypesenseClient, collection: str, words: str, node: Node | None = None) -> list[str]:
+    """The ids Typesense finds for `words` (tokens as the index holds them), asking `node` when given."""
+    path = f"/collections/{collection}/documents/search"
+    params = {"q": words, "query_by": token_field("content"), "facet_by": "themes"}
+    if node is None:
+        answer = cluster_client.request("GET", path, params=params)
+    else:
+        answer = cluster_client.on_node(node, "GET", path, params=params)
     return sorted(hit["document"]["id"] for hit in answer["hits"])
+
+
+def analysed(text: str) -> str:
+    """`text` as the indexer's full-text analyzer puts it into the cluster (stems, compound parts)."""
+    return " ".join(token.text for token in dutch_analyzer()(text, mode="index"))
+
+
+def leader_node(cluster_client: TypesenseClient) -> Node:
+    leader = cluster_health(cluster_client).leader
+    return next(node for node in cluster_client.nodes if str(node) == leader)
 
 
 @pytest.fixture
