@@ -4,11 +4,34 @@ cluster healthy again."""
 
 from __future__ import annotations
 
+import subprocess
+import threading
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
+from indexer.backends.typesense.errors import ClusterError
 from tests.typesense_cluster import LocalCluster
-from tests.typesense_support import document, eventually, refusal, search
+from tests.typesense_support import (
+    analysed,
+    cluster_env,
+    document,
+    engine_setting,
+    eventually,
+    kennisbank,
+    leader_node,
+    manifest,
+    refusal,
+    reindex,
+    search,
+)
+
+SEARCHERS = 8
+STAFF_UPLOADS = 4
 
 
 def test_a_killed_node_is_passed_over_and_catches_up_after_its_restart(
@@ -65,3 +88,91 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
     assert {"blijft", "daarna"} <= set(
         eventually(lambda: search(cluster_client, build, "archief"), lambda ids: "daarna" in ids)
     )
+
+
+class Searchers:
+    """`clients` threads searching without pause until stopped; each outcome is counted under the phase
+    the test had set when it came back (`before`, `failover`, `after`), never under a clock."""
+
+    def __init__(self, search_once: Callable[[], object], clients: int) -> None:
+        self.search_once = search_once
+        self.phase = "before"
+        self.outcomes: Counter[tuple[str, bool]] = Counter()
+        self.errors: list[str] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run) for _ in range(clients)]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.search_once()
+                ok, error = True, ""
+            except ClusterError as exc:
+                ok, error = False, str(exc)
+            with self._lock:
+                self.outcomes[self.phase, ok] += 1
+                if error:
+                    self.errors.append(f"{self.phase}: {error}")
+
+    def __enter__(self) -> Searchers:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+
+def test_a_killed_leader_under_searches_and_uploads_loses_nothing_and_catches_up(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
+    state = tmp_path / "state"
+    reindex(corpus, state, cluster)
+    client = TypesenseClient.from_config(cluster)
+    alias = DOCUMENTS.alias(cluster.prefix)
+    notes = [tmp_path / f"Melding {number}.md" for number in range(STAFF_UPLOADS)]
+    for number, note in enumerate(notes):
+        note.write_text(f"# Melding {number}\n\nFietsen verdwijnen bij het station, melding {number}.\n")
+    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
+    uploads: list[subprocess.CompletedProcess] = []
+    first_upload_done = threading.Event()
+
+    def staff() -> None:
+        for note in notes:
+            uploads.append(kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env))
+            first_upload_done.set()
+
+    leader = typesense_cluster.nodes.index(leader_node(client))
+    searches = Searchers(lambda: search(TypesenseClient.from_config(cluster), alias, analysed("fiets")), SEARCHERS)
+    member_of_staff = threading.Thread(target=staff)
+    with searches:
+        member_of_staff.start()
+        first_upload_done.wait()
+        searches.phase = "failover"
+        typesense_cluster.kill(leader)
+        try:
+            eventually(lambda: cluster_health(client), lambda health: health.quorum and health.leader is not None)
+            searches.phase = "after"
+            eventually(lambda: searches.outcomes["after", True], lambda done: done >= 10 * SEARCHERS)
+            member_of_staff.join()
+        finally:
+            typesense_cluster.start(leader)
+            typesense_cluster.wait_until_healthy()
+    assert searches.outcomes["after", False] == 0, searches.errors[-5:]
+    for upload in uploads:
+        assert upload.returncode == 0 or "Traceback" not in upload.stderr, upload.stderr
+    refused = [note for note, upload in zip(notes, uploads, strict=True) if upload.returncode != 0]
+    print(f"searches: {dict(searches.outcomes)}; refused uploads: {[u.stderr for u in uploads if u.returncode]}")
+    indexed = manifest(state, cluster)
+    assert all(f"melding-{number}.md" in indexed for number in range(STAFF_UPLOADS)), (sorted(indexed), refused)
+    expected = 1 + STAFF_UPLOADS
+    for node in typesense_cluster.nodes:
+        count = eventually(
+            lambda node=node: client.on_node(node, "GET", f"/collections/{alias}")["num_documents"],
+            lambda found: found == expected,
+        )
+        assert count == expected, f"{node} caught up with every upload"
