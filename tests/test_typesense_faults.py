@@ -163,12 +163,16 @@ def test_a_killed_leader_under_searches_and_uploads_loses_nothing_and_catches_up
             typesense_cluster.start(leader)
             typesense_cluster.wait_until_healthy()
     assert searches.outcomes["after", False] == 0, searches.errors[-5:]
-    for upload in uploads:
-        assert upload.returncode == 0 or "Traceback" not in upload.stderr, upload.stderr
-    refused = [note for note, upload in zip(notes, uploads, strict=True) if upload.returncode != 0]
-    print(f"searches: {dict(searches.outcomes)}; refused uploads: {[u.stderr for u in uploads if u.returncode]}")
+    assert searches.outcomes["after", True] >= 10 * SEARCHERS
+    for upload in uploads:  # one refused in the failover window says so in one line
+        assert upload.returncode == 0 or len(upload.stderr.strip().splitlines()) == 1, upload.stderr
+        assert "Traceback" not in upload.stderr
+    # A refused upload's file is in the corpus: the catch-up that `kennisbank serve` runs at its start (or
+    # `kennisbank index`) indexes it. A refused write may also have been applied: Raft kept it.
+    catch_up = kennisbank("index", "--engine", engine_setting(cluster), env=env)
+    assert catch_up.returncode == 0, catch_up.stderr
     indexed = manifest(state, cluster)
-    assert all(f"melding-{number}.md" in indexed for number in range(STAFF_UPLOADS)), (sorted(indexed), refused)
+    assert all(f"melding-{number}.md" in indexed for number in range(STAFF_UPLOADS)), sorted(indexed)
     expected = 1 + STAFF_UPLOADS
     for node in typesense_cluster.nodes:
         count = eventually(
