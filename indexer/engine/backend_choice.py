@@ -8,17 +8,16 @@ from pathlib import Path
 from indexer.backends.config import EmbeddedEngine, EngineConfig, TypesenseEngine, engine_config
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health, collection_counts
+from indexer.backends.typesense.searchable import TypesenseSearching
 from indexer.backends.typesense.writable import TypesenseBackend
 from indexer.backends.whoosh.reading import WhooshSearching
 from indexer.backends.whoosh.writable import WhooshBackend
 from indexer.engine.index_backend import IndexBackend, SearchBackend
-from indexer.errors import KennisbankError
 
 __all__ = [
     "REPORT_FILE",
     "EmbeddedEngine",
     "EngineConfig",
-    "SearchNotAvailableError",
     "engine_config",
     "engine_status",
     "open_backend",
@@ -31,16 +30,6 @@ __all__ = [
 REPORT_FILE = "last-run.json"
 
 
-class SearchNotAvailableError(KennisbankError):
-    """Searching this engine is not built yet; `str()` says what to do instead."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Deze versie van de Kennisbank kan het Typesense-cluster wel vullen (kennisbank index), maar er nog "
-            "niet in zoeken. Zoek met de ingebouwde zoekmachine: laat KENNISBANK_ENGINE en --engine leeg."
-        )
-
-
 def open_backend(index_root: Path, engine: EngineConfig | None = None) -> IndexBackend:
     """The engine an indexing run writes to; `index_root` holds the embedded index, or for a cluster
     the run's own state (lock, file hashes, last report, OCR results) on this machine."""
@@ -50,15 +39,17 @@ def open_backend(index_root: Path, engine: EngineConfig | None = None) -> IndexB
 
 
 def open_search(index_root: Path, engine: EngineConfig | None = None) -> SearchBackend:
-    """The engine behind `index_root` as searches read it."""
-    require_searchable(engine)
+    """The engine behind `index_root` as searches read it (for a cluster: its served collections)."""
+    if isinstance(engine, TypesenseEngine):
+        return TypesenseSearching(engine)
     return WhooshSearching(WhooshBackend(Path(index_root)))
 
 
 def require_searchable(engine: EngineConfig | None) -> None:
-    """Refuse, before anything is touched, an engine that this version can index but not search."""
+    """Refuse, before a server starts, a cluster that cannot be searched: unreachable, a wrong key, or
+    collections that are missing or of another schema revision (one Dutch line)."""
     if isinstance(engine, TypesenseEngine):
-        raise SearchNotAvailableError()
+        TypesenseSearching(engine).check()
 
 
 def engine_status(index_root: Path, engine: EngineConfig | None = None) -> dict[str, object]:

@@ -29,9 +29,10 @@ from indexer.backends.typesense.cluster import aliases
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.engine.facet_specs import FACETS
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, TEXT_FIELDS, WORD_PAIRS
+from indexer.engine.matching import RANKED_FIELDS
 
 # Bump when what a field holds changes without its declaration changing (the declarations count anyway).
-COLLECTION_REVISION = 1
+COLLECTION_REVISION = 2  # 2: lengths and term weights of the ranked fields, for the second stage
 _STAMP = "%Y%m%d%H%M%S%f"
 
 
@@ -55,6 +56,11 @@ def token_field(name: str) -> str:
     return f"{name}_tokens"
 
 
+def length_field(name: str) -> str:
+    """The field with the length of ranked field `name` in a document record."""
+    return f"{name}_length"
+
+
 def _tokens(name: str) -> Field:
     return Field(token_field(name), "string")
 
@@ -65,6 +71,9 @@ def _stored(name: str, type_: str = "string") -> Field:
 
 
 _FACETS = tuple(Field(spec.field, "string[]", facet=True) for spec in FACETS)
+# Each ranked field's length in a document (as the embedded index rounds it): a facet, so one search's
+# facet stats give the average over all documents that BM25F normalises by (`searching`).
+LENGTH_FIELDS = tuple(Field(length_field(name), "int32", facet=True) for name in RANKED_FIELDS)
 # When a document was written (days since 1970, 0 when unknown) and added: sorting and recency.
 _DATES = (Field("date_days", "int32", sort=True), Field("added_s", "int64", sort=True))
 
@@ -75,6 +84,8 @@ DOCUMENT_FIELDS = (
     _tokens(SOURCE_WORDS),
     *_FACETS,
     *_DATES,
+    *LENGTH_FIELDS,
+    _stored("term_weights"),  # JSON: field -> term -> weight, what the second stage scores with
     _stored("title"),
     _stored("summary"),
     _stored("source_as_written"),

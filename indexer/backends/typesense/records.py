@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 
 from whoosh.analysis import Analyzer
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis.acronyms import as_terms, find_definitions
 from indexer.analysis.analyzers import base_words, dutch_analyzer, source_words_analyzer, word_pairs_analyzer
@@ -19,14 +21,17 @@ from indexer.analysis.lexicon import document_vocabulary
 from indexer.backends.stored_documents import indexed_file as indexed_file_of
 from indexer.backends.stored_documents import matches_as_json, stored_facts
 from indexer.backends.stored_documents import stored_document as stored_document_of
-from indexer.backends.typesense.collections import page_id, token_field
+from indexer.backends.typesense.collections import length_field, page_id, token_field
 from indexer.corpus.sources import organisations
+from indexer.engine import ranking_weights
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
 from indexer.engine.index_backend import IndexedFile
 from indexer.engine.results import NO_VALUE
 from indexer.models import Document, Fingerprint, Metadata
 
 _EPOCH = dt.date(1970, 1, 1)
+# Index-time field boosts, in the weights as the embedded index has them in its postings.
+_FIELD_BOOSTS = {"title": ranking_weights.TITLE_BOOST, "summary": ranking_weights.SUMMARY_BOOST}
 # What the manifest reads of each document record: enough for `IndexedFile`, nothing of the text.
 MANIFEST_FIELDS = ("id", "path", "title", "sha256", "sidecar_sha256", "added_s")
 
@@ -45,6 +50,28 @@ class _Analyzers:
 
 def _tokens(analyzer: Analyzer, text: str) -> list[str]:
     return [token.text for token in analyzer(text, mode="index")]
+
+
+def _weighted(analyzer: Analyzer, text: str, boost: float = 1.0) -> tuple[list[str], dict[str, float], int]:
+    """The tokens, each term's weight (its tokens' boosts added, times the field's `boost`) and the
+    field's length as the embedded index rounds it: what BM25F scores a record's field with."""
+    texts, weights = [], defaultdict(float)
+    for token in analyzer(text, mode="index", boosts=True):
+        texts.append(token.text)
+        weights[token.text] += token.boost
+    weighted = {term: round(weight * boost, 4) for term, weight in weights.items()}
+    return texts, weighted, byte_to_length(length_to_byte(len(texts))) if texts else 0
+
+
+def _ranked(fields: dict[str, tuple[Analyzer, str]]) -> tuple[dict[str, list[str]], dict[str, object]]:
+    """Per ranked field (name -> analyzer and text): its tokens; and the record's length fields and the
+    JSON of the fields' term weights. Every pair of adjacent words is a `word_pairs` term here (the
+    embedded index finds most of them by position)."""
+    tokens, weights, lengths = {}, {}, {}
+    for name, (analyzer, text) in fields.items():
+        boost = _FIELD_BOOSTS.get(name, 1.0)
+        tokens[name], weights[name], lengths[length_field(name)] = _weighted(analyzer, text, boost)
+    return tokens, {**lengths, "term_weights": json.dumps(weights, ensure_ascii=False, separators=(",", ":"))}
 
 
 def _facets(document: Document) -> dict[str, list[str]]:
@@ -73,15 +100,17 @@ def records(document: Document, added: dt.datetime) -> tuple[dict, list[dict]]:
     lines = [_tokens(base, line) for line in f"{meta.title}\n{meta.summary}\n{text}".split("\n")]
     shared = {**_facets(document), **_dates(document, added)}
     with document_vocabulary(lines):  # the document's own words split its compounds, as in `preanalysis`
+        texts = {"title": meta.title, "summary": meta.summary, "content": text}
+        analysed = {name: (full_text, value) for name, value in texts.items()}
+        tokens, ranking = _ranked(analysed | {WORD_PAIRS: (pairs, text)})
         record = {
             "id": document.doc_id,
             "path": document.path,
-            token_field("title"): " ".join(_tokens(full_text, meta.title)),
-            token_field("summary"): " ".join(_tokens(full_text, meta.summary)),
-            token_field("content"): " ".join(_tokens(full_text, text)),
-            token_field(WORD_PAIRS): _tokens(pairs, text),
+            **{token_field(name): " ".join(tokens[name]) for name in texts},
+            token_field(WORD_PAIRS): tokens[WORD_PAIRS],
             token_field(SOURCE_WORDS): " ".join(_tokens(source_words, meta.source)),
             **shared,
+            **ranking,
             "title": meta.title,
             "summary": meta.summary,
             "source_as_written": meta.source,

@@ -16,7 +16,6 @@ import html
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,7 @@ from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
+from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import MAX_PAGE_SIZE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
@@ -69,13 +69,6 @@ LIMITED_NOTE = (
 _MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
 
 
-def _recency(snapshot: Snapshot, docnums: np.ndarray, today: dt.date) -> np.ndarray:
-    """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
-    now = datetime_to_long(dt.datetime.combine(today, dt.time()))
-    age_years = (now - snapshot.dates[docnums]) / _MICROSECONDS_PER_YEAR
-    return np.nan_to_num(np.clip(1.0 - age_years / ranking_weights.RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
-
-
 def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
     numbers, best_page, snippet = pages
     return Hit(
@@ -87,23 +80,6 @@ def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
     )
 
 
-@dataclass
-class _Choice:
-    """The query whose documents are shown, after loosening or correcting (bool arrays and scores
-    over document numbers)."""
-
-    parsed: ParsedQuery
-    matching: np.ndarray  # before the facet selections
-    allowed: np.ndarray
-    scores: np.ndarray
-    relaxed: bool = False
-    corrected: bool = False
-
-    @property
-    def total(self) -> int:
-        return int(self.allowed.sum())
-
-
 def _choose(
     evaluator: Evaluator,
     expansion: Expansion,
@@ -112,19 +88,19 @@ def _choose(
     selection: Selection,
     page_size: int,
     folder: Path,
-) -> tuple[_Choice, str | None, list[_Choice]]:
+) -> tuple[Choice, str | None, list[Choice]]:
     """Try all words, the suggestion, then looser matching; keep the stricter sets to rank first.
     `folder`: the index's folder, where its word tables for suggestions are."""
     snapshot = evaluator.snapshot
 
-    def attempt(parsed: ParsedQuery, **flags: bool) -> _Choice:
+    def attempt(parsed: ParsedQuery, **flags: bool) -> Choice:
         parsed = dataclasses.replace(parsed, query=expansion.rewrite(parsed.query))
         if parsed.query is None:
             matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
         else:
             match = evaluator.evaluate(parsed.query)
             matching, scores = match.mask & snapshot.documents, match.scores
-        return _Choice(parsed, matching, selection.allowed(matching), scores, **flags)
+        return Choice(parsed, matching, selection.allowed(matching), scores, **flags)
 
     choice = attempt(parse_query(text, context))
     if choice.parsed.query is None:
@@ -143,7 +119,7 @@ def _choose(
         Deleted documents still count until their segment is merged; a share is a threshold's input."""
         return evaluator.reader.doc_frequency("content", stem) / max(1, snapshot.document_count)
 
-    stricter: list[_Choice] = []
+    stricter: list[Choice] = []
     too_few = choice.total < MIN_RESULTS_BEFORE_LOOSENING
     typed = len(re.findall(WORD_PATTERN, text))  # operators and filters count too: at worst one attempt more
     for mode in [mode for mode, needed in LOOSER_MODES if typed >= needed]:
@@ -154,37 +130,9 @@ def _choose(
     return choice, suggestion, stricter
 
 
-def _by_relevance(
-    snapshot: Snapshot, choice: _Choice, stricter: list[_Choice], wanted: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The `wanted` best allowed documents, best first, and the scores (over document numbers): a
-    document's score from the strictest attempt it matches, raised for every stricter attempt it
-    matches (`ranking_weights.COORDINATION_BONUS`). Only the candidates are scored: a loose attempt
-    may match most of the index, and a page shows ten."""
-    candidates = np.flatnonzero(choice.allowed)
-    scores = choice.scores[candidates]
-    coordination = np.ones(len(candidates), dtype=np.float32)
-    for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
-        inside = attempt.allowed[candidates]
-        scores[inside] = attempt.scores[candidates[inside]]
-        coordination[inside] += ranking_weights.COORDINATION_BONUS
-    scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * _recency(snapshot, candidates, dt.date.today()))
-    by_docnum = np.zeros(snapshot.size, dtype=np.float32)
-    by_docnum[candidates] = scores
-    return _ordered(snapshot, candidates, wanted, -scores), by_docnum
-
-
-def _ordered(snapshot: Snapshot, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
-    """The first `wanted` of `candidates` sorted by `keys` (the first decides most), then newest first
-    (undated last), then by id: the same order in every build of the same documents. Only the
-    candidates that can be among the first `wanted` on the first key (ties included) are sorted."""
-    dates = -np.nan_to_num(snapshot.dates[candidates], nan=-np.inf)
-    first = keys[0] if keys else dates
-    if len(candidates) > wanted > 0:
-        keep = first <= np.partition(first, wanted - 1)[wanted - 1]
-        candidates, dates, keys = candidates[keep], dates[keep], tuple(key[keep] for key in keys)
-    order = np.lexsort((snapshot.id_ranks[candidates], dates, *reversed(keys)))
-    return candidates[order[:wanted]]
+def _ordering(snapshot: Snapshot) -> Ordering:
+    now = datetime_to_long(dt.datetime.combine(dt.date.today(), dt.time()))
+    return Ordering(snapshot.dates, snapshot.id_ranks, now, _MICROSECONDS_PER_YEAR)
 
 
 def _notes(parsed: ParsedQuery, expansion: Expansion) -> tuple[str, ...]:
@@ -221,10 +169,11 @@ def search(
         folder = Path(index.storage.folder)
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size, folder)
         by_date = choice.parsed.query is None or sort == SORT_DATE
+        ordering = _ordering(snapshot)
         if by_date:
-            order, scores = _ordered(snapshot, np.flatnonzero(choice.allowed), page * page_size), choice.scores
+            order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
         else:
-            order, scores = _by_relevance(snapshot, choice, stricter, page * page_size)
+            order, scores = by_relevance(ordering, choice, stricter, page * page_size)
         shown = order[(page - 1) * page_size :].tolist()
         page_query = expansion.rewrite(choice.parsed.page_query)
         page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
@@ -265,5 +214,5 @@ def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
         match = Evaluator(searcher, snapshot).evaluate(query)
         match.mask[docnum] = False
         candidates = np.flatnonzero(match.mask & snapshot.documents)
-        best = _ordered(snapshot, candidates, limit, -match.scores[candidates]).tolist()
+        best = ordered(_ordering(snapshot), candidates, limit, -match.scores[candidates]).tolist()
         return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]

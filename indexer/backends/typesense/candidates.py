@@ -1,0 +1,108 @@
+"""The cluster's candidates as a posting source (`engine.matching.PostingSource`): the second stage.
+
+Typesense returns the candidate documents with their term weights and field lengths (`records`);
+the global statistics BM25F needs come from the cluster too, not from the candidates: the number of
+documents and the average field lengths (`ClusterStatistics`), and each term's document count. So a
+candidate scores as it would in the embedded index, and the same evaluator ranks it.
+
+The term counts are asked for all at once: an evaluation first runs with `counts` None, noting every
+term it needs (`asked`), the caller fetches those in one multi-search, and the evaluation runs again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.backends.typesense.collections import length_field
+from indexer.engine.matching import RANKED_FIELDS, TermKey, bm25
+from indexer.engine.query_model import Phrase
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class ClusterStatistics:
+    """What BM25F needs of the whole collection."""
+
+    document_count: int
+    average_lengths: dict[str, float]
+
+
+class Candidates:
+    """Candidate document records (as Typesense returned them), their postings built on first use."""
+
+    def __init__(self, records: list[dict], statistics: ClusterStatistics) -> None:
+        self.records = records
+        self.size = len(records)
+        self.documents = np.ones(self.size, dtype=bool)
+        self.document_count = statistics.document_count
+        self.average_lengths = statistics.average_lengths
+        self.lengths = {
+            field: np.array([record.get(length_field(field), 0) for record in records], dtype=np.float32)
+            for field in RANKED_FIELDS
+        }
+        self._weights = [json.loads(record.get("term_weights") or "{}") for record in records]
+        self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.counts: dict[TermKey, int] | None = None
+        self.asked: set[TermKey] = set()
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, text)
+        if key not in self._postings:
+            self._postings[key] = self._read(field, text)
+        return self._postings[key]
+
+    def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        if field in RANKED_FIELDS:
+            found = [(n, terms[field][text]) for n, terms in enumerate(self._weights) if text in terms.get(field, {})]
+        else:  # a filter field: the facet values, or the source's words
+            found = [(n, 1.0) for n, record in enumerate(self.records) if _holds(record, field, text)]
+        if not found:
+            return _EMPTY
+        numbers, weights = zip(*found, strict=True)
+        return np.array(numbers, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+    def found(self, key: TermKey, matching: int) -> int:
+        if self.counts is None:
+            self.asked.add(key)
+            return matching
+        return max(matching, self.counts.get(key, matching))
+
+    def pair(self, first: str, second: str) -> tuple[TermKey, np.ndarray, np.ndarray]:
+        """Every pair of adjacent words is a `word_pairs` term of the records."""
+        text = f"{first} {second}"
+        return (WORD_PAIRS_KEY, text), *self.postings(WORD_PAIRS_KEY, text)
+
+    def field_phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Records whose field has every word of the phrase (positions are not kept), scored as one
+        term with the weight of its rarest word, with the cluster's count of the phrase's records."""
+        frequency = np.zeros(self.size, dtype=np.float32)
+        present = np.ones(self.size, dtype=bool)
+        for word in node.words:
+            numbers, weights = self.postings(node.field, word)
+            here = np.zeros(self.size, dtype=bool)
+            here[numbers] = True
+            present &= here
+            values = np.full(self.size, np.inf, dtype=np.float32)
+            values[numbers] = weights
+            frequency = np.minimum(frequency, values) if word != node.words[0] else values
+        numbers = np.flatnonzero(present)
+        if not len(numbers):
+            return _EMPTY
+        key = (node.field, '"' + " ".join(node.words) + '"')
+        return numbers, bm25(frequency[numbers], self.document_count, self.found(key, len(numbers)))
+
+
+WORD_PAIRS_KEY = RANKED_FIELDS[-1]
+
+
+def _holds(record: dict, field: str, text: str) -> bool:
+    value = record.get(field)
+    if value is None:
+        value = record.get(f"{field}_tokens", "")
+    if isinstance(value, str):
+        return text in value.split()
+    return text in value

@@ -1,0 +1,89 @@
+"""The searches the cluster is asked, in multi-searches: global statistics, term counts, candidates.
+
+Typesense answers a multi-search with one result per search, in order; a search it refused is a
+result with an error, raised here as a `ClusterError`. A multi-search takes at most
+`MULTI_SEARCH_LIMIT` searches (Typesense's default), so longer lists go in several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from indexer.backends.typesense.candidates import ClusterStatistics
+from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import LENGTH_FIELDS, token_field
+from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.backends.typesense.filters import key_filter
+from indexer.engine.facet_specs import FACETS
+from indexer.engine.fields import SOURCE_WORDS
+from indexer.engine.matching import RANKED_FIELDS, TermKey
+
+MULTI_SEARCH_LIMIT = 50
+# Typesense returns at most this many records per page.
+PER_PAGE = 250
+# What a candidate brings along: what it is shown with, what it is scored and filtered with.
+CANDIDATE_FIELDS = ",".join(
+    [
+        "id",
+        "path",
+        "title",
+        "summary",
+        "source_as_written",
+        "page_count",
+        "date_days",
+        "term_weights",
+        token_field(SOURCE_WORDS),
+        *(spec.field for spec in FACETS),
+        *(field.name for field in LENGTH_FIELDS),
+    ]
+)
+
+
+def multi_search(client: TypesenseClient, searches: list[dict]) -> list[dict]:
+    """Each search's result, in order."""
+    results = []
+    for start in range(0, len(searches), MULTI_SEARCH_LIMIT):
+        body = {"searches": searches[start : start + MULTI_SEARCH_LIMIT]}
+        answer = client.request("POST", "/multi_search", body=body, idempotent=True)
+        for result in answer["results"]:
+            if "error" in result:
+                status = result.get("code", 400)
+                raise ClusterError(ClusterProblem.REJECTED, node="multi_search", status=status, message=result["error"])
+            results.append(result)
+    return results
+
+
+# The field a search of each collection names (Typesense wants one, even for `q=*`).
+DOCUMENT_TEXT = token_field("content")
+PAGE_TEXT_TOKENS = token_field("page_text")
+
+
+def search(collection: str, filter_by: str | None = None, query_by: str = DOCUMENT_TEXT, **params: object) -> dict:
+    """One search of a multi-search: every record (`q=*`) that passes `filter_by`, unless `params` say more."""
+    found = {"collection": collection, "q": "*", "query_by": query_by}
+    if filter_by:
+        found["filter_by"] = filter_by
+    return found | params
+
+
+def statistics_search(documents: str) -> dict:
+    """The number of documents and the sums of the ranked fields' lengths (facet stats)."""
+    fields = ",".join(field.name for field in LENGTH_FIELDS)
+    return search(documents, per_page=0, facet_by=fields, max_facet_values=1)
+
+
+def statistics(result: dict) -> ClusterStatistics:
+    count = int(result["found"])
+    sums = {facet["field_name"]: facet.get("stats", {}).get("sum", 0.0) for facet in result.get("facet_counts", [])}
+    averages = {}
+    for field, length in zip(RANKED_FIELDS, LENGTH_FIELDS, strict=True):
+        total = float(sums.get(length.name, 0.0))
+        averages[field] = total / count if count and total else 1.0
+    return ClusterStatistics(count, averages)
+
+
+def term_counts(client: TypesenseClient, documents: str, keys: Iterable[TermKey]) -> dict[TermKey, int]:
+    """How many documents of the whole collection hold each term: one `per_page=0` search per term."""
+    keys = sorted(keys)
+    results = multi_search(client, [search(documents, key_filter(key), per_page=0) for key in keys])
+    return {key: int(result["found"]) for key, result in zip(keys, results, strict=True)}

@@ -1,0 +1,163 @@
+"""The cluster as the seam reads it (`engine.index_backend.SearchBackend`): searches through the
+aliases, so a rebuild's switch reaches every front end at once, and documents read back from their
+stored fields.
+
+What a search needs besides the query is asked for once per version of the served collections
+(`version`): the acronyms the documents define, and the share of the documents that has a stem
+(which compound parts may count alone when loosening).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from indexer.analysis.acronyms import SEPARATOR
+from indexer.backends.config import TypesenseEngine
+from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_collection, token_field
+from indexer.backends.typesense.contents import TypesenseContents, exact
+from indexer.backends.typesense.errors import ClusterError
+from indexer.backends.typesense.filters import term_filter
+from indexer.backends.typesense.requests import multi_search, search
+from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
+from indexer.backends.whoosh.acronym_table import choose
+from indexer.engine.index_backend import IndexedFile
+from indexer.engine.query_context import QueryContext
+from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
+
+_EPOCH = dt.date(1970, 1, 1)
+# Words offered per prefix are taken from this many titles that have a word starting with it.
+COMPLETION_TITLES = 50
+
+
+class TypesenseSearching:
+    """Searches, documents and word lists of the collections the aliases serve."""
+
+    def __init__(self, config: TypesenseEngine) -> None:
+        self.client = TypesenseClient.from_config(config)
+        self.prefix = config.prefix
+        self.collections = Collections(DOCUMENTS.alias(config.prefix), PAGES.alias(config.prefix))
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._acronyms: tuple[tuple[str, str], ...] | None = None
+        self._shares: dict[str, float] = {}
+        self._count = 0
+
+    def check(self) -> None:
+        """Refuse, in Dutch, collections that are missing or of another schema revision."""
+        self.version()
+
+    def _refresh(self) -> None:
+        """Forget what was derived from an older version of the collections."""
+        version = self.version()
+        with self._lock:
+            if version != self._version:
+                self._version, self._acronyms, self._shares = version, None, {}
+
+    def version(self) -> str:
+        """The served builds and their record counts: changes when an alias moves or a document is
+        added or removed (a document replaced in place keeps the count)."""
+        parts = []
+        for spec in (DOCUMENTS, PAGES):
+            name = served_collection(self.client, spec, self.prefix)
+            found = self.client.request("GET", f"/collections/{name}")
+            parts.append(f"{name}:{found['num_documents']}")
+        return "|".join(parts)
+
+    def _share_of(self, stem: str) -> float:
+        """The share of the documents whose text has `stem`."""
+        if stem not in self._shares:
+            counted, everything = multi_search(
+                self.client,
+                [
+                    search(self.collections.documents, term_filter("content", stem), per_page=0),
+                    search(self.collections.documents, per_page=0),
+                ],
+            )
+            self._shares[stem] = int(counted["found"]) / max(1, int(everything["found"]))
+        return self._shares[stem]
+
+    def query_context(self, context: QueryContext) -> QueryContext:
+        self._refresh()
+        if self._acronyms is None:
+            counts: Counter[tuple[str, str]] = Counter()
+            path = f"/collections/{self.collections.documents}/documents/export"
+            for record in self.client.request("GET", path, params={"include_fields": "acronyms"}, answer_lines=True):
+                for line in set(record.get("acronyms") or ()):
+                    short, _, long_form = line.partition(SEPARATOR)
+                    if long_form:
+                        counts[(short, long_form)] += 1
+            self._acronyms = choose(dict(counts))
+        return context.with_corpus(self._acronyms)
+
+    def search(self, request: SearchRequest, context: QueryContext) -> SearchResults:
+        context = self.query_context(context)
+        searcher = ClusterSearch(self.client, self.collections, self._share_of)
+        return searcher.search(request.text, context, request.selections, request.sort, request.page, request.page_size)
+
+    def similar(self, doc_id: str, limit: int) -> list[Hit]:
+        """Not built for the cluster yet: no similar documents are offered."""
+        return []
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        try:
+            record = self.client.request(
+                "GET", f"/collections/{self.collections.documents}/documents/{quote(doc_id, safe='')}"
+            )
+        except ClusterError as exc:
+            if exc.facts.get("status") == 404:
+                return None
+            raise
+        path = f"/collections/{self.collections.pages}/documents/export"
+        pages = self.client.request(
+            "GET", path, params={"filter_by": exact("parent", doc_id), "include_fields": "page,text"}, answer_lines=True
+        )
+        days = record.get("date_days") or 0
+        return StoredDocument(
+            **listing(record),
+            themes_curated=bool(record.get("themes_curated")),
+            date=(_EPOCH + dt.timedelta(days=days)).isoformat() if days else "",
+            language=record.get("language", ""),
+            word_count=record.get("word_count", 0),
+            pages=tuple(sorted((page["page"], page.get("text", "")) for page in pages)),
+            ocr_pages=tuple(record.get("ocr_pages") or ()),
+            tagging=json.loads(record.get("tagging") or "{}"),
+        )
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Words of the titles that start with `prefix`, the most used first (Typesense's prefix search)."""
+        answer = self.client.request(
+            "GET",
+            f"/collections/{self.collections.documents}/documents/search",
+            params={"q": prefix, "query_by": token_field("title"), "prefix": "true", "num_typos": 0,
+                    "per_page": COMPLETION_TITLES, "include_fields": "title"},
+        )  # fmt: skip
+        words: Counter[str] = Counter()
+        for found in answer.get("hits", []):
+            words.update({word.lower() for word in found["document"].get("title", "").split()})
+        words = Counter({word.strip(".,:;()\"'"): count for word, count in words.items()})
+        candidates = [(word, count) for word, count in words.items() if word.startswith(prefix) and word != prefix]
+        return [word for word, _ in sorted(candidates, key=lambda item: (-item[1], item[0]))[:limit]]
+
+    def dates(self, doc_ids: Iterable[str]) -> dict[str, dt.date]:
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        filter_by = "id:=[" + ",".join("`" + doc_id.replace("`", "") + "`" for doc_id in ids) + "]"
+        (found,) = multi_search(
+            self.client,
+            [search(self.collections.documents, filter_by, per_page=min(250, len(ids)), include_fields="id,date_days")],
+        )
+        return {
+            hit["document"]["id"]: _EPOCH + dt.timedelta(days=hit["document"]["date_days"])
+            for hit in found["hits"]
+            if hit["document"].get("date_days")
+        }
+
+    def with_content(self, sha256: str) -> IndexedFile | None:
+        return TypesenseContents(self.client, self.collections.documents, self.collections.pages).with_content(sha256)

@@ -1,0 +1,231 @@
+"""Evaluating a parsed query over a set of document records at once: a match mask and BM25F scores.
+
+Every term becomes a dense array over the records (its BM25F score where it occurs), computed from
+the term's postings in a few numpy operations, and the query tree combines those arrays: AND
+multiplies masks and adds scores, OR adds both, NOT removes. The facet counts, the total and the
+ranking all come from the one result.
+
+The records and their postings come from a `PostingSource`: the embedded engine's whole index
+(`backends.whoosh.matching`) or the candidates the cluster returned (`backends.typesense.candidates`),
+so both engines rank with this one formula. What differs is where the global statistics come from:
+the embedded index counts a term's documents itself; candidates take the cluster's counts.
+
+A word looked up in the title, the summary and the text is one BM25F term: its weighted, length-
+normalised frequencies in the three fields are added before they saturate, with one idf. Scored
+field by field and summed, a query word in a short title outweighed every other word of the query
+in the text, and a word in all three fields counted three times.
+
+A phrase in the text (also an acronym's written-out expansion, or a compound's parts) is all of its
+pairs of adjacent words, each scored as one BM25 term of `word_pairs` (`PostingSource.pair`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Protocol
+
+import numpy as np
+
+from indexer.engine import ranking_weights
+from indexer.engine.fields import TEXT_FIELDS, WORD_PAIRS
+from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Prefix, Term, Wildcard
+
+# Fields ranked with BM25F on the document records; any other field is a filter.
+RANKED_FIELDS = (*TEXT_FIELDS, WORD_PAIRS)
+
+# A term's key for its global statistics: (space-separated fields, text); a phrase's text is quoted.
+TermKey = tuple[str, str]
+
+
+def term_key(fields: tuple[str, ...], text: str) -> TermKey:
+    return (" ".join(fields), text)
+
+
+def bm25(frequency: np.ndarray, document_count: int, found: int) -> np.ndarray:
+    """BM25 of (length-normalised) frequencies, for a term that `found` of `document_count` documents have."""
+    idf = math.log(document_count / (found + 1)) + 1
+    return idf * frequency * (ranking_weights.TERM_SATURATION + 1) / (frequency + ranking_weights.TERM_SATURATION)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which records match (bool array) and their scores (float array, 0 where not matching)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+class PostingSource(Protocol):
+    """Records to evaluate a query over (arrays of length `size`) and what BM25F needs of the index."""
+
+    size: int
+    documents: np.ndarray  # bool: a live document record
+    document_count: int  # documents in the whole index, for idf
+    lengths: dict[str, np.ndarray]  # field -> float32 length of that field in each record
+    average_lengths: dict[str, float]  # over the whole index
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct record numbers, weights) of the term, records that are not live included."""
+
+    def found(self, key: TermKey, matching: int) -> int:
+        """The documents of the whole index that have the term: `matching` when the records are the
+        whole index."""
+
+    def pair(self, first: str, second: str) -> tuple[TermKey, np.ndarray, np.ndarray]:
+        """Two adjacent words: their key, records and weights as a `word_pairs` term."""
+
+    def field_phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """(records, scores) of a phrase in a field other than the text."""
+
+
+class Evaluator:
+    """Evaluates query trees against one posting source."""
+
+    def __init__(self, source: PostingSource) -> None:
+        self.source = source
+        # One request evaluates several attempts (all, most, any words) over the same terms: each
+        # term's postings are read and scored once. Matches are never changed in place.
+        self._terms: dict[TermKey, Match] = {}
+
+    def _term(self, field: str, text: str) -> Match:
+        key = (field, text)
+        if key not in self._terms:
+            self._terms[key] = self._bm25f((field,), text) if field in RANKED_FIELDS else self._filter(field, text)
+        return self._terms[key]
+
+    def _empty(self) -> Match:
+        return Match(np.zeros(self.source.size, dtype=bool), np.zeros(self.source.size, dtype=np.float32))
+
+    def _word(self, fields: tuple[str, ...], text: str) -> Match:
+        key = term_key(fields, text)
+        if key not in self._terms:
+            self._terms[key] = self._bm25f(fields, text)
+        return self._terms[key]
+
+    def _bm25f(self, fields: tuple[str, ...], text: str) -> Match:
+        """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
+        normalised by its field's length, added, then saturated once, with one idf."""
+        frequency = np.zeros(self.source.size, dtype=np.float32)
+        for field in fields:
+            docnums, weights = self.source.postings(field, text)
+            self._add_frequency(frequency, field, docnums, weights)
+        return self._saturated(frequency, term_key(fields, text))
+
+    def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> None:
+        """Add the weights of `field` in the live documents among `docnums` (distinct), normalised by
+        its length."""
+        source = self.source
+        live = source.documents[docnums]
+        docnums, weights = docnums[live], weights[live]
+        if len(docnums):
+            b = ranking_weights.LENGTH_NORMALISATION[field]
+            relative_length = source.lengths[field][docnums] / source.average_lengths[field]
+            frequency[docnums] += weights / ((1 - b) + b * relative_length)  # docnums are distinct
+
+    def _saturated(self, frequency: np.ndarray, key: TermKey) -> Match:
+        """BM25 of the documents with a frequency: saturated once, with the idf of the term's documents."""
+        match = self._empty()
+        np.greater(frequency, 0, out=match.mask)
+        found = int(match.mask.sum())
+        if found:
+            found = self.source.found(key, found)
+            match.scores[match.mask] = bm25(frequency[match.mask], self.source.document_count, found)
+        return match
+
+    def _filter(self, field: str, text: str) -> Match:
+        match = self._empty()
+        docnums, _ = self.source.postings(field, text)
+        match.mask[docnums] = True
+        np.logical_and(match.mask, self.source.documents, out=match.mask)
+        return match
+
+    def _phrase(self, node: Phrase) -> Match:
+        key = (node.field, '"' + " ".join(node.words) + '"')  # each attempt of a request asks again
+        if key not in self._terms:
+            self._terms[key] = self._unseen_phrase(node)
+        return self._terms[key]
+
+    def _unseen_phrase(self, node: Phrase) -> Match:
+        if node.field != "content":
+            match = self._empty()
+            docnums, scores = self.source.field_phrase(node)
+            live = self.source.documents[docnums]
+            match.mask[docnums[live]] = True
+            match.scores[docnums[live]] = scores[live]
+            return match
+        # A phrase in the text: every pair of adjacent words of it in the document.
+        pairs = [self._pair(first, second) for first, second in pairwise(node.words)]
+        if not pairs:
+            return self._term("content", node.words[0]) if node.words else self._empty()
+        return self._all(pairs)
+
+    def _pair(self, first: str, second: str) -> Match:
+        """Two adjacent words, scored as one BM25 term of `word_pairs`."""
+        key, docnums, weights = self.source.pair(first, second)
+        if key not in self._terms:
+            frequency = np.zeros(self.source.size, dtype=np.float32)
+            self._add_frequency(frequency, WORD_PAIRS, docnums, weights)
+            self._terms[key] = self._saturated(frequency, key)
+        return self._terms[key]
+
+    def _words(self, subqueries: tuple[Node, ...]) -> list[Match]:
+        """The OR's terms on the word fields, one BM25F match per word (and boost)."""
+        fields: dict[tuple[str, float], list[str]] = {}
+        for child in subqueries:
+            if _is_word_field(child):
+                fields.setdefault((child.text, child.boost), []).append(child.field)
+        matches = []
+        for (text, boost), names in fields.items():
+            match = self._word(tuple(sorted(names)), text)
+            matches.append(Match(match.mask, match.scores * np.float32(boost)) if boost != 1 else match)
+        return matches
+
+    @staticmethod
+    def _combined(children: list[Match], join: np.ufunc) -> Match:
+        """Masks joined with `join` (AND or OR), scores added where the result matches."""
+        mask = join.reduce([child.mask for child in children])
+        scores = np.sum([child.scores for child in children], axis=0, dtype=np.float32)
+        scores[~mask] = 0
+        return Match(mask, scores)
+
+    def _all(self, children: list[Match]) -> Match:
+        return self._combined(children, np.logical_and)
+
+    def _any(self, children: list[Match]) -> Match:
+        return self._combined(children, np.logical_or)
+
+    def evaluate(self, node: Node) -> Match:
+        """The documents matching `node` and their scores, boosts applied."""
+        match = self._evaluate(node)
+        if node.boost != 1 and node is not NOTHING:
+            return Match(match.mask, match.scores * np.float32(node.boost))
+        return match
+
+    def _evaluate(self, node: Node) -> Match:
+        if isinstance(node, Term):
+            return self._term(node.field, node.text)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, (Prefix, Wildcard)):
+            # Expanded before matching, within the request's cap; never by an engine here.
+            raise TypeError(f"unexpanded pattern {node!r}: expand the query's patterns first")
+        if isinstance(node, AndNot):
+            positive, negative = self.evaluate(node.positive), self.evaluate(node.negative)
+            return self._all([positive, Match(~negative.mask, np.zeros_like(positive.scores))])
+        if isinstance(node, Not):
+            excluded = self.evaluate(node.child)
+            return Match(self.source.documents & ~excluded.mask, np.zeros(self.source.size, dtype=np.float32))
+        if isinstance(node, And):
+            children = [self.evaluate(child) for child in node.children]
+            return self._all(children) if children else self._empty()
+        if isinstance(node, Or):
+            children = self._words(node.children)
+            children += [self.evaluate(child) for child in node.children if not _is_word_field(child)]
+            return self._any(children) if children else self._empty()
+        return self._empty()  # nothing
+
+
+def _is_word_field(node: Node) -> bool:
+    return isinstance(node, Term) and node.field in TEXT_FIELDS

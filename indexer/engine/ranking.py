@@ -1,0 +1,80 @@
+"""The order of the documents shown, whichever engine matched them: coordination over the looser
+attempts, a small recency bonus, and ties broken the same way in every build.
+
+Arrays are over record numbers: the embedded index's document numbers, or the cluster's candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.engine import ranking_weights
+from indexer.engine.query import ParsedQuery
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """What ordering needs of the records: their dates (NaN: undated) in a unit of the engine's,
+    `now` and one year in that unit, and each document's rank among all ids (ties)."""
+
+    dates: np.ndarray
+    id_ranks: np.ndarray
+    now: float
+    per_year: float
+
+    def recency(self, records: np.ndarray) -> np.ndarray:
+        """Per record: 1 for a document dated today, falling to 0 at the horizon and for no date."""
+        age_years = (self.now - self.dates[records]) / self.per_year
+        return np.nan_to_num(np.clip(1.0 - age_years / ranking_weights.RECENCY_HORIZON_YEARS, 0.0, 1.0), nan=0.0)
+
+
+@dataclass
+class Choice:
+    """The query whose documents are shown, after loosening or correcting (bool arrays and scores
+    over record numbers)."""
+
+    parsed: ParsedQuery
+    matching: np.ndarray  # before the facet selections
+    allowed: np.ndarray
+    scores: np.ndarray
+    relaxed: bool = False
+    corrected: bool = False
+
+    @property
+    def total(self) -> int:
+        return int(self.allowed.sum())
+
+
+def by_relevance(
+    ordering: Ordering, choice: Choice, stricter: list[Choice], wanted: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The `wanted` best allowed documents, best first, and the scores (over record numbers): a
+    document's score from the strictest attempt it matches, raised for every stricter attempt it
+    matches (`ranking_weights.COORDINATION_BONUS`). Only the candidates are scored: a loose attempt
+    may match most of the index, and a page shows ten."""
+    candidates = np.flatnonzero(choice.allowed)
+    scores = choice.scores[candidates]
+    coordination = np.ones(len(candidates), dtype=np.float32)
+    for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
+        inside = attempt.allowed[candidates]
+        scores[inside] = attempt.scores[candidates[inside]]
+        coordination[inside] += ranking_weights.COORDINATION_BONUS
+    scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * ordering.recency(candidates))
+    by_record = np.zeros(len(choice.allowed), dtype=np.float32)
+    by_record[candidates] = scores
+    return ordered(ordering, candidates, wanted, -scores), by_record
+
+
+def ordered(ordering: Ordering, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
+    """The first `wanted` of `candidates` sorted by `keys` (the first decides most), then newest first
+    (undated last), then by id: the same order in every build of the same documents. Only the
+    candidates that can be among the first `wanted` on the first key (ties included) are sorted."""
+    dates = -np.nan_to_num(ordering.dates[candidates], nan=-np.inf)
+    first = keys[0] if keys else dates
+    if len(candidates) > wanted > 0:
+        keep = first <= np.partition(first, wanted - 1)[wanted - 1]
+        candidates, dates, keys = candidates[keep], dates[keep], tuple(key[keep] for key in keys)
+    order = np.lexsort((ordering.id_ranks[candidates], dates, *reversed(keys)))
+    return candidates[order[:wanted]]
