@@ -22,17 +22,16 @@ import shlex
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
 from bench import http_load, machine, news_queries
 from bench.indexing import Workspace
-from bench.measure import Stopwatch, TreeSampler, _stat_fields, dir_bytes, fmt, status_kib, summary_ms
+from bench.measure import Stopwatch, TreeSampler, _stat_fields, dir_bytes, fmt, status_kib, summary_ms, tree_status_kib
 from bench.scale import DEFAULT_ROOT, DEFAULT_TARBALL, SAMPLE_SIZE, posts, sample, staged, unpack
 from indexer.backends.config import API_KEY_ENV
 from indexer.engine.backend_choice import REPORT_FILE
-from search_app.launcher import free_port
+from search_app.launcher import free_port, running
 from tests.typesense_cluster import LocalCluster
 
 # engine label -> nodes (0: the embedded engine)
@@ -129,40 +128,44 @@ def index_stage(space: Workspace, engine: str) -> dict:
             cluster.stop()
 
 
+def nodes_cpu_s(cluster: LocalCluster | None) -> float:
+    return sum(node["cpu_s"] for node in node_figures(cluster)) if cluster else 0.0
+
+
 def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
-    """16 keep-alive clients on `kennisbank serve` (`bench.http_load`), on the engine named."""
+    """16 keep-alive clients on `kennisbank serve` (`bench.http_load`'s server and load), on the engine
+    named; for a cluster also the CPU its nodes spent on the load (not on starting)."""
     data = space.root / f"data-{engine}"
     data.mkdir(parents=True, exist_ok=True)
     port = free_port()
     command = http_load.serve_command(space.corpus, state_folder(space, engine), data, port)
     env = {**os.environ, "KENNISBANK_SECRET_KEY": "benchmark-only-secret"}
     cluster = cluster_of(space, engine, fresh=False) if ENGINES[engine] else None
+    paths = http_load.search_paths("/api/zoeken", news_queries.load(queries))
+    limits = {"clients": http_load.CLIENTS, "max_requests": http_load.MAX_REQUESTS}
     try:
         if cluster is not None:
             cluster.start_all()
             command += ["--engine", cluster.engine_setting]
             env[API_KEY_ENV] = cluster.api_key
         load_before = machine.load_average()
-        paths = http_load.search_paths("/api/zoeken", news_queries.load(queries))
-        run = http_load.serve_and_load(
-            command,
-            port,
-            paths,
-            env,
-            data / "server.log",
-            clients=http_load.CLIENTS,
-            max_requests=http_load.MAX_REQUESTS,
-            max_seconds=http_load.MAX_SECONDS,
-        )
-        figures = asdict(run)
-        load = figures.pop("load")
-        latencies = load.pop("latencies")
+        with (
+            (data / "server.log").open("w") as log,
+            running(command, port, paths[0], log, env, http_load.REPO, http_load.START_TIMEOUT_S) as server,
+        ):
+            http_load.load(port, paths[: http_load.WARM_UP_REQUESTS], 1, http_load.WARM_UP_REQUESTS, 60.0)
+            cpu_before = nodes_cpu_s(cluster)
+            result = http_load.load(port, paths, max_seconds=http_load.MAX_SECONDS, **limits)
+            nodes_cpu = nodes_cpu_s(cluster) - cpu_before
+            server_rss_mib = tree_status_kib(server.pid, "VmRSS") / 1024
         return {
-            **load,
-            **figures,
-            "requests": len(latencies),
-            "per_second": len(latencies) / load["seconds"],
-            **{f"{stat}_ms": value for stat, value in summary_ms(latencies).items()},
+            "requests": len(result.latencies),
+            "errors": result.errors,
+            "error_samples": result.error_samples,
+            "per_second": len(result.latencies) / result.seconds,
+            **{f"{stat}_ms": value for stat, value in summary_ms(result.latencies).items()},
+            "server_rss_mib": server_rss_mib,
+            "nodes_cpu_ms_per_search": 1000 * nodes_cpu / max(1, len(result.latencies)),
             "nodes": node_figures(cluster) if cluster else [],
             "load_before": load_before,
         }
@@ -198,7 +201,8 @@ HTTP_ROWS = (
     ("p50 (ms)", lambda r: r["p50_ms"]),
     ("p95 (ms)", lambda r: r["p95_ms"]),
     ("p99 (ms)", lambda r: r["p99_ms"]),
-    ("RSS of kennisbank serve after the load (MiB)", lambda r: r["rss_after_kib"] / 1024),
+    ("RSS of kennisbank serve after the load (MiB)", lambda r: r["server_rss_mib"]),
+    ("CPU ms of the Typesense nodes per search (all nodes)", lambda r: r["nodes_cpu_ms_per_search"] or None),
     ("RSS per node after the load (MiB)", lambda r: max((n["rss_mib"] for n in r["nodes"]), default=None)),
 )
 
