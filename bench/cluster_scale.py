@@ -59,10 +59,10 @@ def cluster_of(space: Workspace, engine: str, fresh: bool) -> LocalCluster:
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)
         cluster = LocalCluster(root, size=ENGINES[engine])
-        settings.write_text(json.dumps({"api_ports": cluster.api_ports, "api_key": cluster.api_key}))
+        kept = {"api_ports": cluster.api_ports, "peering_ports": cluster.peering_ports, "api_key": cluster.api_key}
+        settings.write_text(json.dumps(kept))
         return cluster
-    kept = json.loads(settings.read_text())
-    return LocalCluster(root, size=ENGINES[engine], api_ports=kept["api_ports"], api_key=kept["api_key"])
+    return LocalCluster(root, size=ENGINES[engine], **json.loads(settings.read_text()))
 
 
 def node_figures(cluster: LocalCluster) -> list[dict]:
