@@ -4,20 +4,24 @@ cluster healthy again."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 import threading
+import urllib.request
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
-from indexer.backends.typesense.errors import ClusterError
+from search_app.launcher import HOST, free_port, running
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
-    analysed,
     cluster_env,
     document,
     engine_setting,
@@ -94,7 +98,7 @@ class Searchers:
     """`clients` threads searching without pause until stopped; each outcome is counted under the phase
     the test had set when it came back (`before`, `failover`, `after`), never under a clock."""
 
-    def __init__(self, search_once: Callable[[], object], clients: int) -> None:
+    def __init__(self, search_once: Callable[[], None], clients: int) -> None:
         self.search_once = search_once
         self.phase = "before"
         self.outcomes: Counter[tuple[str, bool]] = Counter()
@@ -108,8 +112,8 @@ class Searchers:
             try:
                 self.search_once()
                 ok, error = True, ""
-            except ClusterError as exc:
-                ok, error = False, str(exc)
+            except (OSError, LookupError, ValueError) as exc:  # HTTP errors, no answer, no hits, not JSON
+                ok, error = False, repr(exc)
             with self._lock:
                 self.outcomes[self.phase, ok] += 1
                 if error:
@@ -124,6 +128,17 @@ class Searchers:
         self._stop.set()
         for thread in self._threads:
             thread.join()
+
+
+def website_search(base_url: str, words: str) -> Callable[[], None]:
+    """One search as a reader's browser or a script sends it: `/api/zoeken`, which must answer with hits."""
+
+    def search_once() -> None:
+        with urllib.request.urlopen(f"{base_url}/api/zoeken?{urlencode({'q': words})}", timeout=60) as answer:
+            if not json.load(answer)["hits"]:
+                raise LookupError(f"no hits for {words!r}")
+
+    return search_once
 
 
 def test_a_killed_leader_under_searches_and_uploads_loses_nothing_and_catches_up(
@@ -146,10 +161,16 @@ def test_a_killed_leader_under_searches_and_uploads_loses_nothing_and_catches_up
             uploads.append(kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env))
             first_upload_done.set()
 
+    port = free_port()
+    serve = [sys.executable, "-m", "search_app.main", "serve", "--engine", engine_setting(cluster)]
+    serve += ["--port", str(port), "--data", str(tmp_path / "data")]
     leader = typesense_cluster.nodes.index(leader_node(client))
-    searches = Searchers(lambda: search(TypesenseClient.from_config(cluster), alias, analysed("fiets")), SEARCHERS)
     member_of_staff = threading.Thread(target=staff)
-    with searches:
+    with (
+        running(serve, port, env={**os.environ, **env}),
+        Searchers(website_search(f"http://{HOST}:{port}", "fietsen"), SEARCHERS) as searches,
+    ):
+        eventually(lambda: searches.outcomes["before", True], lambda done: done >= SEARCHERS)
         member_of_staff.start()
         first_upload_done.wait()
         searches.phase = "failover"
