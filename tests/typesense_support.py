@@ -22,7 +22,14 @@ from indexer.analysis.analyzers import dutch_analyzer
 from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, Node, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
-from indexer.backends.typesense.collections import drop_collection, page_id, token_field
+from indexer.backends.typesense.collections import (
+    DOCUMENTS,
+    PAGES,
+    CollectionSpec,
+    drop_collection,
+    page_id,
+    token_field,
+)
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.corpus.layout import BUNDLED_CORPUS
 from indexer.engine.backend_choice import open_backend
@@ -74,9 +81,19 @@ def _shared_fields(themes: tuple[str, ...]) -> dict[str, object]:
     }
 
 
+# An empty value per field type, for the fields a record must have but a test does not care about.
+_EMPTY: dict[str, object] = {"string": "", "string[]": [], "int32": 0, "int64": 0, "int32[]": [], "bool": False}
+
+
+def _required(spec: CollectionSpec) -> dict[str, object]:
+    """Every field `spec` requires, empty: the records below fit the schema as it grows."""
+    return {field.name: _EMPTY[field.type] for field in spec.fields if not field.optional}
+
+
 def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
     """A document record as the indexer will write it: tokens already analysed."""
     return {
+        **_required(DOCUMENTS),
         "id": doc_id,
         "path": f"{doc_id}.pdf",
         token_field("title"): tokens,
@@ -93,6 +110,7 @@ def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str
 def page(doc_id: str, number: int, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
     """A page record of the pages collection."""
     return {
+        **_required(PAGES),
         "id": page_id(doc_id, number),
         "parent": doc_id,
         "page": number,
