@@ -27,7 +27,17 @@ from pathlib import Path
 
 from bench import http_load, machine, news_queries
 from bench.indexing import Workspace
-from bench.measure import Stopwatch, TreeSampler, _stat_fields, dir_bytes, fmt, status_kib, summary_ms, tree_status_kib
+from bench.measure import (
+    Stopwatch,
+    TreeSampler,
+    _stat_fields,
+    descendants,
+    dir_bytes,
+    fmt,
+    status_kib,
+    summary_ms,
+    tree_status_kib,
+)
 from bench.scale import DEFAULT_ROOT, DEFAULT_TARBALL, SAMPLE_SIZE, posts, sample, staged, unpack
 from indexer.backends.config import API_KEY_ENV
 from indexer.engine.backend_choice import REPORT_FILE
@@ -132,6 +142,12 @@ def nodes_cpu_s(cluster: LocalCluster | None) -> float:
     return sum(node["cpu_s"] for node in node_figures(cluster)) if cluster else 0.0
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds so far of a process and everything below it (a server's master and workers)."""
+    stats = (_stat_fields(process) for process in descendants(pid))
+    return sum(int(stat[11]) + int(stat[12]) for stat in stats if stat) / CLOCK_TICKS
+
+
 def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
     """16 keep-alive clients on `kennisbank serve` (`bench.http_load`'s server and load), on the engine
     named; for a cluster also the CPU its nodes spent on the load (not on starting)."""
@@ -154,9 +170,9 @@ def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
             running(command, port, paths[0], log, env, http_load.REPO, http_load.START_TIMEOUT_S) as server,
         ):
             http_load.load(port, paths[: http_load.WARM_UP_REQUESTS], 1, http_load.WARM_UP_REQUESTS, 60.0)
-            cpu_before = nodes_cpu_s(cluster)
+            cpu_before, server_cpu_before = nodes_cpu_s(cluster), tree_cpu_s(server.pid)
             result = http_load.load(port, paths, max_seconds=http_load.MAX_SECONDS, **limits)
-            nodes_cpu = nodes_cpu_s(cluster) - cpu_before
+            nodes_cpu, server_cpu = nodes_cpu_s(cluster) - cpu_before, tree_cpu_s(server.pid) - server_cpu_before
             server_rss_mib = tree_status_kib(server.pid, "VmRSS") / 1024
         return {
             "requests": len(result.latencies),
@@ -166,6 +182,7 @@ def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
             **{f"{stat}_ms": value for stat, value in summary_ms(result.latencies).items()},
             "server_rss_mib": server_rss_mib,
             "nodes_cpu_ms_per_search": 1000 * nodes_cpu / max(1, len(result.latencies)),
+            "server_cpu_ms_per_search": 1000 * server_cpu / max(1, len(result.latencies)),
             "nodes": node_figures(cluster) if cluster else [],
             "load_before": load_before,
         }
@@ -202,6 +219,7 @@ HTTP_ROWS = (
     ("p95 (ms)", lambda r: r["p95_ms"]),
     ("p99 (ms)", lambda r: r["p99_ms"]),
     ("RSS of kennisbank serve after the load (MiB)", lambda r: r["server_rss_mib"]),
+    ("CPU ms of kennisbank serve per search", lambda r: r.get("server_cpu_ms_per_search")),
     ("CPU ms of the Typesense nodes per search (all nodes)", lambda r: r["nodes_cpu_ms_per_search"] or None),
     ("RSS per node after the load (MiB)", lambda r: max((n["rss_mib"] for n in r["nodes"]), default=None)),
 )
