@@ -22,6 +22,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -40,6 +41,9 @@ from bench.measure import (
 )
 from bench.scale import DEFAULT_ROOT, DEFAULT_TARBALL, SAMPLE_SIZE, posts, sample, staged, unpack
 from indexer.backends.config import API_KEY_ENV
+from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.collections import DOCUMENTS
+from indexer.backends.typesense.errors import ClusterError
 from indexer.engine.backend_choice import REPORT_FILE
 from search_app.launcher import free_port, running
 from tests.typesense_cluster import LocalCluster
@@ -143,6 +147,23 @@ def nodes_cpu_s(cluster: LocalCluster | None) -> float:
     return sum(node["cpu_s"] for node in node_figures(cluster)) if cluster else 0.0
 
 
+def wait_for_alias(cluster: LocalCluster) -> None:
+    """Until every node serves the documents alias: `/health` says ok while a node still applies the
+    writes it queued, and the alias is among the last of them (a front end started sooner refuses)."""
+    client = TypesenseClient.from_config(cluster.config)
+    path = f"/aliases/{DOCUMENTS.alias(cluster.config.prefix)}"
+    deadline = time.monotonic() + RESTART_TIMEOUT_S
+    for node in cluster.nodes:
+        while True:
+            try:
+                client.on_node(node, "GET", path)
+                break
+            except ClusterError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1.0)
+
+
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds so far of a process and everything below it (a server's master and workers)."""
     stats = (_stat_fields(process) for process in descendants(pid))
@@ -167,6 +188,7 @@ def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
                 for index in range(len(cluster.nodes)):
                     cluster.start(index)
                 cluster.wait_until_healthy(timeout_s=RESTART_TIMEOUT_S)
+                wait_for_alias(cluster)
             command += ["--engine", cluster.engine_setting]
             env[API_KEY_ENV] = cluster.api_key
         load_before = machine.load_average()
