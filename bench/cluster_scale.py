@@ -249,7 +249,7 @@ HTTP_ROWS = (
     ("RSS of kennisbank serve after the load (MiB)", lambda r: r["server_rss_mib"]),
     ("CPU ms of kennisbank serve per search", lambda r: r.get("server_cpu_ms_per_search")),
     ("CPU ms of the Typesense nodes per search (all nodes)", lambda r: r["nodes_cpu_ms_per_search"] or None),
-    ("cluster restart until healthy (s)", lambda r: r.get("restart_s")),
+    ("cluster restart until every node serves the alias (s)", lambda r: r.get("restart_s")),
     ("RSS per node after the load (MiB)", lambda r: max((n["rss_mib"] for n in r["nodes"]), default=None)),
 )
 
