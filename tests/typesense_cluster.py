@@ -73,11 +73,25 @@ def free_ports(count: int) -> list[int]:
 class LocalCluster:
     """Typesense nodes on 127.0.0.1, each a process with its own data folder under `root`."""
 
-    def __init__(self, root: Path, size: int = 3, api_ports: list[int] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        size: int = 3,
+        api_ports: list[int] | None = None,
+        api_key: str | None = None,
+        peering_ports: list[int] | None = None,
+    ) -> None:
+        """`api_ports` alone: peering one port below each. All three given: the same cluster again on the
+        data folders it left (a node's Raft state names its peers by their ports; the key is the bootstrap
+        key)."""
         self.root = root
-        self.api_key = secrets.token_hex(16)
-        ports = free_ports(2 * size) if api_ports is None else [p for port in api_ports for p in (port, port - 1)]
-        self.api_ports, self.peering_ports = ports[0::2], ports[1::2]
+        self.api_key = api_key or secrets.token_hex(16)
+        if api_ports is None:
+            ports = free_ports(2 * size)
+            self.api_ports, self.peering_ports = ports[0::2], ports[1::2]
+        else:
+            self.api_ports = api_ports
+            self.peering_ports = peering_ports or [port - 1 for port in api_ports]
         self.nodes = tuple(Node("127.0.0.1", port) for port in self.api_ports)
         self.nodes_file = root / "nodes"
         self.nodes_file.write_text(

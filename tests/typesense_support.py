@@ -18,9 +18,18 @@ from typing import TypeVar
 
 import pytest
 
-from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, TypesenseEngine
+from indexer.analysis.analyzers import dutch_analyzer
+from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, Node, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.collections import drop_collection, page_id, token_field
+from indexer.backends.typesense.cluster import cluster_health
+from indexer.backends.typesense.collections import (
+    DOCUMENTS,
+    PAGES,
+    CollectionSpec,
+    drop_collection,
+    page_id,
+    token_field,
+)
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.corpus.layout import BUNDLED_CORPUS
 from indexer.engine.backend_choice import open_backend
@@ -72,9 +81,19 @@ def _shared_fields(themes: tuple[str, ...]) -> dict[str, object]:
     }
 
 
+# An empty value per field type, for the fields a record must have but a test does not care about.
+_EMPTY: dict[str, object] = {"string": "", "string[]": [], "int32": 0, "int64": 0, "int32[]": [], "bool": False}
+
+
+def _required(spec: CollectionSpec) -> dict[str, object]:
+    """Every field `spec` requires, empty: the records below fit the schema as it grows."""
+    return {field.name: _EMPTY[field.type] for field in spec.fields if not field.optional}
+
+
 def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
     """A document record as the indexer will write it: tokens already analysed."""
     return {
+        **_required(DOCUMENTS),
         "id": doc_id,
         "path": f"{doc_id}.pdf",
         token_field("title"): tokens,
@@ -91,6 +110,7 @@ def document(doc_id: str, tokens: str, themes: tuple[str, ...] = ()) -> dict[str
 def page(doc_id: str, number: int, tokens: str, themes: tuple[str, ...] = ()) -> dict[str, object]:
     """A page record of the pages collection."""
     return {
+        **_required(PAGES),
         "id": page_id(doc_id, number),
         "parent": doc_id,
         "page": number,
@@ -101,13 +121,25 @@ def page(doc_id: str, number: int, tokens: str, themes: tuple[str, ...] = ()) ->
     }
 
 
-def search(cluster_client: TypesenseClient, collection: str, words: str) -> list[str]:
-    answer = cluster_client.request(
-        "GET",
-        f"/collections/{collection}/documents/search",
-        params={"q": words, "query_by": token_field("content"), "facet_by": "themes"},
-    )
+def search(cluster_client: TypesenseClient, collection: str, words: str, node: Node | None = None) -> list[str]:
+    """The ids Typesense finds for `words` (tokens as the index holds them), asking `node` when given."""
+    path = f"/collections/{collection}/documents/search"
+    params = {"q": words, "query_by": token_field("content"), "facet_by": "themes"}
+    if node is None:
+        answer = cluster_client.request("GET", path, params=params)
+    else:
+        answer = cluster_client.on_node(node, "GET", path, params=params)
     return sorted(hit["document"]["id"] for hit in answer["hits"])
+
+
+def analysed(text: str) -> str:
+    """`text` as the indexer's full-text analyzer puts it into the cluster (stems, compound parts)."""
+    return " ".join(token.text for token in dutch_analyzer()(text, mode="index"))
+
+
+def leader_node(cluster_client: TypesenseClient) -> Node:
+    leader = cluster_health(cluster_client).leader
+    return next(node for node in cluster_client.nodes if str(node) == leader)
 
 
 @pytest.fixture
