@@ -41,8 +41,8 @@ WORKER_START_TIMEOUT_S = 60.0
 # The cyclic garbage collector's thresholds in the indexing processes (Python's default: 700, 10, 10).
 # Analysis allocates millions of short-lived containers and keeps large caches (compound splits, stems);
 # by default the collector ran every 700 allocations and often walked all of them: a third of the
-# analysis CPU at N = 2,000 (bench/RESULTS.md, issue 22). Nothing indexing keeps forms reference cycles
-# that must be freed early.
+# analysis CPU at N = 2,000 (bench/RESULTS.md, issue 22). It still runs, less often: garbage in
+# reference cycles lives a little longer, well within a worker's memory limit.
 INDEXING_GC_THRESHOLDS = (50_000, 20, 20)
 
 
