@@ -1,10 +1,13 @@
 """Where the time goes: cProfile of one benchmark's work, top functions by cumulative time.
 
 Uses the corpus and indexes a `bench.run_all` run left in <root>/n<N>/. Profiles the main process
-only (extraction workers are separate processes; their CPU share is in benchmark 1's table).
+only (extraction workers are separate processes; their CPU share is in benchmark 1's table), except
+`index-stages`: every stage of a rebuild, workers' and writer's, in this one process, each timed and
+profiled on its own (extraction, tagging, analysis, adding to the writer, its commit).
 
     python -m bench.profiles --n 10000 --what search
     python -m bench.profiles --n 1000 --what index
+    python -m bench.profiles --n 2000 --what index-stages --cpu-timer
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.corpus_generator import DOCUMENTS, added_pdf
@@ -25,7 +29,7 @@ from bench.queries import generate_queries
 from bench.run_all import DEFAULT_ROOT
 
 PROJECT_FILES = r"/(indexer|search_app)/"
-WHAT = ("search", "index", "noop", "add-pdf", "http", "memory")
+WHAT = ("search", "index", "index-stages", "noop", "add-pdf", "http", "memory")
 
 
 def _search_work(corpus: Path, index: Path, count: int, warm: bool) -> Callable[[], None]:
@@ -101,6 +105,60 @@ def memory(corpus: Path, index: Path, data: Path, count: int, top: int) -> str:
     return "\n".join(lines)
 
 
+def index_stages(corpus: Path, top: int, cpu_timer: bool) -> str:
+    """A rebuild's stages one after the other in this process: CPU seconds and a profile of each."""
+    import datetime as dt
+
+    from indexer.backends.whoosh.store import IndexStore, writing
+    from indexer.backends.whoosh.writable import WhooshWriter, prepare_document
+    from indexer.corpus.layout import CorpusLayout
+    from indexer.extract import extract
+    from indexer.indexing.pipeline import build_document
+    from indexer.indexing.workers import tune_garbage_collector
+    from indexer.models import Fingerprint
+    from indexer.themes.taxonomy import load_taxonomy
+
+    tune_garbage_collector()  # as the worker and writer processes run
+    layout = CorpusLayout(corpus)
+    taxonomy = load_taxonomy(layout.themes_dir)
+    paths = sorted(path for path in layout.documents_dir.rglob("*") if path.is_file() and ".meta." not in path.name)
+    added = dt.datetime(2026, 1, 1)
+    relatives = [str(path.relative_to(layout.documents_dir)) for path in paths]
+    fingerprint = Fingerprint(0, 0, "", "")
+    extracted: list = []
+    documents: list = []
+    prepared: list = []
+    target = Path(tempfile.mkdtemp(prefix="profile-stages-"))
+    index = IndexStore(target).new_generation()[1]
+
+    open_writer = ExitStack()  # entered by the adding stage, closed (committed) by the next
+
+    def add_all() -> None:
+        writer = WhooshWriter(open_writer.enter_context(writing(index)))
+        for records in prepared:
+            writer.add_prepared(records)
+
+    stages = {
+        "extraction": lambda: extracted.extend(extract(path) for path in paths),
+        "tagging": lambda: documents.extend(
+            build_document(path, extraction, relative, relative, fingerprint, taxonomy)
+            for path, extraction, relative in zip(paths, extracted, relatives, strict=True)
+        ),
+        "analysis": lambda: prepared.extend(prepare_document(document, added) for document in documents),
+        "writer: add_document": add_all,
+        "writer: commit": open_writer.close,
+    }
+    out = []
+    try:
+        for name, work in stages.items():
+            started = time.process_time()
+            text = profile(work, top, cpu_timer)
+            out.append(f"== {name}: {time.process_time() - started:.1f} CPU s (profiler included)\n{text}")
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    return "\n".join(out)
+
+
 def profile(work: Callable[[], None], top: int, cpu_timer: bool = False) -> str:
     # The CPU timer ignores other load on the machine but costs a system call per event (slow).
     profiler = cProfile.Profile(time.process_time) if cpu_timer else cProfile.Profile()
@@ -128,6 +186,9 @@ def main() -> None:
     args = parser.parse_args()
     space = args.root / f"n{args.n}"
     corpus, index = space / "corpus", space / "index-ours"
+    if args.what == "index-stages":
+        print(index_stages(corpus, args.top, args.cpu_timer))
+        return
     if args.what == "memory":
         print(memory(corpus, index, space / "data", args.queries, args.top))
         return

@@ -14,6 +14,7 @@ indexer tags and analyses there), so that work runs on every core and under the 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -37,6 +38,12 @@ FORK_SERVER_PRELOAD = ["indexer.indexing.workers", "indexer.indexing.pipeline"]
 # A worker says it is ready before the clock of its first file starts, so start-up never counts.
 _READY = "ready"
 WORKER_START_TIMEOUT_S = 60.0
+# The cyclic garbage collector's thresholds in the indexing processes (Python's default: 700, 10, 10).
+# Analysis allocates millions of short-lived containers and keeps large caches (compound splits, stems);
+# by default the collector ran every 700 allocations and often walked all of them: a third of the
+# analysis CPU at N = 2,000 (bench/RESULTS.md, issue 22). It still runs, less often: garbage in
+# reference cycles lives a little longer, well within a worker's memory limit.
+INDEXING_GC_THRESHOLDS = (50_000, 20, 20)
 
 
 class WorkerStartError(KennisbankError):
@@ -45,6 +52,13 @@ class WorkerStartError(KennisbankError):
             "De leesprocessen voor het indexeren konden niet starten. Controleer of er genoeg geheugen vrij is "
             "en start het indexeren opnieuw."
         )
+
+
+def tune_garbage_collector() -> None:
+    """For a process that indexes: what it holds at its start (the fork server's preloaded modules) is
+    never scanned again, and collections run less often (`INDEXING_GC_THRESHOLDS`)."""
+    gc.freeze()
+    gc.set_threshold(*INDEXING_GC_THRESHOLDS)
 
 
 def fork_server_context() -> multiprocessing.context.ForkServerContext:
@@ -129,6 +143,7 @@ def process_job(job: Job, prepare: Prepare | None, ocr: OcrSettings = DEFAULT_OC
 
 
 def _worker_main(connection: Connection, limits: Limits, prepare: Prepare | None) -> None:
+    tune_garbage_collector()
     if limits.memory_bytes:
         limit = max(limits.memory_bytes, _MIN_MEMORY_LIMIT_BYTES)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

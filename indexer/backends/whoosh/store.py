@@ -32,7 +32,7 @@ from indexer.backends.whoosh.schema import build_schema, schema_version
 from indexer.backends.whoosh.suggest import write_word_table
 from indexer.corpus.files import write_atomically
 from indexer.errors import KennisbankError
-from indexer.indexing.workers import fork_server_context
+from indexer.indexing.workers import fork_server_context, tune_garbage_collector
 
 CURRENT_FILE = "CURRENT"
 VERSION_FILE = "SCHEMA_VERSION"
@@ -143,6 +143,10 @@ class _ForkServerSubWriter(SubWriterTask):
 
     _start_method = "forkserver"
     _Popen = staticmethod(ForkServerProcess._Popen)
+
+    def run(self) -> None:
+        tune_garbage_collector()
+        super().run()
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         use_chunked_pool(self.writer)  # Whoosh creates the writer in `run`; this is its first use
