@@ -12,7 +12,10 @@ query (`indexer.evaluation`) four ways:
 and prints one table per judged set and split, then the milliseconds per query: the whole search, the
 part spent waiting for the cluster, and the rest (the second stage: parsing, scoring, ranking).
 
-    python -m bench.cluster_quality [--nodes 3] [--real-corpus ../shared/real-corpus/docs]
+    python -m bench.cluster_quality [--nodes 3] [--candidates 250] [--real-corpus ../shared/real-corpus/docs]
+
+`--candidates` sets how many candidates the second stage ranks at most (`searching.MAX_CANDIDATES`),
+to choose that cut-off by measurement.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense import client as client_module
+from indexer.backends.typesense import searching
 from indexer.backends.typesense.collections import DOCUMENTS, token_field
 from indexer.corpus.layout import CorpusLayout
 from indexer.engine.kennisbank import Kennisbank
@@ -113,15 +117,17 @@ def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--candidates", type=int, default=searching.MAX_CANDIDATES)
     parser.add_argument("--real-corpus", type=Path, default=REAL_CORPUS)
     args = parser.parse_args()
+    searching.MAX_CANDIDATES = args.candidates
     client_module.TypesenseClient.request = _timed_request
     client_module.TypesenseClient.from_config = classmethod(_patient_client)
     with tempfile.TemporaryDirectory(prefix="cluster-quality-") as root:
         cluster = LocalCluster(Path(root), size=args.nodes)
         cluster.start_all()
         try:
-            print(f"nDCG@10, {args.nodes} Typesense-node(s) 0.24.1 op 127.0.0.1")
+            print(f"nDCG@10, {args.nodes} Typesense-node(s) 0.24.1 op 127.0.0.1, {args.candidates} kandidaten")
             print(f"{'set':<12}{'deel':<16}{'n':>4}{'ingebouwd':>11}{'cluster':>9}{'eerste fase':>13}{'verschil':>10}")
             for number, judged in enumerate((bundled_set(), real_set(args.real_corpus))):
                 config = TypesenseEngine(cluster.nodes, cluster.api_key, prefix=f"kwaliteit{number}")
