@@ -5,14 +5,17 @@ indexes the bundled and the real corpus into it and into the embedded engine, an
 query (`indexer.evaluation`) four ways:
 
 - embedded: the Whoosh index, as `kennisbank evalueer-zoeken` does;
-- cluster: Typesense's candidates re-ranked by our second stage (what `kennisbank search` does);
+- cluster N: Typesense's candidates (at most N) re-ranked by our second stage (what `kennisbank search` does);
 - first stage only: Typesense's own ranking (text match) of the strict reading's words over the same
   token fields, rarest words first (Typesense drops words from the end when too few documents have all);
 
 and prints one table per judged set and split, then the milliseconds per query: the whole search, the
 part spent waiting for the cluster, and the rest (the second stage: parsing, scoring, ranking).
 
-    python -m bench.cluster_quality [--nodes 3] [--real-corpus ../shared/real-corpus/docs]
+    python -m bench.cluster_quality [--nodes 3] [--candidates 250 500] [--real-corpus ../shared/real-corpus/docs]
+
+`--candidates` ranks the cluster once per cut-off (`searching.MAX_CANDIDATES`: how many candidates the
+second stage ranks at most), over the same indexes, to choose that cut-off by measurement.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense import client as client_module
+from indexer.backends.typesense import searching
 from indexer.backends.typesense.collections import DOCUMENTS, token_field
 from indexer.corpus.layout import CorpusLayout
 from indexer.engine.kennisbank import Kennisbank
@@ -86,7 +90,17 @@ def _timed(rank, times: list[float]):
     return run
 
 
-def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[dict, dict]:
+def with_cut_off(cluster: Kennisbank, candidates: int):
+    """The cluster's ranking with at most `candidates` candidates."""
+
+    def rank(text: str) -> list[str]:
+        searching.MAX_CANDIDATES = candidates
+        return [hit.id for hit in cluster.search(text, page_size=CUTOFF).hits]
+
+    return rank
+
+
+def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path, cut_offs: list[int]) -> tuple[dict, dict]:
     taxonomy = load_taxonomy(CorpusLayout(judged.corpus).themes_dir)
     run_index(judged.corpus, folder / "embedded")
     # One writer: parallel imports of long reports into three nodes on this loaded 2-core machine
@@ -94,12 +108,12 @@ def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[d
     run_index(judged.corpus, folder / "state", engine=config, workers=1)
     embedded = Kennisbank(folder / "embedded", taxonomy)
     cluster = Kennisbank(folder / "state", taxonomy, engine=config)
-    times: dict[str, list] = {"ingebouwd": [], "cluster": [], "eerste fase": []}
     rankers = {
         "ingebouwd": lambda text: [hit.id for hit in embedded.search(text, page_size=CUTOFF).hits],
-        "cluster": lambda text: [hit.id for hit in cluster.search(text, page_size=CUTOFF).hits],
+        **{f"cluster {n}": with_cut_off(cluster, n) for n in cut_offs},
         "eerste fase": first_stage_only(cluster, config),
     }
+    times: dict[str, list] = {name: [] for name in rankers}
     queries = judged.queries()
     rankings = {name: rank_all(queries, _timed(rank, times[name]), judged.copies) for name, rank in rankers.items()}
     table = {}
@@ -113,6 +127,7 @@ def measure(judged: JudgedSet, config: TypesenseEngine, folder: Path) -> tuple[d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=3)
+    parser.add_argument("--candidates", type=int, nargs="+", default=[searching.MAX_CANDIDATES])
     parser.add_argument("--real-corpus", type=Path, default=REAL_CORPUS)
     args = parser.parse_args()
     client_module.TypesenseClient.request = _timed_request
@@ -121,15 +136,18 @@ def main() -> None:
         cluster = LocalCluster(Path(root), size=args.nodes)
         cluster.start_all()
         try:
-            print(f"nDCG@10, {args.nodes} Typesense-node(s) 0.24.1 op 127.0.0.1")
-            print(f"{'set':<12}{'deel':<16}{'n':>4}{'ingebouwd':>11}{'cluster':>9}{'eerste fase':>13}{'verschil':>10}")
+            print(f"nDCG@10, {args.nodes} Typesense-node(s) 0.24.1 op 127.0.0.1; verschil: cluster − ingebouwd")
+            names = ["ingebouwd", *(f"cluster {n}" for n in args.candidates), "eerste fase"]
+            print(f"{'set':<12}{'deel':<16}{'n':>4}" + "".join(f"{name:>14}" for name in names) + f"{'verschil':>10}")
             for number, judged in enumerate((bundled_set(), real_set(args.real_corpus))):
                 config = TypesenseEngine(cluster.nodes, cluster.api_key, prefix=f"kwaliteit{number}")
-                table, times = measure(judged, config, Path(root) / judged.name)
+                table, times = measure(judged, config, Path(root) / judged.name, args.candidates)
                 for split, (count, figures) in table.items():
-                    difference = figures["cluster"] - figures["ingebouwd"]
-                    print(f"{judged.name:<12}{split:<16}{count:>4}{figures['ingebouwd']:>11.3f}"
-                          f"{figures['cluster']:>9.3f}{figures['eerste fase']:>13.3f}{difference:>+10.3f}")  # fmt: skip
+                    shown = "".join(f"{figures[name]:>14.3f}" for name in names)
+                    differences = " ".join(
+                        f"{figures[f'cluster {n}'] - figures['ingebouwd']:+.3f}" for n in args.candidates
+                    )
+                    print(f"{judged.name:<12}{split:<16}{count:>4}{shown}  {differences}")
                 for name, spent in times.items():
                     total = sum(wall for wall, _ in spent) / len(spent) * 1000
                     waited = sum(wait for _, wait in spent) / len(spent) * 1000

@@ -296,3 +296,14 @@ def test_past_its_candidates_the_cluster_counts_the_total_and_facets_itself(
     on_cluster = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT)
     assert (on_cluster.total, on_cluster.facets) == (on_disk.total, on_disk.facets)
     assert on_disk.total > 5
+
+
+def test_past_its_candidates_the_cluster_ranks_the_best_text_matches(
+    bundled_index: Path, bundled_cluster: EngineConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_ = SearchRequest("hoeveel slachtoffers van mensenhandel worden er per jaar gemeld bij de politie", {})
+    on_disk = open_search(bundled_index).search(request_, CONTEXT)
+    monkeypatch.setattr(searching, "MAX_CANDIDATES", 10)  # fewer than the question's loosest reading matches
+    on_cluster = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT)
+    assert on_disk.total > 10
+    assert [hit.id for hit in on_cluster.hits[:3]] == [hit.id for hit in on_disk.hits[:3]]

@@ -15,7 +15,7 @@ from indexer.backends.typesense.collections import LENGTH_FIELDS, token_field
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.backends.typesense.filters import key_filter
 from indexer.engine.facet_specs import FACETS
-from indexer.engine.fields import SOURCE_WORDS
+from indexer.engine.fields import SOURCE_WORDS, TEXT_FIELDS
 from indexer.engine.matching import RANKED_FIELDS, TermKey
 
 MULTI_SEARCH_LIMIT = 50
@@ -37,6 +37,10 @@ CANDIDATE_FIELDS = ",".join(
         *(field.name for field in LENGTH_FIELDS),
     ]
 )
+
+
+# The token fields of the ranked text, for Typesense's own text match of the query's words.
+MATCHED_FIELDS = ",".join(token_field(field) for field in TEXT_FIELDS)
 
 
 def multi_search(client: TypesenseClient, searches: list[dict]) -> list[dict]:

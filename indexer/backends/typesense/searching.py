@@ -3,8 +3,9 @@
 1. The query is parsed as the embedded engine parses it (all words, then all but one, then any), and
    each reading compiled to a Typesense filter (`filters`). The loosest reading's filter holds every
    document any reading can match; those documents are the candidates, fetched with their term
-   weights and field lengths (up to `MAX_CANDIDATES`, newest first beyond that), in the same
-   multi-search as the collection's statistics (`requests`).
+   weights and field lengths in the same multi-search as the collection's statistics (`requests`).
+   Beyond `MAX_CANDIDATES` of them, the best `MAX_CANDIDATES` by Typesense's own text match of the
+   query's words are ranked (the newest, when sorted by date).
 2. Each reading is evaluated over the candidates by the embedded engine's evaluator
    (`engine.matching`), with the cluster's own counts of the documents of each term, so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
@@ -37,6 +38,7 @@ from indexer.backends.typesense.filters import query_filter, selection_filter
 from indexer.backends.typesense.page_hits import PageHits, page_hits
 from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
+    MATCHED_FIELDS,
     PER_PAGE,
     multi_search,
     search,
@@ -48,19 +50,30 @@ from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.fields import TEXT_FIELDS
 from indexer.engine.highlighting import SNIPPET_CHARS
 from indexer.engine.matching import Evaluator
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
+from indexer.engine.query_model import Node, field_terms
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
 
-# Candidates the second stage ranks at most: every document a query can match on the bundled and the
-# real corpus; beyond it the newest are ranked, and the total and the facet counts come from the cluster.
-MAX_CANDIDATES = 2_000
+# Candidates the second stage ranks at most (chosen with `bench.cluster_quality`, see docs/typesense.md);
+# beyond it the best by Typesense's text match are ranked, and the total and facet counts come from the cluster.
+MAX_CANDIDATES = 250
 _EPOCH = dt.date(1970, 1, 1)
 # Newest first (undated documents have day 0, so they come last), then by id, as in the embedded engine.
 NEWEST_FIRST = f"date_days:desc,{ID_ORDER}:asc"
+# Typesense's text match of the query's exact words, rarest first (it drops words from the end until
+# it has enough documents), title over summary over text.
+BY_TEXT_MATCH = {
+    "query_by": MATCHED_FIELDS,
+    "query_by_weights": "3,2,1",
+    "sort_by": f"_text_match:desc,{NEWEST_FIRST}",
+    "num_typos": 0,
+    "prefix": "false",
+}
 
 
 @dataclass(frozen=True)
@@ -126,24 +139,32 @@ class ClusterSearch:
         self.collections = collections
         self.share_of = share_of
 
-    def _candidates(self, filter_by: str | None) -> Candidates:
-        """The documents that pass `filter_by` (the newest `MAX_CANDIDATES`), with the statistics."""
-        documents = self.collections.documents
-        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": PER_PAGE, "sort_by": NEWEST_FIRST}
+    def _candidates(self, query: Node, by_date: bool) -> Candidates:
+        """The documents that pass `query`'s filter, with the statistics: all of them up to
+        `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text match (by date: the newest)."""
+        documents, filter_by = self.collections.documents, query_filter(query)
+        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
         stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
-        records = [hit["document"] for hit in first["hits"]]
-        wanted = min(int(first["found"]), MAX_CANDIDATES)
-        pages = range(2, -(-wanted // PER_PAGE) + 1)
+        records, found = [hit["document"] for hit in first["hits"]], int(first["found"])
+        pages = range(1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)[1:]
+        if found > MAX_CANDIDATES and not by_date and (words := self._words(query)):
+            fetch |= BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
+            records, pages = [], range(1, pages.stop)
         if len(pages):
             more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
             records += [hit["document"] for result in more for hit in result["hits"]]
         candidates = Candidates(records, statistics(stats))
-        candidates.complete = int(first["found"]) <= MAX_CANDIDATES
+        candidates.complete = found <= MAX_CANDIDATES
         return candidates
 
-    def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]]) -> Attempts:
+    def _words(self, query: Node) -> list[str]:
+        """The query's words in the ranked text fields, rarest first."""
+        words = {text for field, text in field_terms(query) if field in TEXT_FIELDS}
+        return sorted(words, key=lambda word: (self.share_of(word), word))
+
+    def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]], by_date: bool = False) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
-        candidates = self._candidates(query_filter(readings[-1].query))
+        candidates = self._candidates(readings[-1].query, by_date)
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)
@@ -167,11 +188,12 @@ class ClusterSearch:
         readings = self._readings(text, context, expansion)
         if readings[0].query is None:
             return self._listing(text, selections, page, page_size, notes(readings[0], expansion.limited))
-        attempts = self.prepared(readings, selections)
+        by_date = sort == SORT_DATE
+        attempts = self.prepared(readings, selections, by_date)
         choice, stricter = attempts.attempt(readings[0]), []
         suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
         corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
-        fixed = self.prepared(corrected, selections) if corrected and corrected[0].query is not None else None
+        fixed = self.prepared(corrected, selections, by_date) if corrected and corrected[0].query is not None else None
         if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
             # A word in no document is likely a typo; the correction wins when it finds more.
             attempts, choice = fixed, fixed_choice
@@ -184,7 +206,7 @@ class ClusterSearch:
                     choice = loose
         candidates = attempts.candidates
         ordering = ordering_of(candidates.records)
-        if sort == SORT_DATE:
+        if by_date:
             order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
         else:
             order, scores = by_relevance(ordering, choice, stricter, page * page_size)
