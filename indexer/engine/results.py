@@ -4,8 +4,11 @@ whichever engine answered."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from indexer.engine.highlighting import SNIPPET_CHARS
 
 SORT_RELEVANCE = "relevantie"
 SORT_DATE = "datum"
@@ -107,3 +110,22 @@ class StoredDocument(Listed):
             "themas": self.themes,
             "subthemas": self.subthemes,
         }
+
+
+# A shown document's matching pages: (page numbers in order, the best page, its snippet as safe HTML).
+PageHits = tuple[list[int], int | None, str]
+NO_PAGE_HITS: PageHits = ([], None, "")
+
+
+def ranked_hit(listed: Mapping[str, object], score: float, pages: PageHits) -> Hit:
+    """A hit from what a listing shows of a document (`Listed`'s fields); without a matching page the
+    snippet is the start of its summary."""
+    numbers, best_page, snippet = pages
+    summary = str(listed.get("summary", ""))
+    return Hit(
+        **listed,
+        score=round(score, 4),
+        pages=tuple(numbers),
+        best_page=best_page,
+        snippet=snippet or html.escape(summary[:SNIPPET_CHARS]),
+    )

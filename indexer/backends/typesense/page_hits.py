@@ -15,9 +15,9 @@ from indexer.backends.typesense.filters import any_of, both, query_filter
 from indexer.backends.typesense.requests import PAGE_TEXT_TOKENS, multi_search, search
 from indexer.engine.highlighting import snippet, terms_of
 from indexer.engine.query_model import Node
+from indexer.engine.results import PageHits
 
 # Per document shown: the matching page numbers, the best page (None: no page matched) and a snippet.
-PageHits = tuple[list[int], int | None, str]
 # Matching pages read per shown document at most (Typesense's largest group; a long report that matches
 # everywhere names its first 99).
 MAX_PAGES_PER_DOCUMENT = 99

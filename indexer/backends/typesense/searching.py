@@ -23,7 +23,6 @@ are shown when it finds more, as in the embedded engine.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -35,7 +34,7 @@ from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
 from indexer.backends.typesense.filters import query_filter, selection_filter
-from indexer.backends.typesense.page_hits import PageHits, page_hits
+from indexer.backends.typesense.page_hits import page_hits
 from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
     MATCHED_FIELDS,
@@ -51,13 +50,20 @@ from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
 from indexer.engine.fields import TEXT_FIELDS
-from indexer.engine.highlighting import SNIPPET_CHARS
 from indexer.engine.matching import Evaluator
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Node, field_terms
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
-from indexer.engine.results import MAX_PAGE_SIZE, NO_VALUE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
+from indexer.engine.results import (
+    MAX_PAGE_SIZE,
+    NO_PAGE_HITS,
+    NO_VALUE,
+    SORT_DATE,
+    SORT_RELEVANCE,
+    SearchResults,
+    ranked_hit,
+)
 
 # Candidates the second stage ranks at most (chosen with `bench.cluster_quality`, see docs/typesense.md);
 # beyond it the best by Typesense's text match are ranked, and the total and facet counts come from the cluster.
@@ -99,17 +105,6 @@ def listing(record: dict) -> dict[str, object]:
         "summary": record.get("summary", ""),
         "page_count": record.get("page_count", 0),
     }
-
-
-def hit(record: dict, score: float, pages: PageHits) -> Hit:
-    numbers, best_page, snippet = pages
-    return Hit(
-        **listing(record),
-        score=round(score, 4),
-        pages=tuple(numbers),
-        best_page=best_page,
-        snippet=snippet or html.escape(record.get("summary", "")[:SNIPPET_CHARS]),
-    )
 
 
 def ordering_of(records: list[dict]) -> Ordering:
@@ -226,7 +221,7 @@ class ClusterSearch:
             page=page,
             page_size=page_size,
             hits=tuple(
-                hit(candidates.records[number], float(scores[number]), pages.get(doc_id, ([], None, "")))
+                ranked_hit(listing(candidates.records[number]), float(scores[number]), pages.get(doc_id, NO_PAGE_HITS))
                 for number, doc_id in zip(shown, ids, strict=True)
             ),
             facets=facets,
@@ -265,7 +260,7 @@ class ClusterSearch:
             sort_by=NEWEST_FIRST,
         )
         first, *counted = multi_search(self.client, [shown, *facet_searches(documents, None, selections)])
-        hits = tuple(hit(found["document"], 0.0, ([], None, "")) for found in first["hits"])
+        hits = tuple(ranked_hit(listing(found["document"]), 0.0, NO_PAGE_HITS) for found in first["hits"])
         return SearchResults(
             query=text,
             total=int(first["found"]),

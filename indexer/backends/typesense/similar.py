@@ -14,12 +14,12 @@ import math
 import numpy as np
 
 from indexer.backends.typesense.requests import term_counts
-from indexer.backends.typesense.searching import ClusterSearch, hit, ordering_of
+from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
 from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
 from indexer.engine.ranking import ordered
-from indexer.engine.results import Hit
+from indexer.engine.results import NO_PAGE_HITS, Hit, ranked_hit
 
 # The document's heaviest terms whose document counts are asked, of which the key terms are chosen.
 WEIGHED_TERMS = 50
@@ -47,4 +47,7 @@ def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: i
     match = attempts.evaluator.evaluate(query)
     others = match.mask & np.array([found["id"] != record["id"] for found in candidates.records], dtype=bool)
     best = ordered(ordering_of(candidates.records), np.flatnonzero(others), limit, -match.scores[others])
-    return [hit(candidates.records[number], float(match.scores[number]), ([], None, "")) for number in best.tolist()]
+    return [
+        ranked_hit(listing(candidates.records[number]), float(match.scores[number]), NO_PAGE_HITS)
+        for number in best.tolist()
+    ]

@@ -24,9 +24,9 @@ from indexer.backends.whoosh.snapshot import Snapshot
 from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.highlighting import snippet, terms_of
 from indexer.engine.query_model import Node
+from indexer.engine.results import PageHits
 
 # Per document shown: the matching page numbers, the best page (None: no page matched) and a snippet.
-PageHits = tuple[list[int], int | None, str]
 # Steps of the walk that never stop at the deadline: an ordinary query's walk over a page of results
 # takes fewer, so its hits show their pages whatever else slowed the request (a cold process, a busy
 # machine); only a walk this long, as a flood of broad patterns makes, can be cut short.

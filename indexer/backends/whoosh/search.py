@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,19 +26,26 @@ from indexer.backends.whoosh.documents import listing_fields
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
 from indexer.backends.whoosh.facets import Selection
 from indexer.backends.whoosh.matching import Evaluator
-from indexer.backends.whoosh.page_hits import PageHits, page_hits
+from indexer.backends.whoosh.page_hits import page_hits
 from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
 from indexer.engine.attempts import LIMITED_NOTE, MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
 from indexer.engine.fields import PAGE_TEXT
-from indexer.engine.highlighting import SNIPPET_CHARS
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
-from indexer.engine.results import MAX_PAGE_SIZE, SORT_DATE, SORT_RELEVANCE, Hit, SearchResults
+from indexer.engine.results import (
+    MAX_PAGE_SIZE,
+    NO_PAGE_HITS,
+    SORT_DATE,
+    SORT_RELEVANCE,
+    Hit,
+    SearchResults,
+    ranked_hit,
+)
 
 __all__ = ["LIMITED_NOTE", "search", "similar"]
 
@@ -51,17 +57,6 @@ WEIGHTING = scoring.BM25F(
     K1=ranking_weights.TERM_SATURATION, **{f"{field}_B": b for field, b in ranking_weights.LENGTH_NORMALISATION.items()}
 )
 _MICROSECONDS_PER_YEAR = 365.25 * 86_400 * 1_000_000
-
-
-def _hit(fields: dict, score: float, pages: PageHits) -> Hit:
-    numbers, best_page, snippet = pages
-    return Hit(
-        **listing_fields(fields),
-        score=round(score, 4),
-        pages=tuple(numbers),
-        best_page=best_page,
-        snippet=snippet or html.escape(fields.get("summary", "")[:SNIPPET_CHARS]),
-    )
 
 
 def _choose(
@@ -152,7 +147,11 @@ def search(
         page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
         expansion.limited |= not complete
         hits = tuple(
-            _hit(searcher.stored_fields(docnum), float(scores[docnum]), page_info.get(docnum, ([], None, "")))
+            ranked_hit(
+                listing_fields(searcher.stored_fields(docnum)),
+                float(scores[docnum]),
+                page_info.get(docnum, NO_PAGE_HITS),
+            )
             for docnum in shown
         )
         return SearchResults(
@@ -188,4 +187,7 @@ def similar(index: Index, doc_id: str, limit: int = 5) -> list[Hit]:
         match.mask[docnum] = False
         candidates = np.flatnonzero(match.mask & snapshot.documents)
         best = ordered(_ordering(snapshot), candidates, limit, -match.scores[candidates]).tolist()
-        return [_hit(searcher.stored_fields(other), float(match.scores[other]), ([], None, "")) for other in best]
+        return [
+            ranked_hit(listing_fields(searcher.stored_fields(other)), float(match.scores[other]), NO_PAGE_HITS)
+            for other in best
+        ]
