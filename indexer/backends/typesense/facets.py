@@ -17,8 +17,7 @@ import numpy as np
 
 from indexer.backends.typesense.filters import both, selection_filter
 from indexer.backends.typesense.requests import search
-from indexer.backends.whoosh.facets import FacetColumn, FacetColumns, Selection
-from indexer.backends.whoosh.facets import _order as facet_order  # the engines order values alike
+from indexer.engine.facet_counts import FacetColumn, FacetColumns, Selection, facet_order
 from indexer.engine.facet_specs import FACETS
 from indexer.engine.results import Facet, FacetValue
 

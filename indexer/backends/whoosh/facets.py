@@ -1,47 +1,18 @@
-"""Facet counts the way good shops do them, from per-generation arrays of facet values.
+"""The facet columns of an index generation, read once from the facet fields' posting lists.
 
-Several values in one facet combine with OR, facets combine with AND, and the counts of a facet's
-values are computed as if that facet's own selection were not applied: the user sees what widening
-would give. Whoosh's grouping cannot express this, and it visits documents one by one in Python.
-Here each facet is a pair of arrays (document number, value code), read once per index
-generation from the facet fields' posting lists, and a count is one `numpy.bincount` over the
-pairs whose document matches.
+Whoosh's grouping cannot count facets disjunctively, and it visits documents one by one in Python;
+the counting itself is the engines' shared `engine.facet_counts`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 from whoosh.reading import IndexReader
 
 from indexer.backends.whoosh.postings import postings
-from indexer.engine.facet_specs import FACETS, NEWEST_FIRST, FacetSpec
-from indexer.engine.results import NO_VALUE, Facet, FacetValue
-
-
-@dataclass(frozen=True)
-class FacetColumn:
-    """One facet field: every (document number, value code) pair; a document may have several."""
-
-    values: tuple[str, ...]
-    documents: np.ndarray  # int64 document numbers
-    codes: np.ndarray  # int64 index into `values`, one per entry of `documents`
-
-    def having(self, wanted: set[str], size: int) -> np.ndarray:
-        """Bool over document numbers: documents with at least one of the wanted values."""
-        mask = np.zeros(size, dtype=bool)
-        codes = [code for code, value in enumerate(self.values) if value in wanted]
-        mask[self.documents[np.isin(self.codes, codes)]] = True
-        return mask
-
-    def counts(self, among: np.ndarray) -> np.ndarray:
-        """How many of the documents in the bool mask `among` have each value."""
-        return np.bincount(self.codes[among[self.documents]], minlength=len(self.values))
-
-
-FacetColumns = dict[str, FacetColumn]
+from indexer.engine.facet_counts import FacetColumn, FacetColumns
+from indexer.engine.facet_specs import FACETS
+from indexer.engine.results import NO_VALUE
 
 
 def _column(reader: IndexReader, field: str, documents: np.ndarray) -> FacetColumn:
@@ -71,49 +42,3 @@ def _column(reader: IndexReader, field: str, documents: np.ndarray) -> FacetColu
 def facet_columns(reader: IndexReader, documents: np.ndarray) -> FacetColumns:
     """The facet columns of the live document records marked in `documents`."""
     return {spec.field: _column(reader, spec.field, documents) for spec in FACETS}
-
-
-def _order(spec: FacetSpec, counts: dict[str, int], selected: set[str]) -> list[str]:
-    """In the facet's order (newest or most frequent first); documents without a value come last."""
-    present = {value for value, count in counts.items() if count} | selected
-    if spec.order == NEWEST_FIRST:
-        ordered = sorted(present - {NO_VALUE}, reverse=True)
-    else:
-        ordered = sorted(present - {NO_VALUE}, key=lambda value: (-counts.get(value, 0), value))
-    return ordered + [NO_VALUE] * (NO_VALUE in present)
-
-
-class Selection:
-    """The user's facet selections over one index generation: which documents pass them, and the
-    facet counts. A request tries several readings of its query (all, most, any words) but counts
-    the facets only for the one it shows, so the selections' masks are made once and counting waits."""
-
-    def __init__(self, columns: FacetColumns, selections: Mapping[str, set[str]], size: int) -> None:
-        self.columns = columns
-        self.selections = selections
-        self.passing = {field: columns[field].having(wanted, size) for field, wanted in selections.items() if wanted}
-
-    def allowed(self, matching: np.ndarray) -> np.ndarray:
-        """The matching documents that pass every selection."""
-        allowed = matching.copy()
-        for mask in self.passing.values():
-            allowed &= mask
-        return allowed
-
-    def facets(self, matching: np.ndarray) -> tuple[Facet, ...]:
-        """Every facet with disjunctive counts: a facet's own selection does not narrow its counts."""
-        facets = []
-        for spec in FACETS:
-            field = spec.field
-            column = self.columns[field]
-            among = matching.copy()
-            for other, mask in self.passing.items():
-                if other != field:
-                    among &= mask
-            counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
-            selected = set(self.selections.get(field, ()))
-            values = tuple(
-                FacetValue(value, counts.get(value, 0), value in selected) for value in _order(spec, counts, selected)
-            )
-            facets.append(Facet(field, values))
-        return tuple(facets)

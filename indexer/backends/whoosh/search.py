@@ -24,7 +24,6 @@ from whoosh.util.times import datetime_to_long
 from indexer.backends.whoosh.acronym_table import corpus_acronyms
 from indexer.backends.whoosh.documents import listing_fields
 from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
-from indexer.backends.whoosh.facets import Selection
 from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.page_hits import page_hits
 from indexer.backends.whoosh.schema import DOC
@@ -32,6 +31,7 @@ from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
 from indexer.engine.attempts import LIMITED_NOTE, MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.facet_counts import Selection
 from indexer.engine.fields import PAGE_TEXT
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext

@@ -25,11 +25,12 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.backends.whoosh.facets import FacetColumns, facet_columns
+from indexer.backends.whoosh.facets import facet_columns
 from indexer.backends.whoosh.postings import postings
 from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.searchers import column, open_searcher
 from indexer.backends.whoosh.term_dictionary import terms
+from indexer.engine.facet_counts import FacetColumns
 from indexer.engine.fields import TEXT_FIELDS, WORD_PAIRS
 
 # Fields ranked with BM25F on the document records.
