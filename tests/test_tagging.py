@@ -26,7 +26,7 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ("Ransomware legde de servers plat.", "digitale-veiligheid", "ransomware", "English loanword"),
         ("Slachtoffers van MENSENHANDEL melden zich.", "mensenhandel", "mensenhandel", "case does not matter"),
         ("Ideeën over radicalisering en extremisten.", "maatschappelijk-ongenoegen", "extremist", "inflection"),
-        ("Opnieuw demonstraties in de stad.", "maatschappelijk-ongenoegen", "demonstratie", "plural the stemmer keeps"),
+        ("Twee jeugdbendes vochten het uit.", "jeugd-en-veiligheid", "jeugdbende", "plural with -s"),
         ("Ze zagen deepfakes van de minister.", "digitale-veiligheid", "deepfake", "plural with s after a vowel"),
         ("De jongeren hadden vuurwapens bij zich.", "jeugd-en-veiligheid", "vuurwapen (bij jongeren)", "paired"),
         ("Het nepnieuws over complottheorieën.", "maatschappelijk-ongenoegen", "complottheorie", "plural -ieën"),
