@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from indexer.analysis.wordforms import fold, stem, words
+from indexer.themes.tagging.inflection import inflected_forms
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.taxonomy import Pairing, Taxonomy
 
@@ -111,6 +112,24 @@ def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]
     return table, acronyms
 
 
+def _add_inflections(compiled: Compiled, terms: list[Term]) -> None:
+    """A strong one-word term also in the plural or inflected forms that stem differently ("wapens"
+    for "wapen"), in compounds too ("vuurwapens"); a form that is a term of its own stays that term.
+    Context words (weak terms) are left as they are: in long texts their plurals added enough weight
+    to tag a law that only mentions weapons (measured on the tuning part)."""
+    own = set(compiled.single)
+    for term in terms:
+        if max(weight for _, weight in term.weights) < RULES.core_weight:
+            continue
+        for form in inflected_forms(term.folded):
+            form_stem = stem(form)
+            if form_stem == term.stems[0] or form_stem in own:
+                continue
+            compiled.single[form_stem].append(term)
+            if len(term.folded) >= RULES.min_compound_term_chars:
+                compiled.suffixes[form_stem].append(term)
+
+
 def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
     """The taxonomy arranged for matching; compiled once per taxonomy version."""
     cached = _CACHE.get(taxonomy.fingerprint)
@@ -143,5 +162,11 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         if len(term.folded) >= RULES.min_compound_term_chars and " " not in term.folded:
             compiled.prefixes[term.folded].append(term)
             compiled.suffixes[term.stems[0]].append(term)
+    strong = [
+        t
+        for t in terms
+        if len(t.stems) == 1 and " " not in t.folded and max(dict(t.weights).values()) >= RULES.core_weight
+    ]
+    _add_inflections(compiled, strong)
     _CACHE[taxonomy.fingerprint] = compiled
     return compiled
