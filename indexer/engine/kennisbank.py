@@ -20,7 +20,7 @@ from indexer.dossiers.texts import Dossier
 from indexer.engine.backend_choice import EngineConfig, open_backend, open_search, require_searchable
 from indexer.engine.highlighting import highlight_text, query_terms
 from indexer.engine.query_context import QueryContext
-from indexer.engine.results import MAX_PAGE_SIZE, SORT_RELEVANCE, Hit, SearchRequest, SearchResults, StoredDocument
+from indexer.engine.results import SORT_RELEVANCE, Hit, SearchRequest, SearchResults, StoredDocument, normalised_paging
 from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits
 from indexer.themes.taxonomy import Taxonomy, Theme
@@ -59,8 +59,8 @@ class Kennisbank:
     ) -> SearchResults:
         """One page of documents for `text` within the selected facet values; an empty text lists
         every document, newest first."""
-        chosen = {field: set(values) for field, values in (selections or {}).items() if values}
-        request = SearchRequest(text, chosen, sort, max(1, page), min(max(1, page_size), MAX_PAGE_SIZE))
+        chosen, page, page_size = normalised_paging(selections, page, page_size)
+        request = SearchRequest(text, chosen, sort, page, page_size)
         return self.backend.search(request, self.context)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Hit]:

@@ -5,7 +5,7 @@ whichever engine answered."""
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from indexer.engine.highlighting import SNIPPET_CHARS
@@ -17,6 +17,15 @@ MAX_PAGE_SIZE = 100
 
 # The facet value of a document that has none (no theme, no year): selectable like any other.
 NO_VALUE = "(geen)"
+
+
+def normalised_paging(
+    selections: Mapping[str, Iterable[str]] | None, page: int, page_size: int
+) -> tuple[dict[str, set[str]], int, int]:
+    """What a request's selections and paging may be: facets without a chosen value dropped, the page at
+    least 1, the page size from 1 to `MAX_PAGE_SIZE` (a URL can ask anything)."""
+    chosen = {field: set(values) for field, values in (selections or {}).items() if values}
+    return chosen, max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
 
 
 @dataclass(frozen=True)

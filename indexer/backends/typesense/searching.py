@@ -56,12 +56,12 @@ from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Node, field_terms
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import (
-    MAX_PAGE_SIZE,
     NO_PAGE_HITS,
     NO_VALUE,
     SORT_DATE,
     SORT_RELEVANCE,
     SearchResults,
+    normalised_paging,
     ranked_hit,
 )
 
@@ -176,9 +176,7 @@ class ClusterSearch:
         page_size: int = 10,
     ) -> SearchResults:
         """One page of documents for `text` within the selected facet values, with facet counts."""
-        selections = {field: set(values) for field, values in (selections or {}).items() if values}
-        page = max(1, page)
-        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+        selections, page, page_size = normalised_paging(selections, page, page_size)
         expansion = ClusterExpansion(self.client, self.collections.documents, time.monotonic() + REQUEST_BUDGET_S)
         readings = self._readings(text, context, expansion)
         if readings[0].query is None:

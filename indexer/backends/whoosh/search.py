@@ -38,12 +38,12 @@ from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import (
-    MAX_PAGE_SIZE,
     NO_PAGE_HITS,
     SORT_DATE,
     SORT_RELEVANCE,
     Hit,
     SearchResults,
+    normalised_paging,
     ranked_hit,
 )
 
@@ -126,9 +126,7 @@ def search(
 
     An empty text lists every document, newest first.
     """
-    selections = {field: set(values) for field, values in (selections or {}).items() if values}
-    page = max(1, page)
-    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+    selections, page, page_size = normalised_paging(selections, page, page_size)
     with searching(index, WEIGHTING) as (searcher, snapshot):
         context = context.with_corpus(corpus_acronyms(searcher.reader(), snapshot.generation))
         expansion = Expansion(searcher.reader(), time.monotonic() + REQUEST_BUDGET_S)
