@@ -7,16 +7,13 @@ dictionary: the words that start with a prefix, with the number of documents tha
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections import Counter
+from collections.abc import Iterator
 
-from indexer.analysis.wordforms import stem
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import SPELLING, token_field
 from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.whoosh.expansion import MAX_SCANNED_TERMS, Expansion
-from indexer.engine.syntax import MIN_PATTERN_PREFIX, literal_prefix
 
 _FIELD = token_field(SPELLING)
 
@@ -48,19 +45,7 @@ class ClusterExpansion(Expansion):
         self.client = client
         self.documents = documents
 
-    def _expand(self, pattern: str, share: int) -> tuple[str, ...]:
-        literal = literal_prefix(pattern)
-        if len(literal) < MIN_PATTERN_PREFIX:
-            self.limited = True
-            return ()
-        fits = None if pattern[len(literal) :] == "*" else re.compile(fnmatch.translate(pattern)).match
-        frequencies: Counter[str] = Counter()
+    def _words(self, literal: str) -> Iterator[tuple[str, int]]:
         words = words_with_prefix(self.client, self.documents, literal)
         self.limited |= len(words) >= MAX_SCANNED_TERMS
-        for word, documents in words.items():
-            if fits is None or fits(word):
-                frequencies[stem(word)] += documents
-        if len(frequencies) > share:
-            self.limited = True
-        best = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))[:share]
-        return tuple(text for text, _ in best)
+        return iter(words.items())

@@ -21,6 +21,7 @@ import fnmatch
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 
 from whoosh.reading import IndexReader
 
@@ -83,6 +84,17 @@ class Expansion:
         rest = pattern[len(literal) :]
         fits = None if rest == "*" else re.compile(fnmatch.translate(pattern)).match
         frequencies: Counter[str] = Counter()
+        for word, documents in self._words(literal):
+            if fits is None or fits(word):
+                frequencies[stem(word)] += documents
+        if len(frequencies) > share:
+            self.limited = True
+        best = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))[:share]
+        return tuple(text for text, _ in best)
+
+    def _words(self, literal: str) -> Iterator[tuple[str, int]]:
+        """The index's words that start with `literal`, with their document counts; each segment's scan
+        stops at `MAX_SCANNED_TERMS` or the deadline, which marks the expansion limited."""
         for segment, _ in self.reader.leaf_readers():
             for scanned, (word, documents, _) in enumerate(terms(segment, SPELLING_FIELD, literal)):
                 if scanned >= MAX_SCANNED_TERMS or (
@@ -90,9 +102,4 @@ class Expansion:
                 ):
                     self.limited = True
                     break
-                if fits is None or fits(word):
-                    frequencies[stem(word)] += documents
-        if len(frequencies) > share:
-            self.limited = True
-        best = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))[:share]
-        return tuple(text for text, _ in best)
+                yield word, documents
