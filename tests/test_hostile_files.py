@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from indexer.indexing.pipeline import run_index
 from indexer.indexing.workers import Limits, extract_all
 from indexer.themes.taxonomy import load_taxonomy
 from tests import hostile
+from tests.builders import write_slow_pdf
 
 # Generous for the legitimate files (the slowest, 200,000 unclosed HTML tags, takes 6 s on a busy
 # machine); no hostile file may need it: they are stopped by pypdf's limits or ours long before.
@@ -220,6 +223,36 @@ def test_a_file_only_the_time_limit_stops_is_reported_and_the_batch_goes_on(corp
     assert time.monotonic() - started < limits.timeout_s + 15
     assert [(problem.path, problem.issue.problem) for problem in report.failed] == [("tekstbom.pdf", Problem.TIMEOUT)]
     assert report.indexed == ("goed.pdf",)
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _indexing_workers() -> list[int]:
+    """The worker processes: the children of this process's fork server."""
+    servers = [pid for pid in _children(os.getpid()) if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return [worker for server in servers for worker in _children(server)]
+
+
+def test_a_file_that_waits_for_a_core_is_not_cut_off_by_its_time_limit(tmp_path: Path) -> None:
+    # On a busy machine a worker can wait for a core longer than a file's limit: the limit counts the
+    # worker's CPU time, so the file is read once it gets one. Here the worker is paused outright.
+    first = tmp_path / "kort.txt"
+    first.write_text("Een korte notitie over woonoverlast.", encoding="utf-8")
+    slow = write_slow_pdf(tmp_path / "traag.pdf", operators=30_000)  # about 0.6 s of CPU here
+    limits = Limits(timeout_s=2.0)
+    outcomes = extract_all([first, slow], limits, workers=1)
+    assert next(outcomes).extraction is not None  # the worker was handed traag.pdf before this came back
+    workers = _indexing_workers()
+    assert workers
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    time.sleep(limits.timeout_s * 2.5)
+    for pid in workers:
+        os.kill(pid, signal.SIGCONT)
+    second = next(outcomes)
+    assert (second.path, second.issue) == (slow, None) and second.extraction is not None
 
 
 def test_a_worker_that_dies_is_reported_with_its_exit_code_and_replaced(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 A crafted or broken PDF can make pypdf loop for minutes or swallow gigabytes. Each worker is a
 separate process; the pool kills a worker whose file runs over its time limit, reports that file,
-and starts a fresh worker, so the batch goes on. A memory limit (RLIMIT_AS) per worker turns a
+and starts a fresh worker, so the batch goes on. The limit counts the worker's own CPU time, not the
+clock: on a busy machine (a server indexing a staff upload while it serves searches) a long report
+waits for a core without being cut off; a file that hangs without computing is stopped when its
+wall time reaches `WALL_LIMIT_FACTOR` times the limit. A memory limit (RLIMIT_AS) per worker turns a
 "PDF bomb" into a MemoryError in that worker instead of a machine that swaps.
 
 A page read by OCR has its own limit, which the worker adds to its file's before the page starts
@@ -29,6 +32,9 @@ from indexer.extract import DEFAULT_OCR, OcrSettings, extract
 from indexer.models import Extraction
 
 DEFAULT_TIMEOUT_S = 60.0
+# A file may take this many times its limit in wall time while it waits for a core.
+WALL_LIMIT_FACTOR = 5.0
+_CLOCK_TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024**3
 # Python start-up and our imports need this much headroom beyond what a file may use.
 _MIN_MEMORY_LIMIT_BYTES = 256 * 1024**2
@@ -173,11 +179,39 @@ class _Worker:
             self.process.kill()
             raise WorkerStartError()
         self.path: Path | None = None
-        self.deadline = 0.0
+        self.deadline = 0.0  # when to look at the CPU time the file has used
+        self.wall_deadline = 0.0
+        self.cpu_budget_s = 0.0
+        self.cpu_at_start_s = 0.0
 
     def give(self, job: Job, timeout_s: float) -> None:
-        self.path, self.deadline = _path_of(job), time.monotonic() + timeout_s
+        now = time.monotonic()
+        self.path, self.deadline = _path_of(job), now + timeout_s
+        self.wall_deadline = now + timeout_s * WALL_LIMIT_FACTOR
+        self.cpu_budget_s, self.cpu_at_start_s = timeout_s, self.cpu_seconds()
         self.connection.send(job)
+
+    def allow(self, seconds: float) -> None:
+        """More time for the current file (an OCR page's own limit)."""
+        self.cpu_budget_s += seconds
+        self.deadline += seconds
+        self.wall_deadline += seconds * WALL_LIMIT_FACTOR
+
+    def over_limit(self, now: float) -> bool:
+        """Whether the current file has used its CPU time (or its wall time); if not, when to look again."""
+        unused_s = self.cpu_budget_s - (self.cpu_seconds() - self.cpu_at_start_s)
+        if unused_s <= 0 or now >= self.wall_deadline:
+            return True
+        self.deadline = min(now + unused_s, self.wall_deadline)
+        return False
+
+    def cpu_seconds(self) -> float:
+        """The worker's CPU time so far (user and system), from /proc."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it has just exited: its outcome or its crash is being read
+            return self.cpu_at_start_s
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS_PER_S
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -240,7 +274,7 @@ def extract_all(
                     worker = new_worker()
                     pool.append(worker)
                 if isinstance(outcome, ExtraTime):
-                    worker.deadline += outcome.seconds
+                    worker.allow(outcome.seconds)
                     busy[connection] = worker
                     continue
                 if queue:  # before handing back the outcome: the worker goes on while we write
@@ -251,11 +285,17 @@ def extract_all(
             for connection, worker in list(busy.items()):
                 # A worker whose result is waiting finished in time: the pipeline was busy committing
                 # while we yielded, which must not count against the file.
-                if worker.deadline <= now and connection not in ready and not connection.poll():
+                if (
+                    worker.deadline <= now
+                    and connection not in ready
+                    and not connection.poll()
+                    and worker.over_limit(now)
+                ):
                     del busy[connection]
                     worker.stop(kill=True)
                     pool.remove(worker)
-                    yield Outcome(worker.path, issue=Issue(Problem.TIMEOUT, f"meer dan {limits.timeout_s:g} seconden"))
+                    over = f"meer dan {limits.timeout_s:g} seconden rekentijd"
+                    yield Outcome(worker.path, issue=Issue(Problem.TIMEOUT, over))
                     if queue:
                         replacement = new_worker()
                         pool.append(replacement)
