@@ -28,7 +28,7 @@ from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
 from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
-from indexer.backends.whoosh.acronym_table import choose
+from indexer.engine.acronym_choice import choose
 from indexer.engine.index_backend import IndexedFile
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
