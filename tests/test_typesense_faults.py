@@ -15,10 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
+from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from search_app.launcher import HOST, free_port, running
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
@@ -92,6 +95,34 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
     assert {"blijft", "daarna"} <= set(
         eventually(lambda: search(cluster_client, build, "archief"), lambda ids: "daarna" in ids)
     )
+
+
+def test_a_write_while_the_leader_changes_waits_for_the_new_leader(
+    cluster_client: TypesenseClient, collection_prefix: str, typesense_cluster: LocalCluster
+) -> None:
+    build = create_build(cluster_client, DOCUMENTS, collection_prefix)
+    nodes = typesense_cluster.nodes
+    eventually(
+        lambda: [cluster_client.on_node(node, "GET", f"/collections/{build}")["num_documents"] for node in nodes],
+        lambda counts: counts == [0, 0, 0],
+    )
+    leader = nodes.index(leader_node(cluster_client))
+    typesense_cluster.kill(leader)
+    try:
+        # The followers forward writes to the dead leader until they elect a new one (about 8 s here):
+        # without waiting for that, the write is refused as by a cluster without a leader.
+        hasty = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(write_failover_s=0.0))
+        with pytest.raises(ClusterError) as refused:
+            import_documents(hasty, build, [document("tijdens", "archief")])
+        assert refused.value.problem is ClusterProblem.NO_QUORUM, str(refused.value)
+        assert "Wijzigingen worden geweigerd" in str(refused.value)
+        # The client as the Kennisbank makes it waits for the new leader, and the write goes through.
+        import_documents(TypesenseClient.from_config(typesense_cluster.config), build, [document("tijdens", "archief")])
+        assert cluster_health(cluster_client).leader not in (None, str(nodes[leader]))
+    finally:
+        typesense_cluster.start(leader)
+        typesense_cluster.wait_until_healthy()
+    assert eventually(lambda: search(cluster_client, build, "archief"), lambda ids: ids == ["tijdens"]) == ["tijdens"]
 
 
 class Searchers:

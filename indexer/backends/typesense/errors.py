@@ -40,9 +40,10 @@ _MESSAGES: dict[ClusterProblem, str] = {
         "`kennisbank status` en probeer het daarna opnieuw."
     ),
     ClusterProblem.NO_QUORUM: (
-        "Het Typesense-cluster heeft geen leider: te weinig servers draaien, of ze lopen achter ({node} "
-        "antwoordde: {message}). {refused} Start de gestopte servers weer: zodra een meerderheid draait, "
-        "werkt het cluster vanzelf verder."
+        "Het Typesense-cluster heeft geen leider: te weinig servers draaien, ze lopen achter, of ze kiezen "
+        "net een nieuwe leider ({node} antwoordde: {message}). {refused} Een nieuwe leider is er meestal "
+        "binnen enkele seconden; draaien er te weinig servers, start de gestopte dan weer: zodra een "
+        "meerderheid draait, werkt het cluster vanzelf verder."
     ),
     ClusterProblem.MISSING_COLLECTION: (
         "De collectie ‘{name}’ bestaat niet op het Typesense-cluster. Bouw de index met `kennisbank index` "
