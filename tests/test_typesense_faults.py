@@ -22,9 +22,13 @@ from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.config import DATA_ENV
+from indexer.corpus import audit
 from search_app.launcher import HOST, free_port, running
+from tests.conftest import settled
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
+    NEIGHBOUR_NOTE,
     cluster_env,
     document,
     engine_setting,
@@ -95,6 +99,51 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
     assert {"blijft", "daarna"} <= set(
         eventually(lambda: search(cluster_client, build, "archief"), lambda ids: "daarna" in ids)
     )
+
+
+def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_recovery(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
+    state, data = tmp_path / "state", tmp_path / "data"
+    reindex(corpus, state, cluster)
+    note = tmp_path / "Melding burenruzie.md"
+    note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
+    env[DATA_ENV] = str(data)
+    client = TypesenseClient.from_config(cluster)
+    nodes = typesense_cluster.nodes
+    leader = nodes.index(leader_node(client))
+    others = [index for index in range(len(nodes)) if index != leader]
+    for index in others:
+        typesense_cluster.kill(index)
+    try:
+        impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+        refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
+        refused = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+    finally:
+        for index in others:
+            typesense_cluster.start(index)
+        typesense_cluster.wait_until_healthy()
+    # The member of staff reads in one line that the file is kept and need not be sent again.
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert "‘melding-burenruzie.md’ is bewaard in de kennisbank, maar is nog niet doorzoekbaar" in line, line
+    assert "Voeg het niet opnieuw toe" in line and "Het Typesense-cluster heeft geen leider" in line
+    assert (docs / "melding-burenruzie.md").read_text(encoding="utf-8") == NEIGHBOUR_NOTE
+    # Sent again all the same once the cluster is back: the kept file is indexed, and not added twice.
+    again = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+    assert "staat al in de kennisbank als ‘melding-burenruzie.md’" in again.stderr, again.stderr
+    assert sorted(manifest(state, cluster)) == ["fietsdiefstal.md", "melding-burenruzie.md"]
+    assert sorted(path.name for path in docs.iterdir() if not path.name.endswith(".meta.yaml")) == [
+        "fietsdiefstal.md",
+        "melding-burenruzie.md",
+    ]
+    logged = [entry.document for entry in audit.entries(data / audit.STAFF_DB_FILE) if entry.action == "toegevoegd"]
+    assert logged == ["melding-burenruzie.md"]
+    settled(cluster)
+    found = kennisbank("search", "--engine", engine_setting(cluster), "--json", "burenruzie", env=env)
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["melding-burenruzie"], found.stderr
 
 
 def test_a_write_while_the_leader_changes_waits_for_the_new_leader(

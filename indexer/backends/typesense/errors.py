@@ -61,7 +61,10 @@ _MESSAGES: dict[ClusterProblem, str] = {
 }
 
 # The NO_QUORUM sentence says what did not happen: a write is refused, a read cannot be answered.
-WRITE_REFUSED = "Wijzigingen worden geweigerd; voer de opdracht opnieuw uit als het cluster weer werkt."
+WRITE_REFUSED = (
+    "Wijzigingen worden geweigerd; wat niet werd opgeslagen, neemt de volgende indexering op zodra het cluster "
+    "weer werkt."
+)
 READ_REFUSED = "Zoeken en lezen kan nu niet."
 
 
