@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
@@ -24,8 +25,12 @@ from indexer.backends.typesense.collections import DOCUMENTS, create_build, impo
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.config import DATA_ENV
 from indexer.corpus import audit
+from search_app import create_app
+from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import HOST, free_port, running
 from tests.conftest import settled
+from tests.test_staff import PASSWORD, login, review_form
+from tests.test_staff import upload as upload_files
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
     NEIGHBOUR_NOTE,
@@ -144,6 +149,45 @@ def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_rec
     settled(cluster)
     found = kennisbank("search", "--engine", engine_setting(cluster), "--json", "burenruzie", env=env)
     assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["melding-burenruzie"], found.stderr
+
+
+def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_majority(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
+    state, data = tmp_path / "state", tmp_path / "data"
+    reindex(corpus, state, cluster)
+    Accounts(data / audit.STAFF_DB_FILE).add("redacteur", PASSWORD, EDITOR)
+    app = create_app(
+        {"CORPUS": corpus, "INDEX": state, "ENGINE": cluster, "DATA_DIR": data, "TESTING": True,
+         "SESSION_COOKIE_SECURE": False}
+    )  # fmt: skip
+    client = app.test_client()
+    login(client)
+    review_url = upload_files(client, [(NEIGHBOUR_NOTE.encode(), "Melding burenruzie.md")]).headers["Location"]
+    form = review_form(client, review_url)
+    nodes = typesense_cluster.nodes
+    leader = nodes.index(leader_node(TypesenseClient.from_config(cluster)))
+    others = [index for index in range(len(nodes)) if index != leader]
+    for index in others:
+        typesense_cluster.kill(index)
+    try:
+        impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+        refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
+        refused = client.post(review_url, data=form)
+    finally:
+        for index in others:
+            typesense_cluster.start(index)
+        typesense_cluster.wait_until_healthy()
+    # The review reads the index first: the page says to try again, and the upload waits in review.
+    assert refused.status_code == 503
+    assert "Probeer het over een paar minuten opnieuw" in BeautifulSoup(refused.data, "html.parser").get_text()
+    assert not (docs / "melding-burenruzie.md").exists()
+    page = eventually(
+        lambda: client.post(review_url, data=form, follow_redirects=True), lambda done: done.status_code == 200
+    )
+    assert "is toegevoegd en doorzoekbaar" in BeautifulSoup(page.data, "html.parser").get_text()
+    assert sorted(manifest(state, cluster)) == ["fietsdiefstal.md", "melding-burenruzie.md"]
 
 
 def test_a_write_while_the_leader_changes_waits_for_the_new_leader(
