@@ -11,7 +11,8 @@ import sys
 import threading
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -106,30 +107,43 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
     )
 
 
-def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_recovery(
-    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
-) -> None:
-    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
-    state, data = tmp_path / "state", tmp_path / "data"
-    reindex(corpus, state, cluster)
-    note = tmp_path / "Melding burenruzie.md"
-    note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
-    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
-    env[DATA_ENV] = str(data)
-    client = TypesenseClient.from_config(cluster)
+@contextmanager
+def majority_lost(typesense_cluster: LocalCluster, cluster: TypesenseEngine) -> Iterator[None]:
+    """Two of the three nodes killed (not the leader) until the survivor refuses to answer; started
+    again afterwards, and the cluster healthy before the test goes on."""
     nodes = typesense_cluster.nodes
-    leader = nodes.index(leader_node(client))
+    leader = nodes.index(leader_node(TypesenseClient.from_config(cluster)))
     others = [index for index in range(len(nodes)) if index != leader]
     for index in others:
         typesense_cluster.kill(index)
     try:
         impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
         refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
-        refused = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+        yield
     finally:
         for index in others:
             typesense_cluster.start(index)
         typesense_cluster.wait_until_healthy()
+
+
+def _indexed_bike_note(docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine) -> tuple[Path, Path]:
+    """A corpus of one note indexed into the cluster: (state folder, data folder)."""
+    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
+    state, data = tmp_path / "state", tmp_path / "data"
+    reindex(corpus, state, cluster)
+    return state, data
+
+
+def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_recovery(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
+    note = tmp_path / "Melding burenruzie.md"
+    note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
+    env[DATA_ENV] = str(data)
+    with majority_lost(typesense_cluster, cluster):
+        refused = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
     # The member of staff reads in one line that the file is kept and need not be sent again.
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     (line,) = refused.stderr.strip().splitlines()
@@ -154,9 +168,7 @@ def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_rec
 def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_majority(
     docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
 ) -> None:
-    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
-    state, data = tmp_path / "state", tmp_path / "data"
-    reindex(corpus, state, cluster)
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
     Accounts(data / audit.STAFF_DB_FILE).add("redacteur", PASSWORD, EDITOR)
     app = create_app(
         {"CORPUS": corpus, "INDEX": state, "ENGINE": cluster, "DATA_DIR": data, "TESTING": True,
@@ -166,19 +178,8 @@ def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_major
     login(client)
     review_url = upload_files(client, [(NEIGHBOUR_NOTE.encode(), "Melding burenruzie.md")]).headers["Location"]
     form = review_form(client, review_url)
-    nodes = typesense_cluster.nodes
-    leader = nodes.index(leader_node(TypesenseClient.from_config(cluster)))
-    others = [index for index in range(len(nodes)) if index != leader]
-    for index in others:
-        typesense_cluster.kill(index)
-    try:
-        impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
-        refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
+    with majority_lost(typesense_cluster, cluster):
         refused = client.post(review_url, data=form)
-    finally:
-        for index in others:
-            typesense_cluster.start(index)
-        typesense_cluster.wait_until_healthy()
     # The review reads the index first: the page says to try again, and the upload waits in review.
     assert refused.status_code == 503
     assert "Probeer het over een paar minuten opnieuw" in BeautifulSoup(refused.data, "html.parser").get_text()
