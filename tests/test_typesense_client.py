@@ -81,6 +81,9 @@ class _FollowerWithoutLeader(BaseHTTPRequestHandler):
         if "/import" in self.path:
             self.wfile.write(b"HTTP/1.1 0 \r\nContent-Length: 0\r\n\r\n")
             return
+        if "/gesloten" in self.path:  # a node that dies after reading the request: no answer at all
+            self.close_connection = True
+            return
         self.send_response(500)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -135,3 +138,14 @@ def test_a_read_answered_with_500_is_a_refusal_of_the_server(follower_without_le
     with pytest.raises(ClusterError) as refused:
         client.request("GET", "/collections")
     assert refused.value.problem is ClusterProblem.REJECTED  # reads are not forwarded: a 500 is the server's own
+
+
+def test_a_write_whose_connection_closes_unanswered_is_not_taken_for_a_missing_leader(
+    follower_without_leader: tuple[Node, list[str]],
+) -> None:
+    node, received = follower_without_leader
+    client = TypesenseClient((node,), "sleutel", Timeouts(retry_pause_s=0.01, write_failover_s=0.1))
+    with pytest.raises(ClusterError) as unanswered:
+        client.request("POST", "/collections/gesloten", body={"name": "gesloten"})
+    assert unanswered.value.problem is ClusterProblem.TIMEOUT  # it may have been carried out: not sent again
+    assert received == ["POST /collections/gesloten"]

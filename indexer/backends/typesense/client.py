@@ -161,8 +161,8 @@ class TypesenseClient:
         except ConnectTimeoutError as exc:  # no connection: nothing was sent, any request may go elsewhere
             raise NodeUnreachable(node, timed_out=False) from exc
         except ProtocolError as exc:
-            if any(isinstance(arg, BadStatusLine) for arg in exc.args) and method != "GET":
-                raise _unavailable(node, method, "geen geldige HTTP-status") from exc  # see FORWARD_FAILED
+            if _forward_failed(exc) and method != "GET":
+                raise _unavailable(node, method, "geen geldige HTTP-status") from exc
             if not repeatable:
                 nodes = str(node)
                 raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{timeout.read_timeout:g}", nodes=nodes) from exc
@@ -234,6 +234,13 @@ def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl:
     if response.status in (401, 403):
         raise ClusterError(ClusterProblem.UNAUTHORIZED, node=node, message=message)
     raise ClusterError(ClusterProblem.REJECTED, node=node, status=response.status, message=message)
+
+
+def _forward_failed(error: ProtocolError) -> bool:
+    """The answer of a follower whose import could not reach the leader: status line `HTTP/1.1 0`
+    (see FORWARD_FAILED). A connection closed without any answer (an empty status line) is not
+    that: what was sent may have been carried out."""
+    return any(isinstance(arg, BadStatusLine) and str(arg.line).split()[1:2] == ["0"] for arg in error.args)
 
 
 def _unavailable(node: Node, method: str, message: str) -> ClusterError:
