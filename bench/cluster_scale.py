@@ -15,7 +15,6 @@ can start the same cluster again. Figures of each stage are kept as JSON under -
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shlex
@@ -39,7 +38,7 @@ from bench.measure import (
     summary_ms,
     tree_status_kib,
 )
-from bench.scale import DEFAULT_ROOT, DEFAULT_TARBALL, SAMPLE_SIZE, posts, sample, staged, unpack
+from bench.scale import corpora, corpus_parser, staged
 from indexer.backends.config import API_KEY_ENV
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS
@@ -265,24 +264,12 @@ def table(title: str, rows: tuple, results: dict[str, dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tarball", type=Path, default=DEFAULT_TARBALL)
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
-    parser.add_argument("--sample", type=int, default=SAMPLE_SIZE, help="posts in the smaller corpus")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--queries", type=int, default=news_queries.DEFAULT_COUNT)
+    parser = corpus_parser(__doc__)
     parser.add_argument("--only", nargs="+", choices=STAGES, default=("index",))
-    parser.add_argument("--sizes", nargs="+", choices=("sample", "all"), default=("sample", "all"))
     parser.add_argument("--engines", nargs="+", choices=tuple(ENGINES), default=tuple(ENGINES))
-    parser.add_argument("--reuse", action="store_true", help="take finished stages from their JSON")
     args = parser.parse_args()
     print(f"$ python -m bench.cluster_scale {shlex.join(sys.argv[1:])}\n\n{machine.describe()}\n", flush=True)
-    full = unpack(args.tarball, args.root)
-    spaces = {"sample": sample(full, args.root, args.sample, args.seed), "all": full}
-    queries = args.root / f"queries-{args.queries}-from{args.sample}-seed{args.seed}.json"
-    if not queries.exists():
-        chosen = news_queries.generate_news_queries(posts(spaces["sample"].corpus), args.queries, args.seed)
-        news_queries.save(chosen, queries)
+    spaces, queries = corpora(args)
     for size in args.sizes:
         space = spaces[size]
         for stage in args.only:

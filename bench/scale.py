@@ -126,25 +126,38 @@ def http_stage(space: Workspace, queries: Path) -> dict:
     return {**figures.pop("load"), **figures, "load_before": load_before}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def corpus_parser(description: str) -> argparse.ArgumentParser:
+    """The options of every benchmark over the news posts: where they are, the sample, the queries,
+    which sizes, and whether finished stages are reused (this one and `bench.cluster_scale`)."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--tarball", type=Path, default=DEFAULT_TARBALL)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--sample", type=int, default=SAMPLE_SIZE, help="posts in the smaller corpus")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--queries", type=int, default=news_queries.DEFAULT_COUNT)
-    parser.add_argument("--only", nargs="+", choices=STAGES, default=STAGES)
     parser.add_argument("--sizes", nargs="+", choices=("sample", "all"), default=("sample", "all"))
     parser.add_argument("--reuse", action="store_true", help="take finished stages from their JSON")
-    args = parser.parse_args()
-    header = f"$ python -m bench.scale {shlex.join(sys.argv[1:])}\n\n{machine.describe()}\n"
-    print(header, flush=True)
+    return parser
+
+
+def corpora(args: argparse.Namespace) -> tuple[dict[str, Workspace], Path]:
+    """The sample and all posts (unpacked and sampled once), and the file of the queries drawn from the sample."""
     full = unpack(args.tarball, args.root)
     small = sample(full, args.root, args.sample, args.seed)
     queries = args.root / f"queries-{args.queries}-from{args.sample}-seed{args.seed}.json"
     if not queries.exists():
         news_queries.save(news_queries.generate_news_queries(posts(small.corpus), args.queries, args.seed), queries)
-    spaces = {"sample": small, "all": full}
+    return {"sample": small, "all": full}, queries
+
+
+def main() -> None:
+    parser = corpus_parser(__doc__)
+    parser.add_argument("--only", nargs="+", choices=STAGES, default=STAGES)
+    args = parser.parse_args()
+    header = f"$ python -m bench.scale {shlex.join(sys.argv[1:])}\n\n{machine.describe()}\n"
+    print(header, flush=True)
+    spaces, queries = corpora(args)
+    small, full = spaces["sample"], spaces["all"]
     results: dict[str, dict[str, dict]] = {"sample": {}, "all": {}}
     for size, space in spaces.items():
         for stage in STAGES:

@@ -21,18 +21,25 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _node_state(node: dict) -> str:
+    """One node: reachable and healthy, still applying writes it received (healthy all the same:
+    it serves, a moment behind), and its Raft role."""
+    if not node["reachable"]:
+        return "onbereikbaar"
+    parts = ["gezond" if node["ok"] else f"niet gezond {node['detail']}".strip()]
+    if node["pending_writes"]:
+        parts.append(f"bijwerken bezig ({node['pending_writes']} schrijfopdrachten in de wachtrij)")
+    parts.append(_ROLES.get(node["role"], node["role"] or "rol onbekend"))
+    return ", ".join(parts)
+
+
 def status_lines(status: dict) -> list[str]:
     """The status as Dutch lines for a person."""
     lines = []
     if status["engine"] == "typesense":
         lines.append("Zoekmachine: Typesense-cluster")
         for node in status["nodes"]:
-            if not node["reachable"]:
-                state = "onbereikbaar"
-            else:
-                state = ("gezond" if node["ok"] else f"niet gezond {node['detail']}".strip()) + (
-                    f", {_ROLES.get(node['role'], node['role'] or 'rol onbekend')}"
-                )
+            state = _node_state(node)
             lines.append(f"  server {node['node']}: {state}")
         lines.append(f"  leider: {status['leader'] or 'geen (het cluster neemt geen wijzigingen aan)'}")
         for collection in status["collections"]:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from werkzeug.datastructures import MultiDict
 
 from indexer.corpus import curation, staging
+from indexer.corpus.curation_service import NotIndexedYet
 from indexer.corpus.kinds import KINDS
 from indexer.corpus.metadata import validate_sidecar
 from indexer.corpus.sidecar_fields import FORM_FIELDS
@@ -110,6 +111,9 @@ def review(token: str):
                 else:
                     kennisbank().curator.add(staged, values, g.user.name)
                     flash(f"‘{values['titel']}’ is toegevoegd en doorzoekbaar.")
+                return _next_review()
+            except NotIndexedYet as kept:  # the upload left the review queue: say so on the next page
+                flash(str(kept), "fout")
                 return _next_review()
             except curation.CurationError as refused:
                 error = str(refused)

@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.analysis.acronyms import find_definitions
-from indexer.backends.whoosh.acronym_table import choose
 from indexer.corpus.layout import THEMES_DIR
+from indexer.engine.acronym_choice import choose
 from search_app import create_app
 
 FOUND = [

@@ -80,9 +80,8 @@ def upload(client, files: list[tuple[bytes, str]]):
     return response
 
 
-def publish(client, response, **fields) -> str:
-    """Confirm the review form as it was filled in, with `fields` changed; returns the result page."""
-    review_url = response.headers["Location"]
+def review_form(client, review_url: str) -> dict:
+    """The review form as the page fills it in, confirmed to publish."""
     page = BeautifulSoup(client.get(review_url).data, "html.parser")
     form = page.select_one("form.stacked-form")
     data: dict = {"actie": "publiceren"}
@@ -95,7 +94,13 @@ def publish(client, response, **fields) -> str:
             chosen = element.select_one("option[selected]") or element.select_one("option")
             value = chosen.get("value", chosen.get_text())
         data.setdefault(name, []).append(value)
-    data.update(fields)
+    return data
+
+
+def publish(client, response, **fields) -> str:
+    """Confirm the review form as it was filled in, with `fields` changed; returns the result page."""
+    review_url = response.headers["Location"]
+    data = review_form(client, review_url) | fields
     return client.post(review_url, data=data, follow_redirects=True)
 
 

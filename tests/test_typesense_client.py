@@ -1,16 +1,19 @@
 """The Typesense client on a real three-node cluster (tests/typesense_cluster.py): failover past a
-node that is down or silent, and one Dutch sentence for a wrong key and for no server at all."""
+node that is down or silent, and one Dutch sentence for a wrong key and for no server at all; and what
+a follower answers a write while its leader is gone, from a loopback server that answers as it does."""
 
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from indexer.backends.config import Node
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
-from indexer.backends.typesense.errors import ClusterError
+from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from tests.typesense_cluster import LocalCluster, free_ports
 
 
@@ -65,3 +68,84 @@ def test_no_node_reachable_names_every_node(typesense_cluster: LocalCluster) -> 
     assert message.startswith("Geen van de Typesense-servers is bereikbaar")
     assert all(str(node) in message for node in nodes)
     assert "KENNISBANK_ENGINE" in message and "\n" not in message
+
+
+class _FollowerWithoutLeader(BaseHTTPRequestHandler):
+    """What a Typesense 0.24.1 follower answered while the leader it forwards writes to was dead
+    (measured: kill -9 of the leader, about 8 s until a new one): 500 with an empty body, and for an
+    import a status line without a status ("HTTP/1.1 0"). Reads it answers itself: here a 500 too."""
+
+    def _answer(self) -> None:
+        self.server.requests.append(f"{self.command} {self.path}")  # type: ignore[attr-defined]
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if "/import" in self.path:
+            self.wfile.write(b"HTTP/1.1 0 \r\nContent-Length: 0\r\n\r\n")
+            return
+        if "/gesloten" in self.path:  # a node that dies after reading the request: no answer at all
+            self.close_connection = True
+            return
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:  # quiet: the test reads `requests`
+        pass
+
+
+@pytest.fixture
+def follower_without_leader() -> Iterator[tuple[Node, list[str]]]:
+    """The server's node, and the requests it received."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FollowerWithoutLeader)
+    server.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        yield Node("127.0.0.1", server.server_address[1]), server.requests  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "lines"),
+    [
+        ("POST", "/collections/c/documents/import", [{"id": "a"}]),
+        ("POST", "/collections/c/documents", None),
+        ("DELETE", "/collections/c/documents/a", None),
+    ],
+)
+def test_a_write_refused_while_the_leader_changes_is_the_cluster_being_unavailable(
+    follower_without_leader: tuple[Node, list[str]], method: str, path: str, lines: list[dict] | None
+) -> None:
+    node, received = follower_without_leader
+    quick = Timeouts(retry_pause_s=0.01, write_failover_s=0.1)
+    client = TypesenseClient((node,), "sleutel", quick)
+    with pytest.raises(ClusterError) as refused:
+        client.request(method, path, body=None if lines else {"id": "a"}, lines=lines, idempotent=True)
+    assert refused.value.problem is ClusterProblem.NO_QUORUM
+    message = str(refused.value)
+    assert message.startswith("Het Typesense-cluster heeft geen leider") and "kiezen net een nieuwe leider" in message
+    assert "Wijzigingen worden geweigerd" in message and "beheerder" not in message
+    assert len(received) >= quick.rounds, "tried again, as after a 503"
+
+
+def test_a_read_answered_with_500_is_a_refusal_of_the_server(follower_without_leader: tuple[Node, list[str]]) -> None:
+    node, _ = follower_without_leader
+    client = TypesenseClient((node,), "sleutel", Timeouts(retry_pause_s=0.01))
+    with pytest.raises(ClusterError) as refused:
+        client.request("GET", "/collections")
+    assert refused.value.problem is ClusterProblem.REJECTED  # reads are not forwarded: a 500 is the server's own
+
+
+def test_a_write_whose_connection_closes_unanswered_is_not_taken_for_a_missing_leader(
+    follower_without_leader: tuple[Node, list[str]],
+) -> None:
+    node, received = follower_without_leader
+    client = TypesenseClient((node,), "sleutel", Timeouts(retry_pause_s=0.01, write_failover_s=0.1))
+    with pytest.raises(ClusterError) as unanswered:
+        client.request("POST", "/collections/gesloten", body={"name": "gesloten"})
+    assert unanswered.value.problem is ClusterProblem.TIMEOUT  # it may have been carried out: not sent again
+    assert received == ["POST /collections/gesloten"]

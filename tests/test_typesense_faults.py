@@ -11,17 +11,30 @@ import sys
 import threading
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
+from indexer.backends.typesense.errors import ClusterError, ClusterProblem
+from indexer.config import DATA_ENV
+from indexer.corpus import audit
+from search_app import create_app
+from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import HOST, free_port, running
+from tests.conftest import settled
+from tests.test_staff import PASSWORD, login, review_form
+from tests.test_staff import upload as upload_files
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
+    NEIGHBOUR_NOTE,
     cluster_env,
     document,
     engine_setting,
@@ -92,6 +105,118 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
     assert {"blijft", "daarna"} <= set(
         eventually(lambda: search(cluster_client, build, "archief"), lambda ids: "daarna" in ids)
     )
+
+
+@contextmanager
+def majority_lost(typesense_cluster: LocalCluster, cluster: TypesenseEngine) -> Iterator[None]:
+    """Two of the three nodes killed (not the leader) until the survivor refuses to answer; started
+    again afterwards, and the cluster healthy before the test goes on."""
+    nodes = typesense_cluster.nodes
+    leader = nodes.index(leader_node(TypesenseClient.from_config(cluster)))
+    others = [index for index in range(len(nodes)) if index != leader]
+    for index in others:
+        typesense_cluster.kill(index)
+    try:
+        impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+        refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
+        yield
+    finally:
+        for index in others:
+            typesense_cluster.start(index)
+        typesense_cluster.wait_until_healthy()
+
+
+def _indexed_bike_note(docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine) -> tuple[Path, Path]:
+    """A corpus of one note indexed into the cluster: (state folder, data folder)."""
+    (docs / "fietsdiefstal.md").write_text("# Fietsdiefstal\n\nFietsen verdwijnen bij het station.\n")
+    state, data = tmp_path / "state", tmp_path / "data"
+    reindex(corpus, state, cluster)
+    return state, data
+
+
+def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_recovery(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
+    note = tmp_path / "Melding burenruzie.md"
+    note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
+    env[DATA_ENV] = str(data)
+    with majority_lost(typesense_cluster, cluster):
+        refused = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+    # The member of staff reads in one line that the file is kept and need not be sent again.
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    (line,) = refused.stderr.strip().splitlines()
+    assert "‘melding-burenruzie.md’ is bewaard in de kennisbank, maar is nog niet doorzoekbaar" in line, line
+    assert "Voeg het niet opnieuw toe" in line and "Het Typesense-cluster heeft geen leider" in line
+    assert (docs / "melding-burenruzie.md").read_text(encoding="utf-8") == NEIGHBOUR_NOTE
+    # Sent again all the same once the cluster is back: the kept file is indexed, and not added twice.
+    again = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
+    assert "staat al in de kennisbank als ‘melding-burenruzie.md’" in again.stderr, again.stderr
+    assert sorted(manifest(state, cluster)) == ["fietsdiefstal.md", "melding-burenruzie.md"]
+    assert sorted(path.name for path in docs.iterdir() if not path.name.endswith(".meta.yaml")) == [
+        "fietsdiefstal.md",
+        "melding-burenruzie.md",
+    ]
+    logged = [entry.document for entry in audit.entries(data / audit.STAFF_DB_FILE) if entry.action == "toegevoegd"]
+    assert logged == ["melding-burenruzie.md"]
+    settled(cluster)
+    found = kennisbank("search", "--engine", engine_setting(cluster), "--json", "burenruzie", env=env)
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == ["melding-burenruzie"], found.stderr
+
+
+def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_majority(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine, typesense_cluster: LocalCluster
+) -> None:
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
+    Accounts(data / audit.STAFF_DB_FILE).add("redacteur", PASSWORD, EDITOR)
+    app = create_app(
+        {"CORPUS": corpus, "INDEX": state, "ENGINE": cluster, "DATA_DIR": data, "TESTING": True,
+         "SESSION_COOKIE_SECURE": False}
+    )  # fmt: skip
+    client = app.test_client()
+    login(client)
+    review_url = upload_files(client, [(NEIGHBOUR_NOTE.encode(), "Melding burenruzie.md")]).headers["Location"]
+    form = review_form(client, review_url)
+    with majority_lost(typesense_cluster, cluster):
+        refused = client.post(review_url, data=form)
+    # The review reads the index first: the page says to try again, and the upload waits in review.
+    assert refused.status_code == 503
+    assert "Probeer het over een paar minuten opnieuw" in BeautifulSoup(refused.data, "html.parser").get_text()
+    assert not (docs / "melding-burenruzie.md").exists()
+    page = eventually(
+        lambda: client.post(review_url, data=form, follow_redirects=True), lambda done: done.status_code == 200
+    )
+    assert "is toegevoegd en doorzoekbaar" in BeautifulSoup(page.data, "html.parser").get_text()
+    assert sorted(manifest(state, cluster)) == ["fietsdiefstal.md", "melding-burenruzie.md"]
+
+
+def test_a_write_while_the_leader_changes_waits_for_the_new_leader(
+    cluster_client: TypesenseClient, collection_prefix: str, typesense_cluster: LocalCluster
+) -> None:
+    build = create_build(cluster_client, DOCUMENTS, collection_prefix)
+    nodes = typesense_cluster.nodes
+    eventually(
+        lambda: [cluster_client.on_node(node, "GET", f"/collections/{build}")["num_documents"] for node in nodes],
+        lambda counts: counts == [0, 0, 0],
+    )
+    leader = nodes.index(leader_node(cluster_client))
+    typesense_cluster.kill(leader)
+    try:
+        # The followers forward writes to the dead leader until they elect a new one (about 8 s here):
+        # without waiting for that, the write is refused as by a cluster without a leader.
+        hasty = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(write_failover_s=0.0))
+        with pytest.raises(ClusterError) as refused:
+            import_documents(hasty, build, [document("tijdens", "archief")])
+        assert refused.value.problem is ClusterProblem.NO_QUORUM, str(refused.value)
+        assert "Wijzigingen worden geweigerd" in str(refused.value)
+        # The client as the Kennisbank makes it waits for the new leader, and the write goes through.
+        import_documents(TypesenseClient.from_config(typesense_cluster.config), build, [document("tijdens", "archief")])
+        assert cluster_health(cluster_client).leader not in (None, str(nodes[leader]))
+    finally:
+        typesense_cluster.start(leader)
+        typesense_cluster.wait_until_healthy()
+    assert eventually(lambda: search(cluster_client, build, "archief"), lambda ids: ids == ["tijdens"]) == ["tijdens"]
 
 
 class Searchers:

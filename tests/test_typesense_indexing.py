@@ -145,7 +145,9 @@ def test_a_record_the_cluster_refuses_is_named_in_the_error(tmp_path: Path, clus
     backend = open_backend(tmp_path / "state", cluster)
     client = TypesenseClient.from_config(cluster)
     wrong = create_build(client, PAGES, cluster.prefix)  # a pages collection where documents belong
-    build = TypesenseBuild(backend.client, wrong, create_build(client, PAGES, cluster.prefix), fresh=True)
+    build = TypesenseBuild(
+        backend.client, wrong, create_build(client, PAGES, cluster.prefix), fresh=True, prefix=cluster.prefix
+    )
     with pytest.raises(ClusterError) as refused, build.writing() as writer:
         writer.add(RECORDS_DOCUMENT, dt.datetime(2026, 1, 1))
     assert "monitor-mensenhandel" in str(refused.value) and "geweigerd" in str(refused.value)

@@ -94,6 +94,8 @@ def test_the_cluster_reports_its_health_and_counts(
     assert health.healthy and health.quorum
     assert [node.role for node in health.nodes].count("leader") == 1
     assert {node.version for node in health.nodes} == {"0.24.1"}
+    settled = eventually(lambda: cluster_health(cluster_client), lambda found: found.healthy)
+    assert [node.pending_writes for node in settled.nodes] == [0, 0, 0], "no writes queued on an idle cluster"
 
     build = create_build(cluster_client, DOCUMENTS, collection_prefix)
     import_documents(cluster_client, build, [document("een", "een"), document("twee", "twee")])

@@ -19,10 +19,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from indexer.analysis.wordforms import fold, stem
-from indexer.backends.whoosh.expansion import MAX_EXPANDED_TERMS, Expansion
+from indexer.backends.whoosh.expansion import Expansion
 from indexer.backends.whoosh.search import LIMITED_NOTE, search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.expansion import MAX_EXPANDED_TERMS
 from indexer.engine.highlighting import terms_of
 from indexer.engine.query import parse_query
 from indexer.engine.query_context import QueryContext

@@ -16,11 +16,26 @@ from pathlib import Path
 from indexer.corpus import audit, curation, journal, staging
 from indexer.corpus.layout import CorpusLayout
 from indexer.engine.backend_choice import EngineConfig
+from indexer.errors import KennisbankError
 from indexer.indexing.pipeline import run_index
 from indexer.models import FileProblem, RunReport
 
 # Uploads wait here, in the data folder, until they are published or cancelled.
 STAGING_DIR = "staging"
+
+
+class NotIndexedYet(curation.CurationError):
+    """A new document reached the corpus, but the index could not take it now (a cluster without a
+    majority, an index held by a long run): the file is kept, and the journal has it indexed later."""
+
+    def __init__(self, relative: str, cause: KennisbankError) -> None:
+        self.relative = relative
+        super().__init__(
+            f"‘{relative}’ is bewaard in de kennisbank, maar is nog niet doorzoekbaar: de zoekindex kon het nu "
+            "niet opnemen. Voeg het niet opnieuw toe: zodra de zoekindex weer werkt, neemt de volgende indexering "
+            f"het op (`kennisbank index`, de volgende toevoeging of de volgende start van de website). De zoekindex "
+            f"meldde: {cause}"
+        )
 
 
 @dataclass(frozen=True)
@@ -72,12 +87,16 @@ class Curator:
 
     def add(self, staged: staging.Staged, values: dict[str, object], actor: str) -> Published:
         """Publish as one journalled step: in the corpus, indexed and logged, or (after a crash) rolled back.
-        Raises DuplicateUpload when the corpus holds these bytes already."""
+        Raises DuplicateUpload when the corpus holds these bytes already, and NotIndexedYet when the
+        file was kept but the index refused it (the journal keeps the publication for a later run)."""
         places = journal.Places(self.layout.root, self.index_root, self.audit_db, self.engine)
         journal.recover(places)  # what a killed process left half done
         with journal.Publication(places, actor, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
             relative = curation.publish(staged, values, self.layout, journal=publication.begin)
-            report = publication.finish()
+            try:
+                report = publication.finish()
+            except KennisbankError as exc:
+                raise NotIndexedYet(relative, exc) from exc
         return Published(relative, report)
 
     def update_copy(self, staged: staging.Staged, values: dict[str, object], actor: str) -> str:

@@ -2,8 +2,11 @@
 
 It does what the official clients do (round robin over the nodes; a node that failed is tried last for
 a while; connection errors and 503s move on to the next node after a short pause) with short timeouts,
-and turns every failure into one `ClusterError`. The official Python client was not taken: it is a thin
-layer over the same few calls, and it raises its own exception tree for us to translate anyway.
+and turns every failure into one `ClusterError`. A write that meets a cluster without a leader is
+tried again for a while (`Timeouts.write_failover_s`): after the leader dies, the others elect a new
+one within seconds, and a staff upload in that window then goes through instead of being refused.
+The official Python client was not taken: it is a thin layer over the same few calls, and it raises its
+own exception tree for us to translate anyway.
 
 urllib3's pool is thread-safe, so one client serves every thread of a web worker.
 """
@@ -13,8 +16,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from http.client import BadStatusLine
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,6 +30,10 @@ from indexer.backends.typesense.errors import READ_REFUSED, WRITE_REFUSED, Clust
 
 API_KEY_HEADER = "X-TYPESENSE-API-KEY"
 UNAVAILABLE = 503  # Typesense: "Not Ready or Lagging", a node without a leader or behind it
+# Typesense 0.24.1: a follower that forwards a write to a leader that just died answers 500 with an empty
+# body (an import: a status line "HTTP/1.1 0") until a new leader is elected, here for about 8 s. The
+# write did not reach a leader: for a write this is the cluster being unavailable, as a 503 is.
+FORWARD_FAILED = 500
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,9 @@ class Timeouts:
     retry_pause_s: float = 0.3
     # How many times the whole list of nodes is gone through before giving up.
     rounds: int = 2
+    # A write that finds no leader goes on through the nodes for this long: a new leader is elected
+    # within seconds of the old one's death (about 8 s on a loaded test machine).
+    write_failover_s: float = 15.0
 
 
 class NodeUnreachable(Exception):
@@ -93,7 +104,13 @@ class TypesenseClient:
         repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
         unreached: list[NodeUnreachable] = []
         unavailable: ClusterError | None = None
-        for attempt, node in enumerate(self._order() * self.timeouts.rounds):
+        # Past the rounds, only a write that found no leader goes on, until the failover window ends.
+        failover_until = time.monotonic() + (0.0 if method == "GET" else self.timeouts.write_failover_s)
+        for attempt, node in enumerate(self._tries()):
+            if attempt >= len(self.nodes) * self.timeouts.rounds and not (
+                unavailable and time.monotonic() < failover_until
+            ):
+                break
             if attempt and unavailable:
                 time.sleep(self.timeouts.retry_pause_s)
             try:
@@ -143,7 +160,14 @@ class TypesenseClient:
             )
         except ConnectTimeoutError as exc:  # no connection: nothing was sent, any request may go elsewhere
             raise NodeUnreachable(node, timed_out=False) from exc
-        except (ReadTimeoutError, ProtocolError) as exc:
+        except ProtocolError as exc:
+            if _forward_failed(exc) and method != "GET":
+                raise _unavailable(node, method, "geen geldige HTTP-status") from exc
+            if not repeatable:
+                nodes = str(node)
+                raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{timeout.read_timeout:g}", nodes=nodes) from exc
+            raise NodeUnreachable(node, timed_out=True) from exc
+        except ReadTimeoutError as exc:
             # Sent, but no answer (in time, or the connection dropped): it may still be carried out.
             if not repeatable:
                 nodes = str(node)
@@ -162,6 +186,11 @@ class TypesenseClient:
     def pinned(self, node: Node) -> TypesenseClient:
         """A client that asks only `node`."""
         return TypesenseClient((node,), self._api_key, self.timeouts)
+
+    def _tries(self) -> Iterator[Node]:
+        """The nodes in `_order`, round after round, without end (`request` decides when to stop)."""
+        while True:
+            yield from self._order()
 
     def _order(self) -> list[Node]:
         """The nodes to try, starting one further each request; those that failed lately come last."""
@@ -200,12 +229,24 @@ def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         return json.loads(text) if text else None
     message = (_message(text) or response.reason or str(response.status)).rstrip(".")
-    if response.status == UNAVAILABLE:
-        refused = READ_REFUSED if method == "GET" else WRITE_REFUSED
-        raise ClusterError(ClusterProblem.NO_QUORUM, node=node, message=message, refused=refused)
+    if response.status == UNAVAILABLE or (response.status == FORWARD_FAILED and method != "GET"):
+        raise _unavailable(node, method, message)
     if response.status in (401, 403):
         raise ClusterError(ClusterProblem.UNAUTHORIZED, node=node, message=message)
     raise ClusterError(ClusterProblem.REJECTED, node=node, status=response.status, message=message)
+
+
+def _forward_failed(error: ProtocolError) -> bool:
+    """The answer of a follower whose import could not reach the leader: status line `HTTP/1.1 0`
+    (see FORWARD_FAILED). A connection closed without any answer (an empty status line) is not
+    that: what was sent may have been carried out."""
+    return any(isinstance(arg, BadStatusLine) and str(arg.line).split()[1:2] == ["0"] for arg in error.args)
+
+
+def _unavailable(node: Node, method: str, message: str) -> ClusterError:
+    """The cluster cannot answer now: no leader, or this node is behind it."""
+    refused = READ_REFUSED if method == "GET" else WRITE_REFUSED
+    return ClusterError(ClusterProblem.NO_QUORUM, node=node, message=message, refused=refused)
 
 
 def _message(text: str) -> str:

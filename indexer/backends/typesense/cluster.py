@@ -1,8 +1,12 @@
 """The cluster as an operator sees it: each node's health and Raft role, the collections with their
 document counts and aliases, and snapshots for backups. Plain data out, for `kennisbank status`.
 
-Health is asked of each node on its own (`/health`, `/debug`), not through failover: the point is
-to see which node is down.
+Health is asked of each node on its own (`/health`, `/debug`, `/stats.json`), not through failover:
+the point is to see which node is down. `/health` says `ok` as soon as a node has a leader and is
+not far behind it, while it may still apply writes it has queued (measured: a follower restarted
+after 20,000 documents were imported without it said `ok` with 9 write batches queued and 18,151 of
+the 20,000 documents applied); `/stats.json` counts those batches (`pending_write_batches`), so a
+node that is still catching up is told apart from one that is done, without calling it unhealthy.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class NodeHealth:
     role: str = ""  # leader, follower, candidate, ...; empty when the node cannot be asked
     version: str = ""
     detail: str = ""  # what the node reported when it is not ok (its message, or a resource error)
+    pending_writes: int = 0  # write batches it has received but not applied yet (`/stats.json`)
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,7 @@ def node_health(client: TypesenseClient, node: Node) -> NodeHealth:
         if exc.problem is not ClusterProblem.NO_QUORUM:
             raise
         answer = {"ok": False}  # 503: no leader, or too far behind it
-    try:
-        debug = client.on_node(node, "GET", "/debug", read_s=HEALTH_TIMEOUT_S)
-    except NodeUnreachable:
-        debug = {}
+    debug, stats = (_answer(client, node, path) for path in ("/debug", "/stats.json"))
     return NodeHealth(
         str(node),
         reachable=True,
@@ -78,7 +80,16 @@ def node_health(client: TypesenseClient, node: Node) -> NodeHealth:
         role=_ROLES.get(debug.get("state"), ""),
         version=str(debug.get("version", "")),
         detail=str(answer.get("resource_error", "")),
+        pending_writes=int(stats.get("pending_write_batches") or 0),
     )
+
+
+def _answer(client: TypesenseClient, node: Node, path: str) -> dict:
+    """The node's answer to `path`, or nothing when it stopped answering after `/health` did."""
+    try:
+        return client.on_node(node, "GET", path, read_s=HEALTH_TIMEOUT_S)
+    except NodeUnreachable:
+        return {}
 
 
 def cluster_health(client: TypesenseClient) -> ClusterHealth:

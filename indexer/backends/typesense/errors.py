@@ -40,9 +40,10 @@ _MESSAGES: dict[ClusterProblem, str] = {
         "`kennisbank status` en probeer het daarna opnieuw."
     ),
     ClusterProblem.NO_QUORUM: (
-        "Het Typesense-cluster heeft geen leider: te weinig servers draaien, of ze lopen achter ({node} "
-        "antwoordde: {message}). {refused} Start de gestopte servers weer: zodra een meerderheid draait, "
-        "werkt het cluster vanzelf verder."
+        "Het Typesense-cluster heeft geen leider: te weinig servers draaien, ze lopen achter, of ze kiezen "
+        "net een nieuwe leider ({node} antwoordde: {message}). {refused} Een nieuwe leider is er meestal "
+        "binnen enkele seconden; draaien er te weinig servers, start de gestopte dan weer: zodra een "
+        "meerderheid draait, werkt het cluster vanzelf verder."
     ),
     ClusterProblem.MISSING_COLLECTION: (
         "De collectie ‘{name}’ bestaat niet op het Typesense-cluster. Bouw de index met `kennisbank index` "
@@ -60,7 +61,10 @@ _MESSAGES: dict[ClusterProblem, str] = {
 }
 
 # The NO_QUORUM sentence says what did not happen: a write is refused, a read cannot be answered.
-WRITE_REFUSED = "Wijzigingen worden geweigerd; voer de opdracht opnieuw uit als het cluster weer werkt."
+WRITE_REFUSED = (
+    "Wijzigingen worden geweigerd; wat niet werd opgeslagen, neemt de volgende indexering op zodra het cluster "
+    "weer werkt."
+)
 READ_REFUSED = "Zoeken en lezen kan nu niet."
 
 

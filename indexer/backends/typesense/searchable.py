@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from indexer.analysis.acronyms import SEPARATOR
 from indexer.backends.config import TypesenseEngine
+from indexer.backends.typesense import stamps
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_collection
 from indexer.backends.typesense.contents import TypesenseContents, exact
@@ -28,7 +29,7 @@ from indexer.backends.typesense.requests import multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
 from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
-from indexer.backends.whoosh.acronym_table import choose
+from indexer.engine.acronym_choice import choose
 from indexer.engine.index_backend import IndexedFile
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import Hit, SearchRequest, SearchResults, StoredDocument
@@ -69,14 +70,14 @@ class TypesenseSearching:
                 self._version, self._acronyms, self._shares = version, None, {}
 
     def version(self) -> str:
-        """The served builds and their record counts: changes when an alias moves or a document is
-        added or removed (a document replaced in place keeps the count)."""
+        """The served builds, their record counts and the last write's stamp: changes when an alias
+        moves, a document is added or removed, or one is replaced in place (`stamps`)."""
         parts = []
         for spec in (DOCUMENTS, PAGES):
             name = served_collection(self.client, spec, self.prefix)
             found = self.client.request("GET", f"/collections/{name}")
             parts.append(f"{name}:{found['num_documents']}")
-        return "|".join(parts)
+        return "|".join([*parts, stamps.current(self.client, self.prefix)])
 
     def share_of(self, stem: str) -> float:
         """The share of the documents whose text has `stem`."""

@@ -1,6 +1,6 @@
 """'Bedoelde u …?' on the cluster: a query word that no document has is replaced by the closest word
-that documents do have, as the embedded engine does (`backends.whoosh.suggest`): by edit distance,
-then by how many documents use it, with the same first letter.
+that documents do have, as in the embedded engine (`engine.spelling`): by edit distance, then by how
+many documents use it, with the same first letter.
 
 The words as written are a token field of each document (`spelling_tokens`). Typesense's typo
 tolerance finds the documents with a word near the unknown one, and names the word it matched in
@@ -10,27 +10,20 @@ known, then the near words of the unknown ones.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from whoosh.support.levenshtein import distance
 
-from indexer.analysis.wordforms import STOP_WORDS, fold
+from indexer.analysis.wordforms import fold
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import SPELLING, token_field
 from indexer.backends.typesense.filters import term_filter
 from indexer.backends.typesense.requests import multi_search, search
-from indexer.backends.whoosh.suggest import _QUERY_WORD, MIN_CORRECTABLE_CHARS, TWO_EDITS_FROM_CHARS
+from indexer.engine.spelling import correctable_words, corrected, max_edits
 
 # Documents read per unknown word for the words near it.
 NEAR_DOCUMENTS = 100
 _FIELD = token_field(SPELLING)
-
-
-def _correctable(original: str) -> bool:
-    word = fold(original)
-    acronym = word.upper() == original and len(word) <= 5
-    return not (word in STOP_WORDS or len(word) < MIN_CORRECTABLE_CHARS or acronym)
 
 
 def _closest(word: str, result: dict) -> str | None:
@@ -41,7 +34,7 @@ def _closest(word: str, result: dict) -> str | None:
             if highlight.get("field") == _FIELD:
                 matched = highlight.get("matched_tokens", [])  # per array element that matched, a list
                 documents.update({fold(token) for tokens in matched for token in tokens})
-    max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
+    max_distance = max_edits(word)
     candidates = [
         (distance(word, candidate), -count, candidate)
         for candidate, count in documents.items()
@@ -53,7 +46,7 @@ def _closest(word: str, result: dict) -> str | None:
 
 def suggest(client: TypesenseClient, documents: str, text: str) -> str | None:
     """The query text with unknown words replaced by their closest known word, or None."""
-    words = sorted({fold(match.group(1)) for match in _QUERY_WORD.finditer(text) if _correctable(match.group(1))})
+    words = correctable_words(text)
     if not words:
         return None
     known = multi_search(client, [search(documents, term_filter(SPELLING, word), per_page=0) for word in words])
@@ -63,19 +56,11 @@ def suggest(client: TypesenseClient, documents: str, text: str) -> str | None:
     near = multi_search(
         client,
         [
-            search(documents, None, _FIELD, q=word, num_typos=2 if len(word) >= TWO_EDITS_FROM_CHARS else 1,
+            search(documents, None, _FIELD, q=word, num_typos=max_edits(word),
                    prefix="false", per_page=NEAR_DOCUMENTS, include_fields="id", highlight_fields=_FIELD,
                    drop_tokens_threshold=0)
             for word in unknown
         ],
     )  # fmt: skip
     replacements = {word: _closest(word, result) for word, result in zip(unknown, near, strict=True)}
-    replacements = {word: found for word, found in replacements.items() if found}
-    if not replacements:
-        return None
-
-    def replace(match: re.Match[str]) -> str:
-        original = match.group(1)
-        return replacements.get(fold(original), original) if _correctable(original) else original
-
-    return _QUERY_WORD.sub(replace, text)
+    return corrected(text, replacements.get)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import SPELLING, token_field
 from indexer.backends.typesense.requests import multi_search, search
-from indexer.backends.whoosh.expansion import MAX_SCANNED_TERMS, Expansion
+from indexer.engine.expansion import MAX_SCANNED_TERMS, PatternExpansion
 
 _FIELD = token_field(SPELLING)
 
@@ -36,12 +36,11 @@ def complete(client: TypesenseClient, documents: str, prefix: str, limit: int) -
     return [word for word, _ in sorted(words.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
-class ClusterExpansion(Expansion):
-    """The embedded engine's pattern expansion (one cap for the query, the most used words kept),
-    with the words read from the cluster's vocabulary."""
+class ClusterExpansion(PatternExpansion):
+    """Pattern expansion (`engine.expansion`) with the words read from the cluster's vocabulary."""
 
     def __init__(self, client: TypesenseClient, documents: str, deadline: float) -> None:
-        super().__init__(None, deadline)
+        super().__init__(deadline)
         self.client = client
         self.documents = documents
 

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from indexer.backends.config import TypesenseEngine
 from indexer.backends.run_state import RunState
+from indexer.backends.typesense import stamps
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import aliases, cluster_health
 from indexer.backends.typesense.collections import (
@@ -122,24 +123,28 @@ class TypesenseWriter:
             self.unsettled.clear()
 
     def _send(self, removals: list[str], batch: list[Prepared]) -> None:
+        """Removals, then the batch; a write into the served builds then renews the write stamp
+        (`stamps`), since a document replaced in place leaves their names and counts as they were."""
         for doc_id in removals:
             self._remove(doc_id)
-        if not batch:
-            return
-        pages = [page for _record, page_records in batch for page in page_records]
-        if pages:
-            import_documents(self.client, self.build.pages, pages)
-        import_documents(self.client, self.build.documents, [record for record, _pages in batch])
+        if batch:
+            pages = [page for _record, page_records in batch for page in page_records]
+            if pages:
+                import_documents(self.client, self.build.pages, pages)
+            import_documents(self.client, self.build.documents, [record for record, _pages in batch])
+        if not self.build.fresh:
+            stamps.renew(self.client, self.build.prefix)
 
 
 class TypesenseBuild:
     """One build: the served collections (`fresh` False) or new ones a rebuild fills."""
 
-    def __init__(self, client: TypesenseClient, documents: str, pages: str, fresh: bool) -> None:
+    def __init__(self, client: TypesenseClient, documents: str, pages: str, fresh: bool, prefix: str) -> None:
         self.client = client
         self.documents = documents
         self.pages = pages
         self.fresh = fresh
+        self.prefix = prefix
 
     @contextmanager
     def contents(self) -> Iterator[TypesenseContents]:
@@ -208,12 +213,12 @@ class TypesenseBackend(RunState):
         return True
 
     def live(self) -> TypesenseBuild:
-        return TypesenseBuild(self.client, *self._served(), fresh=False)
+        return TypesenseBuild(self.client, *self._served(), fresh=False, prefix=self.prefix)
 
     def new_index(self) -> TypesenseBuild:
         documents = create_build(self.client, DOCUMENTS, self.prefix)
         pages = create_build(self.client, PAGES, self.prefix)
-        return TypesenseBuild(self.client, documents, pages, fresh=True)
+        return TypesenseBuild(self.client, documents, pages, fresh=True, prefix=self.prefix)
 
     def activate(self, index: TypesenseBuild) -> None:
         """Serve the new build (pages first, so a document found is found with its pages), then drop the

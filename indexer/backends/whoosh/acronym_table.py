@@ -1,53 +1,18 @@
-"""Which of the acronyms the documents define (`acronyms`) search uses, per index generation.
-
-The definitions of the live documents of the searched generation are counted once per generation.
-An acronym defined in more than one way keeps the meaning a strict majority of its defining
-documents gives, or none. The taxonomy's acronyms come first (`QueryContext.with_corpus`).
-"""
+"""The acronyms the documents of the embedded index define (`acronyms`), per index generation:
+the definitions of the live documents of the searched generation are counted once per generation,
+and `engine.acronym_choice` chooses among them."""
 
 from __future__ import annotations
 
-import re
 import threading
-from collections import Counter, defaultdict
 
 from whoosh.index import Index
 from whoosh.reading import IndexReader
-from wordfreq import zipf_frequency
 
-from indexer.analysis.acronyms import FUNCTION_WORDS, SEPARATOR, Definition
-from indexer.analysis.wordforms import fold, stem
+from indexer.analysis.acronyms import SEPARATOR, Definition
 from indexer.backends.whoosh.schema import ACRONYMS
-from indexer.engine.query_context import QueryContext, acronym_key
-
-# An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
-# "shop") is mostly that word when typed in lowercase, so it is not expanded.
-WORD_ZIPF = 4.0
-
-
-def _meaning(long_form: str) -> tuple[str, ...]:
-    """Long forms that differ only in inflection or function words mean the same."""
-    return tuple(stem(word) for word in re.findall(r"\w+", fold(long_form)) if word not in FUNCTION_WORDS)
-
-
-def choose(document_counts: dict[Definition, int]) -> tuple[Definition, ...]:
-    """Per acronym the meaning a strict majority of its defining documents gives, in its most
-    common spelling; an acronym without such a majority, or that reads as a common word, is left out."""
-    by_acronym: dict[str, Counter] = defaultdict(Counter)
-    spellings: dict[tuple[str, tuple[str, ...]], Counter] = defaultdict(Counter)
-    for (short, long_form), count in document_counts.items():
-        key, meaning = acronym_key(short), _meaning(long_form)
-        by_acronym[key][meaning] += count
-        spellings[(key, meaning)][(short, long_form)] += count
-    chosen = []
-    for key, meanings in sorted(by_acronym.items()):
-        if zipf_frequency(key, "nl") >= WORD_ZIPF:
-            continue
-        meaning, count = max(meanings.items(), key=lambda item: (item[1], item[0]))
-        if count * 2 > sum(meanings.values()):
-            best = spellings[(key, meaning)]
-            chosen.append(min(best, key=lambda pair: (-best[pair], pair)))
-    return tuple(chosen)
+from indexer.engine.acronym_choice import choose
+from indexer.engine.query_context import QueryContext
 
 
 def count_definitions(reader: IndexReader) -> dict[Definition, int]:

@@ -23,7 +23,7 @@ from whoosh.util.times import datetime_to_long
 
 from indexer.backends.whoosh.acronym_table import corpus_acronyms
 from indexer.backends.whoosh.documents import listing_fields
-from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S, Expansion
+from indexer.backends.whoosh.expansion import Expansion
 from indexer.backends.whoosh.matching import Evaluator
 from indexer.backends.whoosh.page_hits import page_hits
 from indexer.backends.whoosh.schema import DOC
@@ -31,8 +31,10 @@ from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import suggest
 from indexer.engine import ranking_weights
 from indexer.engine.attempts import LIMITED_NOTE, MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.expansion import REQUEST_BUDGET_S
 from indexer.engine.facet_counts import Selection
 from indexer.engine.fields import PAGE_TEXT
+from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
@@ -49,8 +51,7 @@ from indexer.engine.results import (
 
 __all__ = ["LIMITED_NOTE", "search", "similar"]
 
-# "More like this": this many key terms of a document's text.
-SIMILAR_KEY_TERMS = 12
+# "More like this" reads at most this much of a document's text for its key terms.
 SIMILAR_TEXT_CHARS = 50_000
 # Whoosh's own scoring, where Whoosh still matches (phrases, page hits): the same BM25F settings.
 WEIGHTING = scoring.BM25F(

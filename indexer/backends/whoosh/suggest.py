@@ -22,7 +22,6 @@ until some document changed.
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -34,18 +33,12 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
-from indexer.analysis.wordforms import STOP_WORDS, fold
 from indexer.backends.whoosh import word_table_files
 from indexer.backends.whoosh.snapshot import MAX_OPEN_INDEXES
 from indexer.backends.whoosh.term_dictionary import terms
+from indexer.engine.spelling import corrected, max_edits
 
 SPELLING_FIELD = "spelling"
-# Words shorter than this are left alone: too many short words are one letter apart.
-MIN_CORRECTABLE_CHARS = 4
-# Edit distance allowed: one for short words, two from this length on.
-TWO_EDITS_FROM_CHARS = 7
-# A word, not part of a filter (bron:...) or of a pattern with * or ? (those are not corrected).
-_QUERY_WORD = re.compile(r"(?<![\w:*?])([^\W\d_]+)(?![\w:*?])")
 # Histogram buckets: a-z, and one for every other character.
 _LETTERS = 27
 # Histograms are counted this many words at a time, which bounds the temporary arrays.
@@ -201,23 +194,11 @@ def suggest(reader: IndexReader, text: str, folder: Path) -> str | None:
     """The query text with unknown words replaced by their closest known word, or None.
 
     `folder` is the folder of the reader's index, where the indexer stored its word tables."""
-    changed = False
 
-    def replace(match: re.Match[str]) -> str:
-        nonlocal changed
-        original = match.group(1)
-        word = fold(original)
-        if word in STOP_WORDS or len(word) < MIN_CORRECTABLE_CHARS or (word.upper() == original and len(word) <= 5):
-            return original
+    def correction(word: str) -> str | None:
         if reader.doc_frequency(SPELLING_FIELD, word) > 0:
-            return original
-        max_distance = 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
+            return None
         vocabulary = _vocabulary(reader, folder)
-        replacement = vocabulary.closest(reader, word, max_distance) if vocabulary else None
-        if replacement is None:
-            return original
-        changed = True
-        return replacement
+        return vocabulary.closest(reader, word, max_edits(word)) if vocabulary else None
 
-    corrected = _QUERY_WORD.sub(replace, text)
-    return corrected if changed else None
+    return corrected(text, correction)
