@@ -54,8 +54,10 @@ MIN_DOCUMENT_LINES = 2
 MIN_DOCUMENT_PART_CHARS = 4
 
 # A word's splits kept per process, each for the documents that know the same of its parts: a word
-# that splits differently in more documents than this is split anew in the others.
+# that splits differently in more documents than this is split anew in the others. A split kept
+# takes about 1 KB (the words it asked about), so at most KEPT_SPLIT_WORDS words keep theirs.
 MAX_SPLITS_PER_WORD = 8
+KEPT_SPLIT_WORDS = 50_000
 
 Spans = tuple[tuple[int, int], ...]  # the smallest parts of a word as (start, end)
 Reading = tuple[float, Spans]  # a score (Zipf, or geometric mean of the parts' Zipf) and the parts
@@ -189,12 +191,12 @@ def compound_parts(word: str) -> tuple[str, ...]:
 class _KnownSplit:
     """How a word split in a document: which words the split asked about, known or not, and the parts."""
 
-    known: frozenset[str]
-    unknown: frozenset[str]
+    known: tuple[str, ...]
+    unknown: tuple[str, ...]
     parts: tuple[str, ...]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=KEPT_SPLIT_WORDS)
 def _known_splits(word: str) -> list[_KnownSplit]:
     """The splits of a word seen so far in this process (`_document_parts` adds to the list)."""
     return []
@@ -208,7 +210,7 @@ def _document_parts(word: str, words: frozenset[str]) -> tuple[str, ...]:
     same parts: most documents know none of them, and all such documents share one split."""
     splits = _known_splits(word)
     for split in splits:
-        if split.known <= words and split.unknown.isdisjoint(words):
+        if words.issuperset(split.known) and words.isdisjoint(split.unknown):
             return split.parts
     asked: dict[str, bool] = {}
 
@@ -220,8 +222,8 @@ def _document_parts(word: str, words: frozenset[str]) -> tuple[str, ...]:
     if len(splits) < MAX_SPLITS_PER_WORD:
         splits.append(
             _KnownSplit(
-                frozenset(question for question, answer in asked.items() if answer),
-                frozenset(question for question, answer in asked.items() if not answer),
+                tuple(question for question, answer in asked.items() if answer),
+                tuple(question for question, answer in asked.items() if not answer),
                 parts,
             )
         )
