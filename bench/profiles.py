@@ -8,6 +8,7 @@ profiled on its own (extraction, tagging, analysis, adding to the writer, its co
     python -m bench.profiles --n 10000 --what search
     python -m bench.profiles --n 1000 --what index
     python -m bench.profiles --n 2000 --what index-stages --cpu-timer
+    python -m bench.profiles --n 2000 --what index-stages --files 600 --no-profile   # CPU s per stage
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def memory(corpus: Path, index: Path, data: Path, count: int, top: int) -> str:
     return "\n".join(lines)
 
 
-def index_stages(corpus: Path, top: int, cpu_timer: bool) -> str:
-    """A rebuild's stages one after the other in this process: CPU seconds and a profile of each."""
+def index_stages(corpus: Path, top: int, cpu_timer: bool, files: int | None = None, profiled: bool = True) -> str:
+    """A rebuild's stages one after the other in this process: CPU seconds and a profile of each
+    (`profiled`; without, the CPU seconds alone, which the profiler inflates), for the first `files`."""
     import datetime as dt
 
     from indexer.backends.whoosh.store import IndexStore, writing
@@ -122,6 +124,7 @@ def index_stages(corpus: Path, top: int, cpu_timer: bool) -> str:
     layout = CorpusLayout(corpus)
     taxonomy = load_taxonomy(layout.themes_dir)
     paths = sorted(path for path in layout.documents_dir.rglob("*") if path.is_file() and ".meta." not in path.name)
+    paths = paths[:files]
     added = dt.datetime(2026, 1, 1)
     relatives = [str(path.relative_to(layout.documents_dir)) for path in paths]
     fingerprint = Fingerprint(0, 0, "", "")
@@ -152,6 +155,10 @@ def index_stages(corpus: Path, top: int, cpu_timer: bool) -> str:
     try:
         for name, work in stages.items():
             started = time.process_time()
+            if not profiled:
+                work()
+                out.append(f"{name}: {time.process_time() - started:.2f} CPU s")
+                continue
             text = profile(work, top, cpu_timer)
             out.append(f"== {name}: {time.process_time() - started:.1f} CPU s (profiler included)\n{text}")
     finally:
@@ -183,11 +190,13 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="search: run the queries once before profiling")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--cpu-timer", action="store_true", help="profile CPU time instead of wall time")
+    parser.add_argument("--files", type=int, help="index-stages: only the first this many files (sorted by path)")
+    parser.add_argument("--no-profile", action="store_true", help="index-stages: CPU seconds per stage only")
     args = parser.parse_args()
     space = args.root / f"n{args.n}"
     corpus, index = space / "corpus", space / "index-ours"
     if args.what == "index-stages":
-        print(index_stages(corpus, args.top, args.cpu_timer))
+        print(index_stages(corpus, args.top, args.cpu_timer, args.files, not args.no_profile))
         return
     if args.what == "memory":
         print(memory(corpus, index, space / "data", args.queries, args.top))

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis import lexicon
+from indexer.analysis.analyzers import base_words
 from indexer.analysis.lexicon import compound_parts, document_vocabulary, split_compound
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.corpus.layout import BUNDLED_CORPUS, DOCUMENTS_DIR, THEMES_DIR
 from indexer.engine.query_context import QueryContext
+from indexer.extract import extract
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_texts
 
@@ -62,6 +65,51 @@ def test_a_word_the_document_uses_on_its_own_splits_its_compounds() -> None:
         assert compound_parts("femicidecijfers") == ("femicide", "cijfers")
     with document_vocabulary([["femicide", "stijgt"]]):
         assert compound_parts("femicidecijfers") == (), "used on one line only: could be a typo or debris"
+
+
+KNOWS_IT = [["femicide", "daders"], ["femicide"], ["daders"]]
+KNOWS_IT_NOT = [["femicide", "cijfers", "dalen"], ["cijfers", "dalen"]]  # "femicide" on one line only
+SPLIT = ("femicide", "cijfers")
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [(KNOWS_IT_NOT, ()), (KNOWS_IT, SPLIT), (KNOWS_IT_NOT, ())],
+        [(KNOWS_IT, SPLIT), (KNOWS_IT_NOT, ()), (KNOWS_IT, SPLIT)],
+    ],
+    ids=["not-known-first", "known-first"],
+)
+def test_a_split_kept_for_later_documents_serves_only_documents_that_know_the_same_parts(documents) -> None:
+    """One process's documents in turn, each splitting "femicidecijfers" as if it were the first."""
+    lexicon._known_splits.cache_clear()  # no split kept from other tests
+    for turn, (lines, parts) in enumerate(documents):
+        with document_vocabulary(lines):
+            assert compound_parts("femicidecijfers") == parts, f"document {turn + 1}"
+
+
+def _bundled_documents() -> list[list[list[str]]]:
+    """The bundled corpus's Markdown and HTML documents, as lines of base words."""
+    words = base_words()
+    paths = sorted(path for path in (BUNDLED_CORPUS / DOCUMENTS_DIR).iterdir() if path.suffix in {".md", ".html"})
+    return [[[token.text for token in words(line)] for line in extract(path).text.split("\n")] for path in paths]
+
+
+def _parts_of_every_word(documents: list[list[list[str]]], keep_splits: bool) -> list[dict[str, tuple[str, ...]]]:
+    found = []
+    for lines in documents:
+        if not keep_splits:
+            lexicon._known_splits.cache_clear()  # every document splits its words anew, as it once did
+        with document_vocabulary(lines):
+            found.append({word: compound_parts(word) for line in lines for word in line})
+    return found
+
+
+def test_splits_kept_across_documents_are_the_splits_each_document_makes_on_its_own() -> None:
+    documents = _bundled_documents()
+    kept = _parts_of_every_word(documents, keep_splits=True)
+    assert kept == _parts_of_every_word(documents, keep_splits=False)
+    assert sum(1 for parts in kept for split in parts.values() if split) > 500, "the documents have compounds"
 
 
 def test_a_query_compound_of_a_word_rare_in_dutch_splits_when_the_index_has_it() -> None:

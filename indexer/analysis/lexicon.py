@@ -53,6 +53,12 @@ NOT_A_PART = STOP_WORDS | frozenset([*_AFFIXES, "ing", "ten", "ter", "den", "des
 MIN_DOCUMENT_LINES = 2
 MIN_DOCUMENT_PART_CHARS = 4
 
+# A word's splits kept per process, each for the documents that know the same of its parts: a word
+# that splits differently in more documents than this is split anew in the others. A split kept
+# takes about 1 KB (the words it asked about), so at most KEPT_SPLIT_WORDS words keep theirs.
+MAX_SPLITS_PER_WORD = 8
+KEPT_SPLIT_WORDS = 50_000
+
 Spans = tuple[tuple[int, int], ...]  # the smallest parts of a word as (start, end)
 Reading = tuple[float, Spans]  # a score (Zipf, or geometric mean of the parts' Zipf) and the parts
 
@@ -108,17 +114,17 @@ def _best(word: str, head: bool = False, part: bool = True) -> Reading:
 
 
 def _split_two(word: str, whole: Reading, read: Callable[..., Reading], penalty: float) -> Reading:
-    """The best of `whole` and every split in two whose sides `read` (part, head=...) finds frequent."""
+    """The best of `whole` and every split in two whose sides `read` (part, head) finds frequent."""
     best = whole
     for cut in range(MIN_PART_CHARS, len(word) - MIN_PART_CHARS + 1):
-        tail_score, tail = read(word[cut:])
+        tail_score, tail = read(word[cut:], False)  # positional: one cache key per part and side
         if tail_score < MIN_PART_ZIPF:
             continue
         for linker in LINKING_LETTERS:
             end = cut - len(linker)
             if word[end:cut] != linker or end < MIN_PART_CHARS:
                 continue
-            head_score, front = read(word[:end], head=True)
+            head_score, front = read(word[:end], True)
             score = math.sqrt(max(head_score, 0.0) * tail_score) - penalty
             if head_score >= MIN_PART_ZIPF and score > best[0]:
                 best = (score, (*front, *((start + cut, stop + cut) for start, stop in tail)))
@@ -177,8 +183,51 @@ def compound_parts(word: str) -> tuple[str, ...]:
         return _general_parts(word)
     found = document.parts.get(word)
     if found is None:
-        found = document.parts[word] = _runs(word, _spans(word, document.words.__contains__))
+        found = document.parts[word] = _document_parts(word, document.words)
     return found
+
+
+@dataclass(frozen=True)
+class _KnownSplit:
+    """How a word split in a document: which words the split asked about, known or not, and the parts."""
+
+    known: tuple[str, ...]
+    unknown: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+@lru_cache(maxsize=KEPT_SPLIT_WORDS)
+def _known_splits(word: str) -> list[_KnownSplit]:
+    """The splits of a word seen so far in this process (`_document_parts` adds to the list)."""
+    return []
+
+
+def _document_parts(word: str, words: frozenset[str]) -> tuple[str, ...]:
+    """The parts of a word in a document that knows `words`, split once per process for most words.
+
+    A split asks `known` about a few words, each question chosen by the answers before it; nothing
+    else of the document counts. So a document that answers a past split's questions alike gets the
+    same parts: most documents know none of them, and all such documents share one split."""
+    splits = _known_splits(word)
+    for split in splits:
+        if words.issuperset(split.known) and words.isdisjoint(split.unknown):
+            return split.parts
+    asked: dict[str, bool] = {}
+
+    def known(question: str) -> bool:
+        answer = asked[question] = question in words
+        return answer
+
+    parts = _runs(word, _spans(word, known))
+    if len(splits) < MAX_SPLITS_PER_WORD:
+        splits.append(
+            _KnownSplit(
+                tuple(question for question, answer in asked.items() if answer),
+                tuple(question for question, answer in asked.items() if not answer),
+                parts,
+            )
+        )
+    return parts
 
 
 @lru_cache(maxsize=100_000)
