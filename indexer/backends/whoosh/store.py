@@ -14,6 +14,7 @@ so readers keep the old index until the new one is complete.
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util import random_name
 from whoosh.writing import IndexWriter, SegmentWriter
 
 from indexer.backends.run_state import RunState
@@ -189,6 +191,17 @@ class ParallelWriter(MpWriter):
         super().end_group()
         if not self._grouping and len(self.docbuffer) >= self.batchsize:
             self._enqueue()
+
+    def _enqueue(self) -> None:
+        """MpWriter's, with pickle's newest protocol instead of 2 (whose bytes are slow to write and read)."""
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as handle:
+            for item in self.docbuffer:
+                pickle.dump(item, handle, pickle.HIGHEST_PROTOCOL)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.jobqueue.put((filename, len(self.docbuffer)))
+        self.docbuffer = []
 
     def cancel(self) -> None:
         for task in self.tasks:
