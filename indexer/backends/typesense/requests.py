@@ -21,7 +21,8 @@ from indexer.engine.matching import RANKED_FIELDS, TermKey
 MULTI_SEARCH_LIMIT = 50
 # Typesense returns at most this many records per page.
 PER_PAGE = 250
-# What a candidate brings along: what it is shown with, what it is scored and filtered with.
+# What a candidate brings along: what it is shown with, what it is scored and filtered with (and the
+# weights of the query's terms, `candidates.weight_paths`).
 CANDIDATE_FIELDS = ",".join(
     [
         "id",
@@ -31,7 +32,6 @@ CANDIDATE_FIELDS = ",".join(
         "source_as_written",
         "page_count",
         "date_days",
-        "term_weights",
         token_field(SOURCE_WORDS),
         *(spec.field for spec in FACETS),
         *(field.name for field in LENGTH_FIELDS),

@@ -2,8 +2,9 @@
 
 1. The query is parsed as the embedded engine parses it (all words, then all but one, then any), and
    each reading compiled to a Typesense filter (`filters`). The loosest reading's filter holds every
-   document any reading can match; those documents are the candidates, fetched with their term
-   weights and field lengths in the same multi-search as the collection's statistics (`requests`).
+   document any reading can match; those documents are the candidates, fetched with the weights of
+   the readings' terms and their field lengths in the same multi-search as the collection's
+   statistics (`requests`).
    Beyond `MAX_CANDIDATES` of them, the best `MAX_CANDIDATES` by Typesense's own text match of the
    query's words are ranked (the newest, when sorted by date).
 2. Each reading is evaluated over the candidates by the embedded engine's evaluator
@@ -29,7 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.backends.typesense.candidates import Candidates
+from indexer.backends.typesense.candidates import Candidates, weight_paths
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
@@ -134,11 +135,14 @@ class ClusterSearch:
         self.collections = collections
         self.share_of = share_of
 
-    def _candidates(self, query: Node, by_date: bool) -> Candidates:
-        """The documents that pass `query`'s filter, with the statistics: all of them up to
-        `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text match (by date: the newest)."""
+    def _candidates(self, readings: list[ParsedQuery], by_date: bool) -> Candidates:
+        """The documents that pass the loosest reading's filter, with the statistics and the weights of
+        the readings' terms: all of them up to `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text
+        match (by date: the newest)."""
+        query = readings[-1].query
         documents, filter_by = self.collections.documents, query_filter(query)
-        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
+        fields = ",".join([CANDIDATE_FIELDS, *weight_paths(reading.query for reading in readings)])
+        fetch = {"include_fields": fields, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
         stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
         records, found = [hit["document"] for hit in first["hits"]], int(first["found"])
         pages = range(1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)[1:]
@@ -159,7 +163,7 @@ class ClusterSearch:
 
     def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]], by_date: bool = False) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
-        candidates = self._candidates(readings[-1].query, by_date)
+        candidates = self._candidates(readings, by_date)
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)

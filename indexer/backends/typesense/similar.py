@@ -8,11 +8,11 @@ document count for its collection frequency, which the cluster does not keep.
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 
+from indexer.backends.typesense.collections import TERM_WEIGHTS
 from indexer.backends.typesense.requests import term_counts
 from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
 from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
@@ -36,8 +36,8 @@ def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_coun
 
 
 def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: int) -> list[Hit]:
-    """The documents most like the one of `record` (with its `term_weights`)."""
-    weights = json.loads(record.get("term_weights") or "{}").get("content", {})
+    """The documents most like the one of `record` (with all its term weights)."""
+    weights = (record.get(TERM_WEIGHTS) or {}).get("content", {})
     key_terms = _key_terms(searcher, weights, document_count)
     if not key_terms:
         return []
