@@ -1,12 +1,15 @@
 """The second stage's candidates on a real cluster: each candidate brings only the weights of the
-query's terms, and scores exactly as it would with all of its weights."""
+query's terms and scores exactly as it would with all of its weights; within the cut-off every document
+the filter matches is a candidate, past it the best by text match; term counts are asked once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import numpy as np
+import pytest
 
+from indexer.backends.typesense import searching
 from indexer.backends.typesense.candidates import Candidates, ClusterStatistics
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import (
@@ -18,6 +21,7 @@ from indexer.backends.typesense.collections import (
     switch_alias,
 )
 from indexer.backends.typesense.records import records
+from indexer.backends.typesense.requests import TermCounts
 from indexer.backends.typesense.searching import ClusterSearch, Collections
 from indexer.engine.matching import Evaluator
 from indexer.engine.query import parse_query
@@ -44,11 +48,7 @@ def test_candidates_bring_only_the_query_terms_and_score_as_with_all_their_weigh
     cluster_client: TypesenseClient, collection_prefix: str
 ) -> None:
     written = [records(_document(doc_id, *texts), dt.datetime(2026, 1, 1))[0] for doc_id, texts in TEXTS.items()]
-    build = create_build(cluster_client, DOCUMENTS, collection_prefix)
-    import_documents(cluster_client, build, written)
-    switch_alias(cluster_client, DOCUMENTS, build, collection_prefix)
-    served = Collections(DOCUMENTS.alias(collection_prefix), PAGES.alias(collection_prefix))
-    searcher = ClusterSearch(cluster_client, served, lambda _: 0.1)
+    searcher, _ = _served(cluster_client, collection_prefix, written)
     context = QueryContext({}, {}, {})
     readings = [parse_query('mensenhandel 1.5 OR "zorg en veiligheid"', context)]
 
@@ -71,3 +71,52 @@ def test_candidates_bring_only_the_query_terms_and_score_as_with_all_their_weigh
     full = Evaluator(whole).evaluate(readings[0].query)
     assert pruned.mask.tolist() == full.mask.tolist() and pruned.mask.all()
     assert np.allclose(pruned.scores, full.scores) and pruned.scores.min() > 0
+
+
+def _served(cluster_client: TypesenseClient, prefix: str, written: list[dict]) -> tuple[ClusterSearch, str]:
+    build = create_build(cluster_client, DOCUMENTS, prefix)
+    import_documents(cluster_client, build, written)
+    switch_alias(cluster_client, DOCUMENTS, build, prefix)
+    served = Collections(DOCUMENTS.alias(prefix), PAGES.alias(prefix))
+    return ClusterSearch(cluster_client, served, lambda _: 0.1, TermCounts(cluster_client, served.documents)), build
+
+
+WORDS = {"alfa": "Alfa", "bravo": "Bravo", "charlie": "Charlie", "alle": "Alfa bravo charlie", "geen": "Delta"}
+
+
+@pytest.mark.parametrize(
+    ("cut_off", "expected", "complete"),
+    [(250, {"alfa", "bravo", "charlie", "alle"}, True), (2, {"alle", "alfa"}, False)],
+    ids=["every document the filter matches", "past the cut-off: the best by text match"],
+)
+def test_the_candidates_are_every_match_or_the_best_by_text_match(
+    cluster_client: TypesenseClient,
+    collection_prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+    cut_off: int,
+    expected: set[str],
+    complete: bool,
+) -> None:
+    """Typesense's text match drops words only from the ends, so it can miss a document with only the
+    middle word: within the cut-off the candidates are still every document the filter matches."""
+    monkeypatch.setattr(searching, "MAX_CANDIDATES", cut_off)
+    written = [records(_document(doc_id, text, text), dt.datetime(2026, 1, 1))[0] for doc_id, text in WORDS.items()]
+    searcher, _ = _served(cluster_client, collection_prefix, written)
+    readings = [parse_query("alfa OR bravo OR charlie", QueryContext({}, {}, {}))]
+
+    candidates = eventually(lambda: searcher.prepared(readings, {}).candidates, lambda found: found.size > 0)
+
+    assert {record["id"] for record in candidates.records} == expected
+    assert candidates.complete is complete
+
+
+def test_term_counts_are_asked_once_per_served_version(cluster_client: TypesenseClient, collection_prefix: str) -> None:
+    written = [records(_document(doc_id, text, text), dt.datetime(2026, 1, 1))[0] for doc_id, text in WORDS.items()]
+    searcher, build = _served(cluster_client, collection_prefix, written[:2])
+    key = ("content", "bravo")
+    assert eventually(lambda: searcher.counts([key]), lambda counts: counts[key] == 1) == {key: 1}
+
+    import_documents(cluster_client, build, written[2:4])
+    assert searcher.counts([key]) == {key: 1}, "the version it was made for"
+    fresh = eventually(lambda: TermCounts(cluster_client, searcher.collections.documents)([key]), lambda c: c[key] == 2)
+    assert fresh == {key: 2}, "a new version's"

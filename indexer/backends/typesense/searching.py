@@ -8,7 +8,8 @@
    Beyond `MAX_CANDIDATES` of them, the best `MAX_CANDIDATES` by Typesense's own text match of the
    query's words are ranked (the newest, when sorted by date).
 2. Each reading is evaluated over the candidates by the embedded engine's evaluator
-   (`engine.matching`), with the cluster's own counts of the documents of each term, so BM25F sees
+   (`engine.matching`), with the cluster's own counts of the documents of each term (asked once per
+   served version of the collections, `requests.TermCounts`), so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
    coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
 3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
@@ -40,11 +41,11 @@ from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
+    TermCounts,
     multi_search,
     search,
     statistics,
     statistics_search,
-    term_counts,
 )
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
@@ -130,31 +131,62 @@ class Attempts:
 class ClusterSearch:
     """Searches of one cluster's served collections."""
 
-    def __init__(self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float]) -> None:
+    def __init__(
+        self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float], counts: TermCounts
+    ) -> None:
         self.client = client
         self.collections = collections
         self.share_of = share_of
+        self.counts = counts
 
     def _candidates(self, readings: list[ParsedQuery], by_date: bool) -> Candidates:
         """The documents that pass the loosest reading's filter, with the statistics and the weights of
         the readings' terms: all of them up to `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text
-        match (by date: the newest)."""
+        match (by date: the newest), in one multi-search (two when the text match misses some)."""
         query = readings[-1].query
         documents, filter_by = self.collections.documents, query_filter(query)
         fields = ",".join([CANDIDATE_FIELDS, *weight_paths(reading.query for reading in readings)])
-        fetch = {"include_fields": fields, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
-        stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
-        records, found = [hit["document"] for hit in first["hits"]], int(first["found"])
-        pages = range(1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)[1:]
-        if found > MAX_CANDIDATES and not by_date and (words := self._words(query)):
-            fetch |= BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
-            records, pages = [], range(1, pages.stop)
-        if len(pages):
-            more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
-            records += [hit["document"] for result in more for hit in result["hits"]]
+        newest = {"include_fields": fields, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
+        words = [] if by_date else self._words(query)
+        if not words:
+            stats, first = multi_search(
+                self.client, [statistics_search(documents), search(documents, filter_by, **newest)]
+            )
+            found = int(first["found"])
+            records = self._pages(filter_by, newest, found, first)
+        else:
+            # The filter's count beside the best by text match: past the cut-off those are the candidates,
+            # within it they are when they are all the filter's documents (a document matched by none of
+            # the words Typesense kept, or through another field, is not among them).
+            best = newest | BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
+            stats, counted, first = multi_search(
+                self.client,
+                [
+                    statistics_search(documents),
+                    search(documents, filter_by, per_page=0),
+                    search(documents, filter_by, **best),
+                ],
+            )
+            found, matched = int(counted["found"]), int(first["found"])
+            if found > MAX_CANDIDATES or matched == found:
+                records = self._pages(filter_by, best, matched, first)
+            else:
+                records = self._pages(filter_by, newest, found)
         candidates = Candidates(records, statistics(stats))
         candidates.complete = found <= MAX_CANDIDATES
         return candidates
+
+    def _pages(self, filter_by: str | None, fetch: dict, found: int, first: dict | None = None) -> list[dict]:
+        """The records of `fetch`'s pages up to `found` (at most `MAX_CANDIDATES`); page 1 is `first`
+        when it was read already."""
+        records = [hit["document"] for hit in first["hits"]] if first else []
+        pages = range(2 if first else 1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)
+        if len(pages):
+            more = multi_search(
+                self.client, [search(self.collections.documents, filter_by, page=page, **fetch) for page in pages]
+            )
+            records += [hit["document"] for result in more for hit in result["hits"]]
+        return records
 
     def _words(self, query: Node) -> list[str]:
         """The query's words in the ranked text fields, rarest first."""
@@ -167,7 +199,7 @@ class ClusterSearch:
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)
-        candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
+        candidates.counts = self.counts(candidates.asked)
         return Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
 
     def search(

@@ -13,7 +13,6 @@ import math
 import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
-from indexer.backends.typesense.requests import term_counts
 from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
 from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
@@ -27,7 +26,7 @@ WEIGHED_TERMS = 50
 
 def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_count: int) -> list[tuple[str, float]]:
     heaviest = sorted(weights, key=lambda term: (-weights[term], term))[:WEIGHED_TERMS]
-    counts = term_counts(searcher.client, searcher.collections.documents, [("content", term) for term in heaviest])
+    counts = searcher.counts([("content", term) for term in heaviest])
     scored = []
     for term in heaviest:
         share = max(1, counts[("content", term)]) / max(1, document_count)
