@@ -21,7 +21,7 @@ from indexer.backends.typesense.collections import (
     switch_alias,
 )
 from indexer.backends.typesense.records import records
-from indexer.backends.typesense.requests import TermCounts
+from indexer.backends.typesense.requests import ServedFacts
 from indexer.backends.typesense.searching import ClusterSearch, Collections
 from indexer.engine.matching import Evaluator
 from indexer.engine.query import parse_query
@@ -78,7 +78,7 @@ def _served(cluster_client: TypesenseClient, prefix: str, written: list[dict]) -
     import_documents(cluster_client, build, written)
     switch_alias(cluster_client, DOCUMENTS, build, prefix)
     served = Collections(DOCUMENTS.alias(prefix), PAGES.alias(prefix))
-    return ClusterSearch(cluster_client, served, lambda _: 0.1, TermCounts(cluster_client, served.documents)), build
+    return ClusterSearch(cluster_client, served, lambda _: 0.1, ServedFacts(cluster_client, served.documents)), build
 
 
 WORDS = {"alfa": "Alfa", "bravo": "Bravo", "charlie": "Charlie", "alle": "Alfa bravo charlie", "geen": "Delta"}
@@ -110,13 +110,23 @@ def test_the_candidates_are_every_match_or_the_best_by_text_match(
     assert candidates.complete is complete
 
 
-def test_term_counts_are_asked_once_per_served_version(cluster_client: TypesenseClient, collection_prefix: str) -> None:
+def test_statistics_and_term_counts_are_asked_once_per_served_version(
+    cluster_client: TypesenseClient, collection_prefix: str
+) -> None:
+    """Until the served version changes (`searchable` then makes new `ServedFacts`), a write does not
+    reach the idf: what BM25F reads of the whole collection is asked once."""
     written = [records(_document(doc_id, text, text), dt.datetime(2026, 1, 1))[0] for doc_id, text in WORDS.items()]
     searcher, build = _served(cluster_client, collection_prefix, written[:2])
-    key = ("content", "bravo")
-    assert eventually(lambda: searcher.counts([key]), lambda counts: counts[key] == 1) == {key: 1}
+    readings = [parse_query("bravo", QueryContext({}, {}, {}))]
 
+    def new_version() -> tuple[int, list[int], int]:
+        searcher.facts = ServedFacts(cluster_client, searcher.collections.documents)
+        candidates = searcher.prepared(readings, {}).candidates
+        return candidates.size, list(candidates.counts.values()), candidates.document_count
+
+    # Each node applies a write in its own time: asked until the one answering has it.
+    assert eventually(new_version, lambda seen: seen == (1, [1], 2)) == (1, [1], 2)
     import_documents(cluster_client, build, written[2:4])
-    assert searcher.counts([key]) == {key: 1}, "the version it was made for"
-    fresh = eventually(lambda: TermCounts(cluster_client, searcher.collections.documents)([key]), lambda c: c[key] == 2)
-    assert fresh == {key: 2}, "a new version's"
+    candidates = searcher.prepared(readings, {}).candidates
+    assert (list(candidates.counts.values()), candidates.document_count) == ([1], 2), "as asked for the version"
+    assert eventually(new_version, lambda seen: seen == (2, [2], 4)) == (2, [2], 4)

@@ -1,4 +1,5 @@
-"""The searches the cluster is asked, in multi-searches: global statistics, term counts, candidates.
+"""The searches the cluster is asked, in multi-searches: global statistics, term counts, candidates;
+and those of the statistics and counts that stay until the next write (`ServedFacts`).
 
 Typesense answers a multi-search with one result per search, in order; a search it refused is a
 result with an error, raised here as a `ClusterError`. A multi-search takes at most
@@ -97,18 +98,21 @@ def term_counts(client: TypesenseClient, documents: str, keys: Iterable[TermKey]
     return {key: int(result["found"]) for key, result in zip(keys, results, strict=True)}
 
 
-class TermCounts:
-    """`term_counts` of one served version of the collections, each term asked once: the counts change
-    only with a write, and whoever watches the version (`searchable`) makes a new one when it changes."""
+class ServedFacts:
+    """What BM25F needs of one served version of the collections, asked once: the `statistics` (kept by
+    the first search that asks for them) and each term's count (`counts`). Both change only with a
+    write, and whoever watches the version (`searchable`) makes a new one when it changes."""
 
     def __init__(self, client: TypesenseClient, documents: str, limit: int = MAX_CACHED_COUNTS) -> None:
         self.client = client
         self.documents = documents
         self.limit = limit
+        self.statistics: ClusterStatistics | None = None
         self._counts: OrderedDict[TermKey, int] = OrderedDict()
         self._lock = threading.Lock()  # a front end's threads share it
 
-    def __call__(self, keys: Iterable[TermKey]) -> dict[TermKey, int]:
+    def counts(self, keys: Iterable[TermKey]) -> dict[TermKey, int]:
+        """`term_counts`, each term asked of the cluster once."""
         keys = set(keys)
         with self._lock:
             known = {key: self._counts[key] for key in keys if key in self._counts}

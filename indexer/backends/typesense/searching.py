@@ -3,13 +3,13 @@
 1. The query is parsed as the embedded engine parses it (all words, then all but one, then any), and
    each reading compiled to a Typesense filter (`filters`). The loosest reading's filter holds every
    document any reading can match; those documents are the candidates, fetched with the weights of
-   the readings' terms and their field lengths in the same multi-search as the collection's
-   statistics (`requests`).
+   the readings' terms and their field lengths in one multi-search (with the collection's statistics
+   the first time, `requests`).
    Beyond `MAX_CANDIDATES` of them, the best `MAX_CANDIDATES` by Typesense's own text match of the
    query's words are ranked (the newest, when sorted by date).
 2. Each reading is evaluated over the candidates by the embedded engine's evaluator
    (`engine.matching`), with the cluster's own counts of the documents of each term (asked once per
-   served version of the collections, `requests.TermCounts`), so BM25F sees
+   served version of the collections, as the statistics: `requests.ServedFacts`), so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
    coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
 3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.backends.typesense.candidates import Candidates, weight_paths
+from indexer.backends.typesense.candidates import Candidates, ClusterStatistics, weight_paths
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
@@ -41,7 +41,7 @@ from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
-    TermCounts,
+    ServedFacts,
     multi_search,
     search,
     statistics,
@@ -132,12 +132,12 @@ class ClusterSearch:
     """Searches of one cluster's served collections."""
 
     def __init__(
-        self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float], counts: TermCounts
+        self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float], facts: ServedFacts
     ) -> None:
         self.client = client
         self.collections = collections
         self.share_of = share_of
-        self.counts = counts
+        self.facts = facts
 
     def _candidates(self, readings: list[ParsedQuery], by_date: bool) -> Candidates:
         """The documents that pass the loosest reading's filter, with the statistics and the weights of
@@ -149,9 +149,7 @@ class ClusterSearch:
         newest = {"include_fields": fields, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
         words = [] if by_date else self._words(query)
         if not words:
-            stats, first = multi_search(
-                self.client, [statistics_search(documents), search(documents, filter_by, **newest)]
-            )
+            (first,), known = self._with_statistics([search(documents, filter_by, **newest)])
             found = int(first["found"])
             records = self._pages(filter_by, newest, found, first)
         else:
@@ -159,22 +157,27 @@ class ClusterSearch:
             # within it they are when they are all the filter's documents (a document matched by none of
             # the words Typesense kept, or through another field, is not among them).
             best = newest | BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
-            stats, counted, first = multi_search(
-                self.client,
-                [
-                    statistics_search(documents),
-                    search(documents, filter_by, per_page=0),
-                    search(documents, filter_by, **best),
-                ],
+            (counted, first), known = self._with_statistics(
+                [search(documents, filter_by, per_page=0), search(documents, filter_by, **best)]
             )
             found, matched = int(counted["found"]), int(first["found"])
             if found > MAX_CANDIDATES or matched == found:
                 records = self._pages(filter_by, best, matched, first)
             else:
                 records = self._pages(filter_by, newest, found)
-        candidates = Candidates(records, statistics(stats))
+        candidates = Candidates(records, known)
         candidates.complete = found <= MAX_CANDIDATES
         return candidates
+
+    def _with_statistics(self, searches: list[dict]) -> tuple[list[dict], ClusterStatistics]:
+        """The results of `searches`, and the collection's statistics: asked in the same multi-search
+        the first time for this version of the collections."""
+        known = self.facts.statistics
+        if known is not None:
+            return multi_search(self.client, searches), known
+        stats, *results = multi_search(self.client, [statistics_search(self.collections.documents), *searches])
+        self.facts.statistics = statistics(stats)
+        return results, self.facts.statistics
 
     def _pages(self, filter_by: str | None, fetch: dict, found: int, first: dict | None = None) -> list[dict]:
         """The records of `fetch`'s pages up to `found` (at most `MAX_CANDIDATES`); page 1 is `first`
@@ -199,7 +202,7 @@ class ClusterSearch:
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)
-        candidates.counts = self.counts(candidates.asked)
+        candidates.counts = self.facts.counts(candidates.asked)
         return Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
 
     def search(

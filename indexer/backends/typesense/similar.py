@@ -26,7 +26,7 @@ WEIGHED_TERMS = 50
 
 def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_count: int) -> list[tuple[str, float]]:
     heaviest = sorted(weights, key=lambda term: (-weights[term], term))[:WEIGHED_TERMS]
-    counts = searcher.counts([("content", term) for term in heaviest])
+    counts = searcher.facts.counts([("content", term) for term in heaviest])
     scored = []
     for term in heaviest:
         share = max(1, counts[("content", term)]) / max(1, document_count)
