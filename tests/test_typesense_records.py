@@ -4,12 +4,18 @@ embedded engine indexes), and every stored value needed to read the document bac
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis.analyzers import dutch_analyzer
-from indexer.backends.typesense.collections import DOCUMENTS, PAGES, length_field, page_id, token_field
+from indexer.backends.typesense.collections import (
+    DOCUMENTS,
+    PAGES,
+    TERM_WEIGHTS,
+    length_field,
+    page_id,
+    token_field,
+)
 from indexer.backends.typesense.records import indexed_file, records, stored_document
 from indexer.backends.whoosh.schema import build_schema
 from indexer.engine.results import NO_VALUE
@@ -50,7 +56,7 @@ def test_the_searchable_fields_hold_our_dutch_tokens_with_compound_parts() -> No
     assert "zorg veilig" in record[token_field("word_pairs")], "stop words gone, stems joined for phrases"
     assert record["subthemes"] == [NO_VALUE] and record["source"] == ["Politie", "Gemeente Rotterdam"]
     assert [page["id"] for page in pages] == [page_id(DOCUMENT.doc_id, 1), page_id(DOCUMENT.doc_id, 3)]
-    assert set(record) <= {field.name for field in DOCUMENTS.fields} | {"id"}
+    assert set(record) <= {field.name for field in DOCUMENTS.fields} | {"id", TERM_WEIGHTS}
     assert all(set(page) <= {field.name for field in PAGES.fields} | {"id"} for page in pages)
 
 
@@ -67,7 +73,7 @@ def test_the_second_stage_scores_with_the_weights_and_lengths_of_the_embedded_in
     """The records carry, per ranked field, what the embedded index's postings hold: each term's weight
     (field boost and compound-part boost included) and the field's length as Whoosh rounds it."""
     record, _ = records(DOCUMENT, ADDED)
-    weights = json.loads(record["term_weights"])
+    weights = record[TERM_WEIGHTS]
     schema = build_schema()
     for field, text in (("title", DOCUMENT.metadata.title), ("summary", DOCUMENT.metadata.summary)):
         items = list(schema[field].index(text))

@@ -5,20 +5,23 @@ the global statistics BM25F needs come from the cluster too, not from the candid
 documents and the average field lengths (`ClusterStatistics`), and each term's document count. So a
 candidate scores as it would in the embedded index, and the same evaluator ranks it.
 
-The term counts are asked for all at once: an evaluation first runs with `counts` None, noting every
-term it needs (`asked`), the caller fetches those in one multi-search, and the evaluation runs again.
+Only the weights of the query's terms travel: an evaluation over no candidates at all reads the
+postings of every term the readings need, and those are the weights the candidates are fetched with
+(`weight_paths`). The term counts are asked for all at once: an evaluation first runs with `counts`
+None, noting every term it needs (`asked`), the caller fetches those in one multi-search, and the
+evaluation runs again.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.backends.typesense.collections import length_field
-from indexer.engine.matching import RANKED_FIELDS, TermKey, bm25
-from indexer.engine.query_model import Phrase
+from indexer.backends.typesense.collections import TERM_WEIGHTS, length_field, weight_path
+from indexer.engine.matching import RANKED_FIELDS, Evaluator, TermKey, bm25
+from indexer.engine.query_model import Node, Phrase
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
@@ -44,11 +47,16 @@ class Candidates:
             field: np.array([record.get(length_field(field), 0) for record in records], dtype=np.float32)
             for field in RANKED_FIELDS
         }
-        self._weights = [json.loads(record.get("term_weights") or "{}") for record in records]
+        self._weights = [record.get(TERM_WEIGHTS) or {} for record in records]
         self._postings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self.counts: dict[TermKey, int] | None = None
         self.asked: set[TermKey] = set()
         self.complete = True  # every record the filter matched is here
+
+    @property
+    def read(self) -> set[tuple[str, str]]:
+        """Each (field, text) whose postings were read."""
+        return set(self._postings)
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, text)
@@ -98,6 +106,15 @@ class Candidates:
 
 
 WORD_PAIRS_KEY = RANKED_FIELDS[-1]
+
+
+def weight_paths(queries: Iterable[Node]) -> list[str]:
+    """The `include_fields` paths of the term weights that evaluating `queries` reads."""
+    nothing = Candidates([], ClusterStatistics(0, {}))
+    evaluator = Evaluator(nothing)
+    for query in queries:
+        evaluator.evaluate(query)
+    return [weight_path(field, text) for field, text in sorted(nothing.read) if field in RANKED_FIELDS]
 
 
 def _holds(record: dict, field: str, text: str) -> bool:

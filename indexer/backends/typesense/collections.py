@@ -32,7 +32,8 @@ from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, TEXT_FIELDS, WORD_PAI
 from indexer.engine.matching import RANKED_FIELDS
 
 # Bump when what a field holds changes without its declaration changing (the declarations count anyway).
-COLLECTION_REVISION = 2  # 2: lengths and term weights of the ranked fields, for the second stage
+# 2: lengths and term weights of the ranked fields, for the second stage; 3: the weights as a nested object.
+COLLECTION_REVISION = 3
 _STAMP = "%Y%m%d%H%M%S%f"
 
 
@@ -71,6 +72,21 @@ def length_field(name: str) -> str:
     return f"{name}_length"
 
 
+# Each ranked field's term weights (field -> term -> weight), what the second stage scores with. Not
+# declared: Typesense stores an undeclared field as written, unindexed (0.24 refuses a declared `object`
+# without nested fields), and `include_fields` prunes its keys by dotted path (`weight_path`), so a
+# candidate brings only the weights of the query's terms.
+TERM_WEIGHTS = "term_weights"
+
+
+def weight_path(field: str, term: str) -> str:
+    """The `include_fields` path of one term's weight in ranked field `field`. A term is word characters
+    and dots (`wordforms.WORD_PATTERN`; a word pair two of them and a space): Typesense matches the whole
+    path, so a dot in a term needs no escape (measured on 0.24.1), and no term holds the comma that
+    separates the paths."""
+    return f"{TERM_WEIGHTS}.{field}.{term}"
+
+
 def _tokens(name: str) -> Field:
     return Field(token_field(name), "string")
 
@@ -98,7 +114,6 @@ DOCUMENT_FIELDS = (
     *_FACETS,
     *_DATES,
     *LENGTH_FIELDS,
-    _stored("term_weights"),  # JSON: field -> term -> weight, what the second stage scores with
     _stored("title"),
     _stored("summary"),
     _stored("source_as_written"),

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator
 from urllib.parse import quote
 
 from indexer.backends.typesense.client import TypesenseClient
-from indexer.backends.typesense.collections import SPELLING, token_field
+from indexer.backends.typesense.collections import SPELLING, TERM_WEIGHTS, token_field
 from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.records import MANIFEST_FIELDS, indexed_file, stored_document
 from indexer.engine.index_backend import IndexedFile
@@ -25,7 +25,7 @@ def exact(field: str, value: str) -> str:
 
 # The token fields and term weights are what search reads; reading a document back needs only the stored ones.
 _SEARCHED = ("title", "summary", "content", "word_pairs", "source_words", SPELLING)
-_TOKENS = ",".join([*(token_field(name) for name in _SEARCHED), "term_weights"])
+_TOKENS = ",".join([*(token_field(name) for name in _SEARCHED), TERM_WEIGHTS])
 
 
 class TypesenseContents:

@@ -27,7 +27,14 @@ from indexer.analysis.lexicon import document_vocabulary
 from indexer.backends.stored_documents import indexed_file as indexed_file_of
 from indexer.backends.stored_documents import matches_as_json, stored_facts
 from indexer.backends.stored_documents import stored_document as stored_document_of
-from indexer.backends.typesense.collections import ID_ORDER, SPELLING, length_field, page_id, token_field
+from indexer.backends.typesense.collections import (
+    ID_ORDER,
+    SPELLING,
+    TERM_WEIGHTS,
+    length_field,
+    page_id,
+    token_field,
+)
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
 from indexer.engine.fields import PAGE_TEXT, SOURCE_WORDS, WORD_PAIRS
@@ -72,13 +79,13 @@ def _weighted(analyzer: Analyzer, text: str, boost: float = 1.0) -> tuple[list[s
 
 def _ranked(fields: dict[str, tuple[Analyzer, str]]) -> tuple[dict[str, list[str]], dict[str, object]]:
     """Per ranked field (name -> analyzer and text): its tokens; and the record's length fields and the
-    JSON of the fields' term weights. Every pair of adjacent words is a `word_pairs` term here (the
+    fields' term weights. Every pair of adjacent words is a `word_pairs` term here (the
     embedded index finds most of them by position)."""
     tokens, weights, lengths = {}, {}, {}
     for name, (analyzer, text) in fields.items():
         boost = _FIELD_BOOSTS.get(name, 1.0)
         tokens[name], weights[name], lengths[length_field(name)] = _weighted(analyzer, text, boost)
-    return tokens, {**lengths, "term_weights": json.dumps(weights, ensure_ascii=False, separators=(",", ":"))}
+    return tokens, {**lengths, TERM_WEIGHTS: weights}
 
 
 def _facets(document: Document) -> dict[str, list[str]]:

@@ -1,4 +1,5 @@
-"""The searches the cluster is asked, in multi-searches: global statistics, term counts, candidates.
+"""The searches the cluster is asked, in multi-searches: global statistics, term counts, candidates;
+and those of the statistics and counts that stay until the next write (`ServedFacts`).
 
 Typesense answers a multi-search with one result per search, in order; a search it refused is a
 result with an error, raised here as a `ClusterError`. A multi-search takes at most
@@ -7,6 +8,8 @@ result with an error, raised here as a `ClusterError`. A multi-search takes at m
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from indexer.backends.typesense.candidates import ClusterStatistics
@@ -19,9 +22,12 @@ from indexer.engine.fields import SOURCE_WORDS, TEXT_FIELDS
 from indexer.engine.matching import RANKED_FIELDS, TermKey
 
 MULTI_SEARCH_LIMIT = 50
+# Term counts a `TermCounts` keeps at most (the least recently used go first): about 10 MiB.
+MAX_CACHED_COUNTS = 50_000
 # Typesense returns at most this many records per page.
 PER_PAGE = 250
-# What a candidate brings along: what it is shown with, what it is scored and filtered with.
+# What a candidate brings along: what it is shown with, what it is scored and filtered with (and the
+# weights of the query's terms, `candidates.weight_paths`).
 CANDIDATE_FIELDS = ",".join(
     [
         "id",
@@ -31,7 +37,6 @@ CANDIDATE_FIELDS = ",".join(
         "source_as_written",
         "page_count",
         "date_days",
-        "term_weights",
         token_field(SOURCE_WORDS),
         *(spec.field for spec in FACETS),
         *(field.name for field in LENGTH_FIELDS),
@@ -91,3 +96,31 @@ def term_counts(client: TypesenseClient, documents: str, keys: Iterable[TermKey]
     keys = sorted(keys)
     results = multi_search(client, [search(documents, key_filter(key), per_page=0) for key in keys])
     return {key: int(result["found"]) for key, result in zip(keys, results, strict=True)}
+
+
+class ServedFacts:
+    """What BM25F needs of one served version of the collections, asked once: the `statistics` (kept by
+    the first search that asks for them) and each term's count (`counts`). Both change only with a
+    write, and whoever watches the version (`searchable`) makes a new one when it changes."""
+
+    def __init__(self, client: TypesenseClient, documents: str, limit: int = MAX_CACHED_COUNTS) -> None:
+        self.client = client
+        self.documents = documents
+        self.limit = limit
+        self.statistics: ClusterStatistics | None = None
+        self._counts: OrderedDict[TermKey, int] = OrderedDict()
+        self._lock = threading.Lock()  # a front end's threads share it
+
+    def counts(self, keys: Iterable[TermKey]) -> dict[TermKey, int]:
+        """`term_counts`, each term asked of the cluster once."""
+        keys = set(keys)
+        with self._lock:
+            known = {key: self._counts[key] for key in keys if key in self._counts}
+        fetched = term_counts(self.client, self.documents, keys - known.keys())
+        with self._lock:
+            for key, count in [*known.items(), *fetched.items()]:
+                self._counts[key] = count
+                self._counts.move_to_end(key)
+            while len(self._counts) > self.limit:
+                self._counts.popitem(last=False)
+        return known | fetched

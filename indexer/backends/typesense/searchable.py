@@ -3,8 +3,8 @@ aliases, so a rebuild's switch reaches every front end at once, and documents re
 stored fields.
 
 What a search needs besides the query is asked for once per version of the served collections
-(`version`): the acronyms the documents define, and the share of the documents that has a stem
-(which compound parts may count alone when loosening).
+(`version`): the acronyms the documents define, the share of the documents that has a stem
+(which compound parts may count alone when loosening), and the statistics and term counts of BM25F (`ServedFacts`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from indexer.backends.typesense.collections import DOCUMENTS, PAGES, served_coll
 from indexer.backends.typesense.contents import TypesenseContents, exact
 from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.filters import any_of, term_filter
-from indexer.backends.typesense.requests import multi_search, search
+from indexer.backends.typesense.requests import ServedFacts, multi_search, search
 from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
 from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
@@ -51,6 +51,7 @@ class TypesenseSearching:
         self._version: str | None = None
         self._acronyms: tuple[tuple[str, str], ...] | None = None
         self._shares: dict[str, float] = {}
+        self._facts = ServedFacts(self.client, self.collections.documents)
         self._checked = -VERSION_CHECK_S
 
     def check(self) -> None:
@@ -68,6 +69,7 @@ class TypesenseSearching:
             self._checked = now
             if version != self._version:
                 self._version, self._acronyms, self._shares = version, None, {}
+                self._facts = ServedFacts(self.client, self.collections.documents)
 
     def version(self) -> str:
         """The served builds, their record counts and the last write's stamp: changes when an alias
@@ -107,7 +109,7 @@ class TypesenseSearching:
 
     def search(self, request: SearchRequest, context: QueryContext) -> SearchResults:
         context = self.query_context(context)
-        searcher = ClusterSearch(self.client, self.collections, self.share_of)
+        searcher = ClusterSearch(self.client, self.collections, self.share_of, self._facts)
         return searcher.search(request.text, context, request.selections, request.sort, request.page, request.page_size)
 
     def similar(self, doc_id: str, limit: int) -> list[Hit]:
@@ -115,7 +117,7 @@ class TypesenseSearching:
         if record is None:
             return []
         count = self.client.request("GET", f"/collections/{self.collections.documents}")["num_documents"]
-        return similar(ClusterSearch(self.client, self.collections, self.share_of), record, count, limit)
+        return similar(ClusterSearch(self.client, self.collections, self.share_of, self._facts), record, count, limit)
 
     def _record(self, doc_id: str) -> dict | None:
         try:

@@ -2,12 +2,14 @@
 
 1. The query is parsed as the embedded engine parses it (all words, then all but one, then any), and
    each reading compiled to a Typesense filter (`filters`). The loosest reading's filter holds every
-   document any reading can match; those documents are the candidates, fetched with their term
-   weights and field lengths in the same multi-search as the collection's statistics (`requests`).
+   document any reading can match; those documents are the candidates, fetched with the weights of
+   the readings' terms and their field lengths in one multi-search (with the collection's statistics
+   the first time, `requests`).
    Beyond `MAX_CANDIDATES` of them, the best `MAX_CANDIDATES` by Typesense's own text match of the
    query's words are ranked (the newest, when sorted by date).
 2. Each reading is evaluated over the candidates by the embedded engine's evaluator
-   (`engine.matching`), with the cluster's own counts of the documents of each term, so BM25F sees
+   (`engine.matching`), with the cluster's own counts of the documents of each term (asked once per
+   served version of the collections, as the statistics: `requests.ServedFacts`), so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
    coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
 3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
@@ -29,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.backends.typesense.candidates import Candidates
+from indexer.backends.typesense.candidates import Candidates, ClusterStatistics, weight_paths
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
@@ -39,11 +41,11 @@ from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
+    ServedFacts,
     multi_search,
     search,
     statistics,
     statistics_search,
-    term_counts,
 )
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
@@ -129,28 +131,65 @@ class Attempts:
 class ClusterSearch:
     """Searches of one cluster's served collections."""
 
-    def __init__(self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float]) -> None:
+    def __init__(
+        self, client: TypesenseClient, collections: Collections, share_of: Callable[[str], float], facts: ServedFacts
+    ) -> None:
         self.client = client
         self.collections = collections
         self.share_of = share_of
+        self.facts = facts
 
-    def _candidates(self, query: Node, by_date: bool) -> Candidates:
-        """The documents that pass `query`'s filter, with the statistics: all of them up to
-        `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text match (by date: the newest)."""
+    def _candidates(self, readings: list[ParsedQuery], by_date: bool) -> Candidates:
+        """The documents that pass the loosest reading's filter, with the statistics and the weights of
+        the readings' terms: all of them up to `MAX_CANDIDATES`, else the best `MAX_CANDIDATES` by text
+        match (by date: the newest), in one multi-search (two when the text match misses some)."""
+        query = readings[-1].query
         documents, filter_by = self.collections.documents, query_filter(query)
-        fetch = {"include_fields": CANDIDATE_FIELDS, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
-        stats, first = multi_search(self.client, [statistics_search(documents), search(documents, filter_by, **fetch)])
-        records, found = [hit["document"] for hit in first["hits"]], int(first["found"])
-        pages = range(1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)[1:]
-        if found > MAX_CANDIDATES and not by_date and (words := self._words(query)):
-            fetch |= BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
-            records, pages = [], range(1, pages.stop)
-        if len(pages):
-            more = multi_search(self.client, [search(documents, filter_by, page=page, **fetch) for page in pages])
-            records += [hit["document"] for result in more for hit in result["hits"]]
-        candidates = Candidates(records, statistics(stats))
+        fields = ",".join([CANDIDATE_FIELDS, *weight_paths(reading.query for reading in readings)])
+        newest = {"include_fields": fields, "per_page": min(PER_PAGE, MAX_CANDIDATES), "sort_by": NEWEST_FIRST}
+        words = [] if by_date else self._words(query)
+        if not words:
+            (first,), known = self._with_statistics([search(documents, filter_by, **newest)])
+            found = int(first["found"])
+            records = self._pages(filter_by, newest, found, first)
+        else:
+            # The filter's count beside the best by text match: past the cut-off those are the candidates,
+            # within it they are when they are all the filter's documents (a document matched by none of
+            # the words Typesense kept, or through another field, is not among them).
+            best = newest | BY_TEXT_MATCH | {"q": " ".join(words), "drop_tokens_threshold": MAX_CANDIDATES}
+            (counted, first), known = self._with_statistics(
+                [search(documents, filter_by, per_page=0), search(documents, filter_by, **best)]
+            )
+            found, matched = int(counted["found"]), int(first["found"])
+            if found > MAX_CANDIDATES or matched == found:
+                records = self._pages(filter_by, best, matched, first)
+            else:
+                records = self._pages(filter_by, newest, found)
+        candidates = Candidates(records, known)
         candidates.complete = found <= MAX_CANDIDATES
         return candidates
+
+    def _with_statistics(self, searches: list[dict]) -> tuple[list[dict], ClusterStatistics]:
+        """The results of `searches`, and the collection's statistics: asked in the same multi-search
+        the first time for this version of the collections."""
+        known = self.facts.statistics
+        if known is not None:
+            return multi_search(self.client, searches), known
+        stats, *results = multi_search(self.client, [statistics_search(self.collections.documents), *searches])
+        self.facts.statistics = statistics(stats)
+        return results, self.facts.statistics
+
+    def _pages(self, filter_by: str | None, fetch: dict, found: int, first: dict | None = None) -> list[dict]:
+        """The records of `fetch`'s pages up to `found` (at most `MAX_CANDIDATES`); page 1 is `first`
+        when it was read already."""
+        records = [hit["document"] for hit in first["hits"]] if first else []
+        pages = range(2 if first else 1, -(-min(found, MAX_CANDIDATES) // fetch["per_page"]) + 1)
+        if len(pages):
+            more = multi_search(
+                self.client, [search(self.collections.documents, filter_by, page=page, **fetch) for page in pages]
+            )
+            records += [hit["document"] for result in more for hit in result["hits"]]
+        return records
 
     def _words(self, query: Node) -> list[str]:
         """The query's words in the ranked text fields, rarest first."""
@@ -159,11 +198,11 @@ class ClusterSearch:
 
     def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]], by_date: bool = False) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
-        candidates = self._candidates(readings[-1].query, by_date)
+        candidates = self._candidates(readings, by_date)
         evaluator = Evaluator(candidates)
         for reading in readings:  # note the terms whose counts are needed
             evaluator.evaluate(reading.query)
-        candidates.counts = term_counts(self.client, self.collections.documents, candidates.asked)
+        candidates.counts = self.facts.counts(candidates.asked)
         return Attempts(candidates, Selection(candidate_columns(candidates.records), selections, candidates.size))
 
     def search(

@@ -8,12 +8,11 @@ document count for its collection frequency, which the cluster does not keep.
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
 
-from indexer.backends.typesense.requests import term_counts
+from indexer.backends.typesense.collections import TERM_WEIGHTS
 from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
 from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
@@ -27,7 +26,7 @@ WEIGHED_TERMS = 50
 
 def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_count: int) -> list[tuple[str, float]]:
     heaviest = sorted(weights, key=lambda term: (-weights[term], term))[:WEIGHED_TERMS]
-    counts = term_counts(searcher.client, searcher.collections.documents, [("content", term) for term in heaviest])
+    counts = searcher.facts.counts([("content", term) for term in heaviest])
     scored = []
     for term in heaviest:
         share = max(1, counts[("content", term)]) / max(1, document_count)
@@ -36,8 +35,8 @@ def _key_terms(searcher: ClusterSearch, weights: dict[str, float], document_coun
 
 
 def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: int) -> list[Hit]:
-    """The documents most like the one of `record` (with its `term_weights`)."""
-    weights = json.loads(record.get("term_weights") or "{}").get("content", {})
+    """The documents most like the one of `record` (with all its term weights)."""
+    weights = (record.get(TERM_WEIGHTS) or {}).get("content", {})
     key_terms = _key_terms(searcher, weights, document_count)
     if not key_terms:
         return []
