@@ -102,3 +102,14 @@ def test_only_the_backend_choice_composes_an_engine() -> None:
         if module.split(".")[0] == "whoosh" and not name.startswith(MAY_IMPORT_WHOOSH)
     )
     assert using_whoosh == []
+
+
+@pytest.mark.parametrize(("backend", "other"), [("typesense", "whoosh"), ("whoosh", "typesense")])
+def test_no_backend_imports_another(backend: str, other: str) -> None:
+    # What both engines share lives in indexer/engine/, so either can change without the other.
+    wrong = sorted(
+        (name, module)
+        for name, module in _imports_by_file(f"indexer/backends/{backend}")
+        if module.startswith(f"indexer.backends.{other}")
+    )
+    assert wrong == []

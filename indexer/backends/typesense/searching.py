@@ -49,8 +49,8 @@ from indexer.backends.typesense.requests import (
 )
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
-from indexer.backends.whoosh.expansion import REQUEST_BUDGET_S
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
+from indexer.engine.expansion import REQUEST_BUDGET_S
 from indexer.engine.fields import TEXT_FIELDS
 from indexer.engine.matching import Evaluator
 from indexer.engine.query import ParsedQuery, parse_query

@@ -1,6 +1,6 @@
 """More like this, on the cluster: the documents that share a document's most telling words.
 
-As in the embedded engine (`backends.whoosh.search.similar`), the document's key terms (Whoosh's
+As in the embedded engine's `similar`, the document's key terms (Whoosh's
 Bo1 model: frequent in the document, rare in the collection) become one OR query, ranked by the
 same evaluator as a search. The document's term weights stand for its term counts, and a term's
 document count for its collection frequency, which the cluster does not keep.
@@ -14,7 +14,7 @@ import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
 from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
-from indexer.backends.whoosh.search import SIMILAR_KEY_TERMS
+from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
 from indexer.engine.ranking import ordered

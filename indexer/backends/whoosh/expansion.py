@@ -10,11 +10,7 @@ from whoosh.reading import IndexReader
 
 from indexer.backends.whoosh.suggest import SPELLING_FIELD
 from indexer.backends.whoosh.term_dictionary import terms
-from indexer.engine.expansion import MAX_SCANNED_TERMS, REQUEST_BUDGET_S, PatternExpansion
-
-# REQUEST_BUDGET_S stays importable here for `backends.typesense.searching` until it imports it from
-# `engine.expansion` (a branch of its own changes that module).
-__all__ = ["REQUEST_BUDGET_S", "Expansion"]
+from indexer.engine.expansion import MAX_SCANNED_TERMS, PatternExpansion
 
 # The deadline is checked once per this many words scanned.
 _DEADLINE_EVERY_TERMS = 256
