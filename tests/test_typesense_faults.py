@@ -4,6 +4,7 @@ cluster healthy again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,7 +27,10 @@ from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import DOCUMENTS, create_build, import_documents
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.config import DATA_ENV
-from indexer.corpus import audit
+from indexer.corpus import audit, journal
+from indexer.corpus.curation import CurationError
+from indexer.corpus.curation_service import KEPT_CHANGES, Curator, NotIndexedYet
+from indexer.corpus.layout import CorpusLayout
 from search_app import create_app
 from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import HOST, free_port, running
@@ -189,6 +194,101 @@ def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_major
     )
     assert "is toegevoegd en doorzoekbaar" in BeautifulSoup(page.data, "html.parser").get_text()
     assert sorted(manifest(state, cluster)) == ["fietsdiefstal.md", "melding-burenruzie.md"]
+
+
+ACTOR = "redacteur"
+NEW_BIKE_NOTE = "# Fietsdiefstal\n\nFietsen en e-bikes verdwijnen bij het station.\n"
+NEW_BIKE_SHA256 = hashlib.sha256(NEW_BIKE_NOTE.encode()).hexdigest()
+Manifest = dict[str, tuple[str, str, str, str]]
+
+
+@dataclass(frozen=True)
+class StaffChange:
+    """A staff change besides an upload, as the staff pages make it through the Curator."""
+
+    action: str  # its audit action
+    document: str  # the path it names in its line and in the audit log
+    run: Callable[[Curator, str], object]  # given the recycle folder's name of the removed neighbour note
+    made: Callable[[Manifest], bool]  # the index holds the change
+    again: str  # what sending it again says, once it is made ("" for nothing)
+
+
+STAFF_CHANGES = [
+    StaffChange(
+        "gewijzigd",
+        "fietsdiefstal.md",
+        lambda curator, _: curator.edit(
+            "fietsdiefstal.md", {"titel": "Fietsen weg"}, ACTOR, {"titel": "Fietsdiefstal"}
+        ),
+        lambda indexed: indexed["fietsdiefstal.md"][3] == "Fietsen weg",
+        "",
+    ),
+    StaffChange(
+        "vervangen",
+        "fietsdiefstal.md",
+        lambda curator, _: curator.replace(
+            "fietsdiefstal.md", curator.stage(NEW_BIKE_NOTE.encode(), "fietsdiefstal.md", ACTOR), ACTOR
+        ),
+        lambda indexed: indexed["fietsdiefstal.md"][1] == NEW_BIKE_SHA256,
+        "‘fietsdiefstal.md’ is al dit bestand; er is niets vervangen.",
+    ),
+    StaffChange(
+        "verwijderd",
+        "fietsdiefstal.md",
+        lambda curator, _: curator.remove("fietsdiefstal.md", ACTOR),
+        lambda indexed: "fietsdiefstal.md" not in indexed,
+        "Dit document bestaat niet (meer) in het corpus. Vernieuw de pagina.",
+    ),
+    StaffChange(
+        "teruggezet",
+        "melding-burenruzie.md",
+        lambda curator, trashed: curator.restore(trashed, ACTOR),
+        lambda indexed: "melding-burenruzie.md" in indexed,
+        "Dit document staat niet (meer) in de prullenbak.",
+    ),
+]
+
+
+@pytest.mark.parametrize("change", STAFF_CHANGES, ids=lambda change: change.action)
+def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_recovery(
+    change: StaffChange,
+    docs: Path,
+    corpus: Path,
+    tmp_path: Path,
+    cluster: TypesenseEngine,
+    typesense_cluster: LocalCluster,
+) -> None:
+    (docs / "melding-burenruzie.md").write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
+    curator = Curator(CorpusLayout(corpus), state, data, cluster)
+    curator.remove("melding-burenruzie.md", "beheerder")
+    (trashed,) = [item.name for item in curator.trash()]
+    records = CorpusLayout(corpus).root / journal.JOURNAL_DIR
+
+    def logged() -> list[audit.AuditEntry]:
+        entries = audit.entries(data / audit.STAFF_DB_FILE)
+        return [entry for entry in entries if (entry.action, entry.document) == (change.action, change.document)]
+
+    with majority_lost(typesense_cluster, cluster), pytest.raises(NotIndexedYet) as refused:
+        change.run(curator, trashed)
+    # One line says what was kept and not to do it again; the journal holds the change, the log waits for it.
+    (line,) = str(refused.value).splitlines()
+    kept, not_again = KEPT_CHANGES[change.action]
+    assert line.startswith(kept.format(document=change.document)), line
+    assert not_again in line and "Het Typesense-cluster heeft geen leider" in line, line
+    assert len(list(records.glob("*.json"))) == 1 and logged() == []
+    # Sent again once the cluster is back (the website kept running): the kept change is indexed and
+    # logged first, and sending it again makes and logs nothing more.
+    if change.again:
+        with pytest.raises(CurationError) as again:
+            change.run(curator, trashed)
+        assert str(again.value) == change.again
+    else:
+        change.run(curator, trashed)
+    assert change.made(manifest(state, cluster)), manifest(state, cluster)
+    assert not list(records.glob("*.json")) and len(logged()) == 1, logged()
+    journal.catch_up(curator.places)  # and the next start of the website finds nothing left to do
+    assert change.made(manifest(state, cluster)) and len(logged()) == 1
 
 
 def test_a_write_while_the_leader_changes_waits_for_the_new_leader(
