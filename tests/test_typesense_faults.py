@@ -5,6 +5,7 @@ cluster healthy again."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -35,7 +36,7 @@ from search_app import create_app
 from search_app.accounts import EDITOR, Accounts
 from search_app.launcher import HOST, free_port, running
 from tests.conftest import settled
-from tests.test_staff import PASSWORD, login, review_form
+from tests.test_staff import PASSWORD, csrf, login, review_form
 from tests.test_staff import upload as upload_files
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import (
@@ -249,6 +250,25 @@ STAFF_CHANGES = [
 ]
 
 
+def _bike_note_and_removed_neighbour(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> tuple[Path, Path, Curator, str]:
+    """The bike note indexed, and the neighbour note indexed and then removed: (state folder, data
+    folder, the Curator, the neighbour note's name in the recycle folder)."""
+    (docs / "melding-burenruzie.md").write_text(NEIGHBOUR_NOTE, encoding="utf-8")
+    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
+    curator = Curator(CorpusLayout(corpus), state, data, cluster)
+    curator.remove("melding-burenruzie.md", "beheerder")
+    (trashed,) = [item.name for item in curator.trash()]
+    return state, data, curator, trashed
+
+
+def logged_entries(data: Path, change: StaffChange) -> list[audit.AuditEntry]:
+    """The audit log's entries of `change`."""
+    entries = audit.entries(data / audit.STAFF_DB_FILE)
+    return [entry for entry in entries if (entry.action, entry.document) == (change.action, change.document)]
+
+
 @pytest.mark.parametrize("change", STAFF_CHANGES, ids=lambda change: change.action)
 def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_recovery(
     change: StaffChange,
@@ -258,16 +278,8 @@ def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_r
     cluster: TypesenseEngine,
     typesense_cluster: LocalCluster,
 ) -> None:
-    (docs / "melding-burenruzie.md").write_text(NEIGHBOUR_NOTE, encoding="utf-8")
-    state, data = _indexed_bike_note(docs, corpus, tmp_path, cluster)
-    curator = Curator(CorpusLayout(corpus), state, data, cluster)
-    curator.remove("melding-burenruzie.md", "beheerder")
-    (trashed,) = [item.name for item in curator.trash()]
+    state, data, curator, trashed = _bike_note_and_removed_neighbour(docs, corpus, tmp_path, cluster)
     records = CorpusLayout(corpus).root / journal.JOURNAL_DIR
-
-    def logged() -> list[audit.AuditEntry]:
-        entries = audit.entries(data / audit.STAFF_DB_FILE)
-        return [entry for entry in entries if (entry.action, entry.document) == (change.action, change.document)]
 
     with majority_lost(typesense_cluster, cluster), pytest.raises(NotIndexedYet) as refused:
         change.run(curator, trashed)
@@ -276,7 +288,7 @@ def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_r
     kept, not_again = KEPT_CHANGES[change.action]
     assert line.startswith(kept.format(document=change.document)), line
     assert not_again in line and "Het Typesense-cluster heeft geen leider" in line, line
-    assert len(list(records.glob("*.json"))) == 1 and logged() == []
+    assert len(list(records.glob("*.json"))) == 1 and logged_entries(data, change) == []
     # Sent again once the cluster is back (the website kept running): the kept change is indexed and
     # logged first, and sending it again makes and logs nothing more.
     if change.again:
@@ -286,9 +298,67 @@ def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_r
     else:
         change.run(curator, trashed)
     assert change.made(manifest(state, cluster)), manifest(state, cluster)
-    assert not list(records.glob("*.json")) and len(logged()) == 1, logged()
+    assert not list(records.glob("*.json")) and len(logged_entries(data, change)) == 1, logged_entries(data, change)
     journal.catch_up(curator.places)  # and the next start of the website finds nothing left to do
-    assert change.made(manifest(state, cluster)) and len(logged()) == 1
+    assert change.made(manifest(state, cluster)) and len(logged_entries(data, change)) == 1
+
+
+# The staff pages' form for each change: (address, form fields besides the CSRF token, whether the page
+# reads the document from the index before it changes anything). "{trashed}" is the recycle folder's
+# name of the removed neighbour note.
+STAFF_FORMS = {
+    "gewijzigd": ("/beheer/document/fietsdiefstal", {"titel": "Fietsen weg", "soort": "rapport"}, True),
+    "vervangen": ("/beheer/document/fietsdiefstal/vervangen", {"bestand": NEW_BIKE_NOTE.encode()}, True),
+    "verwijderd": ("/beheer/document/fietsdiefstal/verwijderen", {}, True),
+    "teruggezet": ("/beheer/prullenbak/{trashed}/terugzetten", {}, False),
+}
+
+
+@pytest.mark.parametrize("change", STAFF_CHANGES, ids=lambda change: change.action)
+def test_the_staff_pages_without_a_majority_change_nothing_or_say_what_was_kept(
+    change: StaffChange,
+    docs: Path,
+    corpus: Path,
+    tmp_path: Path,
+    cluster: TypesenseEngine,
+    typesense_cluster: LocalCluster,
+) -> None:
+    state, data, _, trashed = _bike_note_and_removed_neighbour(docs, corpus, tmp_path, cluster)
+    Accounts(data / audit.STAFF_DB_FILE).add(ACTOR, PASSWORD, EDITOR)
+    app = create_app(
+        {"CORPUS": corpus, "INDEX": state, "ENGINE": cluster, "DATA_DIR": data, "TESTING": True,
+         "SESSION_COOKIE_SECURE": False}
+    )  # fmt: skip
+    client = app.test_client()
+    login(client)
+    url, fields, reads_index_first = STAFF_FORMS[change.action]
+    url = url.format(trashed=trashed)
+    token = csrf(client, "/beheer/prullenbak")
+    before = sorted(path.name for path in docs.iterdir())
+
+    def send():
+        sent = {
+            name: (io.BytesIO(value), "fietsdiefstal.md") if isinstance(value, bytes) else value
+            for name, value in fields.items()
+        }
+        return client.post(url, data={"csrf_token": token, **sent}, content_type="multipart/form-data")
+
+    with majority_lost(typesense_cluster, cluster):
+        refused = send()
+    shown = BeautifulSoup(
+        client.get(refused.headers["Location"]).data if refused.status_code == 302 else refused.data, "html.parser"
+    ).get_text()
+    if reads_index_first:  # that read is refused: nothing is changed, and the page says to try again
+        assert refused.status_code == 503 and "Probeer het over een paar minuten opnieuw" in shown
+        assert sorted(path.name for path in docs.iterdir()) == before
+    else:  # the change is made and its index step refused: the next page says so in one line
+        kept, not_again = KEPT_CHANGES[change.action]
+        assert kept.format(document=change.document) in shown and not_again in shown, shown
+    # Sent again once the cluster is back: the change is made once and logged once.
+    eventually(send, lambda response: response.status_code == 302)
+    assert change.made(manifest(state, cluster)), manifest(state, cluster)
+    assert len(logged_entries(data, change)) == 1, logged_entries(data, change)
+    assert not list((corpus / journal.JOURNAL_DIR).glob("*.json"))
 
 
 def test_a_write_while_the_leader_changes_waits_for_the_new_leader(
