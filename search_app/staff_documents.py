@@ -145,9 +145,15 @@ def edit(doc_id: str):
         values = _form_values()
         error = _check_values(values)
         if error is None:
-            kennisbank().curator.edit(stored.path, values, g.user.name, before=stored.form_values())
-            flash("De wijzigingen zijn opgeslagen.")
-            return redirect(url_for(".edit", doc_id=doc_id))
+            try:
+                kennisbank().curator.edit(stored.path, values, g.user.name, before=stored.form_values())
+                flash("De wijzigingen zijn opgeslagen.")
+            except NotIndexedYet as kept:  # saved all the same: the form need not be sent again
+                flash(str(kept), "fout")
+            except curation.CurationError as refused:
+                error = str(refused)
+            if error is None:
+                return redirect(url_for(".edit", doc_id=doc_id))
     return render_template(
         "beheer/document.html",
         doc=stored,
@@ -172,8 +178,11 @@ def replace(doc_id: str):
     except staging.UploadRefused as refused:
         flash(str(refused), "fout")
         return redirect(url_for(".edit", doc_id=doc_id))
-    kennisbank().curator.replace(stored.path, staged, g.user.name)
-    flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
+    try:
+        kennisbank().curator.replace(stored.path, staged, g.user.name)
+        flash("Het bestand is vervangen; de vorige versie staat in de prullenbak.")
+    except curation.CurationError as refused:  # NotIndexedYet among them: replaced, not yet searchable
+        flash(str(refused), "fout")
     return redirect(url_for(".edit", doc_id=doc_id))
 
 
@@ -183,6 +192,9 @@ def remove(doc_id: str):
     stored = kennisbank().engine.document(doc_id)
     if stored is None:
         abort(404)
-    kennisbank().curator.remove(stored.path, g.user.name)
-    flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
+    try:
+        kennisbank().curator.remove(stored.path, g.user.name)
+        flash(f"‘{stored.title}’ staat nu in de prullenbak en kan worden teruggezet.")
+    except curation.CurationError as refused:  # NotIndexedYet among them: removed, still found for now
+        flash(str(refused), "fout")
     return redirect(url_for("staff.overview"))

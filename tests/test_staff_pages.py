@@ -72,6 +72,27 @@ def test_the_bin_tells_versions_apart_and_a_beheerder_empties_it_after_confirmin
     assert audit.entries(app.extensions["kennisbank"].accounts.path)[0].action == "geleegd"
 
 
+def test_an_edit_or_a_replacement_sent_again_is_made_and_logged_once(site, tmp_path) -> None:  # noqa: F811
+    """What a member of staff does who is unsure whether a change went through (a refused index step)."""
+    app, corpus, _ = site
+    client = app.test_client()
+    login(client)
+    new_version = write_pdf(tmp_path / "nieuw.pdf", [["De nieuwe versie over loverboys en uitbuiting. " * 30]])
+    for _ in range(2):
+        edit_title(client, "Factsheet loverboys (herzien)")
+        replaced = client.post(
+            f"{DOCUMENT}/vervangen",
+            content_type="multipart/form-data",
+            data={"csrf_token": csrf(client, DOCUMENT), "bestand": (new_version.open("rb"), "nieuw.pdf")},
+            follow_redirects=True,
+        )
+    notice = BeautifulSoup(replaced.data, "html.parser").select_one(".notice.error").get_text()
+    assert notice == "‘factsheet-loverboys.pdf’ is al dit bestand; er is niets vervangen.", notice
+    actions = [entry.action for entry in audit.entries(app.extensions["kennisbank"].accounts.path)]
+    assert actions.count("gewijzigd") == 1 and actions.count("vervangen") == 1, actions
+    assert len(list((corpus / "_prullenbak").glob("*.json"))) == 1, "the first version only"
+
+
 def test_only_a_beheerder_may_empty_the_bin(site) -> None:  # noqa: F811
     app, _, _ = site
     client = app.test_client()

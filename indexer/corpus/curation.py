@@ -19,7 +19,7 @@ from pathlib import Path
 
 from indexer.corpus.files import move_durably, write_atomically, write_bytes_atomically
 from indexer.corpus.layout import CorpusLayout, list_files, sha256_of
-from indexer.corpus.metadata import sidecar_path, write_sidecar
+from indexer.corpus.metadata import sidecar_path, sidecar_text, write_sidecar
 from indexer.corpus.staging import Staged, discard, safe_name
 from indexer.errors import KennisbankError
 
@@ -83,9 +83,16 @@ def publish(
     return name
 
 
-def update_metadata(layout: CorpusLayout, relative: str, values: dict[str, object]) -> None:
+def update_metadata(layout: CorpusLayout, relative: str, values: dict[str, object]) -> bool:
+    """Write the document's sidecar; False when it held these values already (nothing changed)."""
     with corpus_lock(layout):
-        write_sidecar(_existing(layout, relative), values)
+        document = _existing(layout, relative)
+        text = sidecar_text(document, values)
+        sidecar = sidecar_path(document)
+        if sidecar.is_file() and sidecar.read_text(encoding="utf-8") == text:
+            return False
+        write_atomically(sidecar, text)
+    return True
 
 
 def replace_file(layout: CorpusLayout, relative: str, staged: Staged, actor: str) -> str:
@@ -93,6 +100,9 @@ def replace_file(layout: CorpusLayout, relative: str, staged: Staged, actor: str
     follows the file name without its extension); the old file goes to the recycle folder."""
     with corpus_lock(layout):
         old = _existing(layout, relative)
+        if sha256_of(old) == staged.sha256:  # sent again after a refusal: it is there already
+            discard(staged)
+            raise CurationError(f"‘{relative}’ is al dit bestand; er is niets vervangen.")
         new = old.with_suffix(staged.suffix)
         if new != old and new.exists():
             new = old.with_name(safe_name(old.name, staged.suffix, _taken_names(old.parent)))

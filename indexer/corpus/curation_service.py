@@ -1,10 +1,11 @@
 """One way to change the corpus, shared by the staff pages and the command line.
 
 Each action does the whole of it: the change to the corpus (`indexer.corpus.curation`), the entry in the
-audit log naming `actor`, and the indexing run of the files it touched (which waits for a
-colleague's run instead of failing). A new document is published through the journal
-(`indexer.corpus.journal`), so a crash half-way is finished or rolled back. The callers only translate:
-a form or command-line arguments in, a Dutch sentence out.
+audit log naming `actor`, and the indexing run of the files it touched (which waits for a colleague's
+run instead of failing). Every change goes through the journal (`indexer.corpus.journal`): a new
+document's publication that a crash interrupts is finished or rolled back, and a change the index
+refuses is kept in the corpus, then indexed and logged by the next change or start of the website
+(NotIndexedYet). The callers only translate: a form or command-line arguments in, a Dutch sentence out.
 """
 
 from __future__ import annotations
@@ -17,24 +18,48 @@ from indexer.corpus import audit, curation, journal, staging
 from indexer.corpus.layout import CorpusLayout
 from indexer.engine.backend_choice import EngineConfig
 from indexer.errors import KennisbankError
-from indexer.indexing.pipeline import run_index
 from indexer.models import FileProblem, RunReport
 
 # Uploads wait here, in the data folder, until they are published or cancelled.
 STAGING_DIR = "staging"
 
 
-class NotIndexedYet(curation.CurationError):
-    """A new document reached the corpus, but the index could not take it now (a cluster without a
-    majority, an index held by a long run): the file is kept, and the journal has it indexed later."""
+# What a staff change that the index refused has done all the same, and what not to do again,
+# by audit action: the first part of `NotIndexedYet`'s sentence.
+KEPT_CHANGES: dict[str, tuple[str, str]] = {
+    "toegevoegd": (
+        "‘{document}’ is bewaard in de kennisbank, maar is nog niet doorzoekbaar",
+        "Voeg het niet opnieuw toe",
+    ),
+    "gewijzigd": (
+        "De gegevens van ‘{document}’ zijn opgeslagen, maar het zoeken toont nog de oude",
+        "Sla ze niet opnieuw op",
+    ),
+    "vervangen": (
+        "Het nieuwe bestand ‘{document}’ is bewaard en de vorige versie staat in de prullenbak, maar het zoeken "
+        "vindt nog de vorige versie",
+        "Vervang het niet opnieuw",
+    ),
+    "verwijderd": (
+        "‘{document}’ staat in de prullenbak, maar is nog te vinden bij het zoeken",
+        "Verwijder het niet opnieuw",
+    ),
+    "teruggezet": ("‘{document}’ is teruggezet, maar is nog niet doorzoekbaar", "Zet het niet opnieuw terug"),
+}
 
-    def __init__(self, relative: str, cause: KennisbankError) -> None:
+
+class NotIndexedYet(curation.CurationError):
+    """A staff change reached the corpus, but the index could not take it now (a cluster without a
+    majority, an index held by a long run): the change is kept, and the journal has it indexed and
+    logged later."""
+
+    def __init__(self, relative: str, action: str, cause: KennisbankError) -> None:
         self.relative = relative
+        kept, not_again = KEPT_CHANGES[action]
         super().__init__(
-            f"‘{relative}’ is bewaard in de kennisbank, maar is nog niet doorzoekbaar: de zoekindex kon het nu "
-            "niet opnemen. Voeg het niet opnieuw toe: zodra de zoekindex weer werkt, neemt de volgende indexering "
-            f"het op (`kennisbank index`, de volgende toevoeging of de volgende start van de website). De zoekindex "
-            f"meldde: {cause}"
+            f"{kept.format(document=relative)}: de zoekindex kon de wijziging nu niet opnemen. {not_again}: zodra "
+            "de zoekindex weer werkt, neemt de volgende indexering de wijziging op (`kennisbank index`, de volgende "
+            f"wijziging of de volgende start van de website). De zoekindex meldde: {cause}"
         )
 
 
@@ -85,44 +110,50 @@ class Curator:
     def cancel(self, staged: staging.Staged) -> None:
         staging.discard(staged)
 
+    @property
+    def places(self) -> journal.Places:
+        return journal.Places(self.layout.root, self.index_root, self.audit_db, self.engine)
+
     def add(self, staged: staging.Staged, values: dict[str, object], actor: str) -> Published:
         """Publish as one journalled step: in the corpus, indexed and logged, or (after a crash) rolled back.
         Raises DuplicateUpload when the corpus holds these bytes already, and NotIndexedYet when the
         file was kept but the index refused it (the journal keeps the publication for a later run)."""
-        places = journal.Places(self.layout.root, self.index_root, self.audit_db, self.engine)
-        journal.recover(places)  # what a killed process left half done
-        with journal.Publication(places, actor, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
+        journal.recover(self.places)  # what a killed process or a refusing index left half done
+        with journal.Publication(self.places, actor, "toegevoegd", f"uit ‘{staged.original_name}’") as publication:
             relative = curation.publish(staged, values, self.layout, journal=publication.begin)
-            try:
-                report = publication.finish()
-            except KennisbankError as exc:
-                raise NotIndexedYet(relative, exc) from exc
+            report = _finished(publication, relative, "toegevoegd")
         return Published(relative, report)
 
     def update_copy(self, staged: staging.Staged, values: dict[str, object], actor: str) -> str:
         """A duplicate upload updates the document it copies: that one takes the reviewed metadata."""
+        journal.recover(self.places)
         existing = curation.find_copy(self.layout, staged)
         if existing is None:
             raise curation.CurationError("Het bestaande document staat niet meer in het corpus. Voeg dit bestand toe.")
-        curation.update_metadata(self.layout, existing, values)
+        changed = curation.update_metadata(self.layout, existing, values)
         staging.discard(staged)
-        self._done(actor, "gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
+        if changed:
+            self._done(actor, "gewijzigd", existing, f"gegevens uit ‘{staged.original_name}’ (hetzelfde bestand)")
         return existing
 
     def edit(
         self, relative: str, values: dict[str, object], actor: str, before: Mapping[str, object] | None = None
     ) -> None:
-        """`before`: the values the editor saw, so the audit log says what changed (old → new)."""
-        curation.update_metadata(self.layout, relative, values)
-        self._done(actor, "gewijzigd", relative, audit.changes(before, values) if before is not None else "")
+        """`before`: the values the editor saw, so the audit log says what changed (old → new). Values the
+        sidecar holds already change nothing and log nothing (an edit sent again after a refusal)."""
+        journal.recover(self.places)
+        if curation.update_metadata(self.layout, relative, values):
+            self._done(actor, "gewijzigd", relative, audit.changes(before, values) if before is not None else "")
 
     def replace(self, relative: str, staged: staging.Staged, actor: str) -> str:
         """The new file takes the old one's place; the old one goes to the recycle folder."""
+        journal.recover(self.places)
         new = curation.replace_file(self.layout, relative, staged, actor)
         self._done(actor, "vervangen", new, f"vorige versie: {relative}", also=(relative,))
         return new
 
     def remove(self, relative: str, actor: str) -> None:
+        journal.recover(self.places)
         curation.remove(self.layout, relative, actor)
         self._done(actor, "verwijderd", relative)
 
@@ -137,13 +168,22 @@ class Curator:
 
     def restore(self, name: str, actor: str) -> str:
         """Put a removed document back; returns its path. Raises CurationError for an unknown name."""
+        journal.recover(self.places)
         relative = curation.restore(self.layout, name)
         self._done(actor, "teruggezet", relative)
         return relative
 
     def _done(self, actor: str, action: str, relative: str, detail: str = "", also: tuple[str, ...] = ()) -> None:
-        """Log the change, then index the files it touched now."""
-        audit.record(self.audit_db, actor, action, relative, detail)
-        run_index(
-            self.layout.root, self.index_root, wait_s=curation.INDEX_WAIT_S, paths=[*also, relative], engine=self.engine
-        )
+        """Journal the change made to the corpus, then index the files it touched and log it."""
+        with journal.Publication(self.places, actor, action, detail) as publication:
+            with curation.corpus_lock(self.layout):  # no `recover` takes the record up before it is held
+                publication.begin(relative, also, changed=True)
+            _finished(publication, relative, action)
+
+
+def _finished(publication: journal.Publication, relative: str, action: str) -> RunReport:
+    """Index and log a journalled change; raises NotIndexedYet, keeping the record, when the index refuses."""
+    try:
+        return publication.finish()
+    except KennisbankError as exc:
+        raise NotIndexedYet(relative, action, exc) from exc

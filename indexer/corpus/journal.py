@@ -1,11 +1,13 @@
-"""Publications that a crash interrupted are finished or rolled back, never left half done.
+"""Staff changes that a crash or a refusing index interrupted are finished or rolled back, never left half done.
 
 Publishing takes four steps: write the sidecar, move the file into the corpus, index it, log it.
 A record in the corpus's journal folder names the document before the first step and is removed
-after the last. While a publication runs its record is locked (an flock, which the OS releases
-when the process dies). `recover` takes up every record nobody holds: when the file reached the
-corpus, the publication is finished (indexed and logged); when it did not, the sidecar written for
-it is removed and the upload stays in its owner's review queue.
+after the last. The other staff changes (edit, replace, remove, restore) record themselves once their
+corpus change is made, so only indexing and logging are left. While a change runs its record is
+locked (an flock, which the OS releases when the process dies). `recover` takes up every record
+nobody holds: when the corpus change was made (the file reached the corpus), it is finished (indexed
+and logged); when it was not, the sidecar written for it is removed and the upload stays in its
+owner's review queue.
 """
 
 from __future__ import annotations
@@ -52,16 +54,20 @@ class Entry:
     action: str  # an audit action
     detail: str
     started: str
+    also: tuple[str, ...] = ()  # other paths the change touched (a replaced file's old name)
+    changed: bool = False  # the corpus change was complete when recorded: finish it, never roll it back
 
 
 def _finish(places: Places, entry: Entry) -> RunReport:
-    report = run_index(places.corpus, places.index, wait_s=INDEX_WAIT_S, paths=[entry.relative], engine=places.engine)
+    paths = [*entry.also, entry.relative]
+    report = run_index(places.corpus, places.index, wait_s=INDEX_WAIT_S, paths=paths, engine=places.engine)
     audit.record(places.audit_db, entry.user, entry.action, entry.relative, entry.detail)
     return report
 
 
 class Publication:
-    """One journalled publication: `begin` is handed to `curation.publish`, `finish` indexes and logs.
+    """One journalled change: `begin` records it (for a new document, handed to `curation.publish`),
+    `finish` indexes and logs it.
 
     Used as a context manager: leaving it releases the record's lock, so that a publication that
     failed half way is taken up by the next `recover`.
@@ -80,9 +86,11 @@ class Publication:
         if self._handle is not None:
             self._handle.close()  # releases the lock; a record left behind is recovered later
 
-    def begin(self, relative: str) -> None:
-        """Record the publication of `relative` (called under the corpus lock) and hold it."""
-        self._entry = Entry(relative, self.user, self.action, self.detail, dt.datetime.now().isoformat())
+    def begin(self, relative: str, also: tuple[str, ...] = (), changed: bool = False) -> None:
+        """Record the change of `relative` (called under the corpus lock) and hold it; `changed`: the
+        corpus change is made already (see `Entry`)."""
+        started = dt.datetime.now().isoformat()
+        self._entry = Entry(relative, self.user, self.action, self.detail, started, also, changed)
         self._record = CorpusLayout(self.places.corpus).root / JOURNAL_DIR / f"{secrets.token_hex(8)}.json"
         write_atomically(self._record, json.dumps(asdict(self._entry), ensure_ascii=False))
         self._handle = open(self._record, encoding="utf-8")  # noqa: SIM115 - held until finished
@@ -108,7 +116,8 @@ def _unclaimed(folder: Path) -> Iterator[list[tuple[Path, Entry]]]:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # running now, in this process or another
-            claimed.append((record, Entry(**json.load(handle))))
+            fields = json.load(handle)
+            claimed.append((record, Entry(**fields | {"also": tuple(fields.get("also", ()))})))
         yield claimed
     finally:
         for handle in handles:
@@ -125,7 +134,7 @@ def recover(places: Places) -> list[str]:
     with corpus_lock(layout), _unclaimed(folder) as claimed:
         for record, entry in claimed:
             document = layout.documents_dir / entry.relative
-            if document.is_file():
+            if entry.changed or document.is_file():
                 _finish(places, entry)
                 finished.append(entry.relative)
             else:

@@ -69,12 +69,17 @@ def validate_sidecar(document: Path, data: dict) -> dict[str, object]:
     return {key: _validated(document, key, value) for key, value in data.items() if value not in (None, "", ())}
 
 
-def write_sidecar(document: Path, values: dict[str, object]) -> Path:
-    """Write validated values as the document's sidecar, atomically; returns the sidecar's path."""
+def sidecar_text(document: Path, values: dict[str, object]) -> str:
+    """Validated values as the YAML text of the document's sidecar."""
     clean = validate_sidecar(document, values)
     data = {key: list(value) if isinstance(value, tuple) else value for key, value in clean.items()}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_sidecar(document: Path, values: dict[str, object]) -> Path:
+    """Write validated values as the document's sidecar, atomically; returns the sidecar's path."""
     target = sidecar_path(document)
-    write_atomically(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    write_atomically(target, sidecar_text(document, values))
     return target
 
 
