@@ -35,10 +35,12 @@ from indexer.backends.typesense.candidates import Candidates, ClusterStatistics,
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
-from indexer.backends.typesense.filters import query_filter, selection_filter
-from indexer.backends.typesense.page_hits import page_hits
+from indexer.backends.typesense.filters import any_of, query_filter, selection_filter
+from indexer.backends.typesense.page_hits import page_hits, page_search
 from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
+    DISPLAY_FIELDS,
+    LISTED_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
     ServedFacts,
@@ -196,6 +198,10 @@ class ClusterSearch:
         words = {text for field, text in field_terms(query) if field in TEXT_FIELDS}
         return sorted(words, key=lambda word: (self.share_of(word), word))
 
+    def _suggestion(self, text: str) -> str | None:
+        """ "Bedoelde u" for `text`, asked of the cluster once per served version."""
+        return self.facts.suggestions.get(text, lambda asked: suggest(self.client, self.collections.documents, asked))
+
     def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]], by_date: bool = False) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
         candidates = self._candidates(readings, by_date)
@@ -223,7 +229,7 @@ class ClusterSearch:
         by_date = sort == SORT_DATE
         attempts = self.prepared(readings, selections, by_date)
         choice, stricter = attempts.attempt(readings[0]), []
-        suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
+        suggestion = self._suggestion(text) if choice.total < page_size else None
         corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
         fixed = self.prepared(corrected, selections, by_date) if corrected and corrected[0].query is not None else None
         if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
@@ -245,13 +251,15 @@ class ClusterSearch:
         shown = order[(page - 1) * page_size :].tolist()
         page_query = expansion.rewrite(choice.parsed.page_query)
         ids = [candidates.records[number]["id"] for number in shown]
-        pages = page_hits(self.client, self.collections.pages, page_query, ids)
-        total, facets = choice.total, attempts.selection.facets(choice.matching)
-        if not candidates.complete:  # the cluster counts what the candidates cannot (exclusions aside)
-            first, *counted = multi_search(
-                self.client, facet_searches(self.collections.documents, query_filter(choice.parsed.query), selections)
-            )
-            total, facets = int(first["found"]), facets_from([first, *counted], selections)
+        grouped = page_search(self.collections.pages, page_query, ids)
+        counting = [] if candidates.complete else self._counting(choice.parsed.query, selections)
+        answers = self.displayed(candidates.records, shown, ([grouped] if grouped else []) + counting)
+        pages = page_hits(self.client, self.collections.pages, page_query, answers[0] if grouped else None)
+        if counting:  # the cluster counts what the candidates cannot (exclusions aside)
+            counted = answers[-len(counting) :]
+            total, facets = int(counted[0]["found"]), facets_from(counted, selections)
+        else:
+            total, facets = choice.total, attempts.selection.facets(choice.matching)
         return SearchResults(
             query=text,
             total=total,
@@ -269,6 +277,27 @@ class ClusterSearch:
             relaxed=choice.relaxed,
             notes=notes(choice.parsed, expansion.limited),
         )
+
+    def _counting(self, query: Node, selections: dict[str, set[str]]) -> list[dict]:
+        """The searches for the total and facet counts of the query's filter."""
+        return facet_searches(self.collections.documents, query_filter(query), selections)
+
+    def displayed(self, records: list[dict], shown: list[int], searches: list[dict]) -> list[dict]:
+        """The answers to `searches`, asked in one multi-search with the display fields of the `shown`
+        records (the candidates come without them), which are filled in."""
+        ids = [records[number]["id"] for number in shown]
+        if not ids and not searches:
+            return []
+        display = []
+        if ids:
+            by_id = any_of("id", ids)
+            display = [search(self.collections.documents, by_id, per_page=len(ids), include_fields=DISPLAY_FIELDS)]
+        answers = multi_search(self.client, [*searches, *display])
+        if display:
+            fields = {hit["document"]["id"]: hit["document"] for hit in answers[-1]["hits"]}
+            for number, doc_id in zip(shown, ids, strict=True):
+                records[number].update(fields.get(doc_id, {}))
+        return answers[: len(searches)]
 
     def _readings(self, text: str, context: QueryContext, expansion: ClusterExpansion) -> list[ParsedQuery]:
         """The strict reading, then the looser ones the text has words for, patterns expanded."""
@@ -291,7 +320,7 @@ class ClusterSearch:
         shown = search(
             documents,
             selection_filter(selections),
-            include_fields=CANDIDATE_FIELDS,
+            include_fields=LISTED_FIELDS,
             per_page=page_size,
             page=page,
             sort_by=NEWEST_FIRST,

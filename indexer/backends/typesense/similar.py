@@ -46,6 +46,7 @@ def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: i
     match = attempts.evaluator.evaluate(query)
     others = match.mask & np.array([found["id"] != record["id"] for found in candidates.records], dtype=bool)
     best = ordered(ordering_of(candidates.records), np.flatnonzero(others), limit, -match.scores[others])
+    searcher.displayed(candidates.records, best.tolist(), [])
     return [
         ranked_hit(listing(candidates.records[number]), float(match.scores[number]), NO_PAGE_HITS)
         for number in best.tolist()
