@@ -27,7 +27,8 @@ from indexer.backends.typesense.contents import TypesenseContents, exact
 from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.filters import any_of, term_filter
 from indexer.backends.typesense.requests import ServedFacts, multi_search, search
-from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
+from indexer.backends.typesense.searching import ClusterSearch, Collections
+from indexer.backends.typesense.shown import listing
 from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
 from indexer.engine.acronym_choice import choose

@@ -12,8 +12,9 @@
    served version of the collections, as the statistics: `requests.ServedFacts`), so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
    coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
-3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
-   pages collection (`page_hits`).
+3. Facet counts come from the candidates (`facets`); the shown documents' display fields (`shown`),
+   pages and snippets (`page_hits`) in one multi-search, with the cluster's counts when the candidates
+   cannot give them.
 
 An empty query lists every document newest first straight from Typesense, with its facet counts
 from one multi-search. Patterns (`radicali*`) are replaced by the words they stand for from the
@@ -35,11 +36,10 @@ from indexer.backends.typesense.candidates import Candidates, ClusterStatistics,
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
-from indexer.backends.typesense.filters import any_of, query_filter, selection_filter
+from indexer.backends.typesense.filters import query_filter, selection_filter
 from indexer.backends.typesense.page_hits import page_hits, page_search
 from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
-    DISPLAY_FIELDS,
     LISTED_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
@@ -49,6 +49,7 @@ from indexer.backends.typesense.requests import (
     statistics,
     statistics_search,
 )
+from indexer.backends.typesense.shown import listing, with_display
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
@@ -61,7 +62,6 @@ from indexer.engine.query_model import Node, field_terms
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import (
     NO_PAGE_HITS,
-    NO_VALUE,
     SORT_DATE,
     SORT_RELEVANCE,
     SearchResults,
@@ -92,23 +92,6 @@ class Collections:
 
     documents: str
     pages: str
-
-
-def listing(record: dict) -> dict[str, object]:
-    """What every view shows of a document, from its record."""
-    values = {name: tuple(value for value in record.get(name, ()) if value != NO_VALUE) for name in ("kind", "year")}
-    return {
-        "id": record["id"],
-        "path": record["path"],
-        "title": record.get("title", ""),
-        "kind": next(iter(values["kind"]), ""),
-        "themes": tuple(value for value in record.get("themes", ()) if value != NO_VALUE),
-        "subthemes": tuple(value for value in record.get("subthemes", ()) if value != NO_VALUE),
-        "year": int(values["year"][0]) if values["year"] else None,
-        "source": record.get("source_as_written", ""),
-        "summary": record.get("summary", ""),
-        "page_count": record.get("page_count", 0),
-    }
 
 
 def ordering_of(records: list[dict]) -> Ordering:
@@ -283,21 +266,8 @@ class ClusterSearch:
         return facet_searches(self.collections.documents, query_filter(query), selections)
 
     def displayed(self, records: list[dict], shown: list[int], searches: list[dict]) -> list[dict]:
-        """The answers to `searches`, asked in one multi-search with the display fields of the `shown`
-        records (the candidates come without them), which are filled in."""
-        ids = [records[number]["id"] for number in shown]
-        if not ids and not searches:
-            return []
-        display = []
-        if ids:
-            by_id = any_of("id", ids)
-            display = [search(self.collections.documents, by_id, per_page=len(ids), include_fields=DISPLAY_FIELDS)]
-        answers = multi_search(self.client, [*searches, *display])
-        if display:
-            fields = {hit["document"]["id"]: hit["document"] for hit in answers[-1]["hits"]}
-            for number, doc_id in zip(shown, ids, strict=True):
-                records[number].update(fields.get(doc_id, {}))
-        return answers[: len(searches)]
+        """`shown.with_display` of these collections."""
+        return with_display(self.client, self.collections.documents, records, shown, searches)
 
     def _readings(self, text: str, context: QueryContext, expansion: ClusterExpansion) -> list[ParsedQuery]:
         """The strict reading, then the looser ones the text has words for, patterns expanded."""

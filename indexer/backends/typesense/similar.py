@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
-from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
+from indexer.backends.typesense.searching import ClusterSearch, ordering_of
+from indexer.backends.typesense.shown import listing
 from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
