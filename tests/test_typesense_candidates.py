@@ -1,6 +1,7 @@
 """The second stage's candidates on a real cluster: each candidate brings only the weights of the
 query's terms and scores exactly as it would with all of its weights; within the cut-off every document
-the filter matches is a candidate, past it the best by text match; term counts are asked once."""
+the filter matches is a candidate, past it the best by text match; only the shown documents bring
+their display fields; term counts and "Bedoelde u" are asked once per served version."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def _served(cluster_client: TypesenseClient, prefix: str, written: list[dict]) -
     build = create_build(cluster_client, DOCUMENTS, prefix)
     import_documents(cluster_client, build, written)
     switch_alias(cluster_client, DOCUMENTS, build, prefix)
+    switch_alias(cluster_client, PAGES, create_build(cluster_client, PAGES, prefix), prefix)
     served = Collections(DOCUMENTS.alias(prefix), PAGES.alias(prefix))
     return ClusterSearch(cluster_client, served, lambda _: 0.1, ServedFacts(cluster_client, served.documents)), build
 
@@ -130,3 +132,27 @@ def test_statistics_and_term_counts_are_asked_once_per_served_version(
     candidates = searcher.prepared(readings, {}).candidates
     assert (list(candidates.counts.values()), candidates.document_count) == ([1], 2), "as asked for the version"
     assert eventually(new_version, lambda seen: seen == (2, [2], 4)) == (2, [2], 4)
+
+
+def test_only_the_shown_documents_bring_their_display_fields_and_suggestions_are_asked_once(
+    cluster_client: TypesenseClient, collection_prefix: str
+) -> None:
+    """The candidates come without title, path and summary (half a candidate's answer); the page shows them.
+    A misspelled word's "Bedoelde u" holds for the served version, as the term counts do."""
+    written = [records(_document(doc_id, text, text), dt.datetime(2026, 1, 1))[0] for doc_id, text in WORDS.items()]
+    searcher, build = _served(cluster_client, collection_prefix, written[:4])
+    context = QueryContext({}, {}, {})
+
+    def new_version() -> searching.SearchResults:
+        searcher.facts = ServedFacts(cluster_client, searcher.collections.documents)
+        return searcher.search("brava", context)
+
+    found = eventually(new_version, lambda results: results.suggestion == "bravo")
+    assert {hit.title for hit in found.hits} == {"Bravo", "Alfa bravo charlie"}, "the correction's documents"
+    assert {hit.path for hit in found.hits} == {"bravo.txt", "alle.txt"}
+    candidates = searcher.prepared([parse_query("bravo", context)], {}).candidates
+    assert candidates.size == 2 and not any("title" in record or "path" in record for record in candidates.records)
+    import_documents(cluster_client, build, [records(_document("brava", "Brava", "Brava"), dt.datetime(2026, 1, 1))[0]])
+    assert searcher.search("brava", context).suggestion == "bravo", "as asked for the version"
+    known = eventually(new_version, lambda results: (results.suggestion, results.total) == (None, 1))
+    assert [hit.title for hit in known.hits] == ["Brava"]

@@ -3,7 +3,8 @@
 The pages collection answers which pages of the shown documents pass the page query's filter
 (`filters`), with their tokens; the best page is the one with the most occurrences of the query's
 page terms (the first on a tie), and its stored text gives the snippet, with the query terms marked
-as in the embedded engine (`engine.highlighting`). Two multi-searches, whatever the number of hits.
+as in the embedded engine (`engine.highlighting`). The matching pages are asked beside the shown
+documents' display fields (`searching`), the best pages' texts in one more multi-search.
 """
 
 from __future__ import annotations
@@ -23,16 +24,22 @@ from indexer.engine.results import PageHits
 MAX_PAGES_PER_DOCUMENT = 99
 
 
-def page_hits(client: TypesenseClient, pages: str, page_query: Node | None, shown: list[str]) -> dict[str, PageHits]:
-    """Per shown document id: its matching pages, best page and snippet."""
+def page_search(pages: str, page_query: Node | None, shown: list[str]) -> dict | None:
+    """The search for the shown documents' matching pages (None: there are none to look for); the caller
+    asks it in a multi-search of its own."""
     if not shown or page_query is None:
-        return {}
-    terms = terms_of(page_query)
+        return None
     filter_by = both(any_of("parent", shown), query_filter(page_query))
     fields = f"id,parent,page,{PAGE_TEXT_TOKENS}"
-    grouped = search(pages, filter_by, PAGE_TEXT_TOKENS, per_page=len(shown), include_fields=fields,
-                     group_by="parent", group_limit=MAX_PAGES_PER_DOCUMENT, sort_by="page:asc")  # fmt: skip
-    (found,) = multi_search(client, [grouped])
+    return search(pages, filter_by, PAGE_TEXT_TOKENS, per_page=len(shown), include_fields=fields,
+                  group_by="parent", group_limit=MAX_PAGES_PER_DOCUMENT, sort_by="page:asc")  # fmt: skip
+
+
+def page_hits(client: TypesenseClient, pages: str, page_query: Node | None, found: dict | None) -> dict[str, PageHits]:
+    """Per shown document id: its matching pages, best page and snippet, from the answer to `page_search`."""
+    if found is None or page_query is None:
+        return {}
+    terms = terms_of(page_query)
     matching: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for hit in (hit for group in found.get("grouped_hits", []) for hit in group["hits"]):
         page = hit["document"]

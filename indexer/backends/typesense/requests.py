@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 from indexer.backends.typesense.candidates import ClusterStatistics
 from indexer.backends.typesense.client import TypesenseClient
@@ -21,27 +22,32 @@ from indexer.engine.facet_specs import FACETS
 from indexer.engine.fields import SOURCE_WORDS, TEXT_FIELDS
 from indexer.engine.matching import RANKED_FIELDS, TermKey
 
+K = TypeVar("K")
+V = TypeVar("V")
+
 MULTI_SEARCH_LIMIT = 50
 # Term counts a `TermCounts` keeps at most (the least recently used go first): about 10 MiB.
 MAX_CACHED_COUNTS = 50_000
+# Query texts whose "Bedoelde u" is kept at most.
+MAX_CACHED_TEXTS = 10_000
 # Typesense returns at most this many records per page.
 PER_PAGE = 250
-# What a candidate brings along: what it is shown with, what it is scored and filtered with (and the
-# weights of the query's terms, `candidates.weight_paths`).
+# What a candidate brings along: what it is ordered, scored and filtered with (and the weights of the
+# query's terms, `candidates.weight_paths`); the facets are also shown.
 CANDIDATE_FIELDS = ",".join(
     [
         "id",
-        "path",
-        "title",
-        "summary",
-        "source_as_written",
-        "page_count",
         "date_days",
         token_field(SOURCE_WORDS),
         *(spec.field for spec in FACETS),
         *(field.name for field in LENGTH_FIELDS),
     ]
 )
+# What only a shown document needs besides: read for the page's documents, not for every candidate
+# (about half of a candidate's answer).
+DISPLAY_FIELDS = "id,path,title,summary,source_as_written,page_count"
+# Everything a listed document is shown with.
+LISTED_FIELDS = f"{CANDIDATE_FIELDS},{DISPLAY_FIELDS.removeprefix('id,')}"
 
 
 # The token fields of the ranked text, for Typesense's own text match of the query's words.
@@ -98,29 +104,53 @@ def term_counts(client: TypesenseClient, documents: str, keys: Iterable[TermKey]
     return {key: int(result["found"]) for key, result in zip(keys, results, strict=True)}
 
 
+class Remembered(Generic[K, V]):
+    """At most `limit` answers, the least recently used forgotten first; a front end's threads share it
+    (two threads may both ask for a missing answer: the same answer, kept once)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._values: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def known(self, keys: Iterable[K]) -> dict[K, V]:
+        with self._lock:
+            return {key: self._values[key] for key in keys if key in self._values}
+
+    def keep(self, values: dict[K, V]) -> None:
+        with self._lock:
+            for key, value in values.items():
+                self._values[key] = value
+                self._values.move_to_end(key)
+            while len(self._values) > self.limit:
+                self._values.popitem(last=False)
+
+    def get(self, key: K, ask: Callable[[K], V]) -> V:
+        """The answer for `key`, asked with `ask` the first time."""
+        known = self.known([key])
+        value = known[key] if known else ask(key)
+        self.keep({key: value})
+        return value
+
+
 class ServedFacts:
-    """What BM25F needs of one served version of the collections, asked once: the `statistics` (kept by
-    the first search that asks for them) and each term's count (`counts`). Both change only with a
+    """What stays the same for one served version of the collections, asked once: the `statistics` of
+    BM25F (kept by the first search that asks for them), each term's count (`counts`), each stem's share
+    of the documents (`shares`) and each text's "Bedoelde u" (`suggestions`). All change only with a
     write, and whoever watches the version (`searchable`) makes a new one when it changes."""
 
     def __init__(self, client: TypesenseClient, documents: str, limit: int = MAX_CACHED_COUNTS) -> None:
         self.client = client
         self.documents = documents
-        self.limit = limit
         self.statistics: ClusterStatistics | None = None
-        self._counts: OrderedDict[TermKey, int] = OrderedDict()
-        self._lock = threading.Lock()  # a front end's threads share it
+        self._counts: Remembered[TermKey, int] = Remembered(limit)
+        self.shares: Remembered[str, float] = Remembered(limit)
+        self.suggestions: Remembered[str, str | None] = Remembered(MAX_CACHED_TEXTS)
 
     def counts(self, keys: Iterable[TermKey]) -> dict[TermKey, int]:
         """`term_counts`, each term asked of the cluster once."""
         keys = set(keys)
-        with self._lock:
-            known = {key: self._counts[key] for key in keys if key in self._counts}
+        known = self._counts.known(keys)
         fetched = term_counts(self.client, self.documents, keys - known.keys())
-        with self._lock:
-            for key, count in [*known.items(), *fetched.items()]:
-                self._counts[key] = count
-                self._counts.move_to_end(key)
-            while len(self._counts) > self.limit:
-                self._counts.popitem(last=False)
+        self._counts.keep(known | fetched)
         return known | fetched

@@ -4,7 +4,8 @@ stored fields.
 
 What a search needs besides the query is asked for once per version of the served collections
 (`version`): the acronyms the documents define, the share of the documents that has a stem
-(which compound parts may count alone when loosening), and the statistics and term counts of BM25F (`ServedFacts`).
+(which compound parts may count alone when loosening), the statistics and term counts of BM25F and the
+"Bedoelde u" of each text (`ServedFacts`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from indexer.backends.typesense.contents import TypesenseContents, exact
 from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.typesense.filters import any_of, term_filter
 from indexer.backends.typesense.requests import ServedFacts, multi_search, search
-from indexer.backends.typesense.searching import ClusterSearch, Collections, listing
+from indexer.backends.typesense.searching import ClusterSearch, Collections
+from indexer.backends.typesense.shown import listing
 from indexer.backends.typesense.similar import similar
 from indexer.backends.typesense.vocabulary import complete
 from indexer.engine.acronym_choice import choose
@@ -50,7 +52,6 @@ class TypesenseSearching:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._acronyms: tuple[tuple[str, str], ...] | None = None
-        self._shares: dict[str, float] = {}
         self._facts = ServedFacts(self.client, self.collections.documents)
         self._checked = -VERSION_CHECK_S
 
@@ -68,7 +69,7 @@ class TypesenseSearching:
         with self._lock:
             self._checked = now
             if version != self._version:
-                self._version, self._acronyms, self._shares = version, None, {}
+                self._version, self._acronyms = version, None
                 self._facts = ServedFacts(self.client, self.collections.documents)
 
     def version(self) -> str:
@@ -83,16 +84,17 @@ class TypesenseSearching:
 
     def share_of(self, stem: str) -> float:
         """The share of the documents whose text has `stem`."""
-        if stem not in self._shares:
-            counted, everything = multi_search(
-                self.client,
-                [
-                    search(self.collections.documents, term_filter("content", stem), per_page=0),
-                    search(self.collections.documents, per_page=0),
-                ],
-            )
-            self._shares[stem] = int(counted["found"]) / max(1, int(everything["found"]))
-        return self._shares[stem]
+        return self._facts.shares.get(stem, self._share)
+
+    def _share(self, stem: str) -> float:
+        counted, everything = multi_search(
+            self.client,
+            [
+                search(self.collections.documents, term_filter("content", stem), per_page=0),
+                search(self.collections.documents, per_page=0),
+            ],
+        )
+        return int(counted["found"]) / max(1, int(everything["found"]))
 
     def query_context(self, context: QueryContext) -> QueryContext:
         self._refresh()

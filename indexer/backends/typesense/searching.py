@@ -12,8 +12,9 @@
    served version of the collections, as the statistics: `requests.ServedFacts`), so BM25F sees
    the same idf and average lengths as in the embedded index; the choice between readings, the
    coordination and recency bonuses and the order are the embedded engine's (`engine.ranking`).
-3. Facet counts come from the candidates (`facets`); the shown documents' pages and snippets from the
-   pages collection (`page_hits`).
+3. Facet counts come from the candidates (`facets`); the shown documents' display fields (`shown`),
+   pages and snippets (`page_hits`) in one multi-search, with the cluster's counts when the candidates
+   cannot give them.
 
 An empty query lists every document newest first straight from Typesense, with its facet counts
 from one multi-search. Patterns (`radicali*`) are replaced by the words they stand for from the
@@ -36,9 +37,10 @@ from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import ID_ORDER
 from indexer.backends.typesense.facets import Selection, candidate_columns, facet_searches, facets_from
 from indexer.backends.typesense.filters import query_filter, selection_filter
-from indexer.backends.typesense.page_hits import page_hits
+from indexer.backends.typesense.page_hits import page_hits, page_search
 from indexer.backends.typesense.requests import (
     CANDIDATE_FIELDS,
+    LISTED_FIELDS,
     MATCHED_FIELDS,
     PER_PAGE,
     ServedFacts,
@@ -47,6 +49,7 @@ from indexer.backends.typesense.requests import (
     statistics,
     statistics_search,
 )
+from indexer.backends.typesense.shown import listing, with_display
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
@@ -59,7 +62,6 @@ from indexer.engine.query_model import Node, field_terms
 from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
 from indexer.engine.results import (
     NO_PAGE_HITS,
-    NO_VALUE,
     SORT_DATE,
     SORT_RELEVANCE,
     SearchResults,
@@ -90,23 +92,6 @@ class Collections:
 
     documents: str
     pages: str
-
-
-def listing(record: dict) -> dict[str, object]:
-    """What every view shows of a document, from its record."""
-    values = {name: tuple(value for value in record.get(name, ()) if value != NO_VALUE) for name in ("kind", "year")}
-    return {
-        "id": record["id"],
-        "path": record["path"],
-        "title": record.get("title", ""),
-        "kind": next(iter(values["kind"]), ""),
-        "themes": tuple(value for value in record.get("themes", ()) if value != NO_VALUE),
-        "subthemes": tuple(value for value in record.get("subthemes", ()) if value != NO_VALUE),
-        "year": int(values["year"][0]) if values["year"] else None,
-        "source": record.get("source_as_written", ""),
-        "summary": record.get("summary", ""),
-        "page_count": record.get("page_count", 0),
-    }
 
 
 def ordering_of(records: list[dict]) -> Ordering:
@@ -196,6 +181,10 @@ class ClusterSearch:
         words = {text for field, text in field_terms(query) if field in TEXT_FIELDS}
         return sorted(words, key=lambda word: (self.share_of(word), word))
 
+    def _suggestion(self, text: str) -> str | None:
+        """ "Bedoelde u" for `text`, asked of the cluster once per served version."""
+        return self.facts.suggestions.get(text, lambda asked: suggest(self.client, self.collections.documents, asked))
+
     def prepared(self, readings: list[ParsedQuery], selections: dict[str, set[str]], by_date: bool = False) -> Attempts:
         """The candidates of `readings` with the counts of their terms, ready to evaluate each reading."""
         candidates = self._candidates(readings, by_date)
@@ -223,7 +212,7 @@ class ClusterSearch:
         by_date = sort == SORT_DATE
         attempts = self.prepared(readings, selections, by_date)
         choice, stricter = attempts.attempt(readings[0]), []
-        suggestion = suggest(self.client, self.collections.documents, text) if choice.total < page_size else None
+        suggestion = self._suggestion(text) if choice.total < page_size else None
         corrected = self._readings(suggestion, context, expansion)[:1] if suggestion else []
         fixed = self.prepared(corrected, selections, by_date) if corrected and corrected[0].query is not None else None
         if fixed is not None and (fixed_choice := fixed.attempt(corrected[0], corrected=True)).total > choice.total:
@@ -245,13 +234,15 @@ class ClusterSearch:
         shown = order[(page - 1) * page_size :].tolist()
         page_query = expansion.rewrite(choice.parsed.page_query)
         ids = [candidates.records[number]["id"] for number in shown]
-        pages = page_hits(self.client, self.collections.pages, page_query, ids)
-        total, facets = choice.total, attempts.selection.facets(choice.matching)
-        if not candidates.complete:  # the cluster counts what the candidates cannot (exclusions aside)
-            first, *counted = multi_search(
-                self.client, facet_searches(self.collections.documents, query_filter(choice.parsed.query), selections)
-            )
-            total, facets = int(first["found"]), facets_from([first, *counted], selections)
+        grouped = page_search(self.collections.pages, page_query, ids)
+        counting = [] if candidates.complete else self._counting(choice.parsed.query, selections)
+        answers = self.displayed(candidates.records, shown, ([grouped] if grouped else []) + counting)
+        pages = page_hits(self.client, self.collections.pages, page_query, answers[0] if grouped else None)
+        if counting:  # the cluster counts what the candidates cannot (exclusions aside)
+            counted = answers[-len(counting) :]
+            total, facets = int(counted[0]["found"]), facets_from(counted, selections)
+        else:
+            total, facets = choice.total, attempts.selection.facets(choice.matching)
         return SearchResults(
             query=text,
             total=total,
@@ -269,6 +260,14 @@ class ClusterSearch:
             relaxed=choice.relaxed,
             notes=notes(choice.parsed, expansion.limited),
         )
+
+    def _counting(self, query: Node, selections: dict[str, set[str]]) -> list[dict]:
+        """The searches for the total and facet counts of the query's filter."""
+        return facet_searches(self.collections.documents, query_filter(query), selections)
+
+    def displayed(self, records: list[dict], shown: list[int], searches: list[dict]) -> list[dict]:
+        """`shown.with_display` of these collections."""
+        return with_display(self.client, self.collections.documents, records, shown, searches)
 
     def _readings(self, text: str, context: QueryContext, expansion: ClusterExpansion) -> list[ParsedQuery]:
         """The strict reading, then the looser ones the text has words for, patterns expanded."""
@@ -291,7 +290,7 @@ class ClusterSearch:
         shown = search(
             documents,
             selection_filter(selections),
-            include_fields=CANDIDATE_FIELDS,
+            include_fields=LISTED_FIELDS,
             per_page=page_size,
             page=page,
             sort_by=NEWEST_FIRST,

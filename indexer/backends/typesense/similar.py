@@ -13,7 +13,8 @@ import math
 import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
-from indexer.backends.typesense.searching import ClusterSearch, listing, ordering_of
+from indexer.backends.typesense.searching import ClusterSearch, ordering_of
+from indexer.backends.typesense.shown import listing
 from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
@@ -46,6 +47,7 @@ def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: i
     match = attempts.evaluator.evaluate(query)
     others = match.mask & np.array([found["id"] != record["id"] for found in candidates.records], dtype=bool)
     best = ordered(ordering_of(candidates.records), np.flatnonzero(others), limit, -match.scores[others])
+    searcher.displayed(candidates.records, best.tolist(), [])
     return [
         ranked_hit(listing(candidates.records[number]), float(match.scores[number]), NO_PAGE_HITS)
         for number in best.tolist()
