@@ -127,10 +127,9 @@ def index_stage(space: Workspace, engine: str) -> dict:
                 own_cpu_s = cpu_at_exit(process)
         if process.returncode not in (0, 1):  # 1: some posts were refused (empty), as with every run
             raise RuntimeError(f"{shlex.join(command)} failed:\n{errors.read_text()[-3000:]}")
-        report = json.loads((state / REPORT_FILE).read_text())
         return {
             "seconds": watch.seconds,
-            "documents": len(report["indexed"]),
+            "documents": indexed_count(space, engine),
             "command_cpu_s": own_cpu_s + sampler.usage.descendant_cpu_s,
             "command_peak_mib": sampler.usage.peak_tree_rss_kib / 1024,
             "state_mib": dir_bytes(state) / MIB,
@@ -163,6 +162,26 @@ def wait_for_alias(cluster: LocalCluster) -> None:
                 time.sleep(1.0)
 
 
+def indexed_count(space: Workspace, engine: str) -> int:
+    """How many documents the index stage put into the engine (its run report)."""
+    return len(json.loads((state_folder(space, engine) / REPORT_FILE).read_text())["indexed"])
+
+
+def wait_for_documents(cluster: LocalCluster, expected: int) -> None:
+    """Until every node holds the `expected` documents in the served build: a restarted node serves
+    the alias while it still loads the build's documents, and a front end started then would take
+    the missing ones for new files and index them again (its catch-up at start)."""
+    client = TypesenseClient.from_config(cluster.config)
+    alias = f"/aliases/{DOCUMENTS.alias(cluster.config.prefix)}"
+    deadline = time.monotonic() + RESTART_TIMEOUT_S
+    for node in cluster.nodes:
+        served = client.on_node(node, "GET", alias)["collection_name"]
+        while client.on_node(node, "GET", f"/collections/{served}")["num_documents"] < expected:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{node} did not load its {expected} documents")
+            time.sleep(1.0)
+
+
 def tree_cpu_s(pid: int) -> float:
     """CPU seconds so far of a process and everything below it (a server's master and workers)."""
     stats = (_stat_fields(process) for process in descendants(pid))
@@ -183,11 +202,14 @@ def http_stage(space: Workspace, engine: str, queries: Path) -> dict:
     limits = {"clients": http_load.CLIENTS, "max_requests": http_load.MAX_REQUESTS}
     try:
         if cluster is not None:
-            with restart:  # a node replays its Raft log since its last snapshot: minutes after a big import
+            with restart:  # a node replays its Raft log since its last snapshot, then loads the documents
                 for index in range(len(cluster.nodes)):
                     cluster.start(index)
                 cluster.wait_until_healthy(timeout_s=RESTART_TIMEOUT_S)
                 wait_for_alias(cluster)
+                wait_for_documents(
+                    cluster, len(json.loads((state_folder(space, engine) / REPORT_FILE).read_text())["indexed"])
+                )
             command += ["--engine", cluster.engine_setting]
             env[API_KEY_ENV] = cluster.api_key
         load_before = machine.load_average()
