@@ -20,6 +20,7 @@ class ClusterProblem(Enum):
     MISSING_COLLECTION = "missing_collection"
     STALE_SCHEMA = "stale_schema"
     REJECTED = "rejected"
+    CATCHING_UP = "catching_up"
 
 
 _GUIDE = "docs/typesense.md"
@@ -53,6 +54,11 @@ _MESSAGES: dict[ClusterProblem, str] = {
         "De collectie ‘{name}’ is gebouwd met schema {found}; deze versie van de Kennisbank gebruikt schema "
         "{expected}. Bouw de index opnieuw met `kennisbank index --rebuild`; tot dan wordt de oude collectie "
         "niet gebruikt."
+    ),
+    ClusterProblem.CATCHING_UP: (
+        "De Typesense-servers verwerken na een herstart nog {pending} schrijfopdrachten ({nodes}); tot dan "
+        "zien ze niet alle documenten en kan er niet worden geïndexeerd. Wacht tot `kennisbank status` bij geen "
+        "server meer ‘bijwerken bezig’ toont en probeer het dan opnieuw."
     ),
     ClusterProblem.REJECTED: (
         "De Typesense-server weigerde het verzoek ({node}, {status}: {message}). Controleer of de servers een "
