@@ -1,22 +1,28 @@
-"""An indexing run waits for nodes that still apply the writes they queued after a restart (measured
-on 0.24.1: `/health` ok and the aliases served while `/stats.json` counts thousands of queued write
-batches and a third of the documents is missing), and says so in Dutch when they take too long. The
-node is a loopback server answering as such a node does."""
+"""Nodes behind the others. An indexing run waits for nodes that still apply the writes they queued
+after a restart (measured on 0.24.1: `/health` ok and the aliases served while `/stats.json` counts
+thousands of queued write batches and a third of the documents is missing), and says so in Dutch when
+they take too long. A search passes over a follower that has not applied a new build yet (it answers
+404 for the collections the leader serves). Such a node is a loopback server answering as it does."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from indexer.backends.config import Node
+from indexer.backends.config import Node, TypesenseEngine
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.backends.typesense.writable import settled
+from indexer.engine.backend_choice import open_search
+from indexer.engine.results import SearchRequest
+from tests.test_search import CONTEXT
 
 _LEADER = 1  # `/debug` state
 
@@ -44,10 +50,31 @@ class _CatchingUp(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def catching_up() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CatchingUp)
-    server.pending, server.draining = 2, True  # type: ignore[attr-defined]
+class _BeforeTheBuild(BaseHTTPRequestHandler):
+    """A follower that has not applied the first build yet: every collection and alias is unknown to it
+    (a multi-search answers 200 with a 404 per search)."""
+
+    def do_GET(self) -> None:
+        self._answer(404, {"message": "Not Found"})
+
+    def do_POST(self) -> None:
+        searches = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["searches"]
+        self._answer(200, {"results": [{"code": 404, "error": "Not found."} for _ in searches]})
+
+    def _answer(self, status: int, answer: dict) -> None:
+        body = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
     try:
@@ -58,8 +85,24 @@ def catching_up() -> Iterator[ThreadingHTTPServer]:
         server.server_close()
 
 
+@pytest.fixture
+def catching_up() -> Iterator[ThreadingHTTPServer]:
+    for server in _serving(_CatchingUp):
+        server.pending, server.draining = 2, True  # type: ignore[attr-defined]
+        yield server
+
+
+@pytest.fixture
+def before_the_build() -> Iterator[ThreadingHTTPServer]:
+    yield from _serving(_BeforeTheBuild)
+
+
+def _node(server: ThreadingHTTPServer) -> Node:
+    return Node("127.0.0.1", server.server_address[1])
+
+
 def _client(server: ThreadingHTTPServer) -> TypesenseClient:
-    return TypesenseClient((Node("127.0.0.1", server.server_address[1]),), "sleutel")
+    return TypesenseClient((_node(server),), "sleutel")
 
 
 def test_a_run_waits_until_no_node_has_queued_writes(catching_up: ThreadingHTTPServer) -> None:
@@ -77,3 +120,15 @@ def test_nodes_that_keep_applying_queued_writes_are_one_dutch_sentence(catching_
     message = str(refused.value)
     assert message.startswith("De Typesense-servers verwerken na een herstart nog 2 schrijfopdrachten")
     assert "bijwerken bezig" in message and "\n" not in message
+
+
+def test_a_search_passes_over_a_node_that_has_not_applied_the_build_yet(
+    bundled_index: Path, bundled_cluster: TypesenseEngine, before_the_build: ThreadingHTTPServer
+) -> None:
+    lagging = replace(bundled_cluster, nodes=(_node(before_the_build), *bundled_cluster.nodes))
+    request_ = SearchRequest("jeugdcriminaliteit aanpak", {})
+    expected = [hit.id for hit in open_search(bundled_index, bundled_cluster).search(request_, CONTEXT).hits]
+    searching = open_search(bundled_index, lagging)  # asks the lagging node first, then in turn
+    for _ in lagging.nodes:
+        assert [hit.id for hit in searching.search(request_, CONTEXT).hits] == expected
+    assert expected

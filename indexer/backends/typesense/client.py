@@ -2,6 +2,8 @@
 
 It does what the official clients do (round robin over the nodes; a node that failed is tried last for
 a while; connection errors and 503s move on to the next node after a short pause) with short timeouts,
+asks the other nodes before it takes a read's 404 for an answer (a follower applies writes a moment
+after the leader, so right after a rebuild it may not know the new collection or alias yet),
 and turns every failure into one `ClusterError`. A write that meets a cluster without a leader is
 tried again for a while (`Timeouts.write_failover_s`): after the leader dies, the others elect a new
 one within seconds, and a staff upload in that window then goes through instead of being refused.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from http.client import BadStatusLine
 from typing import Any
@@ -94,16 +96,21 @@ class TypesenseClient:
         lines: Iterable[Mapping[str, object]] | None = None,
         idempotent: bool | None = None,
         answer_lines: bool = False,
+        lacks: Callable[[Any], str] | None = None,
     ) -> Any:
         """The decoded answer of the first node that gives one. `path` is sent as written (quote the
         ids in it); `body` goes as JSON, `lines` as JSON lines (the import endpoint), whose answer is a
         list of one result per line. A request that was sent but not answered is sent to the next node
         only when sending it twice does no harm: reads and `PUT`s, or what the caller marks `idempotent`
-        (an upsert). `answer_lines`: the answer is JSON lines (an export) whatever was sent."""
+        (an upsert). `answer_lines`: the answer is JSON lines (an export) whatever was sent. `lacks`: the
+        message of an answer that says, as a 404 status would, that a collection is missing, or ""
+        (a multi-search answers 200 with a status per search)."""
         payload = _encode(body, lines)
         repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
         unreached: list[NodeUnreachable] = []
         unavailable: ClusterError | None = None
+        missing: ClusterError | None = None
+        missed: set[Node] = set()
         # Past the rounds, only a write that found no leader goes on, until the failover window ends.
         failover_until = time.monotonic() + (0.0 if method == "GET" else self.timeouts.write_failover_s)
         for attempt, node in enumerate(self._tries()):
@@ -114,7 +121,7 @@ class TypesenseClient:
             if attempt and unavailable:
                 time.sleep(self.timeouts.retry_pause_s)
             try:
-                return self.on_node(
+                answer = self.on_node(
                     node,
                     method,
                     path,
@@ -123,15 +130,26 @@ class TypesenseClient:
                     jsonl=lines is not None or answer_lines,
                     repeatable=repeatable,
                 )
+                if lacks and (message := lacks(answer)):
+                    raise ClusterError(ClusterProblem.REJECTED, node=node, status=404, message=message)
+                return answer
             except NodeUnreachable as exc:
                 unreached.append(exc)
             except ClusterError as exc:
+                # A follower that has not applied a new collection or alias yet says 404 where the
+                # leader has it: only when no node has it is it missing.
+                if _not_found(exc) and (method == "GET" or lacks) and len(missed | {node}) < len(self.nodes):
+                    missed.add(node)
+                    missing = exc
+                    continue
                 if exc.problem is not ClusterProblem.NO_QUORUM:
                     raise
                 unavailable = exc
             self._mark_failed(node)
         if unavailable:
             raise unavailable
+        if missing:
+            raise missing
         nodes = ", ".join(str(node) for node in self.nodes)
         if any(exc.timed_out for exc in unreached):
             raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{self.timeouts.read_s:g}", nodes=nodes)
@@ -234,6 +252,10 @@ def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl:
     if response.status in (401, 403):
         raise ClusterError(ClusterProblem.UNAUTHORIZED, node=node, message=message)
     raise ClusterError(ClusterProblem.REJECTED, node=node, status=response.status, message=message)
+
+
+def _not_found(error: ClusterError) -> bool:
+    return error.facts.get("status") == 404
 
 
 def _forward_failed(error: ProtocolError) -> bool:

@@ -59,13 +59,17 @@ def multi_search(client: TypesenseClient, searches: list[dict]) -> list[dict]:
     results = []
     for start in range(0, len(searches), MULTI_SEARCH_LIMIT):
         body = {"searches": searches[start : start + MULTI_SEARCH_LIMIT]}
-        answer = client.request("POST", "/multi_search", body=body, idempotent=True)
+        answer = client.request("POST", "/multi_search", body=body, idempotent=True, lacks=_lacks_collection)
         for result in answer["results"]:
             if "error" in result:
                 status = result.get("code", 400)
                 raise ClusterError(ClusterProblem.REJECTED, node="multi_search", status=status, message=result["error"])
             results.append(result)
     return results
+
+
+def _lacks_collection(answer: dict) -> str:
+    return next((str(result.get("error")) for result in answer["results"] if result.get("code") == 404), "")
 
 
 # The field a search of each collection names (Typesense wants one, even for `q=*`).
