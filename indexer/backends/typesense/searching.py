@@ -49,7 +49,7 @@ from indexer.backends.typesense.requests import (
     statistics,
     statistics_search,
 )
-from indexer.backends.typesense.shown import listing, with_display
+from indexer.backends.typesense.shown import displayable, listing, with_display
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
@@ -251,6 +251,7 @@ class ClusterSearch:
             hits=tuple(
                 ranked_hit(listing(candidates.records[number]), float(scores[number]), pages.get(doc_id, NO_PAGE_HITS))
                 for number, doc_id in zip(shown, ids, strict=True)
+                if displayable(candidates.records[number])
             ),
             facets=facets,
             sort=sort if sort == SORT_DATE else SORT_RELEVANCE,

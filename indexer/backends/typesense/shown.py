@@ -31,14 +31,34 @@ def with_display(
     client: TypesenseClient, documents: str, records: list[dict], shown: list[int], searches: list[dict]
 ) -> list[dict]:
     """The answers to `searches`, asked in one multi-search with the display fields of the `shown`
-    records, which are filled in."""
+    records, which are filled in (see `displayable` for those that are not)."""
     ids = [records[number]["id"] for number in shown]
     if not ids and not searches:
         return []
-    display = [search(documents, any_of("id", ids), per_page=len(ids), include_fields=DISPLAY_FIELDS)] if ids else []
-    answers = multi_search(client, [*searches, *display])
-    if display:
-        fields = {hit["document"]["id"]: hit["document"] for hit in answers[-1]["hits"]}
+    answers = multi_search(client, [*searches, *([_display(documents, ids)] if ids else [])])
+    if ids:
+        fields = _by_id(answers[-1])
+        # The next node may be a follower that has not applied a document the candidates' node had
+        # (an upload a moment ago): ask the others for what is missing.
+        for _ in client.nodes[1:]:
+            missing = [doc_id for doc_id in ids if doc_id not in fields]
+            if not missing:
+                break
+            fields |= _by_id(multi_search(client, [_display(documents, missing)])[0])
         for number, doc_id in zip(shown, ids, strict=True):
             records[number].update(fields.get(doc_id, {}))
     return answers[: len(searches)]
+
+
+def displayable(record: dict) -> bool:
+    """Whether `record` has its display fields: not so for a candidate removed from the cluster between
+    the search that found it and the one that read them, which is left off the page."""
+    return "path" in record
+
+
+def _display(documents: str, ids: list[str]) -> dict:
+    return search(documents, any_of("id", ids), per_page=len(ids), include_fields=DISPLAY_FIELDS)
+
+
+def _by_id(answer: dict) -> dict[str, dict]:
+    return {hit["document"]["id"]: hit["document"] for hit in answer["hits"]}

@@ -14,7 +14,7 @@ import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
 from indexer.backends.typesense.searching import ClusterSearch, ordering_of
-from indexer.backends.typesense.shown import listing
+from indexer.backends.typesense.shown import displayable, listing
 from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
@@ -51,4 +51,5 @@ def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: i
     return [
         ranked_hit(listing(candidates.records[number]), float(match.scores[number]), NO_PAGE_HITS)
         for number in best.tolist()
+        if displayable(candidates.records[number])
     ]
