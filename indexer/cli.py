@@ -19,7 +19,9 @@ from pathlib import Path
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.cli_status import cmd_status
 from indexer.config import default_corpus, default_data_dir, default_index
+from indexer.corpus.audit import STAFF_DB_FILE
 from indexer.corpus.curation_service import Curator
+from indexer.corpus.journal import Places, recover
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
 from indexer.engine.backend_choice import engine_config
@@ -61,6 +63,11 @@ def print_report(report: RunReport) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    # Staff changes the index refused earlier (or a crash interrupted) are kept in the corpus's
+    # journal: finish and log them first, as the website does when it starts.
+    places = Places(args.corpus, args.index, default_data_dir() / STAFF_DB_FILE, args.engine_config)
+    for relative in recover(places):
+        print(f"AFGEROND   {relative}: de wijziging van een medewerker die nog wachtte, is nu doorzoekbaar en gelogd.")
     try:
         report = run_index(
             args.corpus,

@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup
 from indexer.backends.run_state import RUN_LOCK_FILE
 from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.store import IndexStore
+from indexer.config import DATA_ENV
 from indexer.corpus import audit, journal, review, staging
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.corpus.metadata import write_sidecar
@@ -305,6 +306,33 @@ def test_a_publication_killed_before_indexing_is_finished_when_the_server_starts
     logged = [(entry.user, entry.action, entry.document) for entry in audit.entries(data / audit.STAFF_DB_FILE)]
     assert logged == [("redacteur", "toegevoegd", "wo.pdf")]
     assert not list((corpus / journal.JOURNAL_DIR).iterdir())
+
+
+def test_the_next_index_run_finishes_a_publication_killed_before_indexing(staff) -> None:
+    """Killed after the file reached the corpus, before it was indexed: the state is built with the
+    real steps, stopped where the kill would stop them; `kennisbank index` finishes it as a start of
+    the website would."""
+    app, corpus, data = staff
+    places = journal.Places(corpus, app.config["INDEX"], data / audit.STAFF_DB_FILE)
+    with journal.Publication(places, "redacteur", "toegevoegd", "uit ‘notitie.txt’") as publication:
+        publication.begin("notitie.txt")
+        write_sidecar(corpus / "documenten" / "notitie.txt", {"titel": "Notitie woonoverlast"})
+        (corpus / "documenten" / "notitie.txt").write_text(TEXT, encoding="utf-8")
+    command = [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus)]
+    done = subprocess.run(
+        [*command, "--index", str(app.config["INDEX"])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, DATA_ENV: str(data)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "AFGEROND   notitie.txt: de wijziging van een medewerker die nog wachtte" in done.stdout, done.stdout
+    logged = [(entry.user, entry.action, entry.document) for entry in audit.entries(data / audit.STAFF_DB_FILE)]
+    assert logged == [("redacteur", "toegevoegd", "notitie.txt")]
+    assert not list((corpus / journal.JOURNAL_DIR).iterdir())
+    found = app.test_client().get("/api/zoeken?q=woonoverlast").get_json()
+    assert [hit["id"] for hit in found["hits"]] == ["notitie"]
 
 
 def test_a_publication_killed_before_its_file_moved_is_rolled_back(staff) -> None:
