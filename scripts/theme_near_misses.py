@@ -71,15 +71,14 @@ class Candidate:
         return self.match.slug in self.document.expected
 
 
-def candidates(documents: list[Labelled], taxonomy: Taxonomy) -> tuple[list[Candidate], int]:
-    """Themes with evidence that the tagger does not give, and how many given themes are right."""
-    found, right = [], 0
+def candidates(documents: list[Labelled], taxonomy: Taxonomy) -> list[Candidate]:
+    """Every theme a document has evidence for but is not given."""
+    found = []
     for document in documents:
         arguments = (document.title, document.summary, document.text, taxonomy)
         given = {match.slug for match in tag(*arguments)[0]}
-        right += len(given & document.expected)
         found += [Candidate(document, m) for m in score(*arguments) if m.parent is None and m.slug not in given]
-    return found, right
+    return found
 
 
 def _opening(candidate: Candidate, taxonomy: Taxonomy) -> float:
@@ -105,7 +104,7 @@ READINGS: dict[str, Callable[[Candidate, Taxonomy], float]] = {
 
 def report(documents: list[Labelled], taxonomy: Taxonomy) -> str:
     """Per reading of the evidence: where the candidates about their theme rank, and at what cost."""
-    found, _ = candidates(documents, taxonomy)
+    found = candidates(documents, taxonomy)
     about = sum(candidate.about for candidate in found)
     lines = [f"{len(found)} thema's met bewijs maar niet gegeven, waarvan {about} terecht (afstemming)"]
     for name, reading in READINGS.items():
