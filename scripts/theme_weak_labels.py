@@ -1,17 +1,17 @@
 """A learned theme model from weak labels over real Dutch news, measured on the tuning part (issue 18).
 
     pip install scikit-learn        # not a dependency of the project: the model was not kept
-    python -m scripts.theme_weak_labels POSTS [--echt-corpus MAP]
+    python -m scripts.theme_weak_labels POSTS [--echt-corpus MAP] [--unmasked]
 
 POSTS is the unpacked news archive of /work/shared/scale/ (as bench/scale.py unpacks it). The rules
 label the posts: a post they tag with a score of at least `POSITIVE_SCORE` is a positive for that
 theme, a post with no evidence for any theme a negative. Posts that are labelled documents
 themselves are left out. A logistic regression per theme learns from TF-IDF over the tagger's stems
 of the other words: the taxonomy's own terms are masked, or the model would only learn the rules
-back. On the labelled tuning part it may only ADD a theme the rules found evidence for but too
-little (`evidence_score` at least `MIN_EVIDENCE`, 0 for any), above a probability; printed are its
-ranking quality (AUC) per theme, what each probability threshold adds, and 5-fold cross-validation
-of choosing that threshold. The held-back part is never loaded.
+back (`--unmasked` keeps them, to compare). On the labelled tuning part it may only ADD a theme the
+rules found evidence for but too little (a rule score of at least one of `MIN_EVIDENCE`), above a
+probability. Printed are its ranking quality (AUC) per theme, what each threshold adds, and 5-fold
+cross-validation of choosing the threshold. The held-back part is never loaded.
 """
 
 from __future__ import annotations
@@ -43,26 +43,28 @@ CHECKED = 10  # the rules' tags with the lowest probability: would the model cat
 
 
 class Stems:
-    """The stems of a text's content words, without those the taxonomy already matches."""
+    """The stems of a text's content words, without those the taxonomy already matches (`mask`)."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, mask: bool = True) -> None:
         self._compiled = compile_taxonomy(taxonomy)
         self._is_term: dict[str, bool] = {}
+        self._mask = mask
 
     def __call__(self, text: str, limit: int | None = None) -> str:
         tokens = [token for token in words(text) if token not in STOP_WORDS and not token.isdigit() and len(token) > 2]
         kept = []
         for token in tokens[:limit]:
             if token not in self._is_term:
-                self._is_term[token] = bool(count_terms(token, self._compiled))
+                self._is_term[token] = self._mask and bool(count_terms(token, self._compiled))
             if not self._is_term[token]:
                 kept.append(stem(token))
         return " ".join(kept)
 
 
-def weak_labels(posts: Path, taxonomy: Taxonomy, skip: frozenset[str]) -> tuple[list[str], list[dict[str, float]]]:
+def weak_labels(
+    posts: Path, stems: Stems, taxonomy: Taxonomy, skip: frozenset[str]
+) -> tuple[list[str], list[dict[str, float]]]:
     """Stems of the positives and a sample of the negatives, and the themes the rules gave each."""
-    stems = Stems(taxonomy)
     positives: list[tuple[str, dict[str, float]]] = []
     negatives: list[str] = []
     for title, lead, _ in read_posts(posts, skip):
@@ -88,7 +90,9 @@ def _fold(path: str) -> int:
     return int(hashlib.sha256(path.encode()).hexdigest(), 16) % FOLDS
 
 
-def measure(texts: list[str], labels: list[dict[str, float]], documents: list[Labelled], taxonomy: Taxonomy) -> str:
+def measure(
+    texts: list[str], labels: list[dict[str, float]], documents: list[Labelled], stems: Stems, taxonomy: Taxonomy
+) -> str:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
@@ -98,7 +102,6 @@ def measure(texts: list[str], labels: list[dict[str, float]], documents: list[La
         tokenizer=str.split, token_pattern=None, lowercase=False, min_df=5, max_df=0.3, sublinear_tf=True
     )
     features = vectorizer.fit_transform(texts)
-    stems = Stems(taxonomy)
     tuning = vectorizer.transform([stems(f"{d.title}\n{d.summary}\n{d.text}", OPENING_WORDS) for d in documents])
     expected = [document.expected for document in documents]
     lines = [f"{features.shape[0]} nieuwsberichten, {features.shape[1]} stammen; {len(documents)} afstemdocumenten"]
@@ -164,11 +167,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("posts", type=Path, help="folder of unpacked news posts (Markdown with front matter)")
     parser.add_argument("--echt-corpus", type=Path, default=REAL_CORPUS)
+    parser.add_argument("--unmasked", action="store_true", help="keep the taxonomy terms among the features")
     arguments = parser.parse_args()
     taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
+    stems = Stems(taxonomy, mask=not arguments.unmasked)
     labelled = frozenset(Path(relative).name for relative in load_labels())
-    texts, labels = weak_labels(arguments.posts, taxonomy, labelled)
-    print(measure(texts, labels, tuning_documents(arguments.echt_corpus), taxonomy))
+    texts, labels = weak_labels(arguments.posts, stems, taxonomy, labelled)
+    print(measure(texts, labels, tuning_documents(arguments.echt_corpus), stems, taxonomy))
 
 
 if __name__ == "__main__":

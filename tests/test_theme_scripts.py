@@ -32,6 +32,8 @@ def test_posts_are_read_once_and_labelled_ones_left_out(tmp_path: Path) -> None:
 def test_the_model_learns_from_the_words_around_the_taxonomy_terms() -> None:
     stems = Stems(TAXONOMY)("Een phishingmail en ransomware: een aanval op de server van de gemeente.")
     assert stems.split() == ["aanval", "server", "gemeent"], "taxonomy terms, compounds too, are masked"
+    unmasked = Stems(TAXONOMY, mask=False)("Een phishingmail en ransomware.")
+    assert unmasked.split() == ["phishingmail", "ransomwar"], "to compare, the terms may also be kept"
 
 
 def test_a_theme_with_too_little_evidence_is_a_candidate() -> None:
