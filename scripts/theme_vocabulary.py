@@ -41,10 +41,13 @@ def _field(raw: str, name: str) -> str:
     return next((line[len(prefix) :].strip().strip('"') for line in raw.splitlines() if line.startswith(prefix)), "")
 
 
-def read_posts(folder: Path) -> Iterator[tuple[str, str, str]]:
-    """(title, lead, month) of every Jekyll post, once per distinct text: the archive repeats items."""
+def read_posts(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, str]]:
+    """(title, lead, month) of every Jekyll post, once per distinct text: the archive repeats items;
+    `skip`: file names left out (posts that are also labelled documents)."""
     seen: set[int] = set()
     for path in sorted(folder.rglob("*.md")):
+        if path.name in skip:
+            continue
         raw = path.read_text(encoding="utf-8", errors="replace")
         _, _, rest = raw.partition("\n---\n")
         title = _field(raw, "title")

@@ -90,7 +90,7 @@ def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
     return _Lead(themes, minimum, repeated)
 
 
-def _length_scale(text: str) -> float:
+def length_scale(text: str) -> float:
     """How much higher a long text's bar stands: every term turns up somewhere in a long report,
     so its passing mentions add up to a score a shorter text only reaches by being about it."""
     length = len(text.split())
@@ -154,7 +154,7 @@ def tag(
     candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
     core = compile_taxonomy(taxonomy).core
     lead = _lead(summary, text, taxonomy, core)
-    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, _length_scale(text))
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(text))
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
     return themes, subthemes

@@ -1,0 +1,132 @@
+"""Near misses of the theme tagger on the tuning part: could a calibrated decision find them? (issue 18)
+
+    python -m scripts.theme_near_misses [--echt-corpus MAP]
+
+Every theme a tuning document has evidence for but is not given is a candidate. Each candidate is
+ranked by one reading of its evidence: the score, the score over the bar's length scale, the
+evidence in the title and opening only, and that evidence per 100 words of the opening. A calibrated
+decision can only win if the documents that are about the theme rank above those that are not:
+printed per reading are the candidates a threshold would add before each one that is about the
+theme, and what each threshold would do to the tuning figures. Only the tuning part is read; the
+held-back part is never loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
+from indexer.corpus.metadata import read_sidecar, resolve
+from indexer.evaluation.runner import REAL_CORPUS
+from indexer.extract import is_supported
+from indexer.indexing.workers import Limits, extract_all
+from indexer.models import ThemeMatch
+from indexer.themes.evaluation import REAL_LABELS, TUNING, load_labels, split_of
+from indexer.themes.tagging import score, tag
+from indexer.themes.tagging.decision import length_scale
+from indexer.themes.tagging.rules import RULES
+from indexer.themes.taxonomy import Taxonomy, load_taxonomy
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A tuning document: what it says and which themes it is about."""
+
+    path: str
+    expected: frozenset[str]
+    title: str
+    summary: str
+    text: str
+
+
+def tuning_documents(folder: Path, labels: Path = REAL_LABELS) -> list[Labelled]:
+    """The labelled documents of the tuning part, extracted as `kennisbank index` does."""
+    known = load_labels(labels)
+    files = {
+        path: relative
+        for relative, path in list_files(folder)
+        if is_supported(path) and relative in known and split_of(relative) == TUNING
+    }
+    documents = []
+    for outcome in extract_all(list(files), Limits()):
+        if outcome.extraction is not None:
+            relative = files[outcome.path]
+            metadata = resolve(outcome.path, outcome.extraction, read_sidecar(outcome.path))
+            documents.append(
+                Labelled(relative, known[relative], metadata.title, metadata.summary, outcome.extraction.text)
+            )
+    return sorted(documents, key=lambda document: document.path)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    document: Labelled
+    match: ThemeMatch
+
+    @property
+    def about(self) -> bool:
+        return self.match.slug in self.document.expected
+
+
+def candidates(documents: list[Labelled], taxonomy: Taxonomy) -> list[Candidate]:
+    """Every theme a document has evidence for but is not given."""
+    found = []
+    for document in documents:
+        arguments = (document.title, document.summary, document.text, taxonomy)
+        given = {match.slug for match in tag(*arguments)[0]}
+        found += [Candidate(document, m) for m in score(*arguments) if m.parent is None and m.slug not in given]
+    return found
+
+
+def _opening(candidate: Candidate, taxonomy: Taxonomy) -> float:
+    """The score of the evidence in the title and the opening (`Rules.begin_words`) only."""
+    document = candidate.document
+    opening = " ".join(document.text.split()[: RULES.begin_words])
+    found = score(document.title, document.summary, opening, taxonomy)
+    return next((m.score for m in found if m.slug == candidate.match.slug), 0.0)
+
+
+def _opening_density(candidate: Candidate, taxonomy: Taxonomy) -> float:
+    opening_words = min(RULES.begin_words, len(candidate.document.text.split()))
+    return 100 * _opening(candidate, taxonomy) / max(1, opening_words)
+
+
+READINGS: dict[str, Callable[[Candidate, Taxonomy], float]] = {
+    "score": lambda candidate, _: candidate.match.score,
+    "score / lengteschaal": lambda candidate, _: candidate.match.score / length_scale(candidate.document.text),
+    "titel en begin": _opening,
+    "titel en begin per 100 woorden": _opening_density,
+}
+
+
+def report(documents: list[Labelled], taxonomy: Taxonomy) -> str:
+    """Per reading of the evidence: where the candidates about their theme rank, and at what cost."""
+    found = candidates(documents, taxonomy)
+    about = sum(candidate.about for candidate in found)
+    lines = [f"{len(found)} thema's met bewijs maar niet gegeven, waarvan {about} terecht (afstemming)"]
+    for name, reading in READINGS.items():
+        values = {id(candidate): reading(candidate, taxonomy) for candidate in found}
+        ranked = sorted(found, key=lambda candidate: values[id(candidate)], reverse=True)
+        ranks = [rank for rank, candidate in enumerate(ranked, 1) if candidate.about]
+        lines.append(f"\n{name}: rang van de terechte kandidaten {ranks}")
+        for right, rank in enumerate(ranks, 1):
+            candidate = ranked[rank - 1]
+            lines.append(
+                f"  drempel {values[id(candidate)]:.2f}: +{right} goed, +{rank - right} fout"
+                f" ({candidate.document.path}, {candidate.match.slug})"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--echt-corpus", type=Path, default=REAL_CORPUS)
+    arguments = parser.parse_args()
+    print(report(tuning_documents(arguments.echt_corpus), load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)))
+
+
+if __name__ == "__main__":
+    main()

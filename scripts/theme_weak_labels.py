@@ -1,0 +1,180 @@
+"""A learned theme model from weak labels over real Dutch news, measured on the tuning part (issue 18).
+
+    pip install scikit-learn        # not a dependency of the project: the model was not kept
+    python -m scripts.theme_weak_labels POSTS [--echt-corpus MAP] [--unmasked]
+
+POSTS is the unpacked news archive of /work/shared/scale/ (as bench/scale.py unpacks it). The rules
+label the posts: a post they tag with a score of at least `POSITIVE_SCORE` is a positive for that
+theme, a post with no evidence for any theme a negative. Posts that are labelled documents
+themselves are left out. A logistic regression per theme learns from TF-IDF over the tagger's stems
+of the other words: the taxonomy's own terms are masked, or the model would only learn the rules
+back (`--unmasked` keeps them, to compare). On the labelled tuning part it may only ADD a theme the
+rules found evidence for but too little (a rule score of at least one of `MIN_EVIDENCE`), above a
+probability. Printed are its ranking quality (AUC) per theme, what each threshold adds, and 5-fold
+cross-validation of choosing the threshold. The held-back part is never loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+from pathlib import Path
+
+from indexer.analysis.wordforms import STOP_WORDS, stem, words
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.evaluation.runner import REAL_CORPUS
+from indexer.themes.evaluation import Scores, load_labels
+from indexer.themes.tagging import score, tag
+from indexer.themes.tagging.counting import count_terms
+from indexer.themes.tagging.terms import compile_taxonomy
+from indexer.themes.taxonomy import Taxonomy, load_taxonomy
+from scripts.theme_near_misses import Labelled, tuning_documents
+from scripts.theme_vocabulary import read_posts
+
+POSITIVE_SCORE = 12.0  # twice a news brief's bar: a strong term in the lead, said again
+NEGATIVES = 30_000  # posts without any evidence, drawn with SEED
+SEED = 1
+OPENING_WORDS = 400  # a document is read as a news post: its title and opening
+PROBABILITIES = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
+MIN_EVIDENCE = (0.0, 7.0)
+FOLDS = 5
+CHECKED = 10  # the rules' tags with the lowest probability: would the model catch their mistakes?
+
+
+class Stems:
+    """The stems of a text's content words, without those the taxonomy already matches (`mask`)."""
+
+    def __init__(self, taxonomy: Taxonomy, mask: bool = True) -> None:
+        self._compiled = compile_taxonomy(taxonomy)
+        self._is_term: dict[str, bool] = {}
+        self._mask = mask
+
+    def __call__(self, text: str, limit: int | None = None) -> str:
+        tokens = [token for token in words(text) if token not in STOP_WORDS and not token.isdigit() and len(token) > 2]
+        kept = []
+        for token in tokens[:limit]:
+            if token not in self._is_term:
+                self._is_term[token] = self._mask and bool(count_terms(token, self._compiled))
+            if not self._is_term[token]:
+                kept.append(stem(token))
+        return " ".join(kept)
+
+
+def weak_labels(
+    posts: Path, stems: Stems, taxonomy: Taxonomy, skip: frozenset[str]
+) -> tuple[list[str], list[dict[str, float]]]:
+    """Stems of the positives and a sample of the negatives, and the themes the rules gave each."""
+    positives: list[tuple[str, dict[str, float]]] = []
+    negatives: list[str] = []
+    for title, lead, _ in read_posts(posts, skip):
+        themes = {match.slug: match.score for match in tag(title, "", lead, taxonomy)[0]}
+        if any(value >= POSITIVE_SCORE for value in themes.values()):
+            positives.append((stems(f"{title}\n{lead}"), themes))
+        elif not score(title, "", lead, taxonomy):
+            negatives.append(f"{title}\n{lead}")
+    sample = random.Random(SEED).sample(negatives, min(NEGATIVES, len(negatives)))
+    texts = [text for text, _ in positives] + [stems(text) for text in sample]
+    return texts, [themes for _, themes in positives] + [{} for _ in sample]
+
+
+def _macro_f1(expected: list[frozenset[str]], predicted: list[frozenset[str]], slugs: list[str]) -> float:
+    per_theme = {slug: Scores() for slug in slugs}
+    for wanted, given in zip(expected, predicted, strict=True):
+        for slug, scores in per_theme.items():
+            scores.add(wanted, given, slug)
+    return sum(scores.f1 for scores in per_theme.values()) / len(slugs)
+
+
+def _fold(path: str) -> int:
+    return int(hashlib.sha256(path.encode()).hexdigest(), 16) % FOLDS
+
+
+def measure(
+    texts: list[str], labels: list[dict[str, float]], documents: list[Labelled], stems: Stems, taxonomy: Taxonomy
+) -> str:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    slugs = [theme.slug for theme in taxonomy.themes]
+    vectorizer = TfidfVectorizer(
+        tokenizer=str.split, token_pattern=None, lowercase=False, min_df=5, max_df=0.3, sublinear_tf=True
+    )
+    features = vectorizer.fit_transform(texts)
+    tuning = vectorizer.transform([stems(f"{d.title}\n{d.summary}\n{d.text}", OPENING_WORDS) for d in documents])
+    expected = [document.expected for document in documents]
+    lines = [f"{features.shape[0]} nieuwsberichten, {features.shape[1]} stammen; {len(documents)} afstemdocumenten"]
+    probability: dict[str, list[float]] = {}
+    names = vectorizer.get_feature_names_out()
+    for slug in slugs:
+        target = [labels_of.get(slug, 0.0) >= POSITIVE_SCORE for labels_of in labels]
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(features, target)
+        probability[slug] = list(model.predict_proba(tuning)[:, 1])
+        auc = roc_auc_score([slug in wanted for wanted in expected], probability[slug])
+        top = " ".join(names[i] for i in model.coef_[0].argsort()[::-1][:12])
+        lines.append(f"{slug}: {sum(target)} positief, AUC afstemming {auc:.3f}; sterkste woorden: {top}")
+    rules, evidence = [], []
+    for document in documents:
+        arguments = (document.title, document.summary, document.text, taxonomy)
+        rules.append(frozenset(match.slug for match in tag(*arguments)[0]))
+        evidence.append({m.slug: m.score for m in score(*arguments) if m.parent is None})
+
+    def predicted(threshold: float, minimum: float) -> list[frozenset[str]]:
+        return [
+            given | {s for s, value in found.items() if value >= minimum and probability[s][i] >= threshold}
+            for i, (given, found) in enumerate(zip(rules, evidence, strict=True))
+        ]
+
+    lines.append(f"\nalleen de regels: macro-F1 {_macro_f1(expected, rules, slugs):.3f}")
+    given = sorted((probability[s][i], s in expected[i]) for i, tags in enumerate(rules) for s in tags)
+    lowest = given[:CHECKED]
+    lines.append(
+        f"de {len(lowest)} van {len(given)} regeltags met de laagste kans: {sum(right for _, right in lowest)} terecht"
+    )
+    for minimum in MIN_EVIDENCE:
+        for threshold in PROBABILITIES:
+            tags = predicted(threshold, minimum)
+            added = [
+                (slug in wanted)
+                for given, tags_of, wanted in zip(rules, tags, expected, strict=True)
+                for slug in tags_of - given
+            ]
+            lines.append(
+                f"bewijs >= {minimum:g}, kans >= {threshold}: macro-F1 {_macro_f1(expected, tags, slugs):.3f}"
+                f" (+{sum(added)} goed, +{len(added) - sum(added)} fout)"
+            )
+    settings = [(2.0, 0.0)] + [(t, m) for m in MIN_EVIDENCE for t in PROBABILITIES]  # 2.0: never adds
+    chosen: list[frozenset[str]] = list(rules)
+    for fold in range(FOLDS):
+        inside = [i for i, d in enumerate(documents) if _fold(d.path) != fold]
+
+        def fit(setting: tuple[float, float], inside: list[int] = inside) -> float:
+            tags = predicted(*setting)
+            return _macro_f1([expected[i] for i in inside], [tags[i] for i in inside], slugs)
+
+        best = max(settings, key=fit)  # the first best: no additions when nothing beats the rules
+        tags = predicted(*best)
+        for i, document in enumerate(documents):
+            if _fold(document.path) == fold:
+                chosen[i] = tags[i]
+        lines.append(f"vouw {fold + 1}: gekozen kans >= {best[0]}, bewijs >= {best[1]:g}")
+    lines.append(f"{FOLDS}-voudige kruisvalidatie: macro-F1 {_macro_f1(expected, chosen, slugs):.3f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("posts", type=Path, help="folder of unpacked news posts (Markdown with front matter)")
+    parser.add_argument("--echt-corpus", type=Path, default=REAL_CORPUS)
+    parser.add_argument("--unmasked", action="store_true", help="keep the taxonomy terms among the features")
+    arguments = parser.parse_args()
+    taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
+    stems = Stems(taxonomy, mask=not arguments.unmasked)
+    labelled = frozenset(Path(relative).name for relative in load_labels())
+    texts, labels = weak_labels(arguments.posts, stems, taxonomy, labelled)
+    print(measure(texts, labels, tuning_documents(arguments.echt_corpus), stems, taxonomy))
+
+
+if __name__ == "__main__":
+    main()
