@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from flask import Blueprint, abort, jsonify, request
 
+from indexer.engine.facet_specs import FACET_BY_FIELD
 from indexer.engine.kennisbank import MIN_PREFIX_CHARS
+from indexer.engine.results import Hit
 from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
-from search_app.presenters import SEARCH_PATH, facet_views
+from search_app.presenters import SEARCH_PATH, label_for
 from search_app.state import kennisbank
 from search_app.views import run_search
 
@@ -20,13 +22,23 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 SUGGESTED_WORDS = 5
 SUGGESTED_TITLES = 5
 MAX_SUGGEST_CHARS = 100
+HIT_FIELDS = tuple(field.name for field in fields(Hit))
 
 
 @bp.get("/zoeken")
 def search_json():
     wanted, results = run_search(request.args.to_dict(flat=False))
     taxonomy = kennisbank().taxonomy
-    hits = [{**asdict(hit), "url": f"/document/{hit.id}", "original_url": f"/bestand/{hit.id}"} for hit in results.hits]
+    # A hit holds plain values only: a shallow dict serialises the same as `asdict`, which deep-copies
+    # each of them.
+    hits = [
+        {
+            **{name: getattr(hit, name) for name in HIT_FIELDS},
+            "url": f"/document/{hit.id}",
+            "original_url": f"/bestand/{hit.id}",
+        }
+        for hit in results.hits
+    ]
     return jsonify(
         query=results.query,
         query_truncated=wanted.query_cut,
@@ -39,11 +51,18 @@ def search_json():
         if results.page < results.last_page
         else None,
         hits=hits,
-        facets={
-            view.arg: [
-                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected} for o in view.options
+        facets={  # the pages' facet views without the links that toggle a value, which JSON has no use for
+            FACET_BY_FIELD[facet.field].arg: [
+                {
+                    "value": value.value,
+                    "label": label_for(facet.field, value.value, taxonomy),
+                    "count": value.count,
+                    "selected": value.selected,
+                }
+                for value in facet.values
             ]
-            for view in facet_views(results, wanted, taxonomy)
+            for facet in results.facets
+            if facet.values
         },
         selected={FIELD_ARGS[field]: list(values) for field, values in wanted.selections.items()},
         suggestion=results.suggestion,

@@ -177,6 +177,14 @@ def test_stemmed_forms_and_compound_parts_are_highlighted(docs: Path, indexed) -
     assert {"Slachtoffers", "mensenhandelmonitor"} <= marked
 
 
+def test_a_snippet_comes_from_far_down_a_long_page(docs: Path, indexed) -> None:
+    lines = ["Ideeën over de café in de wijk en de ﬁetsers op het plein."] * 60  # accents, a ligature
+    write_pdf(docs / "lang.pdf", [[*lines, "Daarna kwam de buurtbemiddelaar langs bij de bewoners.", *lines[:5]]])
+    snippet = search(indexed(), "buurtbemiddelaar").hits[0].snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>buurtbemiddelaar</mark> langs bij de bewoners" in snippet
+
+
 def test_every_multi_page_hit_names_its_pages_whatever_the_ranking(docs: Path, indexed) -> None:
     write_pdf(docs / "eerste.pdf", [["Inleiding over de wijk."], ["Hier staan zwerfjongeren een keer."]])
     indexed()

@@ -15,9 +15,10 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 
 from indexer.analysis.analyzers import MIN_TOKEN_CHARS, join_acronyms
 from indexer.analysis.lexicon import compound_parts
@@ -33,6 +34,8 @@ MAX_HIGHLIGHT_CHARS = 200_000
 # A snippet shows about this many characters, starting a little before the first marked word.
 SNIPPET_CHARS = 240
 SNIPPET_LEAD_CHARS = 60
+# Page text is folded this many characters at a time while looking for the first term.
+FOLD_PIECE_CHARS = 2_000
 _WORD = re.compile(WORD_PATTERN)
 
 
@@ -72,13 +75,20 @@ def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
 
 
 @lru_cache(maxsize=50_000)
-def _index_terms(word: str) -> frozenset[str]:
-    """The terms the index makes of one word as written: its stem and its compound parts' stems
-    (none for a stop word). Cached: every snippet of every search asks again for the same words."""
+def _word_stem(word: str) -> str | None:
+    """The stem the index makes of one word as written; None for a stop word. Cached: every snippet
+    of every search asks again for the same words."""
     folded = fold(word)
     if folded in STOP_WORDS or len(folded) < MIN_TOKEN_CHARS:
-        return frozenset()
-    return frozenset([stem(folded), *(stem(part) for part in compound_parts(folded))])
+        return None
+    return stem(folded)
+
+
+@lru_cache(maxsize=50_000)
+def _part_stems(word: str) -> frozenset[str]:
+    """The stems of the compound parts the index adds beside a word as written. Splitting a word is
+    slow, so it is asked only of a word whose own stem is not a term."""
+    return frozenset(stem(part) for part in compound_parts(fold(word)))
 
 
 def _may_hold(word: str, terms: _Terms) -> bool:
@@ -89,21 +99,26 @@ def _may_hold(word: str, terms: _Terms) -> bool:
     return terms.within(folded) is not None or not folded.isascii()
 
 
-def _marked_words(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """(start, end) of every word of `text` to mark."""
+def _marks(word: str, terms: _Terms) -> bool:
+    """Whether the index made one of the terms of this word (its stem or a compound part's stem), or
+    the word fits a pattern."""
+    if _may_hold(word, terms):
+        word_stem = _word_stem(word)
+        if word_stem is not None and (word_stem in terms.plain or not terms.plain.isdisjoint(_part_stems(word))):
+            return True
+    return terms.fits is not None and _fits(terms.fits, word)
+
+
+def _marked_spans(text: str, terms: frozenset[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of every word of `text` to mark, in order."""
     prepared = _prepared(terms)
     joined = join_acronyms(text)  # "PGA-R" -> "PGA_R": same length, one word, as the index has it
-    return [
-        match.span()
-        for match in _WORD.finditer(joined)
-        if (_may_hold(match.group(), prepared) and not prepared.plain.isdisjoint(_index_terms(match.group())))
-        or (prepared.fits is not None and _fits(prepared.fits, match.group()))
-    ]
+    return (match.span() for match in _WORD.finditer(joined) if _marks(match.group(), prepared))
 
 
 def _fits(fits: Callable[[str], object], word: str) -> bool:
     """A word fits a pattern as written (folded), as `expansion` matches patterns; not a stop word."""
-    return bool(_index_terms(word)) and bool(fits(fold(word)))
+    return _word_stem(word) is not None and bool(fits(fold(word)))
 
 
 def _html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -123,16 +138,27 @@ def highlight_text(text: str, terms: frozenset[str]) -> str:
     """Safe HTML: the text escaped, every word that matches a term inside <mark>."""
     if not terms or len(text) > MAX_HIGHLIGHT_CHARS:
         return html.escape(text)
-    return _html(text, _marked_words(text, terms))
+    return _html(text, list(_marked_spans(text, terms)))
 
 
 def _first_occurrence(text: str, terms: frozenset[str]) -> int | None:
     """Where a term first occurs in the folded text (stems are mostly prefixes of the words they
-    come from, compound parts substrings of the compounds); None when none does."""
-    folded = fold(text)
-    literals = {literal_prefix(term).replace("_", "-") for term in terms}  # of a pattern, its first letters
-    positions = [position for literal in literals if literal and (position := folded.find(literal)) >= 0]
-    return min(positions) if positions else None
+    come from, compound parts substrings of the compounds); None when none does. The text is folded
+    a piece at a time, up to the first piece with a term: folding a whole long page took a tenth
+    of a search request. A piece ends before a space, where folding is the same piece by piece, and
+    a term (one word) cannot run over into the next piece."""
+    literals = {literal_prefix(term).replace("_", "-") for term in terms} - {""}
+    piece = len(text) if any(" " in literal for literal in literals) else FOLD_PIECE_CHARS
+    start, offset = 0, 0
+    while literals and start < len(text):
+        stop = text.find(" ", start + piece)
+        stop = len(text) if stop < 0 else stop
+        folded = fold(text[start:stop])
+        positions = [position for literal in literals if (position := folded.find(literal)) >= 0]
+        if positions:
+            return offset + min(positions)
+        start, offset = stop, offset + len(folded)
+    return None
 
 
 def snippet(text: str, terms: frozenset[str]) -> str:
@@ -143,14 +169,17 @@ def snippet(text: str, terms: frozenset[str]) -> str:
     first = _first_occurrence(text, terms)
     window_start = 0 if first is None else max(0, first - SNIPPET_LEAD_CHARS)
     window = text[window_start : window_start + 2 * SNIPPET_CHARS + SNIPPET_LEAD_CHARS]
-    spans = _marked_words(window, terms)
-    if not spans:
+    spans = _marked_spans(window, terms)
+    first_span = next(spans, None)
+    if first_span is None:
         return ""
-    start = max(0, spans[0][0] - SNIPPET_LEAD_CHARS)
+    start = max(0, first_span[0] - SNIPPET_LEAD_CHARS)
     if window_start + start > 0:  # begin at a word
-        start = window.find(" ", start, spans[0][0]) + 1
+        start = window.find(" ", start, first_span[0]) + 1
     end = window.rfind(" ", 0, start + SNIPPET_CHARS)
-    end = len(window) if end <= spans[0][1] or len(window) <= start + SNIPPET_CHARS else end
+    end = len(window) if end <= first_span[1] or len(window) <= start + SNIPPET_CHARS else end
+    # Only the words up to the end of the snippet are looked at: they come in order.
+    shown = [first_span, *takewhile(lambda span: span[1] <= end, spans)]
     prefix = "… " if window_start + start > 0 else ""
     suffix = " …" if window_start + end < len(text) else ""
-    return f"{prefix}{_html(window, spans, start, end)}{suffix}"
+    return f"{prefix}{_html(window, shown, start, end)}{suffix}"

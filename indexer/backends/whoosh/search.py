@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +94,7 @@ def _choose(
         if fixed.total > choice.total:
             return fixed, suggestion, []
 
+    @cache  # each looser reading asks again for the same stems
     def share_of(stem: str) -> float:
         """The share of the documents whose text has this stem (a compound part too common to count
         alone), from the term dictionary: reading the posting list cost more than the rest of a parse.
