@@ -7,6 +7,7 @@ import getpass
 import sys
 import warnings
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from flask import Flask
@@ -36,7 +37,9 @@ WARM_UP_QUERY = '"veiligheid in de wijk" jeugdcriminaliteit'
 def warmed_app(config: dict[str, object]) -> Flask:
     """The website of one server process, with its first search done."""
     app = create_app(config)
-    app.extensions[EXTENSION].engine.search(WARM_UP_QUERY)
+    # A cluster down a moment does not stop the process: its pages say so in Dutch.
+    with suppress(KennisbankError):
+        app.extensions[EXTENSION].engine.search(WARM_UP_QUERY)
     return app
 
 
