@@ -27,39 +27,8 @@ from tests.test_search import CONTEXT
 _LEADER = 1  # `/debug` state
 
 
-class _CatchingUp(BaseHTTPRequestHandler):
-    """A node that has `server.pending` write batches queued, one fewer each time it is asked."""
-
-    def do_GET(self) -> None:
-        server = self.server
-        answers = {
-            "/health": {"ok": True},
-            "/debug": {"state": _LEADER, "version": "0.24.1"},
-            "/stats.json": {"pending_write_batches": server.pending},  # type: ignore[attr-defined]
-        }
-        if self.path == "/stats.json" and server.pending and server.draining:  # type: ignore[attr-defined]
-            server.pending -= 1  # type: ignore[attr-defined]
-        body = json.dumps(answers.get(self.path, {})).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class _BeforeTheBuild(BaseHTTPRequestHandler):
-    """A follower that has not applied the first build yet: every collection and alias is unknown to it
-    (a multi-search answers 200 with a 404 per search)."""
-
-    def do_GET(self) -> None:
-        self._answer(404, {"message": "Not Found"})
-
-    def do_POST(self) -> None:
-        searches = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["searches"]
-        self._answer(200, {"results": [{"code": 404, "error": "Not found."} for _ in searches]})
+class _Node(BaseHTTPRequestHandler):
+    """A loopback server answering JSON as a Typesense node does."""
 
     def _answer(self, status: int, answer: dict) -> None:
         body = json.dumps(answer).encode()
@@ -71,6 +40,33 @@ class _BeforeTheBuild(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _CatchingUp(_Node):
+    """A node that has `server.pending` write batches queued, one fewer each time it is asked."""
+
+    def do_GET(self) -> None:
+        server = self.server
+        answers = {
+            "/health": {"ok": True},
+            "/debug": {"state": _LEADER, "version": "0.24.1"},
+            "/stats.json": {"pending_write_batches": server.pending},  # type: ignore[attr-defined]
+        }
+        if self.path == "/stats.json" and server.pending and server.draining:  # type: ignore[attr-defined]
+            server.pending -= 1  # type: ignore[attr-defined]
+        self._answer(200, answers.get(self.path, {}))
+
+
+class _BeforeTheBuild(_Node):
+    """A follower that has not applied the first build yet: every collection and alias is unknown to it
+    (a multi-search answers 200 with a 404 per search)."""
+
+    def do_GET(self) -> None:
+        self._answer(404, {"message": "Not Found"})
+
+    def do_POST(self) -> None:
+        searches = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["searches"]
+        self._answer(200, {"results": [{"code": 404, "error": "Not found."} for _ in searches]})
 
 
 def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
