@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from indexer.backends.config import Node, TypesenseEngine
-from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.client import API_KEY_HEADER, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
+from indexer.backends.typesense.collections import DOCUMENTS
 from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.backends.typesense.writable import settled
 from indexer.engine.backend_choice import open_search
@@ -31,7 +35,9 @@ class _Node(BaseHTTPRequestHandler):
     """A loopback server answering JSON as a Typesense node does."""
 
     def _answer(self, status: int, answer: dict) -> None:
-        body = json.dumps(answer).encode()
+        self._raw(status, json.dumps(answer).encode())
+
+    def _raw(self, status: int, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -69,6 +75,38 @@ class _BeforeTheBuild(_Node):
         self._answer(200, {"results": [{"code": 404, "error": "Not found."} for _ in searches]})
 
 
+class _BehindOnDocuments(_Node):
+    """A follower that has not applied some documents yet: it passes every request on to a real node
+    (`server.upstream`), but its reads of display fields leave out the documents `server.unapplied`
+    names (every one when it is None), and it counts them (`server.left_out`)."""
+
+    def do_GET(self) -> None:
+        self._pass_on(None)
+
+    def do_POST(self) -> None:
+        self._pass_on(self.rfile.read(int(self.headers["Content-Length"])))
+
+    def _pass_on(self, body: bytes | None) -> None:
+        server = self.server
+        headers = {API_KEY_HEADER: self.headers[API_KEY_HEADER], "Content-Type": self.headers["Content-Type"] or ""}
+        request = urllib.request.Request(server.upstream.url + self.path, body, headers, method=self.command)  # type: ignore[attr-defined]
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, data = response.status, response.read()
+        except urllib.error.HTTPError as refused:
+            status, data = refused.code, refused.read()
+        if status != 200 or not self.path.startswith("/multi_search"):
+            self._raw(status, data)
+            return
+        answer = json.loads(data)
+        for wanted, result in zip(json.loads(body or b"{}")["searches"], answer["results"], strict=True):
+            if "path" in wanted.get("include_fields", "").split(",") and "hits" in result:
+                kept = [hit for hit in result["hits"] if not server.lacks(hit["document"]["id"])]  # type: ignore[attr-defined]
+                server.left_out += len(result["hits"]) - len(kept)  # type: ignore[attr-defined]
+                result["hits"], result["found"] = kept, len(kept)
+        self._answer(200, answer)
+
+
 def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever)
@@ -91,6 +129,20 @@ def catching_up() -> Iterator[ThreadingHTTPServer]:
 @pytest.fixture
 def before_the_build() -> Iterator[ThreadingHTTPServer]:
     yield from _serving(_BeforeTheBuild)
+
+
+@contextmanager
+def _behind_on(cluster: TypesenseEngine, unapplied: list[set[str] | None]) -> Iterator[list[ThreadingHTTPServer]]:
+    """One `_BehindOnDocuments` in front of each node of `cluster`, the n-th without `unapplied[n]`
+    (an empty set: it has every document)."""
+    with ExitStack() as stack:
+        proxies = []
+        for node, lacking in zip(cluster.nodes, unapplied, strict=True):
+            proxy = stack.enter_context(contextmanager(_serving)(_BehindOnDocuments))
+            proxy.upstream, proxy.left_out = node, 0  # type: ignore[attr-defined]
+            proxy.lacks = lambda doc_id, lacking=lacking: lacking is None or doc_id in lacking  # type: ignore[attr-defined]
+            proxies.append(proxy)
+        yield proxies
 
 
 def _node(server: ThreadingHTTPServer) -> Node:
@@ -128,3 +180,44 @@ def test_a_search_passes_over_a_node_that_has_not_applied_the_build_yet(
     for _ in lagging.nodes:
         assert [hit.id for hit in searching.search(request_, CONTEXT).hits] == expected
     assert expected
+
+
+def test_a_shown_document_that_the_answering_node_lacks_is_read_from_another(
+    bundled_index: Path, bundled_cluster: TypesenseEngine
+) -> None:
+    request_ = SearchRequest("jeugdcriminaliteit aanpak", {})
+    expected = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT).hits
+    with _behind_on(bundled_cluster, [None, None, set()]) as proxies:  # two followers lack every document
+        searching = open_search(bundled_index, replace(bundled_cluster, nodes=tuple(map(_node, proxies))))
+        for _ in proxies:
+            found = searching.search(request_, CONTEXT).hits
+            assert [(hit.id, hit.title, hit.path) for hit in found] == [
+                (hit.id, hit.title, hit.path) for hit in expected
+            ]
+    assert sum(proxy.left_out for proxy in proxies[:2]) > 0, "a lagging node was asked for the shown documents"  # type: ignore[attr-defined]
+
+
+def test_a_shown_document_that_no_node_has_any_more_is_left_off_the_page(
+    bundled_index: Path, bundled_cluster: TypesenseEngine
+) -> None:
+    request_ = SearchRequest("jeugdcriminaliteit aanpak", {})
+    expected = [hit.id for hit in open_search(bundled_index, bundled_cluster).search(request_, CONTEXT).hits]
+    removed = {expected[0]}  # removed between the search that found it and the one that reads it
+    with _behind_on(bundled_cluster, [removed] * 3) as proxies:
+        searching = open_search(bundled_index, replace(bundled_cluster, nodes=tuple(map(_node, proxies))))
+        assert [hit.id for hit in searching.search(request_, CONTEXT).hits] == expected[1:]
+
+
+def test_a_client_that_asks_the_leader_first_takes_its_404_as_it_is(
+    bundled_cluster: TypesenseEngine, before_the_build: ThreadingHTTPServer
+) -> None:
+    """An indexing run asks the leader first (`preferring`): what the leader no longer has (a document
+    removed a moment ago) is gone, whatever a lagging follower still holds. Here the loopback node is
+    that leader and the real nodes are the followers."""
+    nodes = (_node(before_the_build), *bundled_cluster.nodes)
+    served = f"/collections/{DOCUMENTS.alias(bundled_cluster.prefix)}"
+    going_round = TypesenseClient(nodes, bundled_cluster.api_key)
+    assert going_round.request("GET", served)["num_documents"] > 0
+    with pytest.raises(ClusterError) as missing:
+        going_round.preferring(nodes[0]).request("GET", served)
+    assert missing.value.status == 404

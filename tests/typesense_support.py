@@ -44,7 +44,7 @@ REPLICATION_WAIT_S = 30.0
 
 
 def _not_there_yet(error: ClusterError, also: ClusterProblem | None) -> bool:
-    return error.problem in (ClusterProblem.MISSING_COLLECTION, also) or error.facts.get("status") == 404
+    return error.problem in (ClusterProblem.MISSING_COLLECTION, also) or error.status == 404
 
 
 def eventually(
@@ -157,7 +157,7 @@ def collection_prefix(request: pytest.FixtureRequest, cluster_client: TypesenseC
             try:
                 drop_collection(cluster_client, item["name"])
             except ClusterError as exc:  # a follower listed a build the test itself dropped a moment ago
-                if exc.facts.get("status") != 404:
+                if exc.status != 404:
                     raise
 
 

@@ -3,10 +3,11 @@
 It does what the official clients do (round robin over the nodes; a node that failed is tried last for
 a while; connection errors and 503s move on to the next node after a short pause) with short timeouts,
 asks the other nodes before it takes a read's 404 for an answer (a follower applies writes a moment
-after the leader, so right after a rebuild it may not know the new collection or alias yet),
-and turns every failure into one `ClusterError`. A write that meets a cluster without a leader is
-tried again for a while (`Timeouts.write_failover_s`): after the leader dies, the others elect a new
-one within seconds, and a staff upload in that window then goes through instead of being refused.
+after the leader, so right after a rebuild it may not know the new collection or alias yet, nor a
+document uploaded a moment ago), and turns every failure into one `ClusterError`. A write that meets a
+cluster without a leader is tried again for a while (`Timeouts.write_failover_s`): after the leader
+dies, the others elect a new one within seconds, and a staff upload in that window then goes through
+instead of being refused.
 The official Python client was not taken: it is a thin layer over the same few calls, and it raises its
 own exception tree for us to translate anyway.
 
@@ -19,7 +20,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import BadStatusLine
 from typing import Any
 from urllib.parse import urlencode
@@ -65,6 +66,38 @@ class NodeUnreachable(Exception):
         self.timed_out = timed_out
 
 
+@dataclass
+class _Attempts:
+    """What the nodes asked for one request answered so far, and what that request then comes to."""
+
+    lagging: tuple[Node, ...]  # the nodes that may lag behind another (none when the leader is asked first)
+    unreached: list[NodeUnreachable] = field(default_factory=list)
+    unavailable: ClusterError | None = None  # no leader, or the node behind it
+    missing: ClusterError | None = None  # a 404 that another node may not give
+    lacking: tuple[Any, ...] = ()  # an answer that lacks what another node may have
+    _without: set[Node] = field(default_factory=set)
+
+    def others_may_have(self, node: Node) -> bool:
+        """Count `node` among those without what was asked; True while a node not yet asked (nor
+        unreachable) may have it."""
+        self._without.add(node)
+        unreached = {failure.node for failure in self.unreached}
+        return any(other not in self._without and other not in unreached for other in self.lagging)
+
+    def outcome(self, nodes: Sequence[Node], timeouts: Timeouts) -> Any:
+        """The request's answer when no node gave a better one, or its error."""
+        if self.unavailable:
+            raise self.unavailable
+        if self.lacking:
+            return self.lacking[0]
+        if self.missing:
+            raise self.missing
+        listed = ", ".join(str(node) for node in nodes)
+        if any(failure.timed_out for failure in self.unreached):
+            raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{timeouts.read_s:g}", nodes=listed)
+        raise ClusterError(ClusterProblem.UNREACHABLE, nodes=listed)
+
+
 class TypesenseClient:
     """The cluster as one endpoint: `request` answers from whichever node can."""
 
@@ -96,29 +129,29 @@ class TypesenseClient:
         lines: Iterable[Mapping[str, object]] | None = None,
         idempotent: bool | None = None,
         answer_lines: bool = False,
-        lacks: Callable[[Any], str] | None = None,
+        lacks: Callable[[Any], bool] | None = None,
     ) -> Any:
         """The decoded answer of the first node that gives one. `path` is sent as written (quote the
         ids in it); `body` goes as JSON, `lines` as JSON lines (the import endpoint), whose answer is a
         list of one result per line. A request that was sent but not answered is sent to the next node
         only when sending it twice does no harm: reads and `PUT`s, or what the caller marks `idempotent`
-        (an upsert). `answer_lines`: the answer is JSON lines (an export) whatever was sent. `lacks`: the
-        message of an answer that says, as a 404 status would, that a collection is missing, or ""
-        (a multi-search answers 200 with a status per search)."""
+        (an upsert). `answer_lines`: the answer is JSON lines (an export) whatever was sent.
+
+        On a client that goes round the nodes, a read's 404, or an answer that `lacks` something (a
+        multi-search answers 200 with a status per search), is asked of the other nodes first: a
+        follower applies writes a moment after the leader. A client that asks the leader first takes
+        its answer as it is (`preferring`)."""
         payload = _encode(body, lines)
         repeatable = method in ("GET", "PUT") if idempotent is None else idempotent
-        unreached: list[NodeUnreachable] = []
-        unavailable: ClusterError | None = None
-        missing: ClusterError | None = None
-        missed: set[Node] = set()
+        tried = _Attempts(self.nodes if self._rotate else ())
         # Past the rounds, only a write that found no leader goes on, until the failover window ends.
         failover_until = time.monotonic() + (0.0 if method == "GET" else self.timeouts.write_failover_s)
         for attempt, node in enumerate(self._tries()):
             if attempt >= len(self.nodes) * self.timeouts.rounds and not (
-                unavailable and time.monotonic() < failover_until
+                tried.unavailable and time.monotonic() < failover_until
             ):
                 break
-            if attempt and unavailable:
+            if attempt and tried.unavailable:
                 time.sleep(self.timeouts.retry_pause_s)
             try:
                 answer = self.on_node(
@@ -130,30 +163,22 @@ class TypesenseClient:
                     jsonl=lines is not None or answer_lines,
                     repeatable=repeatable,
                 )
-                if lacks and (message := lacks(answer)):
-                    raise ClusterError(ClusterProblem.REJECTED, node=node, status=404, message=message)
-                return answer
             except NodeUnreachable as exc:
-                unreached.append(exc)
+                tried.unreached.append(exc)
+                self._mark_failed(node)
             except ClusterError as exc:
-                # A follower that has not applied a new collection or alias yet says 404 where the
-                # leader has it: only when no node has it is it missing.
-                if _not_found(exc) and (method == "GET" or lacks) and len(missed | {node}) < len(self.nodes):
-                    missed.add(node)
-                    missing = exc
-                    continue
-                if exc.problem is not ClusterProblem.NO_QUORUM:
+                if method == "GET" and exc.status == 404 and tried.others_may_have(node):
+                    tried.missing = exc
+                elif exc.problem is ClusterProblem.NO_QUORUM:
+                    tried.unavailable = exc
+                    self._mark_failed(node)
+                else:
                     raise
-                unavailable = exc
-            self._mark_failed(node)
-        if unavailable:
-            raise unavailable
-        if missing:
-            raise missing
-        nodes = ", ".join(str(node) for node in self.nodes)
-        if any(exc.timed_out for exc in unreached):
-            raise ClusterError(ClusterProblem.TIMEOUT, seconds=f"{self.timeouts.read_s:g}", nodes=nodes)
-        raise ClusterError(ClusterProblem.UNREACHABLE, nodes=nodes)
+            else:
+                if not (lacks and lacks(answer) and tried.others_may_have(node)):
+                    return answer
+                tried.lacking = (answer,)
+        return tried.outcome(self.nodes, self.timeouts)
 
     def on_node(
         self,
@@ -252,10 +277,6 @@ def _decoded(node: Node, method: str, response: urllib3.BaseHTTPResponse, jsonl:
     if response.status in (401, 403):
         raise ClusterError(ClusterProblem.UNAUTHORIZED, node=node, message=message)
     raise ClusterError(ClusterProblem.REJECTED, node=node, status=response.status, message=message)
-
-
-def _not_found(error: ClusterError) -> bool:
-    return error.facts.get("status") == 404
 
 
 def _forward_failed(error: ProtocolError) -> bool:

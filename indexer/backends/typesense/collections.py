@@ -212,7 +212,7 @@ def served_collection(client: TypesenseClient, spec: CollectionSpec, prefix: str
     try:
         found = client.request("GET", f"/collections/{alias}")
     except ClusterError as exc:
-        if exc.facts.get("status") == 404:
+        if exc.status == 404:
             raise ClusterError(ClusterProblem.MISSING_COLLECTION, name=alias) from exc
         raise
     name = found["name"]

@@ -66,7 +66,7 @@ class TypesenseContents:
         try:
             self.client.request("GET", f"/collections/{self.documents}/documents/{quote(doc_id, safe='')}")
         except ClusterError as exc:
-            if exc.facts.get("status") == 404:
+            if exc.status == 404:
                 return False
             raise
         return True

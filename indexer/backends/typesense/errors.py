@@ -82,6 +82,11 @@ class ClusterError(KennisbankError):
         self.facts = facts
         super().__init__(problem, facts)
 
+    @property
+    def status(self) -> object:
+        """The HTTP status a node refused the request with (None when no node answered)."""
+        return self.facts.get("status")
+
     def __str__(self) -> str:
         context = {
             "guide": _GUIDE,

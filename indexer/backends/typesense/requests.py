@@ -54,22 +54,26 @@ LISTED_FIELDS = f"{CANDIDATE_FIELDS},{DISPLAY_FIELDS.removeprefix('id,')}"
 MATCHED_FIELDS = ",".join(token_field(field) for field in TEXT_FIELDS)
 
 
-def multi_search(client: TypesenseClient, searches: list[dict]) -> list[dict]:
-    """Each search's result, in order."""
+def multi_search(
+    client: TypesenseClient, searches: list[dict], incomplete: Callable[[list[dict]], bool] | None = None
+) -> list[dict]:
+    """Each search's result, in order. A node whose results miss a collection, or are `incomplete`,
+    may lag behind the others, which are asked first (`TypesenseClient.request`)."""
+
+    def lacks(answer: dict) -> bool:
+        results = answer["results"]
+        return any(result.get("code") == 404 for result in results) or bool(incomplete and incomplete(results))
+
     results = []
     for start in range(0, len(searches), MULTI_SEARCH_LIMIT):
         body = {"searches": searches[start : start + MULTI_SEARCH_LIMIT]}
-        answer = client.request("POST", "/multi_search", body=body, idempotent=True, lacks=_lacks_collection)
+        answer = client.request("POST", "/multi_search", body=body, idempotent=True, lacks=lacks)
         for result in answer["results"]:
             if "error" in result:
                 status = result.get("code", 400)
                 raise ClusterError(ClusterProblem.REJECTED, node="multi_search", status=status, message=result["error"])
             results.append(result)
     return results
-
-
-def _lacks_collection(answer: dict) -> str:
-    return next((str(result.get("error")) for result in answer["results"] if result.get("code") == 404), "")
 
 
 # The field a search of each collection names (Typesense wants one, even for `q=*`).

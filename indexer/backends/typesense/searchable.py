@@ -127,7 +127,7 @@ class TypesenseSearching:
                 "GET", f"/collections/{self.collections.documents}/documents/{quote(doc_id, safe='')}"
             )
         except ClusterError as exc:
-            if exc.facts.get("status") == 404:
+            if exc.status == 404:
                 return None
             raise
 

@@ -49,7 +49,7 @@ from indexer.backends.typesense.requests import (
     statistics,
     statistics_search,
 )
-from indexer.backends.typesense.shown import displayable, listing, with_display
+from indexer.backends.typesense.shown import listed, listing, with_display
 from indexer.backends.typesense.suggestions import suggest
 from indexer.backends.typesense.vocabulary import ClusterExpansion
 from indexer.engine.attempts import MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
@@ -249,9 +249,8 @@ class ClusterSearch:
             page=page,
             page_size=page_size,
             hits=tuple(
-                ranked_hit(listing(candidates.records[number]), float(scores[number]), pages.get(doc_id, NO_PAGE_HITS))
-                for number, doc_id in zip(shown, ids, strict=True)
-                if displayable(candidates.records[number])
+                ranked_hit(shown_listing, float(scores[number]), pages.get(str(shown_listing["id"]), NO_PAGE_HITS))
+                for number, shown_listing in listed(candidates.records, shown)
             ),
             facets=facets,
             sort=sort if sort == SORT_DATE else SORT_RELEVANCE,

@@ -4,6 +4,8 @@ them, in the multi-search that asks for their page hits and counts anyway (no ex
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.filters import any_of
 from indexer.backends.typesense.requests import DISPLAY_FIELDS, multi_search, search
@@ -31,29 +33,31 @@ def with_display(
     client: TypesenseClient, documents: str, records: list[dict], shown: list[int], searches: list[dict]
 ) -> list[dict]:
     """The answers to `searches`, asked in one multi-search with the display fields of the `shown`
-    records, which are filled in (see `displayable` for those that are not)."""
+    records, which are filled in (see `listed` for those that are not)."""
     ids = [records[number]["id"] for number in shown]
     if not ids and not searches:
         return []
     answers = multi_search(client, [*searches, *([_display(documents, ids)] if ids else [])])
     if ids:
         fields = _by_id(answers[-1])
-        # The next node may be a follower that has not applied a document the candidates' node had
-        # (an upload a moment ago): ask the others for what is missing.
-        for _ in client.nodes[1:]:
-            missing = [doc_id for doc_id in ids if doc_id not in fields]
-            if not missing:
-                break
-            fields |= _by_id(multi_search(client, [_display(documents, missing)])[0])
+        missing = [doc_id for doc_id in ids if doc_id not in fields]
+        if missing:  # that node may lag behind the one that found the candidates (an upload a moment ago)
+            (found,) = multi_search(
+                client, [_display(documents, missing)], lambda results: len(results[0]["hits"]) < len(missing)
+            )
+            fields |= _by_id(found)
         for number, doc_id in zip(shown, ids, strict=True):
             records[number].update(fields.get(doc_id, {}))
     return answers[: len(searches)]
 
 
-def displayable(record: dict) -> bool:
-    """Whether `record` has its display fields: not so for a candidate removed from the cluster between
-    the search that found it and the one that read them, which is left off the page."""
-    return "path" in record
+def listed(records: list[dict], numbers: Iterable[int]) -> Iterator[tuple[int, dict[str, object]]]:
+    """(number, `listing`) of each of the shown records, in order. A candidate removed from the cluster
+    between the search that found it and the one that read its display fields has none and is left
+    out: that page shows one hit fewer, and its total and facet counts still count it."""
+    for number in numbers:
+        if "path" in records[number]:
+            yield number, listing(records[number])
 
 
 def _display(documents: str, ids: list[str]) -> dict:

@@ -14,7 +14,7 @@ import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS
 from indexer.backends.typesense.searching import ClusterSearch, ordering_of
-from indexer.backends.typesense.shown import displayable, listing
+from indexer.backends.typesense.shown import listed
 from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery
 from indexer.engine.query_model import Or, Term
@@ -49,7 +49,6 @@ def similar(searcher: ClusterSearch, record: dict, document_count: int, limit: i
     best = ordered(ordering_of(candidates.records), np.flatnonzero(others), limit, -match.scores[others])
     searcher.displayed(candidates.records, best.tolist(), [])
     return [
-        ranked_hit(listing(candidates.records[number]), float(match.scores[number]), NO_PAGE_HITS)
-        for number in best.tolist()
-        if displayable(candidates.records[number])
+        ranked_hit(shown_listing, float(match.scores[number]), NO_PAGE_HITS)
+        for number, shown_listing in listed(candidates.records, best.tolist())
     ]

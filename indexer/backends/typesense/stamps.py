@@ -22,10 +22,6 @@ def stamps_collection(prefix: str) -> str:
     return f"{prefix}-stamps"
 
 
-def _status(error: ClusterError) -> object:
-    return error.facts.get("status")
-
-
 def renew(client: TypesenseClient, prefix: str) -> None:
     """A new stamp: call it after each write into the served builds has been acknowledged."""
     name = stamps_collection(prefix)
@@ -34,12 +30,12 @@ def renew(client: TypesenseClient, prefix: str) -> None:
     try:
         client.request("POST", path, params={"action": "upsert"}, body=record, idempotent=True)
     except ClusterError as exc:
-        if _status(exc) != 404:
+        if exc.status != 404:
             raise
         try:  # the first write in place on this cluster
             client.request("POST", "/collections", body={"name": name, "fields": _SCHEMA_FIELDS})
         except ClusterError as created:
-            if _status(created) != 409:  # 409: another writer created it a moment ago
+            if created.status != 409:  # 409: another writer created it a moment ago
                 raise
         client.request("POST", path, params={"action": "upsert"}, body=record, idempotent=True)
 
@@ -49,7 +45,7 @@ def current(client: TypesenseClient, prefix: str) -> str:
     try:
         found = client.request("GET", f"/collections/{stamps_collection(prefix)}/documents/{_RECORD}")
     except ClusterError as exc:
-        if _status(exc) != 404:
+        if exc.status != 404:
             raise
         return ""
     return str(found.get("stamp", ""))

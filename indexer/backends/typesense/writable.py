@@ -97,7 +97,7 @@ class TypesenseWriter:
         try:
             self.client.request("DELETE", path)
         except ClusterError as exc:
-            if exc.facts.get("status") != 404:
+            if exc.status != 404:
                 raise
         params = {"filter_by": exact("parent", doc_id)}
         self.client.request("DELETE", f"/collections/{self.build.pages}/documents", params=params)
