@@ -19,9 +19,8 @@ from pathlib import Path
 from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
 from indexer.cli_status import cmd_status
 from indexer.config import default_corpus, default_data_dir, default_index
-from indexer.corpus.audit import STAFF_DB_FILE
 from indexer.corpus.curation_service import Curator
-from indexer.corpus.journal import Places, recover
+from indexer.corpus.journal import Recovered, recover
 from indexer.corpus.layout import CorpusLayout
 from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
 from indexer.engine.backend_choice import engine_config
@@ -40,9 +39,25 @@ EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = EXIT_USAGE
 
 
-def print_report(report: RunReport) -> None:
+def print_failures(report: RunReport) -> None:
     for problem in report.failed:
         print(f"MISLUKT    {problem.path}: {describe(problem.issue)}")
+
+
+def print_recovered(recovered: Recovered) -> None:
+    for relative, report in recovered.finished:
+        print_failures(report)
+        if not report.failed:
+            print(f"AFGEROND   {relative}: de wijziging van een medewerker die wachtte, is nu doorzoekbaar en gelogd.")
+    for relative in recovered.rolled_back:
+        print(
+            f"ONDERBROKEN {relative}: de publicatie is teruggedraaid; het bestand wacht weer op controle door de "
+            "medewerker die het toevoegde."
+        )
+
+
+def print_report(report: RunReport) -> None:
+    print_failures(report)
     for duplicate in report.duplicates:
         print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
     for path in report.removed:
@@ -63,11 +78,9 @@ def print_report(report: RunReport) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    # Staff changes the index refused earlier (or a crash interrupted) are kept in the corpus's
-    # journal: finish and log them first, as the website does when it starts.
-    places = Places(args.corpus, args.index, default_data_dir() / STAFF_DB_FILE, args.engine_config)
-    for relative in recover(places):
-        print(f"AFGEROND   {relative}: de wijziging van een medewerker die nog wachtte, is nu doorzoekbaar en gelogd.")
+    """Index what the corpus holds and the index lacks, after the staff changes that the index refused
+    earlier or a crash interrupted (kept in the corpus's journal), as the website does when it starts."""
+    print_recovered(recover(Curator(CorpusLayout(args.corpus), args.index, args.data, args.engine_config).places))
     try:
         report = run_index(
             args.corpus,
@@ -118,7 +131,7 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Add a file to the corpus with optional metadata, index it, and log who did it (as the staff pages do)."""
-    curator = Curator(CorpusLayout(args.corpus), args.index, default_data_dir(), args.engine_config)
+    curator = Curator(CorpusLayout(args.corpus), args.index, args.data, args.engine_config)
     actor = f"opdrachtregel:{getpass.getuser()}"
     path = Path(args.bestand)
     staged = curator.stage(path.read_bytes(), path.name, actor)
@@ -148,6 +161,7 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
 
     index = commands.add_parser("index", help="het corpus (bij)werken in de index")
     add_locations(index)
+    add_data_dir(index)
     index.add_argument("--rebuild", action="store_true", help="de index helemaal opnieuw opbouwen")
     index.add_argument(
         "--workers", type=positive_int, metavar="N", help="aantal leesprocessen (standaard: één per kern)"
@@ -190,6 +204,7 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
 
     add = commands.add_parser("toevoegen", help="een bestand aan het corpus toevoegen en indexeren")
     add_locations(add)
+    add_data_dir(add)
     add.add_argument("bestand", metavar="BESTAND", help="het bestand (PDF, HTML, Markdown of tekst)")
     for field in SIDECAR_FIELDS:
         if field.option:
@@ -222,6 +237,11 @@ def add_locations(sub: argparse.ArgumentParser, corpus: bool = True, index: bool
             help="typesense://host:poort,... voor een Typesense-cluster (standaard: KENNISBANK_ENGINE, anders de "
             "ingebouwde); de API-sleutel komt uit KENNISBANK_TYPESENSE_API_KEY(_FILE)",
         )
+
+
+def add_data_dir(sub: argparse.ArgumentParser) -> None:
+    """--data: the folder of the staff accounts, the audit log and uploads waiting for review."""
+    sub.add_argument("--data", type=Path, default=default_data_dir(), metavar="MAP", help="map met de beheergegevens")
 
 
 def add_real_corpus(sub: argparse.ArgumentParser) -> None:

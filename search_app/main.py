@@ -7,39 +7,33 @@ import getpass
 import sys
 import warnings
 from collections.abc import Sequence
-from contextlib import suppress
 from pathlib import Path
 
 from flask import Flask
 
 from indexer import cli as indexer_cli
 from indexer.cli_args import port, positive_int
-from indexer.config import default_data_dir
 from indexer.corpus.audit import STAFF_DB_FILE
-from indexer.corpus.journal import Places, catch_up
+from indexer.corpus.curation_service import Curator
+from indexer.corpus.journal import catch_up
+from indexer.corpus.layout import CorpusLayout
 from indexer.engine.kennisbank import index_is_current, require_searchable
 from indexer.errors import KennisbankError
 from indexer.indexing.progress import ProgressReporter
 from search_app import create_app
 from search_app.accounts import EDITOR, ROLES, Accounts
 from search_app.server import check_address, default_processes, serve
-from search_app.state import EXTENSION
+from search_app.state import kennisbank
 
 # Over plain HTTP on these addresses a browser still accepts secure cookies; elsewhere use HTTPS.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-# What a server process searches once before it takes requests: a phrase and a compound, so that the
-# index's snapshot and the process's word tables (the frequent stems that decide how a phrase is
-# found, the compound splitter's frequencies) are made then, not in a visitor's first search, which
-# took up to a second longer.
-WARM_UP_QUERY = '"veiligheid in de wijk" jeugdcriminaliteit'
 
 
 def warmed_app(config: dict[str, object]) -> Flask:
-    """The website of one server process, with its first search done."""
+    """The website of one server process, with its first search done (`Kennisbank.warm_up`)."""
     app = create_app(config)
-    # A cluster down a moment does not stop the process: its pages say so in Dutch.
-    with suppress(KennisbankError):
-        app.extensions[EXTENSION].engine.search(WARM_UP_QUERY)
+    with app.app_context():
+        kennisbank().engine.warm_up()
     return app
 
 
@@ -50,8 +44,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not index_is_current(Path(args.index), args.engine_config):
         print("Er is nog geen actuele index; die wordt nu eerst gemaakt.", file=sys.stderr)
     # Catch up: finish or roll back publications a crash interrupted, index what the index lacks.
-    places = Places(Path(args.corpus), Path(args.index), args.data / STAFF_DB_FILE, args.engine_config)
-    indexer_cli.print_report(catch_up(places, progress=ProgressReporter()))
+    places = Curator(CorpusLayout(args.corpus), args.index, args.data, args.engine_config).places
+    recovered, report = catch_up(places, progress=ProgressReporter())
+    indexer_cli.print_recovered(recovered)
+    indexer_cli.print_report(report)
     config = {
         "CORPUS": Path(args.corpus),
         "INDEX": Path(args.index),
@@ -104,7 +100,7 @@ def add_web_commands(commands: argparse._SubParsersAction) -> None:
     indexer_cli.add_locations(web)
     web.add_argument("--host", default="127.0.0.1", metavar="ADRES", help="adres om op te luisteren")
     web.add_argument("--port", type=port, default=5000, metavar="POORT", help="poort (1 tot en met 65535)")
-    web.add_argument("--data", type=Path, default=default_data_dir(), metavar="MAP", help="map met de beheergegevens")
+    indexer_cli.add_data_dir(web)
     web.add_argument(
         "--processen",
         type=positive_int,
@@ -120,9 +116,7 @@ def add_web_commands(commands: argparse._SubParsersAction) -> None:
     add_user.add_argument("naam", metavar="NAAM", help="gebruikersnaam: letters, cijfers, punten of streepjes")
     add_user.add_argument("--rol", choices=ROLES, default=EDITOR, help=f"rol (standaard: {EDITOR})")
     add_user.add_argument("--wachtwoord-stdin", action="store_true", help="wachtwoord van standaardinvoer lezen")
-    add_user.add_argument(
-        "--data", type=Path, default=default_data_dir(), metavar="MAP", help="map met de beheergegevens"
-    )
+    indexer_cli.add_data_dir(add_user)
     add_user.set_defaults(handler=cmd_add_user)
 
 

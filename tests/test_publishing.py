@@ -26,7 +26,6 @@ from bs4 import BeautifulSoup
 from indexer.backends.run_state import RUN_LOCK_FILE
 from indexer.backends.whoosh.documents import get_document
 from indexer.backends.whoosh.store import IndexStore
-from indexer.config import DATA_ENV
 from indexer.corpus import audit, journal, review, staging
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.corpus.metadata import write_sidecar
@@ -318,16 +317,13 @@ def test_the_next_index_run_finishes_a_publication_killed_before_indexing(staff)
         publication.begin("notitie.txt")
         write_sidecar(corpus / "documenten" / "notitie.txt", {"titel": "Notitie woonoverlast"})
         (corpus / "documenten" / "notitie.txt").write_text(TEXT, encoding="utf-8")
-    command = [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus)]
+    command = [sys.executable, "-m", "search_app.main", "index", "--corpus", str(corpus), "--data", str(data)]
     done = subprocess.run(
-        [*command, "--index", str(app.config["INDEX"])],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, DATA_ENV: str(data)},
-    )
+        [*command, "--index", str(app.config["INDEX"])], capture_output=True, text=True, timeout=300
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "AFGEROND   notitie.txt: de wijziging van een medewerker die nog wachtte" in done.stdout, done.stdout
+    finished = "AFGEROND   notitie.txt: de wijziging van een medewerker die wachtte, is nu doorzoekbaar en gelogd."
+    assert finished in done.stdout.splitlines(), done.stdout
     logged = [(entry.user, entry.action, entry.document) for entry in audit.entries(data / audit.STAFF_DB_FILE)]
     assert logged == [("redacteur", "toegevoegd", "notitie.txt")]
     assert not list((corpus / journal.JOURNAL_DIR).iterdir())
@@ -346,7 +342,7 @@ def test_a_publication_killed_before_its_file_moved_is_rolled_back(staff) -> Non
     with journal.Publication(places, "redacteur", "toegevoegd", "uit ‘notitie.txt’") as publication:
         publication.begin("notitie.txt")
         write_sidecar(corpus / "documenten" / "notitie.txt", {"titel": "Notitie"})
-    assert journal.recover(places) == []
+    assert journal.recover(places) == journal.Recovered(rolled_back=("notitie.txt",))
     assert _corpus_files(corpus / "documenten") == ["factsheet-loverboys.pdf"], "no orphan sidecar"
     assert not list((corpus / journal.JOURNAL_DIR).iterdir())
     assert not audit.entries(data / audit.STAFF_DB_FILE)

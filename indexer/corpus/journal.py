@@ -124,26 +124,36 @@ def _unclaimed(folder: Path) -> Iterator[list[tuple[Path, Entry]]]:
             handle.close()
 
 
-def recover(places: Places) -> list[str]:
-    """Finish or roll back every interrupted publication; returns the paths of those finished."""
+@dataclass(frozen=True)
+class Recovered:
+    """What `recover` did: the changes it finished (each with its indexing run's report: a file that
+    could not be read is in its `failed`), and the publications it rolled back (their uploads wait in
+    their owners' review queues again)."""
+
+    finished: tuple[tuple[str, RunReport], ...] = ()
+    rolled_back: tuple[str, ...] = ()
+
+
+def recover(places: Places) -> Recovered:
+    """Finish or roll back every interrupted publication."""
     layout = CorpusLayout(places.corpus)
     folder = layout.root / JOURNAL_DIR
     if not folder.is_dir():
-        return []
-    finished = []
+        return Recovered()
+    finished, rolled_back = [], []
     with corpus_lock(layout), _unclaimed(folder) as claimed:
         for record, entry in claimed:
             document = layout.documents_dir / entry.relative
             if entry.changed or document.is_file():
-                _finish(places, entry)
-                finished.append(entry.relative)
+                finished.append((entry.relative, _finish(places, entry)))
             else:
                 sidecar_path(document).unlink(missing_ok=True)
+                rolled_back.append(entry.relative)
             record.unlink()
-    return finished
+    return Recovered(tuple(finished), tuple(rolled_back))
 
 
-def catch_up(places: Places, progress: Progress | None = None) -> RunReport:
+def catch_up(places: Places, progress: Progress | None = None) -> tuple[Recovered, RunReport]:
     """On start: settle interrupted publications, then index what the corpus holds and the index lacks."""
-    recover(places)
-    return run_index(places.corpus, places.index, progress=progress, engine=places.engine)
+    recovered = recover(places)
+    return recovered, run_index(places.corpus, places.index, progress=progress, engine=places.engine)

@@ -45,6 +45,12 @@ def open_search(index_root: Path, engine: EngineConfig | None = None) -> SearchB
     return WhooshSearching(WhooshBackend(Path(index_root)))
 
 
+def searches_in_process(engine: EngineConfig | None) -> bool:
+    """Whether a searching process holds the index's tables itself (the embedded engine: its snapshot
+    and word tables), not a cluster's nodes."""
+    return not isinstance(engine, TypesenseEngine)
+
+
 def require_searchable(engine: EngineConfig | None) -> None:
     """Refuse, before a server starts, a cluster that cannot be searched: unreachable, a wrong key, or
     collections that are missing or of another schema revision (one Dutch line)."""

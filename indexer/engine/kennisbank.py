@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path
 
 from indexer.analysis.wordforms import fold
@@ -17,10 +18,17 @@ from indexer.corpus.review import Preview, preview
 from indexer.corpus.staging import Staged
 from indexer.dossiers.pdf import cached_dossier_pdf
 from indexer.dossiers.texts import Dossier
-from indexer.engine.backend_choice import EngineConfig, open_backend, open_search, require_searchable
+from indexer.engine.backend_choice import (
+    EngineConfig,
+    open_backend,
+    open_search,
+    require_searchable,
+    searches_in_process,
+)
 from indexer.engine.highlighting import highlight_text, query_terms
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SORT_RELEVANCE, Hit, SearchRequest, SearchResults, StoredDocument, normalised_paging
+from indexer.errors import KennisbankError
 from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits
 from indexer.themes.taxonomy import Taxonomy, Theme
@@ -31,6 +39,11 @@ __all__ = ["MIN_PREFIX_CHARS", "Kennisbank", "index_is_current", "require_search
 DOSSIER_CACHE = "dossier-pdf"
 # Before a word is completed, at least this many letters of it are typed.
 MIN_PREFIX_CHARS = 3
+# What a server process searches once before it takes requests: a phrase and a compound, so that the
+# index's snapshot and the process's word tables (the frequent stems that decide how a phrase is
+# found, the compound splitter's frequencies) are made then, not in a visitor's first search, which
+# took up to a second longer.
+WARM_UP_QUERY = '"veiligheid in de wijk" jeugdcriminaliteit'
 
 
 def index_is_current(index_root: Path, engine: EngineConfig | None = None) -> bool:
@@ -43,6 +56,7 @@ class Kennisbank:
 
     def __init__(self, index_root: Path, taxonomy: Taxonomy, engine: EngineConfig | None = None) -> None:
         self.root = Path(index_root)
+        self.engine = engine
         # The run's state folder (the last report), opened once rather than per page view.
         self.run_state = open_backend(self.root, engine)
         self.backend = open_search(self.root, engine)
@@ -62,6 +76,14 @@ class Kennisbank:
         chosen, page, page_size = normalised_paging(selections, page, page_size)
         request = SearchRequest(text, chosen, sort, page, page_size)
         return self.backend.search(request, self.context)
+
+    def warm_up(self) -> None:
+        """Search once, on the embedded engine, before the first visitor does (a cluster's front end
+        holds no such tables, and a node that does not answer must not hold up a server's start). An
+        index that fails here says so on the pages, in Dutch, so this says nothing."""
+        if searches_in_process(self.engine):
+            with suppress(KennisbankError):
+                self.search(WARM_UP_QUERY)
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Hit]:
         """The documents most like this one, by the key terms of its text."""
