@@ -6,13 +6,12 @@ from dataclasses import fields
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.engine.facet_specs import FACET_BY_FIELD
 from indexer.engine.kennisbank import MIN_PREFIX_CHARS
 from indexer.engine.results import Hit
 from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
-from search_app.presenters import SEARCH_PATH, label_for
+from search_app.presenters import SEARCH_PATH, facet_views
 from search_app.state import kennisbank
 from search_app.views import run_search
 
@@ -51,18 +50,11 @@ def search_json():
         if results.page < results.last_page
         else None,
         hits=hits,
-        facets={  # the pages' facet views without the links that toggle a value, which JSON has no use for
-            FACET_BY_FIELD[facet.field].arg: [
-                {
-                    "value": value.value,
-                    "label": label_for(facet.field, value.value, taxonomy),
-                    "count": value.count,
-                    "selected": value.selected,
-                }
-                for value in facet.values
+        facets={
+            view.arg: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected} for o in view.options
             ]
-            for facet in results.facets
-            if facet.values
+            for view in facet_views(results, wanted, taxonomy, links=False)
         },
         selected={FIELD_ARGS[field]: list(values) for field, values in wanted.selections.items()},
         suggestion=results.suggestion,

@@ -48,7 +48,11 @@ def label_for(field_name: str, value: str, taxonomy: Taxonomy) -> str:
     return spec.none_label if value == NO_VALUE else spec.label(value, taxonomy)
 
 
-def facet_views(results: SearchResults, request: SearchRequest, taxonomy: Taxonomy) -> tuple[FacetView, ...]:
+def facet_views(
+    results: SearchResults, request: SearchRequest, taxonomy: Taxonomy, links: bool = True
+) -> tuple[FacetView, ...]:
+    """The facets as the pages show them; `links` False leaves out each value's link that toggles it
+    (the JSON API has no use for them, and they cost a tenth of its answer's time)."""
     views = []
     for facet in results.facets:
         options = tuple(
@@ -57,7 +61,7 @@ def facet_views(results: SearchResults, request: SearchRequest, taxonomy: Taxono
                 label_for(facet.field, value.value, taxonomy),
                 value.count,
                 value.selected,
-                url(SEARCH_PATH, toggled(request, facet.field, value.value)),
+                url(SEARCH_PATH, toggled(request, facet.field, value.value)) if links else "",
             )
             for value in facet.values
         )
