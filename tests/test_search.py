@@ -16,18 +16,14 @@ from indexer.backends.config import EngineConfig
 from indexer.backends.typesense import searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine.backend_choice import open_search
 from indexer.engine.index_backend import SearchBackend
 from indexer.engine.query import parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SearchRequest, SearchResults
 from indexer.engine.syntax import prepare
-from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
-from tests.conftest import settled
-
-CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
+from tests.conftest import CONTEXT, settled
 
 
 @pytest.fixture(scope="module")
