@@ -222,6 +222,17 @@ def test_more_like_this(index) -> None:
     assert any("mensenhandel" in hit.themes for hit in similar_hits)
 
 
+def test_more_like_this_on_the_cluster_is_the_same_before_and_after_a_search(
+    bundled_index: Path, bundled_cluster: EngineConfig
+) -> None:
+    """The number of documents it weighs terms by is the one a search counted, or asked when none ran."""
+    doc_id = "factsheet-seksuele-uitbuiting-loverboys-pooierboys"
+    backend = open_search(bundled_index, bundled_cluster)
+    before = [(hit.id, hit.score) for hit in backend.similar(doc_id, 5)]
+    backend.search(SearchRequest("mensenhandel", {}), CONTEXT)
+    assert before and [(hit.id, hit.score) for hit in backend.similar(doc_id, 5)] == before
+
+
 def test_eight_threads_share_one_index_without_errors(index) -> None:
     """Whoosh's own stemming cache fails now and then under threads; ours must not."""
     queries = [
