@@ -18,47 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
-from indexer.corpus.metadata import read_sidecar, resolve
+from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.evaluation.runner import REAL_CORPUS
-from indexer.extract import is_supported
-from indexer.indexing.workers import Limits, extract_all
 from indexer.models import ThemeMatch
-from indexer.themes.evaluation import REAL_LABELS, TUNING, load_labels, split_of
+from indexer.themes.evaluation import TUNING, Labelled, labelled_documents, real_labels
 from indexer.themes.tagging import score, tag
 from indexer.themes.tagging.decision import length_scale
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.taxonomy import Taxonomy, load_taxonomy
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """A tuning document: what it says and which themes it is about."""
-
-    path: str
-    expected: frozenset[str]
-    title: str
-    summary: str
-    text: str
-
-
-def tuning_documents(folder: Path, labels: Path = REAL_LABELS) -> list[Labelled]:
-    """The labelled documents of the tuning part, extracted as `kennisbank index` does."""
-    known = load_labels(labels)
-    files = {
-        path: relative
-        for relative, path in list_files(folder)
-        if is_supported(path) and relative in known and split_of(relative) == TUNING
-    }
-    documents = []
-    for outcome in extract_all(list(files), Limits()):
-        if outcome.extraction is not None:
-            relative = files[outcome.path]
-            metadata = resolve(outcome.path, outcome.extraction, read_sidecar(outcome.path))
-            documents.append(
-                Labelled(relative, known[relative], metadata.title, metadata.summary, outcome.extraction.text)
-            )
-    return sorted(documents, key=lambda document: document.path)
 
 
 @dataclass(frozen=True)
@@ -76,8 +43,9 @@ def candidates(documents: list[Labelled], taxonomy: Taxonomy) -> list[Candidate]
     found = []
     for document in documents:
         arguments = (document.title, document.summary, document.text, taxonomy)
-        given = {match.slug for match in tag(*arguments)[0]}
-        found += [Candidate(document, m) for m in score(*arguments) if m.parent is None and m.slug not in given]
+        evidence = score(*arguments)
+        given = {match.slug for match in tag(*arguments, evidence)[0]}
+        found += [Candidate(document, m) for m in evidence if m.parent is None and m.slug not in given]
     return found
 
 
@@ -125,7 +93,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--echt-corpus", type=Path, default=REAL_CORPUS)
     arguments = parser.parse_args()
-    print(report(tuning_documents(arguments.echt_corpus), load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)))
+    tuning = labelled_documents(arguments.echt_corpus, real_labels(), TUNING)
+    print(report(tuning, load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)))
 
 
 if __name__ == "__main__":

@@ -20,11 +20,15 @@ from indexer.backends.typesense.errors import ClusterError
 from indexer.backends.whoosh.store import IndexStore
 from indexer.config import DATA_ENV
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.engine.query_context import QueryContext
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.workers import Limits
+from indexer.themes.taxonomy import load_taxonomy
 from search_app.launcher import ServerStartError, running_server
 
 TEST_LIMITS = Limits(timeout_s=60.0)
+# The bundled taxonomy read as queries read it: for the tests that search the engines directly.
+CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
 
 
 @pytest.fixture(scope="session", autouse=True)

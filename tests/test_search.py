@@ -16,18 +16,14 @@ from indexer.backends.config import EngineConfig
 from indexer.backends.typesense import searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
 from indexer.engine.backend_choice import open_search
 from indexer.engine.index_backend import SearchBackend
 from indexer.engine.query import parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SearchRequest, SearchResults
 from indexer.engine.syntax import prepare
-from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
-from tests.conftest import settled
-
-CONTEXT = QueryContext.from_taxonomy(load_taxonomy(BUNDLED_CORPUS / THEMES_DIR))
+from tests.conftest import CONTEXT, settled
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +220,17 @@ def test_more_like_this(index) -> None:
     similar_hits = index.similar("factsheet-seksuele-uitbuiting-loverboys-pooierboys", 5)
     assert similar_hits and "factsheet-seksuele-uitbuiting-loverboys-pooierboys" not in {hit.id for hit in similar_hits}
     assert any("mensenhandel" in hit.themes for hit in similar_hits)
+
+
+def test_more_like_this_on_the_cluster_is_the_same_before_and_after_a_search(
+    bundled_index: Path, bundled_cluster: EngineConfig
+) -> None:
+    """The number of documents it weighs terms by is the one a search counted, or asked when none ran."""
+    doc_id = "factsheet-seksuele-uitbuiting-loverboys-pooierboys"
+    backend = open_search(bundled_index, bundled_cluster)
+    before = [(hit.id, hit.score) for hit in backend.similar(doc_id, 5)]
+    backend.search(SearchRequest("mensenhandel", {}), CONTEXT)
+    assert before and [(hit.id, hit.score) for hit in backend.similar(doc_id, 5)] == before
 
 
 def test_eight_threads_share_one_index_without_errors(index) -> None:

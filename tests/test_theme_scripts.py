@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
+from indexer.themes.evaluation import Labelled
 from indexer.themes.taxonomy import load_taxonomy
-from scripts.theme_near_misses import Labelled, candidates
+from scripts.theme_near_misses import candidates
 from scripts.theme_vocabulary import read_posts
 from scripts.theme_weak_labels import Stems
 

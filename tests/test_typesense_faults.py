@@ -32,6 +32,7 @@ from tests.typesense_support import (
     eventually,
     kennisbank,
     leader_node,
+    majority_lost,
     manifest,
     refusal,
     reindex,
@@ -74,22 +75,13 @@ def test_without_a_majority_writes_and_reads_are_refused_and_nothing_is_lost(
         lambda: [cluster_client.on_node(node, "GET", f"/collections/{build}")["num_documents"] for node in nodes],
         lambda counts: counts == [1, 1, 1],
     )
-    leader = next(i for i, node in enumerate(cluster_health(cluster_client).nodes) if node.role == "leader")
-    others = [i for i in range(len(nodes)) if i != leader]
-    impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
-    for index in others:
-        typesense_cluster.kill(index)
-    try:
+    with majority_lost(typesense_cluster) as impatient:
         write = refusal(lambda: import_documents(impatient, build, [document("later", "archief")]))
         assert str(write).startswith("Het Typesense-cluster heeft geen leider")
         assert "Wijzigingen worden geweigerd" in str(write)
         read = refusal(lambda: search(impatient, build, "archief"))
         assert "Zoeken en lezen kan nu niet" in str(read)
         assert not cluster_health(cluster_client).quorum
-    finally:
-        for index in others:
-            typesense_cluster.start(index)
-        typesense_cluster.wait_until_healthy()
     # A write the cluster refused may still be applied once the majority is back (Raft keeps it in the
     # leader's log); what was written before is there, and the cluster takes writes again.
     import_documents(cluster_client, build, [document("daarna", "archief")])

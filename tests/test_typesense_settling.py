@@ -26,7 +26,7 @@ from indexer.backends.typesense.errors import ClusterError, ClusterProblem
 from indexer.backends.typesense.writable import settled
 from indexer.engine.backend_choice import open_search
 from indexer.engine.results import SearchRequest
-from tests.test_search import CONTEXT
+from tests.conftest import CONTEXT
 
 _LEADER = 1  # `/debug` state
 

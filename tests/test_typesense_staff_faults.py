@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from indexer.backends.config import TypesenseEngine
-from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS
 from indexer.config import DATA_ENV
 from indexer.corpus import audit, journal
@@ -36,7 +35,7 @@ from tests.typesense_support import (
     engine_setting,
     eventually,
     kennisbank,
-    leader_node,
+    majority_lost,
     manifest,
     refusal,
     reindex,
@@ -47,22 +46,11 @@ ACTOR = "redacteur"  # the member of staff making the changes
 
 
 @contextmanager
-def majority_lost(typesense_cluster: LocalCluster, cluster: TypesenseEngine) -> Iterator[None]:
-    """Two of the three nodes killed (not the leader) until the survivor refuses to answer; started
-    again afterwards, and the cluster healthy before the test goes on."""
-    nodes = typesense_cluster.nodes
-    leader = nodes.index(leader_node(TypesenseClient.from_config(cluster)))
-    others = [index for index in range(len(nodes)) if index != leader]
-    for index in others:
-        typesense_cluster.kill(index)
-    try:
-        impatient = TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+def majority_lost_to_staff(typesense_cluster: LocalCluster, cluster: TypesenseEngine) -> Iterator[None]:
+    """`majority_lost` until the survivor refuses to answer, as staff would then find it."""
+    with majority_lost(typesense_cluster) as impatient:
         refusal(lambda: search(impatient, DOCUMENTS.alias(cluster.prefix), "fiets"))
         yield
-    finally:
-        for index in others:
-            typesense_cluster.start(index)
-        typesense_cluster.wait_until_healthy()
 
 
 def _indexed_bike_note(docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine) -> tuple[Path, Path]:
@@ -93,7 +81,7 @@ def test_an_upload_refused_without_a_majority_is_kept_and_indexed_once_after_rec
     note.write_text(NEIGHBOUR_NOTE, encoding="utf-8")
     env = {**cluster_env(cluster), "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(state)}
     env[DATA_ENV] = str(data)
-    with majority_lost(typesense_cluster, cluster):
+    with majority_lost_to_staff(typesense_cluster, cluster):
         refused = kennisbank("toevoegen", "--engine", engine_setting(cluster), str(note), env=env)
     # The member of staff reads in one line that the file is kept and need not be sent again.
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
@@ -123,7 +111,7 @@ def test_the_staff_pages_keep_an_upload_in_review_while_the_cluster_has_no_major
     client = _staff_client(corpus, state, data, cluster)
     review_url = upload_files(client, [(NEIGHBOUR_NOTE.encode(), "Melding burenruzie.md")]).headers["Location"]
     form = review_form(client, review_url)
-    with majority_lost(typesense_cluster, cluster):
+    with majority_lost_to_staff(typesense_cluster, cluster):
         refused = client.post(review_url, data=form)
     # The review reads the index first: the page says to try again, and the upload waits in review.
     assert refused.status_code == 503
@@ -216,7 +204,7 @@ def test_a_staff_change_refused_without_a_majority_is_kept_and_made_once_after_r
     state, data, curator, trashed = neighbour_removed
     records = CorpusLayout(corpus).root / journal.JOURNAL_DIR
 
-    with majority_lost(typesense_cluster, cluster), pytest.raises(NotIndexedYet) as refused:
+    with majority_lost_to_staff(typesense_cluster, cluster), pytest.raises(NotIndexedYet) as refused:
         change.run(curator, trashed)
     # One line says what was kept and not to do it again; the journal holds the change, the log waits for it.
     (line,) = str(refused.value).splitlines()
@@ -268,7 +256,7 @@ def test_the_staff_pages_without_a_majority_change_nothing_or_say_what_was_kept(
         }
         return client.post(url, data={"csrf_token": token, **sent}, content_type="multipart/form-data")
 
-    with majority_lost(typesense_cluster, cluster):
+    with majority_lost_to_staff(typesense_cluster, cluster):
         refused = send()
     shown = BeautifulSoup(
         client.get(refused.headers["Location"]).data if refused.status_code == 302 else refused.data, "html.parser"

@@ -12,6 +12,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +21,7 @@ import pytest
 
 from indexer.analysis.analyzers import dutch_analyzer
 from indexer.backends.config import API_KEY_ENV, ENGINE_ENV, PREFIX_ENV, Node, TypesenseEngine
-from indexer.backends.typesense.client import TypesenseClient
+from indexer.backends.typesense.client import Timeouts, TypesenseClient
 from indexer.backends.typesense.cluster import cluster_health
 from indexer.backends.typesense.collections import (
     DOCUMENTS,
@@ -174,6 +175,23 @@ def refusal(call: Callable[[], object]) -> ClusterError:
         else:
             assert time.monotonic() < deadline, "the cluster kept answering without a majority"
         time.sleep(0.2)
+
+
+@contextmanager
+def majority_lost(typesense_cluster: LocalCluster) -> Iterator[TypesenseClient]:
+    """The two followers killed, and a client that gives up a read after 3 s; the followers started
+    again afterwards, and the cluster healthy before the test goes on."""
+    nodes = typesense_cluster.nodes
+    leader = nodes.index(leader_node(TypesenseClient.from_config(typesense_cluster.config)))
+    others = [index for index in range(len(nodes)) if index != leader]
+    for index in others:
+        typesense_cluster.kill(index)
+    try:
+        yield TypesenseClient(nodes, typesense_cluster.api_key, Timeouts(read_s=3.0))
+    finally:
+        for index in others:
+            typesense_cluster.start(index)
+        typesense_cluster.wait_until_healthy()
 
 
 NEIGHBOUR_NOTE = (

@@ -107,32 +107,54 @@ def load_labels(path: Path = REAL_LABELS) -> dict[str, frozenset[str]]:
     return {entry["pad"]: frozenset(entry.get("themas") or ()) for entry in entries}
 
 
-def _judge(
-    files: dict[Path, str],
-    taxonomy: Taxonomy,
-    limits: Limits | None,
-    expected_of: Callable[[str, Metadata], frozenset[str] | None],
-) -> Evaluation:
-    """Tag every file and pair the result with its labels; a file without labels is skipped."""
-    evaluation = Evaluation()
+Labels = Callable[[str, Metadata], frozenset[str] | None]
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A labelled document: what it says and which themes it is about."""
+
+    path: str
+    expected: frozenset[str]
+    title: str
+    summary: str
+    text: str
+
+
+def labelled_documents(
+    folder: Path, labels: Labels, split: str | None = None, limits: Limits | None = None
+) -> list[Labelled]:
+    """The labelled documents of a folder, extracted as `kennisbank index` does, sorted by path.
+
+    With a `split`, only that part is extracted: asking for the tuning part never reads the held-back one.
+    A file without labels is skipped."""
+    files = {
+        path: relative
+        for relative, path in list_files(folder)
+        if is_supported(path) and (split is None or split_of(relative) == split)
+    }
+    documents = []
     for outcome in extract_all(list(files), limits or Limits()):
         if outcome.extraction is None:
             continue
         relative = files[outcome.path]
         metadata = resolve(outcome.path, outcome.extraction, read_sidecar(outcome.path))
-        expected = expected_of(relative, metadata)
-        if expected is None:
-            continue
-        arguments = (metadata.title, metadata.summary, outcome.extraction.text, taxonomy)
-        themes, _ = tag(*arguments)
-        candidates = tuple(match for match in score(*arguments) if match.parent is None)
-        evaluation.judged.append(Judged(relative, split_of(relative), expected, themes, candidates))
-    evaluation.judged.sort(key=lambda item: item.path)
+        expected = labels(relative, metadata)
+        if expected is not None:
+            documents.append(Labelled(relative, expected, metadata.title, metadata.summary, outcome.extraction.text))
+    return sorted(documents, key=lambda document: document.path)
+
+
+def _judge(documents: list[Labelled], taxonomy: Taxonomy) -> Evaluation:
+    """Tag every document and pair the result with its labels."""
+    evaluation = Evaluation()
+    for document in documents:
+        arguments = (document.title, document.summary, document.text, taxonomy)
+        evidence = score(*arguments)
+        themes, _ = tag(*arguments, evidence)
+        candidates = tuple(match for match in evidence if match.parent is None)
+        evaluation.judged.append(Judged(document.path, split_of(document.path), document.expected, themes, candidates))
     return evaluation
-
-
-def _supported(folder: Path) -> dict[Path, str]:
-    return {path: relative for relative, path in list_files(folder) if is_supported(path)}
 
 
 def _recorded(_: str, metadata: Metadata) -> frozenset[str] | None:
@@ -143,15 +165,20 @@ def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | No
     """The bundled set: each document's own recorded themes."""
     layout = CorpusLayout(corpus)
     taxonomy = taxonomy or load_taxonomy(layout.themes_dir)
-    return _judge(_supported(layout.documents_dir), taxonomy, limits, _recorded)
+    return _judge(labelled_documents(layout.documents_dir, _recorded, limits=limits), taxonomy)
+
+
+def real_labels(labels: Path = REAL_LABELS) -> Labels:
+    """The labels of a folder recorded in a separate file, such as the shared real corpus's."""
+    known = load_labels(labels)
+    return lambda relative, _: known.get(relative)
 
 
 def evaluate_labelled(
     folder: Path, taxonomy: Taxonomy, labels: Path = REAL_LABELS, limits: Limits | None = None
 ) -> Evaluation:
     """A folder of documents labelled in a separate file, such as the shared real corpus."""
-    known = load_labels(labels)
-    return _judge(_supported(folder), taxonomy, limits, lambda relative, _: known.get(relative))
+    return _judge(labelled_documents(folder, real_labels(labels), limits=limits), taxonomy)
 
 
 def _reason(match: ThemeMatch) -> str:

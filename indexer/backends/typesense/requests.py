@@ -143,14 +143,16 @@ class Remembered(Generic[K, V]):
 
 class ServedFacts:
     """What stays the same for one served version of the collections, asked once: the `statistics` of
-    BM25F (kept by the first search that asks for them), each term's count (`counts`), each stem's share
-    of the documents (`shares`) and each text's "Bedoelde u" (`suggestions`). All change only with a
-    write, and whoever watches the version (`searchable`) makes a new one when it changes."""
+    BM25F (kept by the first search that asks for them), the `acronyms` the documents define (kept by
+    the first query that reads them), each term's count (`counts`), each stem's share of the documents
+    (`shares`) and each text's "Bedoelde u" (`suggestions`). All change only with a write, and whoever
+    watches the version (`searchable`) makes a new one when it changes."""
 
     def __init__(self, client: TypesenseClient, documents: str, limit: int = MAX_CACHED_COUNTS) -> None:
         self.client = client
         self.documents = documents
         self.statistics: ClusterStatistics | None = None
+        self.acronyms: tuple[tuple[str, str], ...] | None = None
         self._counts: Remembered[TermKey, int] = Remembered(limit)
         self.shares: Remembered[str, float] = Remembered(limit)
         self.suggestions: Remembered[str, str | None] = Remembered(MAX_CACHED_TEXTS)

@@ -51,7 +51,6 @@ class TypesenseSearching:
         self.collections = Collections(DOCUMENTS.alias(config.prefix), PAGES.alias(config.prefix))
         self._lock = threading.Lock()
         self._version: str | None = None
-        self._acronyms: tuple[tuple[str, str], ...] | None = None
         self._facts = ServedFacts(self.client, self.collections.documents)
         self._checked = -VERSION_CHECK_S
 
@@ -69,7 +68,7 @@ class TypesenseSearching:
         with self._lock:
             self._checked = now
             if version != self._version:
-                self._version, self._acronyms = version, None
+                self._version = version
                 self._facts = ServedFacts(self.client, self.collections.documents)
 
     def version(self) -> str:
@@ -98,7 +97,8 @@ class TypesenseSearching:
 
     def query_context(self, context: QueryContext) -> QueryContext:
         self._refresh()
-        if self._acronyms is None:
+        facts = self._facts
+        if facts.acronyms is None:
             counts: Counter[tuple[str, str]] = Counter()
             path = f"/collections/{self.collections.documents}/documents/export"
             for record in self.client.request("GET", path, params={"include_fields": "acronyms"}, answer_lines=True):
@@ -106,8 +106,8 @@ class TypesenseSearching:
                     short, _, long_form = line.partition(SEPARATOR)
                     if long_form:
                         counts[(short, long_form)] += 1
-            self._acronyms = choose(dict(counts))
-        return context.with_corpus(self._acronyms)
+            facts.acronyms = choose(dict(counts))
+        return context.with_corpus(facts.acronyms)
 
     def search(self, request: SearchRequest, context: QueryContext) -> SearchResults:
         context = self.query_context(context)
@@ -118,8 +118,12 @@ class TypesenseSearching:
         record = self._record(doc_id)
         if record is None:
             return []
-        count = self.client.request("GET", f"/collections/{self.collections.documents}")["num_documents"]
-        return similar(ClusterSearch(self.client, self.collections, self.share_of, self._facts), record, count, limit)
+        facts = self._facts
+        if facts.statistics is not None:  # a search of this version counted the documents
+            count = facts.statistics.document_count
+        else:
+            count = self.client.request("GET", f"/collections/{self.collections.documents}")["num_documents"]
+        return similar(ClusterSearch(self.client, self.collections, self.share_of, facts), record, count, limit)
 
     def _record(self, doc_id: str) -> dict | None:
         try:

@@ -145,13 +145,18 @@ def is_administrative(title: str) -> bool:
 
 
 def tag(
-    title: str, summary: str, text: str, taxonomy: Taxonomy
+    title: str, summary: str, text: str, taxonomy: Taxonomy, evidence: tuple[ThemeMatch, ...] | None = None
 ) -> tuple[tuple[ThemeMatch, ...], tuple[ThemeMatch, ...]]:
-    """Themes and sub-themes a document is about, strongest first, each with its evidence."""
+    """Themes and sub-themes a document is about, strongest first, each with its evidence.
+
+    `evidence` is what `score` found for the same document, for callers that show it too and so
+    need not score the document twice."""
     if is_administrative(title):
         return (), ()
     elsewhere = _abroad(title, summary, text, taxonomy)
-    candidates = [m for m in score(title, summary, text, taxonomy) if (m.parent or m.slug) not in elsewhere]
+    if evidence is None:
+        evidence = score(title, summary, text, taxonomy)
+    candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
     core = compile_taxonomy(taxonomy).core
     lead = _lead(summary, text, taxonomy, core)
     themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(text))
