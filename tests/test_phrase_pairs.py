@@ -16,12 +16,14 @@ import pytest
 from indexer.analysis.analyzers import is_stored_pair
 from indexer.analysis.wordforms import stem
 from indexer.backends.whoosh.matching import Evaluator
+from indexer.backends.whoosh.pair_positions import pair_frequency
+from indexer.backends.whoosh.postings import positions_in
 from indexer.backends.whoosh.search import WEIGHTING, search
 from indexer.backends.whoosh.snapshot import searching
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import CorpusLayout
 from indexer.engine import query_model as q
-from indexer.engine.fields import WORD_PAIRS
+from indexer.engine.fields import PAGE_TEXT, WORD_PAIRS
 from indexer.engine.query_context import QueryContext
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import write_pdf
@@ -86,3 +88,56 @@ def test_a_rare_phrase_is_found_ranked_and_shown_on_its_page(twin_index: Path) -
     report = next(hit for hit in rare.hits if hit.id == "rapport")
     assert (report.pages, report.best_page) == ((2,), 2)
     assert "straattriage" in report.snippet
+
+
+@pytest.fixture
+def long_report(docs: Path, reindex) -> Path:
+    """One report whose pair stands on more pages than a posting block holds (Whoosh's W3 codec
+    keeps 128 postings a block), a different number of times on each page, in both orders (stop
+    words leave no gap in the positions)."""
+    pages = [
+        [
+            f"Pagina {number}: "
+            + " ".join(
+                [f"de {RARE}"] * (number % 3)
+                + ["de wijk en de straattriage"]
+                + ["langs wijk straattriage"] * (number % 2)
+            )
+        ]
+        for number in range(1, 301)
+    ]
+    write_pdf(docs / "lang.pdf", pages)
+    reindex()
+    return IndexStore(docs.parent.parent / "index").root
+
+
+def _whooshs_positions(searcher, word: str) -> list[tuple[int, int]]:
+    """(page record, position) of every position of the word, as Whoosh's own matcher reads them."""
+    matcher = searcher.postings(PAGE_TEXT, word)
+    found = []
+    while matcher.is_active():
+        found += [(matcher.id(), position) for position in matcher.value_as("positions")]
+        matcher.next()
+    return found
+
+
+def test_positions_read_from_the_blocks_are_whooshs_own(long_report: Path) -> None:
+    with IndexStore(long_report).open().searcher() as searcher:
+        for word in _stems(RARE):
+            expected = _whooshs_positions(searcher, word)
+            pages = np.unique([page for page, _ in expected])
+            records, positions = positions_in(searcher.reader(), PAGE_TEXT, word, pages)
+            assert len(pages) == 300
+            assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
+
+
+def test_a_rare_pair_is_counted_on_every_page_in_both_orders(long_report: Path) -> None:
+    first, second = _stems(RARE)
+    with searching(IndexStore(long_report).open(), WEIGHTING) as (searcher, snapshot):
+        firsts, seconds = (set(_whooshs_positions(searcher, word)) for word in (first, second))
+        for before, after, places in ((first, second, seconds), (second, first, firsts)):
+            documents, counts = pair_frequency(searcher, snapshot, before, after)
+            assert [searcher.stored_fields(int(docnum))["id"] for docnum in documents] == ["lang"]
+            expected = sum((page, position + 1) in places for page, position in _whooshs_positions(searcher, before))
+            assert counts.tolist() == [expected]
+    assert expected > 0, "the other order stands on the pages too"

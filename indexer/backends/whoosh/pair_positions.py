@@ -15,8 +15,6 @@ which no stored pair would have found. A pair across a page break is not found.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 from whoosh.searching import Searcher
 
@@ -37,31 +35,43 @@ def pair_frequency(searcher: Searcher, snapshot: Snapshot, first: str, second: s
     key = (repr(snapshot.generation), first, second)
     found = _FOUND.get(key)
     if found is None:
-        found = _found(searcher, snapshot, first, second)
+        # The other order needs the same pages and positions: a search that asks for one (a compound's
+        # parts, a phrase) often asks for the other, so it is counted and kept at once.
+        found, reverse = _found(searcher, snapshot, first, second)
         _FOUND.put(key, found)
+        _FOUND.put((repr(snapshot.generation), second, first), reverse)
     return found
 
 
-def _found(searcher: Searcher, snapshot: Snapshot, first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
+Found = tuple[np.ndarray, np.ndarray]
+
+
+def _found(searcher: Searcher, snapshot: Snapshot, first: str, second: str) -> tuple[Found, Found]:
+    """What `pair_frequency` gives for `first second`, and for `second first`."""
     reader = searcher.reader()
-    pages = np.intersect1d(postings(reader, PAGE_TEXT, first)[0], postings(reader, PAGE_TEXT, second)[0])
+    # Posting lists hold each record once, in order: their intersection needs no sorting.
+    pages = np.intersect1d(
+        postings(reader, PAGE_TEXT, first)[0], postings(reader, PAGE_TEXT, second)[0], assume_unique=True
+    )
     pages = pages[snapshot.documents[snapshot.owner[pages]]]
     if not len(pages):
+        return (EMPTY_IDS, EMPTY_WEIGHTS), (EMPTY_IDS, EMPTY_WEIGHTS)
+    firsts, seconds = (positions_in(reader, PAGE_TEXT, word, pages) for word in (first, second))
+    return _followed(snapshot, *firsts, seconds), _followed(snapshot, *seconds, firsts)
+
+
+def _followed(
+    snapshot: Snapshot, at_page: np.ndarray, positions: np.ndarray, nexts: tuple[np.ndarray, np.ndarray]
+) -> Found:
+    """Per document, how many of the places (`at_page`, `positions`) the places `nexts` directly follow."""
+    # Every place on every page as one number, (page << 32) + position, in order as positions_in
+    # gives them: the places just after one word where the other stands are one sorted lookup.
+    after = (at_page << 32) + positions + 1
+    following = (nexts[0] << 32) + nexts[1]
+    where = np.minimum(np.searchsorted(following, after), len(following) - 1)
+    owners = snapshot.owner[at_page[following[where] == after]]
+    if not len(owners):
         return EMPTY_IDS, EMPTY_WEIGHTS
-    befores, afters = (positions_in(reader, PAGE_TEXT, word, pages) for word in (first, second))
-    # Every place on every page as one number, (page << 32) + position: the places just after
-    # `first` where `second` stands are one array lookup, not a set per page.
-    after_first, at_page = _places(befores, pages, 1)
-    followed = np.isin(after_first, _places(afters, pages, 0)[0])
-    documents, where = np.unique(snapshot.owner[at_page[followed]], return_inverse=True)
-    return documents, np.bincount(where, minlength=len(documents)).astype(np.float32)
-
-
-def _places(positions: dict[int, list[int]], pages: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray]:
-    """(page << 32) + position + `shift` for every position on `pages` (distinct per page), and the
-    page of each."""
-    lists = [positions[page] for page in pages.tolist()]
-    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    at_page = np.repeat(pages.astype(np.int64), counts)
-    places = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
-    return (at_page << 32) + places + shift, at_page
+    # Owners of pages in page order are in order too: each document's count is the length of its run.
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    return owners[starts], np.diff(np.append(starts, len(owners))).astype(np.float32)
