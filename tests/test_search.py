@@ -173,6 +173,22 @@ def test_stemmed_forms_and_compound_parts_are_highlighted(docs: Path, indexed) -
     assert {"Slachtoffers", "mensenhandelmonitor"} <= marked
 
 
+def test_words_whose_stem_changes_their_letters_are_highlighted(docs: Path, indexed) -> None:
+    # Dutch stemming makes "straat" "strat" and "eenheden" "eenheid": the stem is no beginning of the word.
+    lines = ["Een verslag over de wijk, de bewoners en het plein bij de haven."] * 20
+    text = "De gemeenteraad sprak over de straat bij het schoolplein en over de eenheden van de politie."
+    write_pdf(docs / "raad.pdf", [[*lines, text]])
+    index = indexed()
+    for query, word in [
+        ("straat", "straat"),
+        ("raad", "gemeenteraad"),
+        ("school", "schoolplein"),
+        ("eenheid", "eenheden"),
+    ]:
+        snippet = BeautifulSoup(search(index, query).hits[0].snippet, "html.parser")
+        assert word in {mark.get_text() for mark in snippet.find_all("mark")}, query
+
+
 def test_a_snippet_comes_from_far_down_a_long_page(docs: Path, indexed) -> None:
     lines = ["Ideeën over de café in de wijk en de ﬁetsers op het plein."] * 60  # accents, a ligature
     write_pdf(docs / "lang.pdf", [[*lines, "Daarna kwam de buurtbemiddelaar langs bij de bewoners.", *lines[:5]]])

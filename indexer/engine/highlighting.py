@@ -5,7 +5,9 @@ is a term, or the stem of one of its compound parts is (so "mensenhandel" is mar
 on "handel"). That is what the analyzer does at index time, done word by word with the same
 cached stemmer and compound splitter; Whoosh's highlighter did the same through its whole token
 pipeline and fragmenter, which was a third of a search request (ten snippets a page).
-A snippet looks only at a window around the first place where a term occurs. A prefix or wildcard
+A snippet looks only at a window around the first place where a term occurs, found as text: a stem
+is how the word begins as written, except that Dutch stemming takes one letter of a doubled vowel in
+the last syllable ("straat" -> "strat"), so that letter is looked for twice. A prefix or wildcard
 ("radicali*") marks a word that fits the pattern as written, as `expansion` matches patterns; a
 search expands its patterns first, so its snippets mark exactly the terms searched.
 """
@@ -37,6 +39,12 @@ SNIPPET_LEAD_CHARS = 60
 # Page text is folded this many characters at a time while looking for the first term.
 FOLD_PIECE_CHARS = 2_000
 _WORD = re.compile(WORD_PATTERN)
+# Where Snowball's Dutch stemmer changes letters rather than cutting them off, so that a stem is no
+# beginning of its word as written. It undoubles the vowel of a last syllable, one of a, e, o, u between
+# letters that are not vowels ("strat" of "straat", "schol" of "school", "rad" of "gemeenteraad"; a
+# "y" beside a vowel counts as a consonant there), and it makes "-heden" "-heid" ("eenheden").
+_UNDOUBLED_END = re.compile(r"(?<=[^aeiouè])([aeou])([^aeiouè])$")
+_PLURAL_HEID = ("heid", "heden")
 
 
 def terms_of(query: Node | None) -> frozenset[str]:
@@ -53,8 +61,19 @@ class _Terms:
     """A query's page terms, prepared for marking words."""
 
     plain: frozenset[str]
-    within: Callable[[str], object]  # finds a plain term inside a lower-cased word
+    beginnings: frozenset[str]  # how the words of the terms begin as written: plain terms' forms, patterns' letters
+    within: Callable[[str], object]  # finds a plain term's written form inside a lower-cased word
     fits: Callable[[str], object] | None  # matches a word against the patterns (None without patterns)
+
+
+def _written_forms(term: str) -> frozenset[str]:
+    """How a word the index made a stem of may begin as written: the stem itself, and the stem as it
+    was before the stemmer changed letters ("strat": "straat"; "eenheid": "eenheden")."""
+    singular, plural = _PLURAL_HEID
+    forms = {term, _UNDOUBLED_END.sub(r"\1\1\2", term)}
+    if term.endswith(singular):
+        forms.add(term.removesuffix(singular) + plural)
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=256)
@@ -62,11 +81,13 @@ def _prepared(terms: frozenset[str]) -> _Terms:
     """Plain terms with one search for all of them, and one matcher for all the patterns."""
     patterns = [term for term in terms if WILDCARDS.search(term)]
     plain = terms.difference(patterns)
-    within = re.compile("|".join(re.escape(term) for term in sorted(plain, key=len, reverse=True)) or "(?!)").search
+    forms = {form for term in plain for form in _written_forms(term)}
+    within = re.compile("|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)) or "(?!)").search
+    beginnings = frozenset(forms | {literal_prefix(pattern) for pattern in patterns})
     if not patterns:
-        return _Terms(plain, within, None)
+        return _Terms(plain, beginnings, within, None)
     combined = "|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in sorted(patterns))
-    return _Terms(plain, within, re.compile(combined).match)
+    return _Terms(plain, beginnings, within, re.compile(combined).match)
 
 
 def query_terms(query_text: str, context: QueryContext) -> frozenset[str]:
@@ -93,7 +114,8 @@ def _part_stems(word: str) -> frozenset[str]:
 
 def _may_hold(word: str, terms: _Terms) -> bool:
     """Whether a term can be among the word's index terms: a stem is a prefix of the word it comes
-    from and a compound part's stem a substring of the compound (as `_first_occurrence` relies on).
+    from and a compound part's stem a substring of the compound, each in one of its `_written_forms`
+    (as `_first_occurrence` relies on).
     Splitting every word of a page into compound parts was a third of a search request's time."""
     folded = word.lower()
     return terms.within(folded) is not None or not folded.isascii()
@@ -147,7 +169,7 @@ def _first_occurrence(text: str, terms: frozenset[str]) -> int | None:
     a piece at a time, up to the first piece with a term: folding a whole long page took a tenth
     of a search request. A piece ends before a space, where folding is the same piece by piece, and
     a term (one word) cannot run over into the next piece."""
-    literals = {literal_prefix(term).replace("_", "-") for term in terms} - {""}
+    literals = {literal.replace("_", "-") for literal in _prepared(terms).beginnings} - {""}
     piece = len(text) if any(" " in literal for literal in literals) else FOLD_PIECE_CHARS
     start, offset = 0, 0
     while literals and start < len(text):
