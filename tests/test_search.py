@@ -85,6 +85,13 @@ def test_a_compound_part_finds_the_compound_and_exact_matches_rank_first(docs: P
     assert found == ["los-woord", "alleen-samenstelling"]
 
 
+def test_a_last_part_that_stemming_changes_finds_the_compound(docs: Path, indexed) -> None:
+    # "basisschool" stems to "basisschol", which is no compound of "schol": the parts are the word's.
+    write_pdf(docs / "scholen.pdf", [["De basisschool en de buurtschool werken samen met de wijkagent."] * 3])
+    write_pdf(docs / "anders.pdf", [["De wijkagent loopt zijn ronde door de buurt."] * 3])
+    assert ids(indexed(), "school") == ["scholen"]
+
+
 def test_a_compound_query_finds_its_parts_near_each_other(docs: Path, indexed) -> None:
     write_pdf(docs / "gescheiden.pdf", [["Criminaliteit in de zorg kost gemeenten jaarlijks miljoenen euro's."] * 3])
     write_pdf(

@@ -35,7 +35,7 @@ UNSTORED_PAIRS = "-"
 
 # Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
 # compounds and judge frequency differently, so its version counts too.
-ANALYSIS_REVISION = 7
+ANALYSIS_REVISION = 8
 ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-pairs{PAIR_MIN_ZIPF:g}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").
@@ -74,21 +74,20 @@ class AccentFoldFilter(Filter):
 
 
 class DecompoundFilter(Filter):
-    """After each compound word, add its parts at the same position with a low weight (index only)."""
+    """After each compound word, add its parts at the same position with a low weight (index only).
+
+    The parts are of the word as written: Whoosh passes one token object down the filters, so once
+    the word is yielded, the stem filter after this one has made its text the stem ("basisschol",
+    whose parts are not "basis" and "school")."""
 
     def __call__(self, tokens: Iterator) -> Iterator:
         for token in tokens:
-            yield token
-            if token.stopped or token.mode != "index":
-                continue
-            parts = compound_parts(token.text)
-            if not parts:
-                continue
             whole, boost = token.text, token.boost
+            parts = () if token.stopped or token.mode != "index" else compound_parts(whole)
+            yield token
             for part in parts:
                 token.text, token.boost = part, boost * ranking_weights.COMPOUND_PART_BOOST
                 yield token
-            token.text, token.boost = whole, boost
 
 
 class DutchStemFilter(Filter):

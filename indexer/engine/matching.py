@@ -76,8 +76,8 @@ class PostingSource(Protocol):
     def pair(self, first: str, second: str) -> tuple[TermKey, np.ndarray, np.ndarray]:
         """Two adjacent words: their key, records and weights as a `word_pairs` term."""
 
-    def field_phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
-        """(records, scores) of a phrase in a field other than the text."""
+    def field_phrase(self, node: Phrase) -> np.ndarray:
+        """The records whose field, other than the text, has the phrase (the caller keeps the live ones)."""
 
 
 class Evaluator:
@@ -149,12 +149,11 @@ class Evaluator:
 
     def _unseen_phrase(self, node: Phrase) -> Match:
         if node.field != "content":
-            match = self._empty()
-            docnums, scores = self.source.field_phrase(node)
-            live = self.source.documents[docnums]
-            match.mask[docnums[live]] = True
-            match.scores[docnums[live]] = scores[live]
-            return match
+            # Scored as its words in that field, as Whoosh's phrase matcher scores: both engines alike.
+            docnums = self.source.field_phrase(node)
+            has_phrase = self._empty()
+            has_phrase.mask[docnums[self.source.documents[docnums]]] = True
+            return self._all([has_phrase, *(self._term(node.field, word) for word in node.words)])
         # A phrase in the text: every pair of adjacent words of it in the document.
         pairs = [self._pair(first, second) for first, second in pairwise(node.words)]
         if not pairs:

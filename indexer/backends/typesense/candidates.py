@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.backends.typesense.collections import TERM_WEIGHTS, length_field, weight_path
-from indexer.engine.matching import RANKED_FIELDS, Evaluator, TermKey, bm25
+from indexer.engine.matching import RANKED_FIELDS, Evaluator, TermKey
 from indexer.engine.query_model import Node, Phrase
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -85,24 +85,14 @@ class Candidates:
         text = f"{first} {second}"
         return (WORD_PAIRS_KEY, text), *self.postings(WORD_PAIRS_KEY, text)
 
-    def field_phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
-        """Records whose field has every word of the phrase (positions are not kept), scored as one
-        term with the weight of its rarest word, with the cluster's count of the phrase's records."""
-        frequency = np.zeros(self.size, dtype=np.float32)
+    def field_phrase(self, node: Phrase) -> np.ndarray:
+        """Records whose field has every word of the phrase: the records keep no positions."""
         present = np.ones(self.size, dtype=bool)
         for word in node.words:
-            numbers, weights = self.postings(node.field, word)
             here = np.zeros(self.size, dtype=bool)
-            here[numbers] = True
+            here[self.postings(node.field, word)[0]] = True
             present &= here
-            values = np.full(self.size, np.inf, dtype=np.float32)
-            values[numbers] = weights
-            frequency = np.minimum(frequency, values) if word != node.words[0] else values
-        numbers = np.flatnonzero(present)
-        if not len(numbers):
-            return _EMPTY
-        key = (node.field, '"' + " ".join(node.words) + '"')
-        return numbers, bm25(frequency[numbers], self.document_count, self.found(key, len(numbers)))
+        return np.flatnonzero(present)
 
 
 WORD_PAIRS_KEY = RANKED_FIELDS[-1]

@@ -144,8 +144,6 @@ def _tree_filter(node: Node | None) -> str | None:
 def key_filter(key: TermKey) -> str:
     """The records that hold a term the evaluator asks the global count of (`engine.matching.term_key`)."""
     fields, text = key
-    if text.startswith('"'):  # a phrase in a field other than the text
-        return phrase_filter(Phrase(fields, tuple(text.strip('"').split())))
     if fields == "page_text":  # a pair found by position in the embedded engine: here a stored pair
         return term_filter(WORD_PAIRS, text)
     return _any(term_filter(field, text) for field in fields.split()) or NEVER

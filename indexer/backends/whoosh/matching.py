@@ -58,7 +58,7 @@ class WhooshPostings:
             return (WORD_PAIRS, f"{first} {second}"), *self.postings(WORD_PAIRS, f"{first} {second}")
         return (PAGE_TEXT, f"{first} {second}"), *pair_frequency(self.searcher, self.snapshot, first, second)
 
-    def field_phrase(self, node: Phrase) -> tuple[np.ndarray, np.ndarray]:
+    def field_phrase(self, node: Phrase) -> np.ndarray:
         """Whoosh's matcher, with word positions, on the live records whose field has every word,
         skipping past the rest."""
         candidates = np.flatnonzero(self.documents)
@@ -66,7 +66,7 @@ class WhooshPostings:
             candidates = np.intersect1d(candidates, self.postings(node.field, word)[0], assume_unique=True)
             if not len(candidates):
                 break
-        found, scores = [], []
+        found = []
         if len(candidates):
             matcher = to_whoosh(node).matcher(self.searcher)
             for candidate in candidates.tolist():
@@ -76,8 +76,7 @@ class WhooshPostings:
                     break
                 if matcher.id() == candidate:
                     found.append(candidate)
-                    scores.append(matcher.score())
-        return np.array(found, dtype=np.int64), np.array(scores, dtype=np.float32)
+        return np.array(found, dtype=np.int64)
 
 
 class Evaluator(matching.Evaluator):
