@@ -99,11 +99,7 @@ def long_report(docs: Path, reindex) -> Path:
     pages = [
         [
             f"Pagina {number}: "
-            + " ".join(
-                [f"de {RARE}"] * (number % 3)
-                + ["de wijk en de triage"]
-                + ["langs wijk triage"] * (number % 2)
-            )
+            + " ".join([f"de {RARE}"] * (number % 3) + ["de wijk en de triage"] + ["langs wijk triage"] * (number % 2))
         ]
         for number in range(1, 301)
     ]
