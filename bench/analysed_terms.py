@@ -56,9 +56,10 @@ def digests(documents_file: Path) -> dict[str, dict[str, object]]:
     out = {}
     for document in pickle.loads(documents_file.read_bytes()):  # noqa: S301 - written by `extract` above
         prepared = prepare_document(document, ADDED)
-        items = sum(len(value.items) for record in prepared for value in record.values() if hasattr(value, "items"))
+        analysed = prepared.records
+        items = sum(len(value.items) for record in analysed for value in record.values() if hasattr(value, "items"))
         out[document.doc_id] = {
-            "whoosh": hashlib.sha256(repr(prepared).encode()).hexdigest(),
+            "whoosh": hashlib.sha256(repr(analysed).encode()).hexdigest(),
             "typesense": hashlib.sha256(repr(records(document, ADDED)).encode()).hexdigest(),
             "items": items,
         }

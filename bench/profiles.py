@@ -137,9 +137,10 @@ def index_stages(corpus: Path, top: int, cpu_timer: bool, files: int | None = No
     open_writer = ExitStack()  # entered by the adding stage, closed (committed) by the next
 
     def add_all() -> None:
-        writer = WhooshWriter(open_writer.enter_context(writing(index)))
-        for records in prepared:
-            writer.add_prepared(records)
+        splits: dict = {}
+        writer = WhooshWriter(open_writer.enter_context(writing(index, splits=splits)), splits)
+        for document in prepared:
+            writer.add_prepared(document)
 
     stages = {
         "extraction": lambda: extracted.extend(extract(path) for path in paths),

@@ -29,7 +29,7 @@ from bench.http_load import REPO, START_TIMEOUT_S, load
 from bench.measure import descendants, dir_bytes, status_kib
 from bench.queries import generate_queries
 from indexer.backends.whoosh.store import IndexStore
-from indexer.backends.whoosh.suggest import write_word_table
+from indexer.backends.whoosh.word_table import write_word_table
 from search_app.launcher import free_port, running
 
 COMMITS = 5
@@ -48,7 +48,7 @@ def commit_cost(root: Path, commits: int) -> None:
         writer.commit(merge=False)
         commit_s.append(time.perf_counter() - started)
         started, started_cpu = time.perf_counter(), time.process_time()
-        write_word_table(index)
+        write_word_table(index, {})
         table_s.append(time.perf_counter() - started)
         table_cpu_s.append(time.process_time() - started_cpu)
     folder = Path(index.storage.folder)

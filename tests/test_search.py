@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from indexer.backends.config import EngineConfig
 from indexer.backends.typesense import searching
 from indexer.backends.whoosh.store import IndexStore
-from indexer.backends.whoosh.suggest import SPELLING_FIELD, _Vocabulary
+from indexer.backends.whoosh.word_table import SPELLING_FIELD, WordTable
 from indexer.engine.backend_choice import open_search
 from indexer.engine.index_backend import SearchBackend
 from indexer.engine.query import parse_query
@@ -235,8 +235,8 @@ def test_the_suggestion_word_table_holds_exactly_the_indexed_words(docs: Path, r
     write_pdf(docs / "nieuw.pdf", [["Het buurtbemiddelingsteam overlegt met de wijkregisseur."] * 3])
     reindex()
     with IndexStore(index_root).open().reader() as reader:
-        assert _Vocabulary.read(reader).words == [word.decode() for word in reader.lexicon(SPELLING_FIELD)]
-        assert "buurtbemiddelingsteam" in _Vocabulary.read(reader).words
+        assert WordTable.read(reader, {}).words == [word.decode() for word in reader.lexicon(SPELLING_FIELD)]
+        assert "buurtbemiddelingsteam" in WordTable.read(reader, {}).words
 
 
 def test_more_like_this(index) -> None:

@@ -1,4 +1,5 @@
-"""'Bedoelde u' from the word table the indexer writes beside each commit, mapped by the search.
+"""'Bedoelde u' and compound splits from the word table the indexer writes beside each commit,
+mapped by the search.
 
 Which table a search used is read from /proc/self/maps: a mapped table file is listed there with
 its path, so a test sees the files the search process really reads, without reaching inside.
@@ -9,7 +10,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from indexer.backends.whoosh import word_table_files
 from indexer.backends.whoosh.store import IndexStore
+from indexer.backends.whoosh.word_table import WordTable
 from indexer.corpus.layout import THEMES_DIR
 from indexer.engine.kennisbank import Kennisbank
 from indexer.themes.taxonomy import load_taxonomy
@@ -32,6 +35,11 @@ def _mapped_tables(index_root: Path) -> set[Path]:
 
 def _latest_generation(index_root: Path) -> int:
     return IndexStore(index_root).open().latest_generation()
+
+
+def _stored_table(index_root: Path) -> WordTable:
+    folder = IndexStore(index_root).current_dir()
+    return WordTable.from_arrays(word_table_files.load(folder, word_table_files.stored_generations(folder)[-1]))
 
 
 def test_a_typo_is_corrected_from_the_table_of_each_commit(corpus: Path, docs: Path, reindex, index_root: Path) -> None:
@@ -82,3 +90,30 @@ def test_an_index_without_table_files_still_suggests(corpus: Path, docs: Path, r
     assert results.suggestion == "buurtbemiddelingsteam" and results.corrected and results.total == 1
     assert kennisbank.search("buurtbemiddelingsteam").suggestion is None
     assert _tables(index_root) == [] and _mapped_tables(index_root) == set(), "a search writes nothing"
+
+
+def test_the_table_keeps_the_compound_split_of_every_word_across_commits(
+    corpus: Path, docs: Path, reindex, index_root: Path
+) -> None:
+    """Snippets look a long word's split up in the table rather than split it again (half a
+    millisecond a word): the table has the split the indexer made, also for the words of a document
+    that a later run leaves alone."""
+    _write(docs, "monitor", "Mensenhandelmonitor", "De mensenhandelmonitor telt de meldingen van gemeenten.")
+    reindex()
+    _write(docs, "tafel", "Jeugdbeschermingstafel", "De jeugdbeschermingstafel bespreekt de bescherming.")
+    reindex()
+    table = _stored_table(index_root)
+
+    def parts(word: str) -> list[str] | None:
+        spans = table.split_of(word)
+        return None if spans is None else [word[start:end] for start, end in spans]
+
+    assert parts("mensenhandelmonitor") == ["mensen", "handel", "monitor"], "from the first run's table"
+    assert parts("jeugdbeschermingstafel") == ["jeugd", "bescherming", "tafel"]
+    assert parts("gemeenten") == [] and parts("bescherming") == [], "known not to split"
+    assert parts("handelmonitor") is None, "only a part of a word, never split as a word: not known"
+
+    kennisbank = Kennisbank(index_root, load_taxonomy(corpus / THEMES_DIR))
+    hit = kennisbank.search("handel").hits[0]
+    assert "<mark>mensenhandelmonitor</mark>" in hit.snippet
+    assert set(_tables(index_root)) <= _mapped_tables(index_root), "the search looked splits up in the table"

@@ -61,6 +61,7 @@ KEPT_SPLIT_WORDS = 50_000
 
 Spans = tuple[tuple[int, int], ...]  # the smallest parts of a word as (start, end)
 Reading = tuple[float, Spans]  # a score (Zipf, or geometric mean of the parts' Zipf) and the parts
+SplitLookup = Callable[[str], Spans | None]  # a word's general split made before, or None when not known
 
 
 @dataclass
@@ -72,6 +73,24 @@ class _Document:
 
 
 _document: ContextVar[_Document | None] = ContextVar("document", default=None)
+
+
+@dataclass
+class _SplitsMadeBefore:
+    """Where `general_spans` looks a word up before splitting it: the indexer has split every word of
+    an index already and stores the splits with the index (`whoosh.word_table`), so a server process
+    need not split the words of the pages it shows again (half a millisecond a word)."""
+
+    lookup: SplitLookup | None = None
+
+
+_made_before = _SplitsMadeBefore()
+
+
+def use_splits_made_before(lookup: SplitLookup) -> None:
+    """Look words up with `lookup` before splitting them. Any table made with this module and the
+    same wordfreq will do, whichever index it came from: a general split depends on the word alone."""
+    _made_before.lookup = lookup
 
 
 @cache
@@ -146,7 +165,7 @@ def _known_best(word: str, known: Callable[[str], bool]) -> Spans:
 
 def _spans(word: str, known: Callable[[str], bool] | None = None) -> Spans:
     """The smallest parts of a compound, by Dutch frequencies and then by the `known` words."""
-    if not MIN_COMPOUND_CHARS <= len(word) <= MAX_COMPOUND_CHARS or not word.isalpha():
+    if not is_splittable(word):
         return ()
     spans = _best(word, part=False)[1]
     if len(spans) == 1 and known and _zipf().get(word, 0.0) < MIN_PART_ZIPF:
@@ -158,7 +177,7 @@ def split_compound(word: str, known: Callable[[str], bool] | None = None) -> tup
     """The fewest frequent words a folded compound is made of ("mensenhandelmonitor" -> mensenhandel,
     monitor), or (): what a query looks for when the compound is written apart. `known`: whether
     the index has a word, for parts that are rare in Dutch ("femicide|cijfers")."""
-    spans = _general_spans(word) or (_spans(word, known) if known else ())
+    spans = general_spans(word) or (_spans(word, known) if known else ())
     # fewest[i]: the fewest runs of spans[:i] that are frequent words (or single spans).
     fewest: list[tuple[str, ...]] = [()]
     for i in range(1, len(spans) + 1):
@@ -179,7 +198,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
     if len(word) < MIN_COMPOUND_CHARS:  # most words: nothing to look up
         return ()
     document = _document.get()
-    if document is None or _general_spans(word):
+    if document is None or general_spans(word):
         return _general_parts(word)
     found = document.parts.get(word)
     if found is None:
@@ -230,14 +249,23 @@ def _document_parts(word: str, words: frozenset[str]) -> tuple[str, ...]:
     return parts
 
 
+def is_splittable(word: str) -> bool:
+    """Whether a folded word may be a compound at all (long enough, not too long, only letters)."""
+    return MIN_COMPOUND_CHARS <= len(word) <= MAX_COMPOUND_CHARS and word.isalpha()
+
+
 @lru_cache(maxsize=100_000)
-def _general_spans(word: str) -> Spans:
-    return _spans(word)
+def general_spans(word: str) -> Spans:
+    """The smallest parts of a word by Dutch frequencies alone, the same in every document (an
+    index's word table keeps them: `use_splits_made_before`)."""
+    lookup = _made_before.lookup
+    made_before = lookup(word) if lookup is not None and is_splittable(word) else None
+    return _spans(word) if made_before is None else made_before
 
 
 @lru_cache(maxsize=100_000)
 def _general_parts(word: str) -> tuple[str, ...]:
-    return _runs(word, _general_spans(word))
+    return _runs(word, general_spans(word))
 
 
 def _runs(word: str, spans: Spans) -> tuple[str, ...]:

@@ -9,8 +9,8 @@ from whoosh.index import Index
 
 from indexer.analysis.wordforms import fold
 from indexer.backends.whoosh.searchers import open_searcher
-from indexer.backends.whoosh.suggest import SPELLING_FIELD
 from indexer.backends.whoosh.term_dictionary import terms
+from indexer.backends.whoosh.word_table import SPELLING_FIELD
 
 # At most this many words of the vocabulary are weighed for one prefix (a short prefix has thousands).
 MAX_CANDIDATES = 2_000

@@ -1,5 +1,5 @@
 """Pattern expansion (`engine.expansion`) over the embedded index: the words a pattern may stand for
-are read from the term dictionary of the `spelling` field (the words as written, see `suggest`)."""
+are read from the term dictionary of the `spelling` field (the words as written, see `word_table`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from whoosh.reading import IndexReader
 
-from indexer.backends.whoosh.suggest import SPELLING_FIELD
 from indexer.backends.whoosh.term_dictionary import terms
+from indexer.backends.whoosh.word_table import SPELLING_FIELD
 from indexer.engine.expansion import MAX_SCANNED_TERMS, PatternExpansion
 
 # The deadline is checked once per this many words scanned.

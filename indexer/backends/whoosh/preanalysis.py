@@ -12,6 +12,10 @@ text, `page_text` each page. Tokenising, lowercasing, folding and dropping stop 
 once per distinct line of the document, and each field applies only the filters that follow it.
 Lines are independent because no token spans a line break. The words a document uses on several
 lines also split its compounds (`lexicon.document_vocabulary`), so every record of it splits alike.
+
+The general compound splits of the document's words (`lexicon.general_spans`), made here anyway, go
+to the writer too, each word once per process: the index's word table keeps them, so that no server
+process splits the words of the pages it shows again.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from whoosh.analysis import CompositeAnalyzer, Token
 from whoosh.fields import TEXT, Schema
 
 from indexer.analysis.analyzers import base_words
-from indexer.analysis.lexicon import document_vocabulary
+from indexer.analysis.lexicon import Spans, document_vocabulary, general_spans, is_splittable
 
 # A step of an analyzer after its tokenizer: tokens in, tokens out.
 _Filter = Callable[[Iterator[Token]], Iterator[Token]]
+# A process hands on each word's split once; past this many words it forgets which, and hands on
+# again (the word table takes a split twice without harm), rather than grow without bound.
+MAX_HANDED_ON_WORDS = 500_000
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,32 @@ class Analyzed:
     """A field value already analysed: Whoosh's (term bytes, frequency, weight, value bytes) items."""
 
     items: tuple[tuple[bytes, int, float, bytes], ...]
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document's records with their text fields analysed, and the general compound splits of its
+    words that this process has not handed on before (for the word table of the commit)."""
+
+    records: list[dict]
+    splits: dict[str, Spans]
+
+
+class _HandedOn:
+    """The words whose split this process has handed on to a writer already."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+
+    def new_splits(self, lines: Iterable[list[str]]) -> dict[str, Spans]:
+        if len(self.words) > MAX_HANDED_ON_WORDS:
+            self.words.clear()
+        new = {word for line in lines for word in line if is_splittable(word)} - self.words
+        self.words |= new
+        return {word: general_spans(word) for word in new}
+
+
+_handed_on = _HandedOn()
 
 
 class PreAnalyzedText(TEXT):
@@ -92,7 +125,7 @@ def _field_items(field: PreAnalyzedText, filters: list[_Filter], words: list[str
     return Analyzed(tuple((text.encode("utf-8"), freq, weight, value) for text, freq, weight, value in values))
 
 
-def preanalyse_records(schema: Schema, records: list[dict]) -> list[dict]:
+def preanalyse(schema: Schema, records: list[dict]) -> PreparedDocument:
     """The records with every pre-analysable text replaced by its analysis (stored values kept)."""
     words_of = _BaseWords()
     fields = {name: field for name, field in schema.items() if isinstance(field, PreAnalyzedText)}
@@ -113,4 +146,4 @@ def preanalyse_records(schema: Schema, records: list[dict]) -> list[dict]:
                 if field.stored:
                     prepared.setdefault(f"_stored_{name}", value)
             prepared_records.append(prepared)
-    return prepared_records
+    return PreparedDocument(prepared_records, _handed_on.new_splits(words_of.lines.values()))

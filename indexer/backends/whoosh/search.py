@@ -30,6 +30,7 @@ from indexer.backends.whoosh.page_hits import page_hits
 from indexer.backends.whoosh.schema import DOC
 from indexer.backends.whoosh.snapshot import Snapshot, searching
 from indexer.backends.whoosh.suggest import suggest
+from indexer.backends.whoosh.word_table import use_compound_splits
 from indexer.engine import ranking_weights
 from indexer.engine.attempts import LIMITED_NOTE, MIN_RESULTS_BEFORE_LOOSENING, looser_modes, notes
 from indexer.engine.expansion import REQUEST_BUDGET_S
@@ -136,6 +137,7 @@ def search(
         evaluator = Evaluator(searcher, snapshot)
         selection = Selection(snapshot.facets, selections, snapshot.size)
         folder = Path(index.storage.folder)
+        use_compound_splits(searcher.reader(), folder)
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size, folder)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         ordering = _ordering(snapshot)

@@ -4,7 +4,7 @@ Layout of an index folder:
 
     CURRENT            name of the active generation, replaced atomically
     gen-000002/        a complete Whoosh index plus its SCHEMA_VERSION file and the word table of its
-                       latest commit, for suggestions (`suggest`, `word_table_files`)
+                       latest commit, for suggestions and compound splits (`word_table`)
     filecache.json     size/mtime -> sha256 per file, so an unchanged corpus is not re-hashed
     last-run.json      what the last indexing run did
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from multiprocessing.context import ForkServerProcess
 from pathlib import Path
@@ -27,11 +27,12 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import IndexWriter, SegmentWriter
 
+from indexer.analysis.lexicon import Spans
 from indexer.backends.run_state import RunState
 from indexer.backends.whoosh.codec import KennisbankCodec
 from indexer.backends.whoosh.posting_pool import use_chunked_pool
 from indexer.backends.whoosh.schema import build_schema, schema_version
-from indexer.backends.whoosh.suggest import write_word_table
+from indexer.backends.whoosh.word_table import write_word_table
 from indexer.corpus.files import write_atomically
 from indexer.errors import KennisbankError
 from indexer.indexing.workers import fork_server_context, tune_garbage_collector
@@ -217,7 +218,7 @@ class ParallelWriter(MpWriter):
 
 
 @contextmanager
-def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
+def writing(index: Index, processes: int = 1, splits: Mapping[str, Spans] | None = None) -> Iterator[IndexWriter]:
     """The one writer context manager: commit on success, cancel and re-raise on any failure.
 
     `processes` > 1 writes through that many sub-writer processes (see `ParallelWriter`), one
@@ -227,7 +228,8 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
     a second writer (an upload) waits up to WRITER_TIMEOUT_S instead of failing at once.
     Segments are written as separate files, not one compound file: Whoosh reads a compound file's
     parts into memory in full for every searcher (300 MB at 10,000 documents, per thread).
-    After the commit, the new generation's word table for suggestions is stored beside it.
+    After the commit, the new generation's word table is stored beside it, with the compound
+    `splits` of the added documents' words that the writer's user gathered by then (`word_table`).
     """
     options = {
         "timeout": WRITER_TIMEOUT_S,
@@ -243,4 +245,4 @@ def writing(index: Index, processes: int = 1) -> Iterator[IndexWriter]:
         writer.cancel()
         raise
     writer.commit()
-    write_word_table(index)
+    write_word_table(index, splits or {})

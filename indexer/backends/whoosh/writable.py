@@ -15,8 +15,9 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from indexer.analysis.lexicon import Spans
 from indexer.backends.stored_documents import indexed_file
-from indexer.backends.whoosh.preanalysis import preanalyse_records
+from indexer.backends.whoosh.preanalysis import PreparedDocument, preanalyse
 from indexer.backends.whoosh.records import document_fields, page_fields, stored_document
 from indexer.backends.whoosh.schema import DOC, build_schema
 from indexer.backends.whoosh.store import IndexStore, writing
@@ -29,9 +30,9 @@ def _schema() -> Schema:
     return build_schema()
 
 
-def prepare_document(document: Document, added: dt.datetime) -> list[dict]:
+def prepare_document(document: Document, added: dt.datetime) -> PreparedDocument:
     """The document's record, then one per page, analysed ahead of the writer (`preanalysis`)."""
-    return preanalyse_records(_schema(), [document_fields(document, added), *page_fields(document)])
+    return preanalyse(_schema(), [document_fields(document, added), *page_fields(document)])
 
 
 def _indexed_file(fields: dict) -> IndexedFile:
@@ -68,10 +69,12 @@ class WhooshContents:
 
 
 class WhooshWriter:
-    """Whole documents in, each with its pages in one segment, so none is ever half written."""
+    """Whole documents in, each with its pages in one segment, so none is ever half written; the
+    compound splits of their words are kept in `splits` for the commit's word table."""
 
-    def __init__(self, writer: IndexWriter) -> None:
+    def __init__(self, writer: IndexWriter, splits: dict[str, Spans]) -> None:
         self.writer = writer
+        self.splits = splits
 
     def remove(self, doc_id: str) -> None:
         self.writer.delete_by_term("parent", doc_id)
@@ -79,10 +82,11 @@ class WhooshWriter:
     def add(self, document: Document, added: dt.datetime) -> None:
         self.add_prepared(prepare_document(document, added))
 
-    def add_prepared(self, prepared: list[dict]) -> None:
+    def add_prepared(self, prepared: PreparedDocument) -> None:
         with self.writer.group():  # the document record first, then its pages, in one segment
-            for record in prepared:
+            for record in prepared.records:
                 self.writer.add_document(**record)
+        self.splits.update(prepared.splits)
 
 
 class WhooshIndex:
@@ -99,8 +103,9 @@ class WhooshIndex:
 
     @contextmanager
     def writing(self, processes: int = 1) -> Iterator[WhooshWriter]:
-        with writing(self.index, processes=processes) as writer:
-            yield WhooshWriter(writer)
+        splits: dict[str, Spans] = {}
+        with writing(self.index, processes=processes, splits=splits) as writer:
+            yield WhooshWriter(writer, splits)
 
 
 class WhooshBackend(IndexStore):
