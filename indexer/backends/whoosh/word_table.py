@@ -95,16 +95,31 @@ class _Splits:
     bounds: np.ndarray  # uint8: start and end of each part (a splittable word has at most 40 letters)
 
     @classmethod
-    def of(cls, words: list[str], found: Mapping[str, Spans]) -> _Splits:
+    def of(cls, words: list[str], found: Mapping[str, Spans], before: WordTable | None) -> _Splits:
+        """The splits of `words`: those `found` in this commit's documents, else those the previous
+        table (`before`) knew. The previous table's are copied array to array: word by word, a
+        commit of one document took 1.5 s more at 10,000 documents."""
+        fresh = [(row, found[word]) for row, word in enumerate(words) if word in found]
+        fresh_rows = np.array([row for row, _ in fresh], dtype=np.int64)
+        fresh_sizes = np.array([2 * len(spans) for _, spans in fresh], dtype=np.int64)
+        fresh_bounds = np.array([bound for _, spans in fresh for span in spans for bound in span], dtype=np.uint8)
+        sizes = np.zeros(len(words), dtype=np.int64)
+        sizes[fresh_rows] = fresh_sizes
         known = np.zeros(len(words), dtype=bool)
-        sizes = np.zeros(len(words) + 1, dtype=np.int64)
-        bounds: list[int] = []
-        for row, word in enumerate(words):
-            spans = found.get(word)
-            if spans is not None:
-                known[row], sizes[row + 1] = True, 2 * len(spans)
-                bounds += [bound for span in spans for bound in span]
-        return cls(known, np.cumsum(sizes), np.array(bounds, dtype=np.uint8))
+        if before is not None:
+            carried = _rows_in(before, words)
+            carried[fresh_rows] = -1
+            known[carried >= 0] = before.splits.known[carried[carried >= 0]]
+            sizes[known] = np.diff(before.splits.offsets)[carried[known]]
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        bounds = np.zeros(offsets[-1], dtype=np.uint8)
+        if before is not None:
+            old = before.splits
+            _copy_runs(old.bounds, old.offsets[carried[known]], bounds, offsets[:-1][known], sizes[known])
+        _copy_runs(fresh_bounds, np.cumsum(fresh_sizes) - fresh_sizes, bounds, offsets[fresh_rows], fresh_sizes)
+        known[fresh_rows] = True
+        return cls(known, offsets, bounds)
 
     def spans(self, row: int) -> Spans | None:
         if not self.known[row]:
@@ -112,9 +127,17 @@ class _Splits:
         flat = self.bounds[self.offsets[row] : self.offsets[row + 1]].tolist()
         return tuple(zip(flat[::2], flat[1::2], strict=True))
 
-    def known_by_word(self, words: list[str]) -> dict[str, Spans]:
-        """The known splits by word (for the next commit's table)."""
-        return {words[row]: self.spans(row) for row in np.flatnonzero(self.known).tolist()}
+
+def _rows_in(table: WordTable, words: list[str]) -> np.ndarray:
+    """Each word's row in `table`, -1 for a word it lacks."""
+    rows = {word: row for row, word in enumerate(table.words.all())}
+    return np.fromiter((rows.get(word, -1) for word in words), dtype=np.int64, count=len(words))
+
+
+def _copy_runs(source: np.ndarray, starts: np.ndarray, target: np.ndarray, at: np.ndarray, lengths: np.ndarray) -> None:
+    """target[at[i] : at[i] + lengths[i]] = source[starts[i] : starts[i] + lengths[i]] for every i, at once."""
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    target[np.repeat(at, lengths) + within] = source[np.repeat(starts, lengths) + within]
 
 
 @dataclass(frozen=True)
@@ -128,8 +151,9 @@ class WordTable:
     splits: _Splits
 
     @classmethod
-    def read(cls, reader: IndexReader, splits: Mapping[str, Spans]) -> WordTable:
-        """The table built from the reader's term dictionary, with the given words' splits."""
+    def read(cls, reader: IndexReader, splits: Mapping[str, Spans], before: WordTable | None = None) -> WordTable:
+        """The table built from the reader's term dictionary, with the given words' splits and the
+        previous table's splits of the other words."""
         words = sorted({word for segment, _ in reader.leaf_readers() for word, _, _ in terms(segment, SPELLING_FIELD)})
         chunks = range(0, len(words), _HISTOGRAM_CHUNK_WORDS)
         stacked = [histograms(words[start : start + _HISTOGRAM_CHUNK_WORDS]) for start in chunks]
@@ -141,7 +165,7 @@ class WordTable:
             _Words(text, offsets),
             np.array([len(word) for word in words], dtype=np.int32),
             np.concatenate(stacked) if stacked else np.zeros((0, LETTERS), dtype=np.int8),
-            _Splits.of(words, splits),
+            _Splits.of(words, splits, before),
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -192,10 +216,7 @@ def write_word_table(index: Index, splits: Mapping[str, Spans]) -> None:
             return  # an empty index has no words; a table is written once
         earlier = word_table_files.stored_generations(folder)
         previous = word_table_files.load(folder, earlier[-1]) if earlier else None
-        if previous is not None:
-            before = WordTable.from_arrays(previous)
-            splits = {**before.splits.known_by_word(before.words.all()), **splits}
-        table = WordTable.read(reader, splits)
+        table = WordTable.read(reader, splits, WordTable.from_arrays(previous) if previous is not None else None)
     word_table_files.save(folder, generation, table.arrays())
 
 
