@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.backends.whoosh.preanalysis import PreAnalyzedText, preanalyse_records
+from indexer.backends.whoosh.preanalysis import PreAnalyzedText, preanalyse
 from indexer.backends.whoosh.schema import build_schema
 from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout
 from indexer.engine.fields import PAGE_TEXT, WORD_PAIRS
@@ -36,7 +36,7 @@ def test_every_field_gets_the_items_of_its_own_analyzer(path: Path) -> None:
         {"title": title, "summary": pages[0][:400], "content": text, WORD_PAIRS: text, "spelling": f"{title}\n{text}"},
         *({PAGE_TEXT: page} for page in pages),
     ]
-    for record, prepared in zip(records, preanalyse_records(SCHEMA, records), strict=True):
+    for record, prepared in zip(records, preanalyse(SCHEMA, records).records, strict=True):
         for name, value in record.items():
             field = SCHEMA[name]
             assert _comparable(field, prepared[name].items) == _comparable(field, field.index(value)), name

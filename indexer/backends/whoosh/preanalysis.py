@@ -1,7 +1,7 @@
 """Text analysis done ahead of the index writer, in the extraction worker processes.
 
 Whoosh analyses a field's text inside `writer.add_document`, in the process that writes.
-Analysing is most of the work of indexing, so the workers do it instead: `preanalyse_records`
+Analysing is most of the work of indexing, so the workers do it instead: `preanalyse`
 turns each text field of a document's records into the posting items the field would have
 produced, and `PreAnalyzedText`, the field type of those fields, hands such items straight to the
 writer. Plain strings are still analysed as usual, so nothing else needs to know.
