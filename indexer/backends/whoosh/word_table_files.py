@@ -1,4 +1,4 @@
-"""The files of a word table (see `suggest`): numpy arrays beside the index, a
+"""The files of a word table (see `word_table`): numpy arrays beside the index, a
 folder for the latest commit.
 
 The indexer writes the table of each commit once, and every server process maps the files
