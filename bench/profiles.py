@@ -111,8 +111,8 @@ def index_stages(corpus: Path, top: int, cpu_timer: bool, files: int | None = No
     (`profiled`; without, the CPU seconds alone, which the profiler inflates), for the first `files`."""
     import datetime as dt
 
-    from indexer.backends.whoosh.store import IndexStore, writing
-    from indexer.backends.whoosh.writable import WhooshWriter, prepare_document
+    from indexer.backends.whoosh.store import IndexStore
+    from indexer.backends.whoosh.writable import WhooshIndex, prepare_document
     from indexer.corpus.layout import CorpusLayout
     from indexer.extract import extract
     from indexer.indexing.pipeline import build_document
@@ -132,13 +132,13 @@ def index_stages(corpus: Path, top: int, cpu_timer: bool, files: int | None = No
     documents: list = []
     prepared: list = []
     target = Path(tempfile.mkdtemp(prefix="profile-stages-"))
-    index = IndexStore(target).new_generation()[1]
+    directory, new_index = IndexStore(target).new_generation()
+    index = WhooshIndex(new_index, directory)
 
     open_writer = ExitStack()  # entered by the adding stage, closed (committed) by the next
 
     def add_all() -> None:
-        splits: dict = {}
-        writer = WhooshWriter(open_writer.enter_context(writing(index, splits=splits)), splits)
+        writer = open_writer.enter_context(index.writing())
         for document in prepared:
             writer.add_prepared(document)
 
