@@ -37,6 +37,7 @@ RANKED_FIELDS = (*TEXT_FIELDS, WORD_PAIRS)
 
 # A term's key for its global statistics: (space-separated fields, text); a phrase's text is quoted.
 TermKey = tuple[str, str]
+EMPTY_SCORES = np.zeros(0, dtype=np.float32)
 
 
 def term_key(fields: tuple[str, ...], text: str) -> TermKey:
@@ -55,6 +56,20 @@ class Match:
 
     mask: np.ndarray
     scores: np.ndarray
+
+
+@dataclass(frozen=True)
+class Found:
+    """A term's matching records (distinct, sorted) and their scores. A request keeps its terms so,
+    and spreads them over every record only where they are combined: held as `Match`es, a request's
+    terms took dozens of arrays as long as the index, which the server's memory kept after it."""
+
+    docnums: np.ndarray
+    scores: np.ndarray
+
+
+# A node's result inside the evaluator: a term's records, or every record's.
+Part = Match | Found
 
 
 class PostingSource(Protocol):
@@ -86,10 +101,10 @@ class Evaluator:
     def __init__(self, source: PostingSource) -> None:
         self.source = source
         # One request evaluates several attempts (all, most, any words) over the same terms: each
-        # term's postings are read and scored once. Matches are never changed in place.
-        self._terms: dict[TermKey, Match] = {}
+        # term's postings are read and scored once. Results are never changed in place.
+        self._terms: dict[TermKey, Part] = {}
 
-    def _term(self, field: str, text: str) -> Match:
+    def _term(self, field: str, text: str) -> Part:
         key = (field, text)
         if key not in self._terms:
             self._terms[key] = self._bm25f((field,), text) if field in RANKED_FIELDS else self._filter(field, text)
@@ -98,24 +113,31 @@ class Evaluator:
     def _empty(self) -> Match:
         return Match(np.zeros(self.source.size, dtype=bool), np.zeros(self.source.size, dtype=np.float32))
 
-    def _word(self, fields: tuple[str, ...], text: str) -> Match:
+    def _dense(self, part: Part) -> Match:
+        if isinstance(part, Match):
+            return part
+        match = self._empty()
+        match.mask[part.docnums] = True
+        match.scores[part.docnums] = part.scores
+        return match
+
+    def _word(self, fields: tuple[str, ...], text: str) -> Found:
         key = term_key(fields, text)
         if key not in self._terms:
             self._terms[key] = self._bm25f(fields, text)
         return self._terms[key]
 
-    def _bm25f(self, fields: tuple[str, ...], text: str) -> Match:
+    def _bm25f(self, fields: tuple[str, ...], text: str) -> Found:
         """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
         normalised by its field's length, added, then saturated once, with one idf."""
         frequency = np.zeros(self.source.size, dtype=np.float32)
-        for field in fields:
-            docnums, weights = self.source.postings(field, text)
-            self._add_frequency(frequency, field, docnums, weights)
-        return self._saturated(frequency, term_key(fields, text))
+        touched = [self._add_frequency(frequency, field, *self.source.postings(field, text)) for field in fields]
+        docnums = touched[0] if len(touched) == 1 else np.union1d(touched[0], np.concatenate(touched[1:]))
+        return self._saturated(frequency, docnums, term_key(fields, text))
 
-    def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> None:
-        """Add the weights of `field` in the live documents among `docnums` (distinct), normalised by
-        its length."""
+    def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Add the weights of `field` in the live documents among `docnums` (distinct, sorted),
+        normalised by its length; return those live documents."""
         source = self.source
         live = source.documents[docnums]
         docnums, weights = docnums[live], weights[live]
@@ -123,36 +145,35 @@ class Evaluator:
             b = ranking_weights.LENGTH_NORMALISATION[field]
             relative_length = source.lengths[field][docnums] / source.average_lengths[field]
             frequency[docnums] += weights / ((1 - b) + b * relative_length)  # docnums are distinct
+        return docnums
 
-    def _saturated(self, frequency: np.ndarray, key: TermKey) -> Match:
-        """BM25 of the documents with a frequency: saturated once, with the idf of the term's documents."""
-        match = self._empty()
-        np.greater(frequency, 0, out=match.mask)
-        found = int(match.mask.sum())
-        if found:
-            found = self.source.found(key, found)
-            match.scores[match.mask] = bm25(frequency[match.mask], self.source.document_count, found)
-        return match
+    def _saturated(self, frequency: np.ndarray, docnums: np.ndarray, key: TermKey) -> Found:
+        """BM25 of the documents with a frequency among `docnums` (distinct, sorted): saturated once,
+        with the idf of the term's documents. Only the term's own documents are looked at: a pass
+        over every record per term was most of the cost of a term on a large index."""
+        docnums = docnums[frequency[docnums] > 0]
+        if not len(docnums):
+            return Found(docnums, EMPTY_SCORES)
+        found = self.source.found(key, len(docnums))
+        return Found(docnums, bm25(frequency[docnums], self.source.document_count, found))
 
-    def _filter(self, field: str, text: str) -> Match:
-        match = self._empty()
+    def _filter(self, field: str, text: str) -> Found:
         docnums, _ = self.source.postings(field, text)
-        match.mask[docnums] = True
-        np.logical_and(match.mask, self.source.documents, out=match.mask)
-        return match
+        docnums = docnums[self.source.documents[docnums]]
+        return Found(docnums, np.zeros(len(docnums), dtype=np.float32))
 
-    def _phrase(self, node: Phrase) -> Match:
+    def _phrase(self, node: Phrase) -> Part:
         key = (node.field, '"' + " ".join(node.words) + '"')  # each attempt of a request asks again
         if key not in self._terms:
             self._terms[key] = self._unseen_phrase(node)
         return self._terms[key]
 
-    def _unseen_phrase(self, node: Phrase) -> Match:
+    def _unseen_phrase(self, node: Phrase) -> Part:
         if node.field != "content":
             # Scored as its words in that field, as Whoosh's phrase matcher scores: both engines alike.
             docnums = self.source.field_phrase(node)
-            has_phrase = self._empty()
-            has_phrase.mask[docnums[self.source.documents[docnums]]] = True
+            docnums = docnums[self.source.documents[docnums]]
+            has_phrase = Found(docnums, np.zeros(len(docnums), dtype=np.float32))
             return self._all([has_phrase, *(self._term(node.field, word) for word in node.words)])
         # A phrase in the text: every pair of adjacent words of it in the document.
         pairs = [self._pair(first, second) for first, second in pairwise(node.words)]
@@ -160,16 +181,16 @@ class Evaluator:
             return self._term("content", node.words[0]) if node.words else self._empty()
         return self._all(pairs)
 
-    def _pair(self, first: str, second: str) -> Match:
+    def _pair(self, first: str, second: str) -> Found:
         """Two adjacent words, scored as one BM25 term of `word_pairs`."""
         key, docnums, weights = self.source.pair(first, second)
         if key not in self._terms:
             frequency = np.zeros(self.source.size, dtype=np.float32)
-            self._add_frequency(frequency, WORD_PAIRS, docnums, weights)
-            self._terms[key] = self._saturated(frequency, key)
+            live = self._add_frequency(frequency, WORD_PAIRS, docnums, weights)
+            self._terms[key] = self._saturated(frequency, live, key)
         return self._terms[key]
 
-    def _words(self, subqueries: tuple[Node, ...]) -> list[Match]:
+    def _words(self, subqueries: tuple[Node, ...]) -> list[Found]:
         """The OR's terms on the word fields, one BM25F match per word (and boost)."""
         fields: dict[tuple[str, float], list[str]] = {}
         for child in subqueries:
@@ -178,31 +199,44 @@ class Evaluator:
         matches = []
         for (text, boost), names in fields.items():
             match = self._word(tuple(sorted(names)), text)
-            matches.append(Match(match.mask, match.scores * np.float32(boost)) if boost != 1 else match)
+            matches.append(Found(match.docnums, match.scores * np.float32(boost)) if boost != 1 else match)
         return matches
 
-    @staticmethod
-    def _combined(children: list[Match], join: np.ufunc) -> Match:
-        """Masks joined with `join` (AND or OR), scores added where the result matches."""
-        mask = join.reduce([child.mask for child in children])
-        scores = np.sum([child.scores for child in children], axis=0, dtype=np.float32)
-        scores[~mask] = 0
+    def _combined(self, children: list[Part], join: np.ufunc) -> Match:
+        """Masks joined with `join` (AND or OR), scores added where the result matches. Joined in
+        place, child by child: stacking the children first copied every array once more."""
+        mask, scores = None, np.zeros(self.source.size, dtype=np.float32)
+        for child in children:
+            if isinstance(child, Match):
+                child_mask = child.mask
+                scores += child.scores
+            else:
+                child_mask = np.zeros(self.source.size, dtype=bool)
+                child_mask[child.docnums] = True
+                scores[child.docnums] += child.scores  # docnums are distinct
+            mask = child_mask.copy() if mask is None else join(mask, child_mask, out=mask)
+        scores *= mask
         return Match(mask, scores)
 
-    def _all(self, children: list[Match]) -> Match:
+    def _all(self, children: list[Part]) -> Match:
         return self._combined(children, np.logical_and)
 
-    def _any(self, children: list[Match]) -> Match:
+    def _any(self, children: list[Part]) -> Match:
         return self._combined(children, np.logical_or)
 
     def evaluate(self, node: Node) -> Match:
         """The documents matching `node` and their scores, boosts applied."""
-        match = self._evaluate(node)
-        if node.boost != 1 and node is not NOTHING:
-            return Match(match.mask, match.scores * np.float32(node.boost))
-        return match
+        return self._dense(self._part(node))
 
-    def _evaluate(self, node: Node) -> Match:
+    def _part(self, node: Node) -> Part:
+        part = self._evaluate(node)
+        if node.boost == 1 or node is NOTHING:
+            return part
+        if isinstance(part, Found):
+            return Found(part.docnums, part.scores * np.float32(node.boost))
+        return Match(part.mask, part.scores * np.float32(node.boost))
+
+    def _evaluate(self, node: Node) -> Part:
         if isinstance(node, Term):
             return self._term(node.field, node.text)
         if isinstance(node, Phrase):
@@ -217,11 +251,11 @@ class Evaluator:
             excluded = self.evaluate(node.child)
             return Match(self.source.documents & ~excluded.mask, np.zeros(self.source.size, dtype=np.float32))
         if isinstance(node, And):
-            children = [self.evaluate(child) for child in node.children]
+            children = [self._part(child) for child in node.children]
             return self._all(children) if children else self._empty()
         if isinstance(node, Or):
-            children = self._words(node.children)
-            children += [self.evaluate(child) for child in node.children if not _is_word_field(child)]
+            children: list[Part] = list(self._words(node.children))
+            children += [self._part(child) for child in node.children if not _is_word_field(child)]
             return self._any(children) if children else self._empty()
         return self._empty()  # nothing
 
