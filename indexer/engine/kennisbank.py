@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
+from indexer.analysis.word_lists import release_word_lists
 from indexer.analysis.wordforms import fold
 from indexer.corpus.review import Preview, preview
 from indexer.corpus.staging import Staged
@@ -80,10 +81,12 @@ class Kennisbank:
     def warm_up(self) -> None:
         """Search once, on the embedded engine, before the first visitor does (a cluster's front end
         holds no such tables, and a node that does not answer must not hold up a server's start). An
-        index that fails here says so on the pages, in Dutch, so this says nothing."""
+        index that fails here says so on the pages, in Dutch, so this says nothing. The word lists its
+        tables were made from are let go after it (`word_lists`)."""
         if searches_in_process(self.engine):
             with suppress(KennisbankError):
                 self.search(WARM_UP_QUERY)
+            release_word_lists()
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Hit]:
         """The documents most like this one, by the key terms of its text."""
