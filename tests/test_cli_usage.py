@@ -20,8 +20,11 @@ import pytest
 
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.errors import KennisbankError
 from indexer.indexing.pipeline import run_index
+from indexer.indexing.workers import WorkerStartError
 from scripts.audit import verdict
+from search_app.main import ChildStoppedError, in_child_process
 from tests.conftest import TEST_LIMITS, serving
 from tests.test_cli import kennisbank
 
@@ -338,3 +341,30 @@ def test_an_empty_kennisbank_corpus_serves_so_staff_can_fill_it(corpus: Path, tm
     ):
         page = response.read().decode("utf-8")
     assert response.status == 200 and "geen documenten gevonden" in page.lower()
+
+
+def _raise_worker_start_error() -> None:
+    raise WorkerStartError
+
+
+def _read(path: Path) -> None:
+    path.read_text(encoding="utf-8")
+
+
+def test_what_stops_the_catch_up_before_serving_reaches_the_server_as_its_dutch_sentence(tmp_path: Path) -> None:
+    """`serve` catches up in a child process (so that the server's workers do not inherit its
+    memory): what stops the child must still end the command with the Dutch line it would have."""
+    with pytest.raises(KennisbankError) as refused:
+        in_child_process(_raise_worker_start_error)
+    assert str(refused.value) == str(WorkerStartError())
+
+    missing = tmp_path / "weg.txt"
+    with pytest.raises(OSError) as unreadable:
+        in_child_process(_read, missing)
+    assert unreadable.value.filename == str(missing)
+
+    with pytest.raises(ChildStoppedError) as stopped:
+        in_child_process(os._exit, 9)  # as when the system stops it for want of memory
+    assert "Start de website opnieuw" in str(stopped.value)
+
+    in_child_process(_read, BUNDLED_CORPUS / "README.md")  # a file that is there: nothing raised

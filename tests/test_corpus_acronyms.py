@@ -12,6 +12,7 @@ from indexer.analysis.acronyms import find_definitions
 from indexer.corpus.layout import THEMES_DIR
 from indexer.engine.acronym_choice import choose
 from search_app import create_app
+from search_app.main import warmed_app
 
 FOUND = [
     ("Het advies van de Raad voor de Kinderbescherming (RvdK) volgt.", ("RvdK", "Raad voor de Kinderbescherming")),
@@ -132,3 +133,24 @@ def test_the_site_expands_the_acronyms_of_the_generation_it_searches(
     titles, notice = _search(client, "RvdK")
     assert titles == ["Jaarplan wijkteam"]
     assert "Ook gezocht op" not in notice
+
+
+def test_a_warmed_up_server_process_expands_the_acronyms_a_later_generation_defines(
+    acronym_corpus: Path, docs: Path, reindex, index_root: Path
+) -> None:
+    """A server process lets go of the word lists its tables were made from once it is warmed up
+    (`word_lists`); the acronyms of a later generation are chosen from the lists read again."""
+    definition = docs / "definitie.md"
+    defining_text = definition.read_text(encoding="utf-8")
+    definition.unlink()
+    reindex()
+    client = warmed_app({"CORPUS": acronym_corpus, "INDEX": index_root, "TESTING": True}).test_client()
+    titles, notice = _search(client, "RvdK")
+    assert titles == ["Jaarplan wijkteam"]
+    assert "Ook gezocht op" not in notice
+
+    definition.write_text(defining_text, encoding="utf-8")
+    reindex()
+    titles, notice = _search(client, "RvdK")
+    assert titles == ["Jaarplan wijkteam", "Samenwerking jeugdbescherming", "Verslag casusoverleg"]
+    assert "Ook gezocht op: RvdK → Raad voor de Kinderbescherming" in notice
