@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import reduce
 from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
 
-from indexer.engine import ranking_weights
+from indexer.engine import ranking_weights, record_sets
 from indexer.engine.fields import TEXT_FIELDS, WORD_PAIRS
 from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phrase, Prefix, Term, Wildcard
 
@@ -132,8 +133,7 @@ class Evaluator:
         normalised by its field's length, added, then saturated once, with one idf."""
         frequency = np.zeros(self.source.size, dtype=np.float32)
         touched = [self._add_frequency(frequency, field, *self.source.postings(field, text)) for field in fields]
-        docnums = touched[0] if len(touched) == 1 else np.union1d(touched[0], np.concatenate(touched[1:]))
-        return self._saturated(frequency, docnums, term_key(fields, text))
+        return self._saturated(frequency, record_sets.union(touched), term_key(fields, text))
 
     def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Add the weights of `field` in the live documents among `docnums` (distinct, sorted),
@@ -202,27 +202,32 @@ class Evaluator:
             matches.append(Found(match.docnums, match.scores * np.float32(boost)) if boost != 1 else match)
         return matches
 
-    def _combined(self, children: list[Part], join: np.ufunc) -> Match:
-        """Masks joined with `join` (AND or OR), scores added where the result matches. Joined in
-        place, child by child: stacking the children first copied every array once more."""
-        mask, scores = None, np.zeros(self.source.size, dtype=np.float32)
+    def _combined(self, children: list[Part], every: bool) -> Match:
+        """The records that match every child (or any), their scores added where they match. The
+        terms' records are joined as sets before they are spread over the index, and the scores are
+        added child by child in order, so they are the same floats whatever each child's kind."""
+        scores = np.zeros(self.source.size, dtype=np.float32)
         for child in children:
             if isinstance(child, Match):
-                child_mask = child.mask
                 scores += child.scores
             else:
-                child_mask = np.zeros(self.source.size, dtype=bool)
-                child_mask[child.docnums] = True
                 scores[child.docnums] += child.scores  # docnums are distinct
-            mask = child_mask.copy() if mask is None else join(mask, child_mask, out=mask)
+        terms = [child.docnums for child in children if isinstance(child, Found)]
+        mask = np.full(self.source.size, every and not terms)
+        if terms:
+            mask[reduce(record_sets.intersection, terms) if every else record_sets.union(terms)] = True
+        join = np.logical_and if every else np.logical_or
+        for child in children:
+            if isinstance(child, Match):
+                join(mask, child.mask, out=mask)
         scores *= mask
         return Match(mask, scores)
 
     def _all(self, children: list[Part]) -> Match:
-        return self._combined(children, np.logical_and)
+        return self._combined(children, every=True)
 
     def _any(self, children: list[Part]) -> Match:
-        return self._combined(children, np.logical_or)
+        return self._combined(children, every=False)
 
     def evaluate(self, node: Node) -> Match:
         """The documents matching `node` and their scores, boosts applied."""
