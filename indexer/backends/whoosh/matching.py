@@ -11,7 +11,7 @@ veiligheid" is "zorg veilig" in `word_pairs`), which needs no word positions: ch
 walk the pages of two frequent words. Every other pair has a rare word, and is found on that word's
 few pages by position (`pair_positions`), scored with the same length normalisation, so both kinds
 of pair rank alike. A phrase in the title or summary (most long forms of acronyms are in no title at
-all) goes to Whoosh's own matcher with positions, only for the documents whose field has its words.
+all) is checked by the words' positions, only in the documents whose field has all its words.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from whoosh.searching import Searcher
 
 from indexer.analysis.analyzers import is_stored_pair
 from indexer.backends.whoosh.pair_positions import pair_frequency
-from indexer.backends.whoosh.postings import postings
-from indexer.backends.whoosh.queries import to_whoosh
+from indexer.backends.whoosh.postings import EMPTY_IDS, positions_in, postings
 from indexer.backends.whoosh.snapshot import Snapshot
-from indexer.engine import matching
+from indexer.engine import matching, record_sets
 from indexer.engine.fields import PAGE_TEXT, WORD_PAIRS
 from indexer.engine.matching import Match, TermKey
 from indexer.engine.query_model import Phrase
@@ -59,24 +58,26 @@ class WhooshPostings:
         return (PAGE_TEXT, f"{first} {second}"), *pair_frequency(self.searcher, self.snapshot, first, second)
 
     def field_phrase(self, node: Phrase) -> np.ndarray:
-        """Whoosh's matcher, with word positions, on the live records whose field has every word,
-        skipping past the rest."""
-        candidates = np.flatnonzero(self.documents)
-        for word in node.words:
-            candidates = np.intersect1d(candidates, self.postings(node.field, word)[0], assume_unique=True)
-            if not len(candidates):
+        """The live records whose field has the words one after the other, from the words' positions
+        in the records whose field has every word: the places where word i stands at the first
+        word's place plus i, as Whoosh's phrase matcher (slop 1) finds them. That matcher walked its
+        candidates one by one in Python, most of the time of a search for a phrase of two frequent
+        words ("nederlandse staat") over 116,824 news posts."""
+        with_word = [self.postings(node.field, word)[0] for word in node.words]
+        if not with_word:
+            return EMPTY_IDS
+        candidates = with_word[0][self.documents[with_word[0]]]
+        for other in with_word[1:]:
+            candidates = record_sets.intersection(candidates, other)
+        starts = candidates
+        for offset, word in enumerate(node.words):
+            if not len(starts):
                 break
-        found = []
-        if len(candidates):
-            matcher = to_whoosh(node).matcher(self.searcher)
-            for candidate in candidates.tolist():
-                if matcher.is_active() and matcher.id() < candidate:
-                    matcher.skip_to(candidate)
-                if not matcher.is_active():
-                    break
-                if matcher.id() == candidate:
-                    found.append(candidate)
-        return np.array(found, dtype=np.int64)
+            records, positions = positions_in(self.reader, node.field, word, candidates)
+            # One number per place, (record << 32) + where the phrase would begin: distinct and in order.
+            places = (records << 32) + (positions - offset)
+            starts = places if offset == 0 else record_sets.intersection(starts, places)
+        return np.unique(starts >> 32)
 
 
 class Evaluator(matching.Evaluator):
