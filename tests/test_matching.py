@@ -229,3 +229,23 @@ def test_our_bm25f_scores_equal_a_reference_implementation(updated_index: Path, 
         assert set(np.flatnonzero(match.mask).tolist()) == set(expected)
         for docnum, score in expected.items():
             assert match.scores[docnum] == pytest.approx(score, rel=1e-5), docnum
+
+
+def test_title_phrases_are_found_where_whooshs_phrase_matcher_finds_them(updated_index: Path) -> None:
+    """Every phrase of two or three of the titles' words, in either order, adjacent or not: the
+    records found from word positions (as for a summary) are the live records Whoosh's phrase
+    matcher finds."""
+    field = "title"
+    index = IndexStore(updated_index).open()
+    with searching(index, WEIGHTING) as (searcher, snapshot):
+        words = [word.decode("utf-8") for word in searcher.reader().lexicon(field)]
+        source = Evaluator(searcher, snapshot).source
+        found_any = 0
+        for first in words:
+            for second in words:
+                for phrase in ((first, second), (first, second, first), (second, first, second)):
+                    ours = source.field_phrase(q.Phrase(field, phrase))
+                    expected = sorted(searcher.docs_for_query(Phrase(field, list(phrase))))
+                    assert ours[snapshot.documents[ours]].tolist() == expected, phrase
+                    found_any += bool(expected)
+    assert found_any > len(words), "phrases that stand in the field are among those checked"
