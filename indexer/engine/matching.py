@@ -1,9 +1,9 @@
 """Evaluating a parsed query over a set of document records at once: a match mask and BM25F scores.
 
-Every term becomes a dense array over the records (its BM25F score where it occurs), computed from
-the term's postings in a few numpy operations, and the query tree combines those arrays: AND
-multiplies masks and adds scores, OR adds both, NOT removes. The facet counts, the total and the
-ranking all come from the one result.
+Every term becomes its records and their BM25F scores (`Found`), computed from the term's postings
+in a few numpy operations, and the query tree combines them into arrays over every record (`Match`):
+AND joins the records and adds the scores, OR unites both, NOT removes. The facet counts, the total
+and the ranking all come from the one result.
 
 The records and their postings come from a `PostingSource`: the embedded engine's whole index
 (`backends.whoosh.matching`) or the candidates the cluster returned (`backends.typesense.candidates`),
@@ -63,7 +63,7 @@ class Match:
 class Found:
     """A term's matching records (distinct, sorted) and their scores. A request keeps its terms so,
     and spreads them over every record only where they are combined: held as `Match`es, a request's
-    terms took dozens of arrays as long as the index, which the server's memory kept after it."""
+    terms took dozens of arrays as long as the index at once, and each term a pass over all of them."""
 
     docnums: np.ndarray
     scores: np.ndarray

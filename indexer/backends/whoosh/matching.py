@@ -1,10 +1,9 @@
 """The embedded index as a posting source (`engine.matching`): every record of one generation.
 
 Whoosh evaluates a query document by document, calling a Python scorer for each; with thousands
-of matching documents that takes hundreds of milliseconds. The engine's evaluator instead turns each
-term into a dense array over the document numbers from the whole posting list (`postings`), and
-the snapshot gives the lengths and live documents; a term's documents are those the index holds,
-so its idf needs nothing more.
+of matching documents that takes hundreds of milliseconds. The engine's evaluator instead scores each
+term from its whole posting list (`postings`) at once, and the snapshot gives the lengths and live
+documents; a term's documents are those the index holds, so its idf needs nothing more.
 
 Where both words of a phrase's pair are frequent, the indexer stores the pair as one term ("zorg en
 veiligheid" is "zorg veilig" in `word_pairs`), which needs no word positions: checking them would
