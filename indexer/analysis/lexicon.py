@@ -33,11 +33,6 @@ MAX_COMPOUND_CHARS = 40
 MIN_PART_CHARS = 3
 # A part must be at least this frequent (Zipf: 3.0 is about once per million words).
 MIN_PART_ZIPF = 3.0
-# A part this short must be more frequent: three letters stand by chance inside many longer words
-# ("mel" of "meldingen", "tri" and "age" of "straattriage"), while real short parts are common words
-# ("bus", "zee", "rol": Zipf 4.9, 5.1, 5.2).
-SHORT_PART_MAX_CHARS = 3
-MIN_SHORT_PART_ZIPF = 4.0
 # A part that is itself split counts this much rarer than its parts' mean: else chains of short
 # frequent words win over a real word ("jonge|ren|werker" over "jongeren|werker").
 NESTED_PENALTY_ZIPF = 1.0
@@ -100,17 +95,14 @@ def use_splits_made_before(lookup: SplitLookup) -> None:
 
 @cache
 def _zipf() -> dict[str, float]:
-    """Folded Dutch words at or above MIN_PART_ZIPF (short ones MIN_SHORT_PART_ZIPF) with their Zipf
-    frequency. Rarer words count as 0: a split of two frequent parts beats them anyway, so nothing is
-    lost by leaving them out."""
+    """Folded Dutch words at or above MIN_PART_ZIPF with their Zipf frequency. Rarer words count as 0:
+    a split of two frequent parts beats them anyway, so nothing is lost by leaving them out."""
     table: dict[str, float] = {}
     for word, frequency in get_frequency_dict(LANGUAGE, WORDLIST).items():
         zipf = math.log10(frequency * 1e9)
         if zipf < MIN_PART_ZIPF:
             continue
         folded = fold(word)
-        if len(folded) <= SHORT_PART_MAX_CHARS and zipf < MIN_SHORT_PART_ZIPF:
-            continue
         if folded.isalpha() and folded not in NOT_A_PART:
             table[folded] = max(zipf, table.get(folded, 0.0))
     return table
