@@ -20,6 +20,7 @@ from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.postings import EMPTY_IDS, EMPTY_WEIGHTS, DecodedLists, positions_in, postings
 from indexer.backends.whoosh.snapshot import Snapshot
+from indexer.engine import record_sets
 from indexer.engine.fields import PAGE_TEXT
 
 # What pairs were found where, kept per process for the index generation they were found in (bytes
@@ -49,10 +50,7 @@ Found = tuple[np.ndarray, np.ndarray]
 def _found(searcher: Searcher, snapshot: Snapshot, first: str, second: str) -> tuple[Found, Found]:
     """What `pair_frequency` gives for `first second`, and for `second first`."""
     reader = searcher.reader()
-    # Posting lists hold each record once, in order: their intersection needs no sorting.
-    pages = np.intersect1d(
-        postings(reader, PAGE_TEXT, first)[0], postings(reader, PAGE_TEXT, second)[0], assume_unique=True
-    )
+    pages = record_sets.intersection(postings(reader, PAGE_TEXT, first)[0], postings(reader, PAGE_TEXT, second)[0])
     pages = pages[snapshot.documents[snapshot.owner[pages]]]
     if not len(pages):
         return (EMPTY_IDS, EMPTY_WEIGHTS), (EMPTY_IDS, EMPTY_WEIGHTS)
