@@ -345,3 +345,15 @@ def test_past_its_candidates_the_cluster_ranks_the_best_text_matches(
     on_cluster = open_search(bundled_index, bundled_cluster).search(request_, CONTEXT)
     assert on_disk.total > 10
     assert [hit.id for hit in on_cluster.hits[:3]] == [hit.id for hit in on_disk.hits[:3]]
+
+
+@pytest.mark.parametrize("text", ["gemeente", "loverboys", "PGA-R"], ids=["most-documents", "few", "acronym"])
+def test_each_facet_value_counts_the_documents_that_selecting_it_finds(index, text: str) -> None:
+    """The counts beside the facets are what a click on them gives, for broad and rare queries alike."""
+    results = search(index, text)
+    assert results.total
+    for facet in results.facets:
+        for value in facet.values:
+            narrowed = search(index, text, selections={facet.field: {value.value}})
+            assert narrowed.total == value.count, (facet.field, value.value)
+        assert sum(value.count for value in facet.values) >= results.total, facet.field

@@ -6,17 +6,26 @@ would give. Each facet is a pair of arrays (record number, value code), and a co
 `numpy.bincount` over the pairs whose record matches. The embedded engine reads the arrays once per
 index generation (`backends.whoosh.facets`); the cluster builds them from its candidates
 (`backends.typesense.facets`).
+
+A rare query matches a few hundred of 200,000 records. Gathering over every pair then cost more than
+the rest of its search, so a column also keeps its codes grouped by record, and a small match reads
+only its own records' codes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from indexer.engine.facet_specs import FACETS, NEWEST_FIRST, FacetSpec
 from indexer.engine.results import NO_VALUE, Facet, FacetValue
+
+# Below one marked record per this many (record, value) pairs, counting reads the marked records' own
+# codes; above it, one pass over every pair is cheaper.
+SPARSE_COUNT_RATIO = 4
 
 
 @dataclass(frozen=True)
@@ -34,9 +43,28 @@ class FacetColumn:
         mask[self.documents[np.isin(self.codes, codes)]] = True
         return mask
 
-    def counts(self, among: np.ndarray) -> np.ndarray:
-        """How many of the documents in the bool mask `among` have each value."""
-        return np.bincount(self.codes[among[self.documents]], minlength=len(self.values))
+    @cached_property
+    def _by_record(self) -> tuple[np.ndarray, np.ndarray]:
+        """The codes in record order, and where each record's codes start (one entry more than the
+        records): made once per column, at its first small count."""
+        order = np.argsort(self.documents, kind="stable")
+        records = int(self.documents.max()) + 1 if len(self.documents) else 0
+        starts = np.zeros(records + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.documents, minlength=records), out=starts[1:])
+        return self.codes[order], starts
+
+    def counts(self, among: np.ndarray, records: np.ndarray) -> np.ndarray:
+        """How many of the documents in the bool mask `among` have each value; `records` are the
+        sorted record numbers the mask marks."""
+        if len(records) * SPARSE_COUNT_RATIO > len(self.documents):
+            return np.bincount(self.codes[among[self.documents]], minlength=len(self.values))
+        codes, starts = self._by_record
+        records = records[: np.searchsorted(records, len(starts) - 1)]  # records past the last pair have none
+        first = starts[records]
+        lengths = starts[records + 1] - first
+        # Every marked record's run of codes, laid end to end: each position's run start plus its place in it.
+        runs = np.repeat(first - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        return np.bincount(codes[runs], minlength=len(self.values))
 
 
 FacetColumns = dict[str, FacetColumn]
@@ -72,14 +100,17 @@ class Selection:
     def facets(self, matching: np.ndarray) -> tuple[Facet, ...]:
         """Every facet with disjunctive counts: a facet's own selection does not narrow its counts."""
         facets = []
+        marked: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         for spec in FACETS:
             field = spec.field
             column = self.columns[field]
-            among = matching.copy()
-            for other, mask in self.passing.items():
-                if other != field:
-                    among &= mask
-            counts = dict(zip(column.values, column.counts(among).tolist(), strict=True))
+            others = tuple(other for other in self.passing if other != field)
+            if others not in marked:  # without selections, every facet counts among the same records
+                among = matching.copy()
+                for other in others:
+                    among &= self.passing[other]
+                marked[others] = among, np.flatnonzero(among)
+            counts = dict(zip(column.values, column.counts(*marked[others]).tolist(), strict=True))
             selected = set(self.selections.get(field, ()))
             values = tuple(
                 FacetValue(value, counts.get(value, 0), value in selected)

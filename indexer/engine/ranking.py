@@ -44,7 +44,7 @@ class Choice:
 
     @property
     def total(self) -> int:
-        return int(self.allowed.sum())
+        return int(np.count_nonzero(self.allowed))
 
 
 def by_relevance(
