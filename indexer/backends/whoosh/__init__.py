@@ -4,7 +4,11 @@ snapshots, matching, facets, suggestions, page hits and the search itself.
 Private Whoosh names used here, by module. They may change in any Whoosh release; the tests that compare
 our reading of the index with Whoosh's own (`tests/test_matching.py`, `tests/test_posting_pool.py`) fail
 first when they do:
-- `codec`: `W3PostingsWriter._inlinelimit`, `._terminfo`, `._ids`, `._weights`, `._values`;
+- `codec`: `W3PostingsWriter._inlinelimit`, `._terminfo`, `._ids`, `._weights`, `._values`, `._format`,
+  `._postfile`, `._blockcount`, `._compression`, `._maxweight`, `._minlength`, `._maxlength`, `._new_block`;
+  `W3LeafMatcher._read_data`, `._read_ids`, `._read_weights`, `._read_values` and the fields they set
+  and read (`._data`, `._postfile`, `._dataoffset`, `._nextoffset`, `._compression`, `._blocklength`,
+  `._fixedsize`);
 - `posting_pool`: `PostingPool._open_run`, `._remove_run`, `._read_run`, `._write_run`;
 - `postings`: `SegmentReader._terms._postfile`;
 - `term_dictionary`: `SegmentReader._terms`, its `._fieldmap` and `._tindex`; `whoosh.system._SHORT_SIZE`;

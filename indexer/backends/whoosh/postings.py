@@ -5,11 +5,10 @@ document the same way; over thousands of matching documents that is most of a se
 facet counting only need every (document, weight) pair of a term at once, so this module reads the
 posting blocks of a segment directly and decodes each block in one go.
 
-It reads the on-disk format of Whoosh's W3 codec (whoosh-reloaded 2.7.5, pinned in
-pyproject.toml): a 4-byte magic, then blocks of [signed 4-byte length][pickled block info][block
-data], the data a zlib-compressed pickle of (delta-encoded ids, weights, values); a term with one
-posting is inlined in its term info. `tests/test_matching.py` compares the result with Whoosh's own
-matchers, so an upgrade that changes the format fails there first.
+It reads the blocks our codec writes (`codec`, `block_format`) in Whoosh's W3 layout: a 4-byte
+magic, then blocks of [signed 4-byte length][pickled block info][block data], the data zlib-compressed
+arrays; a term with one to three postings is inlined in its term info. `tests/test_matching.py`
+compares the result with Whoosh's own matchers, so a change on either side fails there first.
 
 The long posting lists of frequent words ("gemeente", "veiligheid") come back in query after query,
 and decoding them block by block was the largest cost of a search with such words. A segment never
@@ -20,15 +19,17 @@ kept, least recently used first out, within a memory budget per process.
 from __future__ import annotations
 
 import io
-import pickle  # Whoosh's own block format; the index is written by us
+import pickle  # Whoosh's block info and word positions; the index is written by us
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import chain
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
+
+from indexer.backends.whoosh import block_format
 
 # Decoded posting lists kept per process (bytes of their arrays), and the shortest list kept:
 # shorter ones decode in a few microseconds from a block or two.
@@ -39,15 +40,6 @@ _INT_BYTES = 4
 _PROTOCOL_2 = pickle.PROTO + bytes([2])  # how each pickle of word positions begins
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
-
-
-def _block_arrays(ids: tuple, weights: object, count: int) -> tuple[np.ndarray, np.ndarray]:
-    docnums = np.cumsum(np.asarray(ids, dtype=np.int64))
-    if weights is None:
-        return docnums, np.ones(count, dtype=np.float32)
-    if isinstance(weights, float):
-        return docnums, np.full(count, weights, dtype=np.float32)
-    return docnums, np.asarray(weights, dtype=np.float32)
 
 
 def _blocks(data: bytes) -> Iterator[tuple[int, int, bytes, int]]:
@@ -65,20 +57,14 @@ def _blocks(data: bytes) -> Iterator[tuple[int, int, bytes, int]]:
         stream.seek(start + length)
 
 
-def _unpacked(block: bytes, compression: int) -> tuple:
-    """A block's (delta-encoded ids, weights, values)."""
-    return pickle.loads(zlib.decompress(block) if compression else block)  # noqa: S301
+def _unpacked(block: bytes, compression: int, count: int) -> block_format.Block:
+    return block_format.decode(zlib.decompress(block) if compression else block, count)
 
 
 def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     """All blocks of one posting list, read from its bytes."""
-    all_ids, all_weights = [], []
-    for count, _, block, compression in _blocks(data):
-        ids, weights, _ = _unpacked(block, compression)
-        ids_array, weights_array = _block_arrays(ids, weights, count)
-        all_ids.append(ids_array)
-        all_weights.append(weights_array)
-    return np.concatenate(all_ids), np.concatenate(all_weights)
+    blocks = [_unpacked(block, compression, count) for count, _, block, compression in _blocks(data)]
+    return np.concatenate([block.ids for block in blocks]), np.concatenate([block.weights for block in blocks])
 
 
 def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,13 +107,14 @@ def _position_deltas(values: list[bytes]) -> list[list[int]]:
     return pickle.loads(lists + pickle.STOP)  # noqa: S301
 
 
-def _wanted_blocks(data: bytes, local: np.ndarray) -> Iterator[tuple[np.ndarray, tuple]]:
-    """(document numbers, values) of the blocks holding one of the sorted `local` records."""
+def _wanted_blocks(data: bytes, local: np.ndarray) -> Iterator[tuple[np.ndarray, Sequence[bytes]]]:
+    """(document numbers, values) of the blocks holding one of the sorted `local` records, in a field
+    with positions (values of varying length)."""
     first = 0
-    for _, last, block, compression in _blocks(data):
+    for count, last, block, compression in _blocks(data):
         if np.searchsorted(local, last, side="right") > np.searchsorted(local, first):
-            ids, _, values = _unpacked(block, compression)
-            yield np.cumsum(np.asarray(ids, dtype=np.int64)), values
+            unpacked = _unpacked(block, compression, count)
+            yield unpacked.ids, unpacked.values(None)
         first = last + 1
 
 

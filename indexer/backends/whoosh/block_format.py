@@ -1,0 +1,99 @@
+"""The data of one posting block, as arrays of bytes that numpy reads without a Python object per posting.
+
+A block (at most W3's 128 postings) is stored, before compression, as:
+
+    id deltas      count x uint32, little-endian (the first is the first document number)
+    weight kind    1 byte: ALL_ONE, ONE_WEIGHT (then 1 x float32) or PER_POSTING (then count x float32)
+    values         by the field format's fixed value size: nothing for 0; count x size bytes for a fixed
+                   size; else count x uint32 lengths, then the values end to end
+
+A value is what Whoosh's field format made of a posting (word positions for the fields with
+positions); it is kept as those bytes. The codec writes and reads blocks in this format
+(`codec.KennisbankCodec`), and `postings` reads them into arrays for searching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_IDS = np.dtype("<u4")
+_WEIGHTS = np.dtype("<f4")
+_LENGTHS = np.dtype("<u4")
+ALL_ONE, ONE_WEIGHT, PER_POSTING = b"1", b"w", b"p"
+
+
+@dataclass(frozen=True)
+class JoinedValues(Sequence[bytes]):
+    """A block's values of varying length, sliced out only when asked for."""
+
+    joined: bytes
+    starts: np.ndarray  # one more than the values: where each begins, then the end
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, index: int) -> bytes:  # type: ignore[override]  # no slices needed
+        return self.joined[int(self.starts[index]) : int(self.starts[index + 1])]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A decoded block: its postings' document numbers (within the segment) and weights; the values
+    are cut out of the data only when asked for, since ranking needs none."""
+
+    ids: np.ndarray  # int64
+    weights: np.ndarray  # float32
+    data: bytes
+    values_start: int
+
+    def values(self, fixed_size: int | None) -> Sequence[bytes]:
+        """Each posting's value; `fixed_size` as in `encode`."""
+        count, start = len(self.ids), self.values_start
+        if fixed_size == 0:
+            return (b"",) * count
+        if fixed_size is not None and fixed_size > 0:
+            ends = range(start + fixed_size, start + (count + 1) * fixed_size, fixed_size)
+            return tuple(self.data[end - fixed_size : end] for end in ends)
+        lengths = np.frombuffer(self.data, dtype=_LENGTHS, count=count, offset=start)
+        starts = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        return JoinedValues(self.data[start + count * _LENGTHS.itemsize :], starts)
+
+
+def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes], fixed_size: int | None) -> bytes:
+    """One block's data; `fixed_size` is the field format's value size (0: no values; None or < 0:
+    values of varying length, one per posting)."""
+    id_array = np.asarray(ids, dtype=np.int64)
+    parts = [np.diff(id_array, prepend=0).astype(_IDS).tobytes()]
+    weight_array = np.asarray(weights, dtype=_WEIGHTS)
+    if (weight_array == 1.0).all():
+        parts.append(ALL_ONE)
+    elif (weight_array == weight_array[0]).all():
+        parts += [ONE_WEIGHT, weight_array[:1].tobytes()]
+    else:
+        parts += [PER_POSTING, weight_array.tobytes()]
+    if fixed_size is None or fixed_size < 0:
+        if len(values) != len(id_array):
+            raise ValueError(f"{len(values)} values for {len(id_array)} postings")
+        parts.append(np.fromiter(map(len, values), dtype=_LENGTHS, count=len(values)).tobytes())
+    parts += values
+    return b"".join(parts)
+
+
+def decode(data: bytes, count: int) -> Block:
+    """The block of `count` postings in `data` (decompressed)."""
+    end = count * _IDS.itemsize
+    ids = np.cumsum(np.frombuffer(data, dtype=_IDS, count=count), dtype=np.int64)
+    kind, end = data[end : end + 1], end + 1
+    if kind == ALL_ONE:
+        weights = np.ones(count, dtype=np.float32)
+    elif kind == ONE_WEIGHT:
+        weights = np.full(count, np.frombuffer(data, dtype=_WEIGHTS, count=1, offset=end)[0], dtype=np.float32)
+        end += _WEIGHTS.itemsize
+    else:
+        weights = np.frombuffer(data, dtype=_WEIGHTS, count=count, offset=end)
+        end += count * _WEIGHTS.itemsize
+    return Block(ids, weights, data, end)
