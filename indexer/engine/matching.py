@@ -1,8 +1,9 @@
 """Evaluating a parsed query over a set of document records at once: a match mask and BM25F scores.
 
 Every term becomes its records and their BM25F scores (`Found`), computed from the term's postings
-in a few numpy operations, and the query tree combines them into arrays over every record (`Match`):
-AND joins the records and adds the scores, OR unites both, NOT removes. The facet counts, the total
+in a few numpy operations, and the query tree combines them: AND joins the records and adds the
+scores, OR unites both, NOT removes. Terms with few records are joined as records; the rest, and
+every NOT, as arrays over every record (`Match`). The facet counts, the total
 and the ranking all come from the one result.
 
 The records and their postings come from a `PostingSource`: the embedded engine's whole index
@@ -35,6 +36,10 @@ from indexer.engine.query_model import NOTHING, And, AndNot, Node, Not, Or, Phra
 
 # Fields ranked with BM25F on the document records; any other field is a filter.
 RANKED_FIELDS = (*TEXT_FIELDS, WORD_PAIRS)
+
+# Terms are joined as records while they hold fewer than one record per this many of the index;
+# past that, one pass over every record is cheaper than sorting and searching theirs.
+RECORDS_PER_JOINED_RECORD = 8
 
 # A term's key for its global statistics: (space-separated fields, text); a phrase's text is quoted.
 TermKey = tuple[str, str]
@@ -131,31 +136,33 @@ class Evaluator:
     def _bm25f(self, fields: tuple[str, ...], text: str) -> Found:
         """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
         normalised by its field's length, added, then saturated once, with one idf."""
-        frequency = np.zeros(self.source.size, dtype=np.float32)
-        touched = [self._add_frequency(frequency, field, *self.source.postings(field, text)) for field in fields]
-        return self._saturated(frequency, record_sets.union(touched), term_key(fields, text))
+        per_field = [self._normalised(field, *self.source.postings(field, text)) for field in fields]
+        docnums = record_sets.union([field_docnums for field_docnums, _ in per_field])
+        frequency = np.zeros(len(docnums), dtype=np.float32)
+        for field_docnums, weights in per_field:
+            frequency[np.searchsorted(docnums, field_docnums)] += weights  # docnums are distinct
+        return self._saturated(frequency, docnums, term_key(fields, text))
 
-    def _add_frequency(self, frequency: np.ndarray, field: str, docnums: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Add the weights of `field` in the live documents among `docnums` (distinct, sorted),
-        normalised by its length; return those live documents."""
+    def _normalised(self, field: str, docnums: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The live documents among `docnums` (distinct, sorted) and their weights in `field`,
+        normalised by the field's length."""
         source = self.source
         live = source.documents[docnums]
         docnums, weights = docnums[live], weights[live]
-        if len(docnums):
-            b = ranking_weights.LENGTH_NORMALISATION[field]
-            relative_length = source.lengths[field][docnums] / source.average_lengths[field]
-            frequency[docnums] += weights / ((1 - b) + b * relative_length)  # docnums are distinct
-        return docnums
+        b = ranking_weights.LENGTH_NORMALISATION[field]
+        relative_length = source.lengths[field][docnums] / source.average_lengths[field]
+        return docnums, weights / ((1 - b) + b * relative_length)
 
     def _saturated(self, frequency: np.ndarray, docnums: np.ndarray, key: TermKey) -> Found:
-        """BM25 of the documents with a frequency among `docnums` (distinct, sorted): saturated once,
-        with the idf of the term's documents. Only the term's own documents are looked at: a pass
-        over every record per term was most of the cost of a term on a large index."""
-        docnums = docnums[frequency[docnums] > 0]
+        """BM25 of the documents `docnums` (distinct, sorted) with a frequency (one per document) above
+        0: saturated once, with the idf of the term's documents. Only the term's own documents are
+        looked at: a pass over every record per term was most of the cost of a term on a large index."""
+        having = frequency > 0
+        docnums, frequency = docnums[having], frequency[having]
         if not len(docnums):
             return Found(docnums, EMPTY_SCORES)
         found = self.source.found(key, len(docnums))
-        return Found(docnums, bm25(frequency[docnums], self.source.document_count, found))
+        return Found(docnums, bm25(frequency, self.source.document_count, found))
 
     def _filter(self, field: str, text: str) -> Found:
         docnums, _ = self.source.postings(field, text)
@@ -185,8 +192,7 @@ class Evaluator:
         """Two adjacent words, scored as one BM25 term of `word_pairs`."""
         key, docnums, weights = self.source.pair(first, second)
         if key not in self._terms:
-            frequency = np.zeros(self.source.size, dtype=np.float32)
-            live = self._add_frequency(frequency, WORD_PAIRS, docnums, weights)
+            live, frequency = self._normalised(WORD_PAIRS, docnums, weights)
             self._terms[key] = self._saturated(frequency, live, key)
         return self._terms[key]
 
@@ -202,17 +208,21 @@ class Evaluator:
             matches.append(Found(match.docnums, match.scores * np.float32(boost)) if boost != 1 else match)
         return matches
 
-    def _combined(self, children: list[Part], every: bool) -> Match:
+    def _combined(self, children: list[Part], every: bool) -> Part:
         """The records that match every child (or any), their scores added where they match. The
-        terms' records are joined as sets before they are spread over the index, and the scores are
-        added child by child in order, so they are the same floats whatever each child's kind."""
+        scores are added child by child in order, so they are the same floats whatever each child's
+        kind and however the result is held."""
+        found = [child for child in children if isinstance(child, Found)]
+        records = sum(len(child.docnums) for child in found)
+        if len(found) == len(children) and records * RECORDS_PER_JOINED_RECORD < self.source.size:
+            return self._joined(found, every)
         scores = np.zeros(self.source.size, dtype=np.float32)
         for child in children:
             if isinstance(child, Match):
                 scores += child.scores
             else:
                 scores[child.docnums] += child.scores  # docnums are distinct
-        terms = [child.docnums for child in children if isinstance(child, Found)]
+        terms = [child.docnums for child in found]
         mask = np.full(self.source.size, every and not terms)
         if terms:
             mask[reduce(record_sets.intersection, terms) if every else record_sets.union(terms)] = True
@@ -223,10 +233,24 @@ class Evaluator:
         scores *= mask
         return Match(mask, scores)
 
-    def _all(self, children: list[Part]) -> Match:
+    @staticmethod
+    def _joined(children: list[Found], every: bool) -> Found:
+        """`_combined` of terms whose records are few, kept as records: spread over every record, each
+        join of a rare query cost a pass over the whole index."""
+        terms = [child.docnums for child in children]
+        docnums = reduce(record_sets.intersection, terms) if every else record_sets.union(terms)
+        scores = np.zeros(len(docnums), dtype=np.float32)
+        for child in children:
+            if every:
+                scores += child.scores[np.searchsorted(child.docnums, docnums)]
+            else:
+                scores[np.searchsorted(docnums, child.docnums)] += child.scores
+        return Found(docnums, scores)
+
+    def _all(self, children: list[Part]) -> Part:
         return self._combined(children, every=True)
 
-    def _any(self, children: list[Part]) -> Match:
+    def _any(self, children: list[Part]) -> Part:
         return self._combined(children, every=False)
 
     def evaluate(self, node: Node) -> Match:
