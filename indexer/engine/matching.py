@@ -149,6 +149,8 @@ class Evaluator:
         source = self.source
         live = source.documents[docnums]
         docnums, weights = docnums[live], weights[live]
+        if not len(docnums):  # the cluster's candidates know no lengths of a field none of them has
+            return docnums, weights
         b = ranking_weights.LENGTH_NORMALISATION[field]
         relative_length = source.lengths[field][docnums] / source.average_lengths[field]
         return docnums, weights / ((1 - b) + b * relative_length)
