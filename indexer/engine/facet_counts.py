@@ -3,13 +3,13 @@
 Several values in one facet combine with OR, facets combine with AND, and the counts of a facet's
 values are computed as if that facet's own selection were not applied: the user sees what widening
 would give. Each facet is a pair of arrays (record number, value code), and a count is one
-`numpy.bincount` over the pairs whose record matches. The embedded engine reads the arrays once per
+`numpy.bincount` over the matching records' codes. The embedded engine reads the arrays once per
 index generation (`backends.whoosh.facets`); the cluster builds them from its candidates
 (`backends.typesense.facets`).
 
-A rare query matches a few hundred of 200,000 records. Gathering over every pair then cost more than
-the rest of its search, so a column also keeps its codes grouped by record, and a small match reads
-only its own records' codes.
+A column keeps its codes laid out by record (`FacetColumn._layers`), so a count reads only the
+matching records' codes: gathering over every pair cost a rare query more than the rest of its
+search, and reading (record, value) pairs through a mask cost a broad one a millisecond per facet.
 """
 
 from __future__ import annotations
@@ -22,10 +22,6 @@ import numpy as np
 
 from indexer.engine.facet_specs import FACETS, NEWEST_FIRST, FacetSpec
 from indexer.engine.results import NO_VALUE, Facet, FacetValue
-
-# Below one marked record per this many (record, value) pairs, counting reads the marked records' own
-# codes; above it, one pass over every pair is cheaper.
-SPARSE_COUNT_RATIO = 4
 
 
 @dataclass(frozen=True)
@@ -44,27 +40,26 @@ class FacetColumn:
         return mask
 
     @cached_property
-    def _by_record(self) -> tuple[np.ndarray, np.ndarray]:
-        """The codes in record order, and where each record's codes start (one entry more than the
-        records): made once per column, at its first small count."""
+    def _layers(self) -> np.ndarray:
+        """The codes by record, a row per value a record can have: row i holds each record's i-th
+        code, or `len(values)` where the record has fewer. Made once per column, at its first count."""
         order = np.argsort(self.documents, kind="stable")
-        records = int(self.documents.max()) + 1 if len(self.documents) else 0
-        starts = np.zeros(records + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.documents, minlength=records), out=starts[1:])
-        return self.codes[order], starts
+        documents, codes = self.documents[order], self.codes[order]
+        rank = np.arange(len(documents)) - np.searchsorted(documents, documents)  # i-th value of its record
+        rows = int(rank.max()) + 1 if len(documents) else 0
+        records = int(documents.max()) + 1 if len(documents) else 0
+        layers = np.full((rows, records), len(self.values), dtype=np.min_scalar_type(len(self.values)))
+        layers[rank, documents] = codes
+        return layers
 
-    def counts(self, among: np.ndarray, records: np.ndarray) -> np.ndarray:
-        """How many of the documents in the bool mask `among` have each value; `records` are the
-        sorted record numbers the mask marks."""
-        if len(records) * SPARSE_COUNT_RATIO > len(self.documents):
-            return np.bincount(self.codes[among[self.documents]], minlength=len(self.values))
-        codes, starts = self._by_record
-        records = records[: np.searchsorted(records, len(starts) - 1)]  # records past the last pair have none
-        first = starts[records]
-        lengths = starts[records + 1] - first
-        # Every marked record's run of codes, laid end to end: each position's run start plus its place in it.
-        runs = np.repeat(first - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
-        return np.bincount(codes[runs], minlength=len(self.values))
+    def counts(self, records: np.ndarray) -> np.ndarray:
+        """How many of the documents among `records` (sorted record numbers) have each value."""
+        layers = self._layers
+        records = records[: np.searchsorted(records, layers.shape[1])]  # records past the last pair have none
+        counts = np.zeros(len(self.values) + 1, dtype=np.int64)
+        for layer in layers:
+            counts += np.bincount(layer[records], minlength=len(self.values) + 1)
+        return counts[:-1]
 
 
 FacetColumns = dict[str, FacetColumn]
@@ -100,7 +95,7 @@ class Selection:
     def facets(self, matching: np.ndarray) -> tuple[Facet, ...]:
         """Every facet with disjunctive counts: a facet's own selection does not narrow its counts."""
         facets = []
-        marked: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        marked: dict[tuple[str, ...], np.ndarray] = {}
         for spec in FACETS:
             field = spec.field
             column = self.columns[field]
@@ -109,8 +104,8 @@ class Selection:
                 among = matching.copy()
                 for other in others:
                     among &= self.passing[other]
-                marked[others] = among, np.flatnonzero(among)
-            counts = dict(zip(column.values, column.counts(*marked[others]).tolist(), strict=True))
+                marked[others] = np.flatnonzero(among)
+            counts = dict(zip(column.values, column.counts(marked[others]).tolist(), strict=True))
             selected = set(self.selections.get(field, ()))
             values = tuple(
                 FacetValue(value, counts.get(value, 0), value in selected)
