@@ -36,6 +36,8 @@ class JoinedValues(Sequence[bytes]):
         return len(self.starts) - 1
 
     def __getitem__(self, index: int) -> bytes:  # type: ignore[override]  # no slices needed
+        if not 0 <= index < len(self):
+            raise IndexError(index)  # also ends iteration, as a Sequence's does
         return self.joined[int(self.starts[index]) : int(self.starts[index + 1])]
 
 
