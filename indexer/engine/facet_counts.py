@@ -35,9 +35,20 @@ class FacetColumn:
     def having(self, wanted: set[str], size: int) -> np.ndarray:
         """Bool over document numbers: documents with at least one of the wanted values."""
         mask = np.zeros(size, dtype=bool)
-        codes = [code for code, value in enumerate(self.values) if value in wanted]
-        mask[self.documents[np.isin(self.codes, codes)]] = True
+        documents, starts = self._by_value
+        for code, value in enumerate(self.values):
+            if value in wanted:
+                mask[documents[starts[code] : starts[code + 1]]] = True
         return mask
+
+    @cached_property
+    def _by_value(self) -> tuple[np.ndarray, np.ndarray]:
+        """The document numbers grouped by value code, and where each code's group starts (one entry
+        more than the values): a selection marks its values' documents without a pass over every pair."""
+        order = np.argsort(self.codes, kind="stable")
+        starts = np.zeros(len(self.values) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.codes, minlength=len(self.values)), out=starts[1:])
+        return self.documents[order], starts
 
     @cached_property
     def _layers(self) -> np.ndarray:
@@ -86,14 +97,15 @@ class Selection:
         self.passing = {field: columns[field].having(wanted, size) for field, wanted in selections.items() if wanted}
 
     def allowed(self, matching: np.ndarray) -> np.ndarray:
-        """The matching documents that pass every selection."""
-        allowed = matching.copy()
+        """For each of the `matching` records (sorted record numbers): whether it passes every selection."""
+        allowed = np.ones(len(matching), dtype=bool)
         for mask in self.passing.values():
-            allowed &= mask
+            allowed &= mask[matching]
         return allowed
 
     def facets(self, matching: np.ndarray) -> tuple[Facet, ...]:
-        """Every facet with disjunctive counts: a facet's own selection does not narrow its counts."""
+        """Every facet with disjunctive counts over the `matching` records (sorted record numbers): a
+        facet's own selection does not narrow its counts."""
         facets = []
         marked: dict[tuple[str, ...], np.ndarray] = {}
         for spec in FACETS:
@@ -101,10 +113,10 @@ class Selection:
             column = self.columns[field]
             others = tuple(other for other in self.passing if other != field)
             if others not in marked:  # without selections, every facet counts among the same records
-                among = matching.copy()
+                among = matching
                 for other in others:
-                    among &= self.passing[other]
-                marked[others] = np.flatnonzero(among)
+                    among = among[self.passing[other][among]]
+                marked[others] = among
             counts = dict(zip(column.values, column.counts(marked[others]).tolist(), strict=True))
             selected = set(self.selections.get(field, ()))
             values = tuple(

@@ -140,7 +140,7 @@ class Evaluator:
         docnums = record_sets.union([field_docnums for field_docnums, _ in per_field])
         frequency = np.zeros(len(docnums), dtype=np.float32)
         for field_docnums, weights in per_field:
-            frequency[np.searchsorted(docnums, field_docnums)] += weights  # docnums are distinct
+            frequency[record_sets.places(docnums, field_docnums, self.source.size)[0]] += weights  # distinct
         return self._saturated(frequency, docnums, term_key(fields, text))
 
     def _normalised(self, field: str, docnums: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -235,8 +235,7 @@ class Evaluator:
         scores *= mask
         return Match(mask, scores)
 
-    @staticmethod
-    def _joined(children: list[Found], every: bool) -> Found:
+    def _joined(self, children: list[Found], every: bool) -> Found:
         """`_combined` of terms whose records are few, kept as records: spread over every record, each
         join of a rare query cost a pass over the whole index."""
         terms = [child.docnums for child in children]
@@ -244,9 +243,9 @@ class Evaluator:
         scores = np.zeros(len(docnums), dtype=np.float32)
         for child in children:
             if every:
-                scores += child.scores[np.searchsorted(child.docnums, docnums)]
+                scores += child.scores[record_sets.places(child.docnums, docnums, self.source.size)[0]]
             else:
-                scores[np.searchsorted(docnums, child.docnums)] += child.scores
+                scores[record_sets.places(docnums, child.docnums, self.source.size)[0]] += child.scores
         return Found(docnums, scores)
 
     def _all(self, children: list[Part]) -> Part:
@@ -258,6 +257,16 @@ class Evaluator:
     def evaluate(self, node: Node) -> Match:
         """The documents matching `node` and their scores, boosts applied."""
         return self._dense(self._part(node))
+
+    def matched(self, node: Node) -> Found:
+        """The live documents matching `node` and their scores, boosts applied: `evaluate` without
+        spreading over every record a result that is still records (a term's records are live
+        documents already)."""
+        part = self._part(node)
+        if isinstance(part, Found):
+            return part
+        docnums = np.flatnonzero(part.mask & self.source.documents)
+        return Found(docnums, part.scores[docnums])
 
     def _part(self, node: Node) -> Part:
         part = self._evaluate(node)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.engine import ranking_weights
+from indexer.engine import ranking_weights, record_sets
 from indexer.engine.query import ParsedQuery
 
 
@@ -32,13 +32,15 @@ class Ordering:
 
 @dataclass
 class Choice:
-    """The query whose documents are shown, after loosening or correcting (bool arrays and scores
-    over record numbers)."""
+    """The query whose documents are shown, after loosening or correcting: the documents it matches
+    (sorted record numbers), each one's score and whether it passes the facet selections. Held as the
+    matches rather than as arrays over every record: a request with a rare word made several passes
+    over the whole index for a few hundred documents."""
 
     parsed: ParsedQuery
-    matching: np.ndarray  # before the facet selections
-    allowed: np.ndarray
-    scores: np.ndarray
+    matching: np.ndarray  # sorted record numbers, before the facet selections
+    allowed: np.ndarray  # bool, one per matching record
+    scores: np.ndarray  # float32, one per matching record
     relaxed: bool = False
     corrected: bool = False
 
@@ -50,21 +52,26 @@ class Choice:
 def by_relevance(
     ordering: Ordering, choice: Choice, stricter: list[Choice], wanted: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The `wanted` best allowed documents, best first, and the scores (over record numbers): a
-    document's score from the strictest attempt it matches, raised for every stricter attempt it
-    matches (`ranking_weights.COORDINATION_BONUS`). Only the candidates are scored: a loose attempt
-    may match most of the index, and a page shows ten."""
-    candidates = np.flatnonzero(choice.allowed)
-    scores = choice.scores[candidates]
+    """The `wanted` best allowed documents, best first, and their scores: a document's score from the
+    strictest attempt it matches, raised for every stricter attempt it matches
+    (`ranking_weights.COORDINATION_BONUS`)."""
+    candidates, scores = choice.matching[choice.allowed], choice.scores[choice.allowed]
     coordination = np.ones(len(candidates), dtype=np.float32)
     for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
-        inside = attempt.allowed[candidates]
-        scores[inside] = attempt.scores[candidates[inside]]
+        where, inside = record_sets.places(attempt.matching, candidates, len(ordering.dates))
+        inside[inside] = attempt.allowed[where[inside]]
+        scores[inside] = attempt.scores[where[inside]]
         coordination[inside] += ranking_weights.COORDINATION_BONUS
     scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * ordering.recency(candidates))
-    by_record = np.zeros(len(choice.allowed), dtype=np.float32)
-    by_record[candidates] = scores
-    return ordered(ordering, candidates, wanted, -scores), by_record
+    order = ordered(ordering, candidates, wanted, -scores)
+    return order, scores[record_sets.places(candidates, order, len(ordering.dates))[0]]
+
+
+def newest(ordering: Ordering, choice: Choice, wanted: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `wanted` newest allowed documents, and their scores as the query gave them."""
+    candidates, scores = choice.matching[choice.allowed], choice.scores[choice.allowed]
+    order = ordered(ordering, candidates, wanted)
+    return order, scores[record_sets.places(candidates, order, len(ordering.dates))[0]]
 
 
 def ordered(ordering: Ordering, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:

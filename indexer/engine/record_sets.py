@@ -28,3 +28,27 @@ def intersection(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The records in both arrays."""
     merged = _merged([first, second])
     return merged[:-1][merged[1:] == merged[:-1]]
+
+
+# Below one looked-up record per this many records of the index, a binary search per record is
+# cheaper than a table over the index; above it, numpy's search (which does not use that the
+# records looked up are sorted too) took 2 ms for 50,000 of them, the table 0.1 ms.
+SEARCHED_BELOW = 64
+
+
+def places(records: np.ndarray, wanted: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of the `wanted` records stands in `records` (both sorted, distinct, under `size`),
+    and whether it is there at all (where it is not, its place is 0)."""
+    if not len(records):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    if len(wanted) * SEARCHED_BELOW < size:
+        where = np.minimum(np.searchsorted(records, wanted), len(records) - 1)
+        inside = records[where] == wanted
+    else:
+        present = np.zeros(size, dtype=bool)  # zeroed pages come from the system: only those written cost
+        present[records] = True
+        table = np.empty(size, dtype=np.int64)  # read only where `present` says it was written
+        table[records] = np.arange(len(records))
+        inside = present[wanted]
+        where = table[wanted]
+    return np.where(inside, where, 0), inside

@@ -59,7 +59,7 @@ from indexer.engine.matching import Evaluator
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Node, field_terms
-from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
+from indexer.engine.ranking import Choice, Ordering, by_relevance, newest
 from indexer.engine.results import (
     NO_PAGE_HITS,
     SORT_DATE,
@@ -109,8 +109,8 @@ class Attempts:
         self.evaluator = Evaluator(candidates)
 
     def attempt(self, parsed: ParsedQuery, **flags: bool) -> Choice:
-        match = self.evaluator.evaluate(parsed.query)
-        return Choice(parsed, match.mask, self.selection.allowed(match.mask), match.scores, **flags)
+        matched = self.evaluator.matched(parsed.query)
+        return Choice(parsed, matched.docnums, self.selection.allowed(matched.docnums), matched.scores, **flags)
 
 
 class ClusterSearch:
@@ -228,10 +228,11 @@ class ClusterSearch:
         candidates = attempts.candidates
         ordering = ordering_of(candidates.records)
         if by_date:
-            order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
+            order, scores = newest(ordering, choice, page * page_size)
         else:
             order, scores = by_relevance(ordering, choice, stricter, page * page_size)
         shown = order[(page - 1) * page_size :].tolist()
+        score_of = dict(zip(shown, scores[(page - 1) * page_size :].tolist(), strict=True))
         page_query = expansion.rewrite(choice.parsed.page_query)
         ids = [candidates.records[number]["id"] for number in shown]
         grouped = page_search(self.collections.pages, page_query, ids)
@@ -249,7 +250,7 @@ class ClusterSearch:
             page=page,
             page_size=page_size,
             hits=tuple(
-                ranked_hit(shown_listing, float(scores[number]), pages.get(str(shown_listing["id"]), NO_PAGE_HITS))
+                ranked_hit(shown_listing, score_of[number], pages.get(str(shown_listing["id"]), NO_PAGE_HITS))
                 for number, shown_listing in listed(candidates.records, shown)
             ),
             facets=facets,

@@ -40,7 +40,7 @@ from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
-from indexer.engine.ranking import Choice, Ordering, by_relevance, ordered
+from indexer.engine.ranking import Choice, Ordering, by_relevance, newest, ordered
 from indexer.engine.results import (
     NO_PAGE_HITS,
     SORT_DATE,
@@ -78,10 +78,11 @@ def _choose(
     def attempt(parsed: ParsedQuery, **flags: bool) -> Choice:
         parsed = dataclasses.replace(parsed, query=expansion.rewrite(parsed.query))
         if parsed.query is None:
-            matching, scores = snapshot.documents, np.zeros(snapshot.size, dtype=np.float32)
+            matching = np.flatnonzero(snapshot.documents)
+            scores = np.zeros(len(matching), dtype=np.float32)
         else:
-            match = evaluator.evaluate(parsed.query)
-            matching, scores = match.mask & snapshot.documents, match.scores
+            matched = evaluator.matched(parsed.query)
+            matching, scores = matched.docnums, matched.scores
         return Choice(parsed, matching, selection.allowed(matching), scores, **flags)
 
     choice = attempt(parse_query(text, context))
@@ -142,7 +143,7 @@ def search(
         by_date = choice.parsed.query is None or sort == SORT_DATE
         ordering = _ordering(snapshot)
         if by_date:
-            order, scores = ordered(ordering, np.flatnonzero(choice.allowed), page * page_size), choice.scores
+            order, scores = newest(ordering, choice, page * page_size)
         else:
             order, scores = by_relevance(ordering, choice, stricter, page * page_size)
         shown = order[(page - 1) * page_size :].tolist()
@@ -150,12 +151,8 @@ def search(
         page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
         expansion.limited |= not complete
         hits = tuple(
-            ranked_hit(
-                listing_fields(searcher.stored_fields(docnum)),
-                float(scores[docnum]),
-                page_info.get(docnum, NO_PAGE_HITS),
-            )
-            for docnum in shown
+            ranked_hit(listing_fields(searcher.stored_fields(docnum)), score, page_info.get(docnum, NO_PAGE_HITS))
+            for docnum, score in zip(shown, scores[(page - 1) * page_size :].tolist(), strict=True)
         )
         return SearchResults(
             query=text,
