@@ -63,25 +63,32 @@ def by_relevance(
         scores[inside] = attempt.scores[where[inside]]
         coordination[inside] += ranking_weights.COORDINATION_BONUS
     scores *= coordination * (1.0 + ranking_weights.RECENCY_BONUS * ordering.recency(candidates))
-    order = ordered(ordering, candidates, wanted, -scores)
-    return order, scores[record_sets.places(candidates, order, len(ordering.dates))[0]]
+    shown = ordered_places(ordering, candidates, wanted, -scores)
+    return candidates[shown], scores[shown]
 
 
 def newest(ordering: Ordering, choice: Choice, wanted: int) -> tuple[np.ndarray, np.ndarray]:
     """The `wanted` newest allowed documents, and their scores as the query gave them."""
     candidates, scores = choice.matching[choice.allowed], choice.scores[choice.allowed]
-    order = ordered(ordering, candidates, wanted)
-    return order, scores[record_sets.places(candidates, order, len(ordering.dates))[0]]
+    shown = ordered_places(ordering, candidates, wanted)
+    return candidates[shown], scores[shown]
 
 
 def ordered(ordering: Ordering, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
-    """The first `wanted` of `candidates` sorted by `keys` (the first decides most), then newest first
-    (undated last), then by id: the same order in every build of the same documents. Only the
-    candidates that can be among the first `wanted` on the first key (ties included) are sorted."""
+    """The first `wanted` of `candidates` in the order of `ordered_places`."""
+    return candidates[ordered_places(ordering, candidates, wanted, *keys)]
+
+
+def ordered_places(ordering: Ordering, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:
+    """Where in `candidates` the first `wanted` of them stand, sorted by `keys` (the first decides
+    most), then newest first (undated last), then by id: the same order in every build of the same
+    documents. Only the candidates that can be among the first `wanted` on the first key (ties
+    included) are sorted."""
+    places = np.arange(len(candidates))
     dates = -np.nan_to_num(ordering.dates[candidates], nan=-np.inf)
     first = keys[0] if keys else dates
     if len(candidates) > wanted > 0:
         keep = first <= np.partition(first, wanted - 1)[wanted - 1]
-        candidates, dates, keys = candidates[keep], dates[keep], tuple(key[keep] for key in keys)
-    order = np.lexsort((ordering.id_ranks[candidates], dates, *reversed(keys)))
-    return candidates[order[:wanted]]
+        places, dates, keys = places[keep], dates[keep], tuple(key[keep] for key in keys)
+    order = np.lexsort((ordering.id_ranks[candidates[places]], dates, *reversed(keys)))
+    return places[order[:wanted]]
