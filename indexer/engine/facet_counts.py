@@ -43,22 +43,20 @@ class FacetColumn:
 
     @cached_property
     def _by_value(self) -> tuple[np.ndarray, np.ndarray]:
-        """The document numbers grouped by value code, and where each code's group starts (one entry
-        more than the values): a selection marks its values' documents without a pass over every pair."""
-        order = np.argsort(self.codes, kind="stable")
-        starts = np.zeros(len(self.values) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.codes, minlength=len(self.values)), out=starts[1:])
+        """The document numbers grouped by value code, and where each code's group starts: a
+        selection marks its values' documents without a pass over every pair."""
+        order, starts = _grouped(self.codes, len(self.values))
         return self.documents[order], starts
 
     @cached_property
     def _layers(self) -> np.ndarray:
         """The codes by record, a row per value a record can have: row i holds each record's i-th
         code, or `len(values)` where the record has fewer. Made once per column, at its first count."""
-        order = np.argsort(self.documents, kind="stable")
+        records = int(self.documents.max()) + 1 if len(self.documents) else 0
+        order, starts = _grouped(self.documents, records)
         documents, codes = self.documents[order], self.codes[order]
-        rank = np.arange(len(documents)) - np.searchsorted(documents, documents)  # i-th value of its record
+        rank = np.arange(len(documents)) - starts[documents]  # i-th value of its record
         rows = int(rank.max()) + 1 if len(documents) else 0
-        records = int(documents.max()) + 1 if len(documents) else 0
         layers = np.full((rows, records), len(self.values), dtype=np.min_scalar_type(len(self.values)))
         layers[rank, documents] = codes
         return layers
@@ -74,6 +72,14 @@ class FacetColumn:
 
 
 FacetColumns = dict[str, FacetColumn]
+
+
+def _grouped(keys: np.ndarray, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """The order that groups `keys` (each under `groups`), stable within a group, and where each
+    group starts in that order (one entry more than the groups)."""
+    starts = np.zeros(groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=groups), out=starts[1:])
+    return np.argsort(keys, kind="stable"), starts
 
 
 def facet_order(spec: FacetSpec, counts: dict[str, int], selected: set[str]) -> list[str]:
