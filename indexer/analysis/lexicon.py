@@ -127,9 +127,29 @@ def _best(word: str, head: bool = False, part: bool = True) -> Reading:
     A `part` of a bigger word splits only when that beats the whole by NESTED_PENALTY_ZIPF."""
     score = _head_zipf(word) if head else _tail_zipf(word) if part else _zipf().get(word, 0.0)
     whole = (score, ((0, len(word)),))
-    if len(word) < MIN_COMPOUND_CHARS:
+    if len(word) < MIN_COMPOUND_CHARS or not _has_head(word):
         return whole
     return _split_two(word, whole, _best, NESTED_PENALTY_ZIPF if part else 0.0)
+
+
+@cache
+def _heads() -> frozenset[str]:
+    """Every word that `_head_zipf` finds frequent enough for a part: the table holds no rarer word."""
+    table = _zipf()
+    verb_stems = (
+        word[: -len(VERB_ENDING)]
+        for word in table
+        if word.endswith(VERB_ENDING) and len(word) - len(VERB_ENDING) >= MIN_VERB_STEM_CHARS
+    )
+    return frozenset(table).union(stem for stem in verb_stems if stem not in NOT_A_PART)
+
+
+def _has_head(word: str) -> bool:
+    """Whether the word begins with a frequent head, as the first part of every split does. Most
+    stretches of a long compound that `_split_two` reads begin within a word ("iecriminaliteits" of
+    "politiecriminaliteitszaak"): without a head they cannot split, and are not tried."""
+    heads = _heads()
+    return any(word[:end] in heads for end in range(MIN_PART_CHARS, len(word) - MIN_PART_CHARS + 1))
 
 
 def _split_two(word: str, whole: Reading, read: Callable[..., Reading], penalty: float) -> Reading:
