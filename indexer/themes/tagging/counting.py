@@ -10,6 +10,9 @@ from indexer.analysis.wordforms import stem, words
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.tagging.terms import Compiled, Exclusions, Term
 
+# Words whose terms are kept per compiled taxonomy (a few hundred bytes each), past which all are forgotten.
+MAX_KEPT_WORDS = 200_000
+
 
 def _is_excluded(rules: Exclusions, stems: list[str], tokens: list[str], position: int) -> bool:
     """Whether the word at `position` lies inside a phrase that looks like a term of the theme but
@@ -33,6 +36,19 @@ def _compound_terms(token: str, token_stem: str, compiled: Compiled) -> list[Ter
         found.extend(compiled.prefixes.get(token[:cut], ()))
     for cut in range(rest, len(token_stem) - shortest + 1):
         found.extend(compiled.suffixes.get(token_stem[cut:], ()))
+    return found
+
+
+def _terms_of(token: str, token_stem: str, compiled: Compiled) -> list[Term]:
+    """The terms a word is. A word counts as the most specific term it is: "kindermishandeling" is
+    that term, not also "mishandeling"; only a word that is no term itself is split as a compound.
+    Kept per word across texts: splitting a text's new compounds was a fifth of tagging it."""
+    found = compiled.word_terms.get(token)
+    if found is None:
+        if len(compiled.word_terms) >= MAX_KEPT_WORDS:
+            compiled.word_terms.clear()
+        exact = compiled.single.get(token_stem, [])
+        found = compiled.word_terms[token] = exact or _longest(_compound_terms(token, token_stem, compiled))
     return found
 
 
@@ -81,15 +97,9 @@ def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozense
     owners, compounds and phrases included; `around`: words that count as near every word."""
     tokens = words(text)
     stems = [stem(token) for token in tokens]
-    per_token: dict[str, list[Term]] = {}
     hits: list[tuple[Term, int]] = []
     for i, (token, token_stem) in enumerate(zip(tokens, stems, strict=True)):
-        if token not in per_token:
-            # A word counts as the most specific term it is: "kindermishandeling" is that term,
-            # not also "mishandeling"; only a word that is no term itself is split as a compound.
-            exact = compiled.single.get(token_stem, [])
-            per_token[token] = exact or _longest(_compound_terms(token, token_stem, compiled))
-        hits.extend((term, i) for term in per_token[token])
+        hits.extend((term, i) for term in _terms_of(token, token_stem, compiled))
         for phrase in compiled.phrases.get(token_stem, ()):
             if tuple(stems[i : i + len(phrase.stems)]) == phrase.stems:
                 hits.append((phrase, i))

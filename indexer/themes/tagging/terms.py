@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indexer.analysis.wordforms import fold, stem, words
 from indexer.themes.tagging.inflection import inflected_forms
@@ -83,6 +83,8 @@ class Compiled:
     exclusions: dict[str, Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
+    # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
+    word_terms: dict[str, list[Term]] = field(default_factory=dict)
 
 
 _CACHE: dict[str, Compiled] = {}
