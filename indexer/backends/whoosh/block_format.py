@@ -27,6 +27,7 @@ _IDS = np.dtype("<u4")
 _WEIGHTS = np.dtype("<f4")
 _LENGTHS = np.dtype("<u4")
 ALL_ONE, ONE_WEIGHT, PER_POSTING = b"1", b"w", b"p"
+_ONE = np.float32(1.0).tobytes()
 
 
 @dataclass(frozen=True)
@@ -95,17 +96,33 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
     return b"".join(parts)
 
 
+def _layout(data: bytes, count: int) -> tuple[bytes, bytes, int]:
+    """A block's id deltas and weights as bytes (one weight repeated where the block stores one),
+    and where its values start."""
+    end = count * _IDS.itemsize
+    kind, weights_start = data[end : end + 1], end + 1
+    if kind == ALL_ONE:
+        return data[:end], _ONE * count, weights_start
+    weights_end = weights_start + (_WEIGHTS.itemsize if kind == ONE_WEIGHT else count * _WEIGHTS.itemsize)
+    weights = data[weights_start:weights_end]
+    return data[:end], weights * count if kind == ONE_WEIGHT else weights, weights_end
+
+
 def decode(data: bytes, count: int) -> Block:
     """The block of `count` postings in `data` (decompressed)."""
-    end = count * _IDS.itemsize
-    ids = np.cumsum(np.frombuffer(data, dtype=_IDS, count=count), dtype=np.int64)
-    kind, end = data[end : end + 1], end + 1
-    if kind == ALL_ONE:
-        weights = np.ones(count, dtype=np.float32)
-    elif kind == ONE_WEIGHT:
-        weights = np.full(count, np.frombuffer(data, dtype=_WEIGHTS, count=1, offset=end)[0], dtype=np.float32)
-        end += _WEIGHTS.itemsize
-    else:
-        weights = np.frombuffer(data, dtype=_WEIGHTS, count=count, offset=end)
-        end += count * _WEIGHTS.itemsize
-    return Block(ids, weights, data, end)
+    deltas, weights, values_start = _layout(data, count)
+    ids = np.cumsum(np.frombuffer(deltas, dtype=_IDS), dtype=np.int64)
+    return Block(ids, np.frombuffer(weights, dtype=_WEIGHTS), data, values_start)
+
+
+def decode_list(blocks: Sequence[bytes], counts: Sequence[int], lasts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of a whole posting list, from its blocks (decompressed) with
+    their posting counts and last document numbers. The blocks' bytes are joined and read by numpy
+    once: a long list has hundreds of blocks, and numpy calls per block were half of decoding it."""
+    layouts = [_layout(data, count) for data, count in zip(blocks, counts, strict=True)]
+    deltas = np.frombuffer(b"".join(deltas for deltas, _, _ in layouts), dtype=_IDS).astype(np.int64)
+    # A block's first delta is its first document number: count it from the previous block's last.
+    firsts = np.cumsum(counts[:-1], dtype=np.int64)
+    deltas[firsts] -= np.asarray(lasts[:-1], dtype=np.int64)
+    weights = np.frombuffer(b"".join(weights for _, weights, _ in layouts), dtype=_WEIGHTS)
+    return np.cumsum(deltas), weights

@@ -63,8 +63,12 @@ def _unpacked(block: bytes, compression: int, count: int) -> block_format.Block:
 
 def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     """All blocks of one posting list, read from its bytes."""
-    blocks = [_unpacked(block, compression, count) for count, _, block, compression in _blocks(data)]
-    return np.concatenate([block.ids for block in blocks]), np.concatenate([block.weights for block in blocks])
+    counts, lasts, blocks = [], [], []
+    for count, last, block, compression in _blocks(data):
+        counts.append(count)
+        lasts.append(last)
+        blocks.append(zlib.decompress(block) if compression else block)
+    return block_format.decode_list(blocks, counts, lasts)
 
 
 def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
