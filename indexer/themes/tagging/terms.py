@@ -84,7 +84,7 @@ class Compiled:
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
-    word_terms: dict[str, list[Term]] = field(default_factory=dict)
+    word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
 
 _CACHE: dict[str, Compiled] = {}
