@@ -9,7 +9,8 @@ first when they do:
   `W3LeafMatcher._read_data`, `._read_ids`, `._read_weights`, `._read_values` and the fields they set
   and read (`._data`, `._postfile`, `._dataoffset`, `._nextoffset`, `._compression`, `._blocklength`,
   `._fixedsize`);
-- `posting_pool`: `PostingPool._open_run`, `._remove_run`, `._read_run`, `._write_run`;
+- `posting_pool`: `PostingPool.current`, `.currentsize`, `.runs`, `._new_run`, `._add_run`, `._open_run`,
+  `._remove_run`, `._read_run`, `._write_run`, `._merge_runs` (called by its `items` and `reduce_to`);
 - `postings`: `SegmentReader._terms._postfile`;
 - `term_dictionary`: `SegmentReader._terms`, its `._fieldmap` and `._tindex`; `whoosh.system._SHORT_SIZE`;
 - `searchers`: `SegmentReader._perdoc`, its `._colfiles`, `._readers`, `._get_column_file`;

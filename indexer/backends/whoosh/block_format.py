@@ -27,7 +27,7 @@ _IDS = np.dtype("<u4")
 _WEIGHTS = np.dtype("<f4")
 _LENGTHS = np.dtype("<u4")
 ALL_ONE, ONE_WEIGHT, PER_POSTING = b"1", b"w", b"p"
-_ONE = np.float32(1.0).tobytes()
+_ONE = np.ones(1, dtype=_WEIGHTS).tobytes()
 
 
 @dataclass(frozen=True)

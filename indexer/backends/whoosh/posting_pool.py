@@ -87,7 +87,7 @@ class _RunReader:
         return taken
 
 
-def merged(runs: Iterable[Iterator[list[Posting]]]) -> Iterator[Posting]:
+def _merged(runs: Iterable[Iterator[list[Posting]]]) -> Iterator[Posting]:
     """The postings of sorted runs (each as its sorted chunks) in one sorted order."""
     readers = [reader for reader in map(_RunReader.first, runs) if reader is not None]
     while readers:
@@ -144,7 +144,7 @@ class ChunkedPostingPool(PostingPool):
             yield from chunk
 
     def _merge_runs(self, paths: list[str]) -> Iterator[Posting]:
-        return merged(self._read_chunks(path) for path in paths)
+        return _merged(self._read_chunks(path) for path in paths)
 
 
 def use_chunked_pool(writer: SegmentWriter) -> None:
