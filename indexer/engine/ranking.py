@@ -44,6 +44,10 @@ class Choice:
     relaxed: bool = False
     corrected: bool = False
 
+    def allowed_matches(self) -> tuple[np.ndarray, np.ndarray]:
+        """The matching records that pass the facet selections, and their scores."""
+        return self.matching[self.allowed], self.scores[self.allowed]
+
     @property
     def total(self) -> int:
         return int(np.count_nonzero(self.allowed))
@@ -55,7 +59,7 @@ def by_relevance(
     """The `wanted` best allowed documents, best first, and their scores: a document's score from the
     strictest attempt it matches, raised for every stricter attempt it matches
     (`ranking_weights.COORDINATION_BONUS`)."""
-    candidates, scores = choice.matching[choice.allowed], choice.scores[choice.allowed]
+    candidates, scores = choice.allowed_matches()
     coordination = np.ones(len(candidates), dtype=np.float32)
     for attempt in reversed(stricter):  # the strictest attempt a document is in gives its score
         where, inside = record_sets.places(attempt.matching, candidates, len(ordering.dates))
@@ -69,9 +73,19 @@ def by_relevance(
 
 def newest(ordering: Ordering, choice: Choice, wanted: int) -> tuple[np.ndarray, np.ndarray]:
     """The `wanted` newest allowed documents, and their scores as the query gave them."""
-    candidates, scores = choice.matching[choice.allowed], choice.scores[choice.allowed]
+    candidates, scores = choice.allowed_matches()
     shown = ordered_places(ordering, candidates, wanted)
     return candidates[shown], scores[shown]
+
+
+def page_of(
+    ordering: Ordering, choice: Choice, stricter: list[Choice], by_date: bool, page: int, page_size: int
+) -> list[tuple[int, float]]:
+    """The records shown on `page` (from 1), with their scores: newest first, or by relevance."""
+    wanted = page * page_size
+    order, scores = newest(ordering, choice, wanted) if by_date else by_relevance(ordering, choice, stricter, wanted)
+    start = (page - 1) * page_size
+    return list(zip(order[start:].tolist(), scores[start:].tolist(), strict=True))
 
 
 def ordered(ordering: Ordering, candidates: np.ndarray, wanted: int, *keys: np.ndarray) -> np.ndarray:

@@ -59,7 +59,7 @@ from indexer.engine.matching import Evaluator
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Node, field_terms
-from indexer.engine.ranking import Choice, Ordering, by_relevance, newest
+from indexer.engine.ranking import Choice, Ordering, page_of
 from indexer.engine.results import (
     NO_PAGE_HITS,
     SORT_DATE,
@@ -227,12 +227,8 @@ class ClusterSearch:
                     choice = loose
         candidates = attempts.candidates
         ordering = ordering_of(candidates.records)
-        if by_date:
-            order, scores = newest(ordering, choice, page * page_size)
-        else:
-            order, scores = by_relevance(ordering, choice, stricter, page * page_size)
-        shown = order[(page - 1) * page_size :].tolist()
-        score_of = dict(zip(shown, scores[(page - 1) * page_size :].tolist(), strict=True))
+        score_of = dict(page_of(ordering, choice, stricter, by_date, page, page_size))
+        shown = list(score_of)
         page_query = expansion.rewrite(choice.parsed.page_query)
         ids = [candidates.records[number]["id"] for number in shown]
         grouped = page_search(self.collections.pages, page_query, ids)

@@ -40,7 +40,7 @@ from indexer.engine.more_like_this import SIMILAR_KEY_TERMS
 from indexer.engine.query import ParsedQuery, parse_query
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import Or, Term
-from indexer.engine.ranking import Choice, Ordering, by_relevance, newest, ordered
+from indexer.engine.ranking import Choice, Ordering, ordered, page_of
 from indexer.engine.results import (
     NO_PAGE_HITS,
     SORT_DATE,
@@ -142,17 +142,14 @@ def search(
         choice, suggestion, stricter = _choose(evaluator, expansion, text, context, selection, page_size, folder)
         by_date = choice.parsed.query is None or sort == SORT_DATE
         ordering = _ordering(snapshot)
-        if by_date:
-            order, scores = newest(ordering, choice, page * page_size)
-        else:
-            order, scores = by_relevance(ordering, choice, stricter, page * page_size)
-        shown = order[(page - 1) * page_size :].tolist()
+        shown_scores = page_of(ordering, choice, stricter, by_date, page, page_size)
+        shown = [docnum for docnum, _ in shown_scores]
         page_query = expansion.rewrite(choice.parsed.page_query)
         page_info, complete = page_hits(searcher, snapshot, page_query, shown, expansion.deadline)
         expansion.limited |= not complete
         hits = tuple(
             ranked_hit(listing_fields(searcher.stored_fields(docnum)), score, page_info.get(docnum, NO_PAGE_HITS))
-            for docnum, score in zip(shown, scores[(page - 1) * page_size :].tolist(), strict=True)
+            for docnum, score in shown_scores
         )
         return SearchResults(
             query=text,
