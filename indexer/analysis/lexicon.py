@@ -144,6 +144,13 @@ def _heads() -> frozenset[str]:
     return frozenset(table).union(stem for stem in verb_stems if stem not in NOT_A_PART)
 
 
+def build_frequency_tables() -> None:
+    """Make the tables that splitting reads now, not at the first word that needs them: a server
+    process does so at its warm-up, before it lets wordfreq's lists go (`word_lists`). Built by a
+    search instead, they cost that search a second, and the list stayed in the process's memory."""
+    _heads()  # made from `_zipf`, which it builds first
+
+
 def _has_head(word: str) -> bool:
     """Whether the word begins with a frequent head, as the first part of every split does. Most
     stretches of a long compound that `_split_two` reads begin within a word ("iecriminaliteits" of

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
+from indexer.analysis.lexicon import build_frequency_tables
 from indexer.analysis.word_lists import release_word_lists
 from indexer.analysis.wordforms import fold
 from indexer.corpus.review import Preview, preview
@@ -86,6 +87,7 @@ class Kennisbank:
         if searches_in_process(self.engine):
             with suppress(KennisbankError):
                 self.search(WARM_UP_QUERY)
+            build_frequency_tables()  # the query may not have needed them all
             release_word_lists()
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Hit]:
