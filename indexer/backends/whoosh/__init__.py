@@ -8,7 +8,7 @@ first when they do:
   `._postfile`, `._blockcount`, `._compression`, `._maxweight`, `._minlength`, `._maxlength`, `._new_block`;
   `W3LeafMatcher._read_data`, `._read_ids`, `._read_weights`, `._read_values` and the fields they set
   and read (`._data`, `._postfile`, `._dataoffset`, `._nextoffset`, `._compression`, `._blocklength`,
-  `._fixedsize`);
+  `._fixedsize`); `W3PerDocWriter._create_column`, `W3PerDocReader._cached_reader` (the stored fields' column);
 - `posting_pool`: `PostingPool.current`, `.currentsize`, `.runs`, `._new_run`, `._add_run`, `._open_run`,
   `._remove_run`, `._read_run`, `._write_run`, `._merge_runs` (called by its `items` and `reduce_to`);
 - `postings`: `SegmentReader._terms._postfile`;

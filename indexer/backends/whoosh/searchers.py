@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import weakref
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3Codec
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
 from whoosh.columns import Column, ColumnReader
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from indexer.backends.whoosh.codec import STORED, STORED_COLUMN
 from indexer.errors import KennisbankError
 
 # A commit during the opening costs one more attempt; this many in a row means commits follow
 # each other faster than a searcher opens, which no indexing run does.
 OPEN_ATTEMPTS = 10
-# Columns Whoosh reads through its per-segment reader cache (`_cached_reader`) rather than by name.
-_STORED = "_stored"
+# Columns Whoosh reads through its per-segment reader cache (`_cached_reader`) rather than by name:
+# the stored fields (`codec.STORED`) and the field lengths.
 _LENGTHS_SUFFIX = "_len"
 # The per-segment column stores whose files were all opened with their searcher.
 _OPENED: weakref.WeakSet = weakref.WeakSet()
@@ -67,9 +68,9 @@ def _open_columns(index: Index, reader: IndexReader) -> bool:
             if filename.startswith(prefix) and filename.endswith(W3Codec.COLUMN_EXT):
                 name = filename[len(prefix) : -len(W3Codec.COLUMN_EXT)]
                 per_document._colfiles[name] = per_document._get_column_file(name)
-                if name == _STORED or name.endswith(_LENGTHS_SUFFIX):
+                if name == STORED or name.endswith(_LENGTHS_SUFFIX):
                     # Whoosh would look for the file again before reading it through its cache.
-                    column = STORED_COLUMN if name == _STORED else LENGTHS_COLUMN
+                    column = STORED_COLUMN if name == STORED else LENGTHS_COLUMN
                     per_document._readers[name] = per_document.column_reader(name, column)
         _OPENED.add(per_document)
     return True
