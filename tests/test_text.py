@@ -104,3 +104,17 @@ def test_accents_and_ligatures_fold_away_and_the_folding_table_covers_every_comb
     assert fold("Ideeën over coöperatie en ﬁnanciën") == "ideeen over cooperatie en financien"
     beyond = range(LAST_CODE_POINT_WITH_MARKS + 1, sys.maxunicode + 1)
     assert not [code for code in beyond if unicodedata.combining(chr(code))]
+
+
+def test_folding_run_by_run_gives_what_folding_the_whole_text_gives() -> None:
+    """`fold` decomposes only the runs of non-ASCII characters; what it gives must be the whole
+    text decomposed with its marks dropped, for every character and for marks after ASCII letters."""
+
+    def whole(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+    codes = (code for code in range(0x80, LAST_CODE_POINT_WITH_MARKS + 1) if not 0xD800 <= code < 0xE000)
+    characters = "".join(map(chr, codes))
+    texts = [f"ab {characters[start : start + 500]} e\u0301a\u0316\u0301" for start in range(0, len(characters), 500)]
+    texts += ["İstanbul", "ĲSSEL", "ẞtraße", "Ångström", "a\u0300\u0316b"]
+    assert [text for text in texts if fold(text) != whole(text)] == []

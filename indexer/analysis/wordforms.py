@@ -35,13 +35,15 @@ def fold(text: str) -> str:
     """Lowercase without accents or ligatures, so "Ideeën" and "ideeen" compare equal."""
     if text.isascii():  # most Dutch words: nothing to decompose
         return text.lower()
-    # Only the runs of non-ASCII characters can hold marks: translating just those is 4x faster on a
-    # page of Dutch text than translating the whole page.
-    return _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", text.lower()))
+    # Only the runs of non-ASCII characters change. NFKD leaves ASCII as it is and never reorders
+    # marks across it, so decomposing each run on its own gives what decomposing the whole text
+    # gives (`tests/test_text.py`), and a page of Dutch text has few such runs: 2,000 characters of
+    # a page took 30 µs instead of 43 (snippets fold page text to find a term's first place).
+    return _NON_ASCII.sub(_folded_run, text.lower())
 
 
-def _without_marks(run: re.Match) -> str:
-    return run.group().translate(_combining_marks())
+def _folded_run(run: re.Match) -> str:
+    return unicodedata.normalize("NFKD", run.group()).translate(_combining_marks())
 
 
 @lru_cache(maxsize=200_000)
