@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import IndexReader
 
 from indexer.backends.whoosh.store import IndexStore
+from indexer.backends.whoosh.stored_fields import STORED
 from indexer.backends.whoosh.term_dictionary import term_records
 
 _RECORD_LENGTHS = struct.Struct("!ii")
@@ -70,7 +71,7 @@ def report(index_root: Path) -> str:
     columns: dict[str, int] = defaultdict(int)
     for path in directory.glob("*.col"):
         name = path.name.split(".", 1)[1].removesuffix(".col")
-        columns[name.removeprefix("_").removesuffix("_len") if name != "_stored" else "(stored)"] += path.stat().st_size
+        columns[name.removeprefix("_").removesuffix("_len") if name != STORED else "(stored)"] += path.stat().st_size
     on_disk = sum(path.stat().st_size for path in directory.iterdir())
     rows = [
         "| field | terms | term dictionary MB | postings MB | columns MB | stored MB (est.) | total MB |",

@@ -13,10 +13,8 @@
    which spells every bytes value as a call to `codecs.encode`. Unpickling those was the largest cost
    of a search over 116,824 posts, and pickling them a large cost of writing. Whoosh's own matchers
    read blocks through `_BlockMatcher`, so merges and Whoosh's phrase matcher see what they always saw.
-4. A record's stored fields are compressed with LZ4 instead of zlib. A search reads the stored
-   fields of every document and page it shows (a page's text for its snippet); zlib took 45 µs to
-   unpack a peer document's page, two thirds of reading it, and LZ4 takes 4 µs, for a quarter more
-   bytes on disk.
+4. A record's stored fields are compressed with LZ4 instead of zlib (`stored_fields`): a search
+   reads those of every document and page it shows, and zlib was two thirds of reading them.
 
 Every segment's table of contents stores this codec by its class name, so renaming
 `KennisbankCodec` needs a new SCHEMA_REVISION, as does a change of the block format or of how
@@ -28,9 +26,8 @@ from __future__ import annotations
 import pickle  # the block info tuple stays Whoosh's; the index is written by us
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-import lz4.block
 from whoosh.codec.base import PerDocumentReader
 from whoosh.codec.whoosh3 import (
     WHOOSH3_HEADER_MAGIC,
@@ -42,21 +39,16 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
     W3TermInfo,
 )
-from whoosh.columns import Column, PickleColumn, VarBytesColumn
+from whoosh.columns import Column
 from whoosh.fields import Schema
 from whoosh.matching import Matcher
 from whoosh.util.numeric import length_to_byte
 
 from indexer.backends.whoosh import block_format
+from indexer.backends.whoosh.stored_fields import column_for
 
 # Posting lists shorter than this are inlined.
 INLINE_LIMIT = 4
-# LZ4's high-compression level for stored fields: at 3, packing a record is still faster than zlib's
-# level 3 was (118 against 155 µs), at 0.41 of the pickled size against zlib's 0.33; higher levels
-# gain under 1% for half as long again.
-STORED_COMPRESSION = 3
-# The column Whoosh names "_stored": one pickled dict of stored fields per record.
-STORED = "_stored"
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -144,43 +136,14 @@ class _FieldWriter(W3FieldWriter):
         super().add_postings(schema, _ListedLengths(lengths) if lengths else None, items)
 
 
-class _Lz4BytesColumn(VarBytesColumn):
-    """Whoosh's `CompressedBytesColumn`, compressed with LZ4 instead of zlib."""
-
-    class Writer(VarBytesColumn.Writer):
-        def add(self, docnum: int, v: bytes) -> None:
-            packed = lz4.block.compress(v, mode="high_compression", compression=STORED_COMPRESSION)
-            super().add(docnum, packed)
-
-    class Reader(VarBytesColumn.Reader):
-        def __getitem__(self, docnum: int) -> bytes:
-            packed = super().__getitem__(docnum)
-            return lz4.block.decompress(packed) if packed else packed
-
-        def __iter__(self) -> Iterator[bytes]:
-            for packed in super().__iter__():
-                yield lz4.block.decompress(packed) if packed else packed
-
-        def load(self) -> list[bytes]:
-            return list(self)
-
-
-STORED_COLUMN = PickleColumn(_Lz4BytesColumn())
-
-
-def _stored_column(fieldname: str, column: Column) -> Column:
-    """Ours for the stored fields, Whoosh's own for every other column (field lengths)."""
-    return STORED_COLUMN if fieldname == STORED else column
-
-
 class _PerDocWriter(W3PerDocWriter):
     def _create_column(self, fieldname: str, column: Column) -> None:
-        super()._create_column(fieldname, _stored_column(fieldname, column))
+        super()._create_column(fieldname, column_for(fieldname, column))
 
 
 class _PerDocReader(W3PerDocReader):
     def _cached_reader(self, fieldname: str, column: Column):
-        return super()._cached_reader(fieldname, _stored_column(fieldname, column))
+        return super()._cached_reader(fieldname, column_for(fieldname, column))
 
 
 class KennisbankCodec(W3Codec):

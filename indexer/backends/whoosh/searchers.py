@@ -21,14 +21,14 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from indexer.backends.whoosh.codec import STORED, STORED_COLUMN
+from indexer.backends.whoosh.stored_fields import STORED, column_for
 from indexer.errors import KennisbankError
 
 # A commit during the opening costs one more attempt; this many in a row means commits follow
 # each other faster than a searcher opens, which no indexing run does.
 OPEN_ATTEMPTS = 10
 # Columns Whoosh reads through its per-segment reader cache (`_cached_reader`) rather than by name:
-# the stored fields (`codec.STORED`) and the field lengths.
+# the stored fields (`stored_fields.STORED`) and the field lengths.
 _LENGTHS_SUFFIX = "_len"
 # The per-segment column stores whose files were all opened with their searcher.
 _OPENED: weakref.WeakSet = weakref.WeakSet()
@@ -70,7 +70,7 @@ def _open_columns(index: Index, reader: IndexReader) -> bool:
                 per_document._colfiles[name] = per_document._get_column_file(name)
                 if name == STORED or name.endswith(_LENGTHS_SUFFIX):
                     # Whoosh would look for the file again before reading it through its cache.
-                    column = STORED_COLUMN if name == STORED else LENGTHS_COLUMN
+                    column = column_for(name, LENGTHS_COLUMN)
                     per_document._readers[name] = per_document.column_reader(name, column)
         _OPENED.add(per_document)
     return True
