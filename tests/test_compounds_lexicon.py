@@ -3,6 +3,8 @@ queries: "jeugd bescherming" and "jeugdbescherming" find each other in any corpu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from indexer.analysis.lexicon import compound_parts, document_vocabulary, split_
 from indexer.backends.whoosh.search import search
 from indexer.backends.whoosh.store import IndexStore
 from indexer.corpus.layout import BUNDLED_CORPUS, DOCUMENTS_DIR, THEMES_DIR
+from indexer.engine.kennisbank import WARM_UP_QUERY
 from indexer.engine.query_context import QueryContext
 from indexer.extract import extract
 from indexer.themes.taxonomy import load_taxonomy
@@ -152,3 +155,32 @@ def test_compounds_and_their_words_written_apart_find_each_other(index, query: s
 
 def test_the_document_that_writes_the_compound_as_typed_ranks_first(index) -> None:
     assert [hit.id for hit in search(index, "jeugdbescherming", CONTEXT).hits] == ["samen", "apart"]
+
+
+def test_a_warmed_up_server_process_splits_new_compounds_without_reading_the_word_lists_again(
+    corpus: Path, docs: Path, reindex, index_root: Path
+) -> None:
+    """Splitting a compound the index does not hold needs Dutch word frequencies: the warm-up builds
+    them, so a visitor's search neither waits for the word list to be read (a second) nor leaves it
+    in the process's memory. The warm-up's own words are in the index here, so its search splits
+    nothing anew; and the server is a process of its own, as this one indexed already."""
+    write_texts(
+        docs,
+        {
+            "wijkaanpak": WARM_UP_QUERY.replace('"', ""),
+            "casusoverleg": "De Raad voor de Kinderbescherming lichtte in het overleg de werkwijze toe.",
+        },
+    )
+    reindex()
+    server_process = f"""
+from search_app.main import warmed_app
+from wordfreq import get_frequency_dict
+client = warmed_app({{"CORPUS": {str(corpus)!r}, "INDEX": {str(index_root)!r}, "TESTING": True}}).test_client()
+page = client.get("/zoeken?q=kinderbeschermingswerkwijzeoverleg").get_data(as_text=True)
+print("/document/casusoverleg" in page, get_frequency_dict.cache_info().currsize)
+"""
+    done = subprocess.run([sys.executable, "-c", server_process], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    found, lists_held = done.stdout.splitlines()[-1].split()
+    assert found == "True", "found by the parts of the compound"
+    assert lists_held == "0", "the search read no word list"

@@ -3,8 +3,6 @@ searched for like the taxonomy's (the acronym finds its long form and the other 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,6 @@ from bs4 import BeautifulSoup
 from indexer.analysis.acronyms import find_definitions
 from indexer.corpus.layout import THEMES_DIR
 from indexer.engine.acronym_choice import choose
-from indexer.engine.kennisbank import WARM_UP_QUERY
 from search_app import create_app
 from search_app.main import warmed_app
 
@@ -157,25 +154,3 @@ def test_a_warmed_up_server_process_expands_the_acronyms_a_later_generation_defi
     titles, notice = _search(client, "RvdK")
     assert titles == ["Jaarplan wijkteam", "Samenwerking jeugdbescherming", "Verslag casusoverleg"]
     assert "Ook gezocht op: RvdK → Raad voor de Kinderbescherming" in notice
-
-
-def test_a_warmed_up_server_process_splits_new_compounds_without_reading_the_word_lists_again(
-    acronym_corpus: Path, docs: Path, reindex, index_root: Path
-) -> None:
-    """Splitting a compound the index does not hold needs Dutch word frequencies: the warm-up builds
-    them, so a visitor's search neither waits for the word list to be read (a second) nor leaves it
-    in the process's memory. The warm-up's own words are in the index here, so its search splits
-    nothing anew; and the server is a process of its own, as this one indexed already."""
-    (docs / "wijk.md").write_text("# Wijkaanpak\n\n" + WARM_UP_QUERY.replace('"', "") + "\n", encoding="utf-8")
-    reindex()
-    server_process = f"""
-from search_app.main import warmed_app
-from wordfreq import get_frequency_dict
-client = warmed_app({{"CORPUS": {str(acronym_corpus)!r}, "INDEX": {str(index_root)!r}, "TESTING": True}}).test_client()
-page = client.get("/zoeken?q=kinderbeschermingswerkwijzeoverleg").get_data(as_text=True)
-print("Verslag casusoverleg" in page, get_frequency_dict.cache_info().currsize)
-"""
-    done = subprocess.run([sys.executable, "-c", server_process], capture_output=True, text=True, check=True)
-    found, lists_held = done.stdout.split()
-    assert found == "True", "found by the parts of the compound"
-    assert lists_held == "0", "the search read no word list"

@@ -20,7 +20,7 @@ from importlib.metadata import version
 from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token, Tokenizer
 from wordfreq import get_frequency_dict
 
-from indexer.analysis.lexicon import LANGUAGE, WORDLIST, compound_parts
+from indexer.analysis.lexicon import LANGUAGE, WORDLIST, build_frequency_tables, compound_parts
 from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 from indexer.corpus.sources import organisations
 from indexer.engine import ranking_weights
@@ -126,6 +126,16 @@ def _frequent_stems() -> frozenset[str]:
     floor = 10 ** (PAIR_MIN_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
     frequencies = get_frequency_dict(LANGUAGE, WORDLIST)
     return frozenset(stem(fold(word)) for word, share in frequencies.items() if share >= floor)
+
+
+def build_word_list_tables() -> None:
+    """Make every table a search builds from wordfreq's lists now: the frequent stems that decide
+    how a phrase is found, and the frequencies compounds are split by. A server process does so at
+    its warm-up, before it lets the lists go (`word_lists`), whether its warm-up search needed them
+    or not (its words may all be in the index's word table, or the search may fail). Built by a
+    visitor's search instead, they cost it a second, and the list stayed in the process's memory."""
+    _frequent_stems()
+    build_frequency_tables()
 
 
 def is_stored_pair(first: str, second: str) -> bool:

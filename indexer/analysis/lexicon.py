@@ -145,9 +145,8 @@ def _heads() -> frozenset[str]:
 
 
 def build_frequency_tables() -> None:
-    """Make the tables that splitting reads now, not at the first word that needs them: a server
-    process does so at its warm-up, before it lets wordfreq's lists go (`word_lists`). Built by a
-    search instead, they cost that search a second, and the list stayed in the process's memory."""
+    """Make the tables that splitting reads now, not at the first word that needs them
+    (`analyzers.build_word_list_tables`)."""
     _heads()  # made from `_zipf`, which it builds first
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
 
-from indexer.analysis.lexicon import build_frequency_tables
+from indexer.analysis.analyzers import build_word_list_tables
 from indexer.analysis.word_lists import release_word_lists
 from indexer.analysis.wordforms import fold
 from indexer.corpus.review import Preview, preview
@@ -42,9 +42,9 @@ DOSSIER_CACHE = "dossier-pdf"
 # Before a word is completed, at least this many letters of it are typed.
 MIN_PREFIX_CHARS = 3
 # What a server process searches once before it takes requests: a phrase and a compound, so that the
-# index's snapshot and the process's word tables (the frequent stems that decide how a phrase is
-# found, the compound splitter's frequencies) are made then, not in a visitor's first search, which
-# took up to a second longer.
+# index's snapshot, its word table and the caches a search fills are made then, not in a visitor's
+# first search, which took up to a second longer (the word-list tables are built after it anyway:
+# `analyzers.build_word_list_tables`).
 WARM_UP_QUERY = '"veiligheid in de wijk" jeugdcriminaliteit'
 
 
@@ -87,7 +87,7 @@ class Kennisbank:
         if searches_in_process(self.engine):
             with suppress(KennisbankError):
                 self.search(WARM_UP_QUERY)
-            build_frequency_tables()  # the query may not have needed them all
+            build_word_list_tables()
             release_word_lists()
 
     def similar(self, doc_id: str, limit: int = 5) -> list[Hit]:
