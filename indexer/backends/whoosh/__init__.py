@@ -1,5 +1,5 @@
-"""The embedded engine on Whoosh: schema, index store, codec and posting pool, posting lists as arrays,
-snapshots, matching, facets, suggestions, page hits and the search itself.
+"""The embedded engine on Whoosh: schema, index store, codec, stored fields and posting pool, posting
+lists as arrays, snapshots, matching, facets, suggestions, page hits and the search itself.
 
 Private Whoosh names used here, by module. They may change in any Whoosh release; the tests that compare
 our reading of the index with Whoosh's own (`tests/test_matching.py`, `tests/test_posting_pool.py`) fail
