@@ -15,6 +15,7 @@ positions); it is kept as those bytes. The codec writes and reads blocks in this
 from __future__ import annotations
 
 import sys
+import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,6 +95,11 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
         parts.append(_little_endian(array("I", map(len, values))))
     parts += values
     return b"".join(parts)
+
+
+def decompressed(data: bytes, compression: int) -> bytes:
+    """A block's data as the codec stored it: zlib-compressed when W3's `compression` level is set."""
+    return zlib.decompress(data) if compression else data
 
 
 def _layout(data: bytes, count: int) -> tuple[bytes, bytes, int]:

@@ -93,7 +93,7 @@ class _BlockMatcher(W3LeafMatcher):
 
     def _read_data(self) -> None:
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = block_format.decode(zlib.decompress(data) if self._compression else data, self._blocklength)
+        self._data = block_format.decode(block_format.decompressed(data, self._compression), self._blocklength)
 
     def _read_ids(self) -> None:
         if self._data is None:

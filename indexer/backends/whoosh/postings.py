@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import pickle  # Whoosh's block info and word positions; the index is written by us
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -58,7 +57,7 @@ def _blocks(data: bytes) -> Iterator[tuple[int, int, bytes, int]]:
 
 
 def _unpacked(block: bytes, compression: int, count: int) -> block_format.Block:
-    return block_format.decode(zlib.decompress(block) if compression else block, count)
+    return block_format.decode(block_format.decompressed(block, compression), count)
 
 
 def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -67,7 +66,7 @@ def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     for count, last, block, compression in _blocks(data):
         counts.append(count)
         lasts.append(last)
-        blocks.append(zlib.decompress(block) if compression else block)
+        blocks.append(block_format.decompressed(block, compression))
     return block_format.decode_list(blocks, counts, lasts)
 
 
