@@ -30,14 +30,16 @@ class _Lz4BytesColumn(VarBytesColumn):
             super().add(docnum, lz4.block.compress(v, mode="high_compression", compression=COMPRESSION_LEVEL))
 
     class Reader(VarBytesColumn.Reader):
-        # A record without stored fields reads as b"": left as it is (Whoosh's zlib column fails on it).
         def __getitem__(self, docnum: int) -> bytes:
-            packed = super().__getitem__(docnum)
-            return lz4.block.decompress(packed) if packed else packed
+            return _unpacked(super().__getitem__(docnum))
 
         def __iter__(self) -> Iterator[bytes]:
-            for packed in super().__iter__():
-                yield lz4.block.decompress(packed) if packed else packed
+            return map(_unpacked, super().__iter__())
+
+
+def _unpacked(packed: bytes) -> bytes:
+    # A record without stored fields reads as b"": left as it is (Whoosh's zlib column fails on it).
+    return lz4.block.decompress(packed) if packed else packed
 
 
 STORED_COLUMN = PickleColumn(_Lz4BytesColumn())
