@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 from indexer.analysis.wordforms import STOP_WORDS, stem, words
 from indexer.corpus.layout import BUNDLED_CORPUS
@@ -41,8 +42,15 @@ def _field(raw: str, name: str) -> str:
     return next((line[len(prefix) :].strip().strip('"') for line in raw.splitlines() if line.startswith(prefix)), "")
 
 
-def read_posts(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, str]]:
-    """(title, lead, month) of every Jekyll post, once per distinct text: the archive repeats items;
+class Post(NamedTuple):
+    name: str  # file name in the archive
+    title: str
+    lead: str
+    month: str  # "Apr 2019"
+
+
+def read_posts(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[Post]:
+    """Every Jekyll post, once per distinct text: the archive repeats items;
     `skip`: file names left out (posts that are also labelled documents)."""
     seen: set[int] = set()
     for path in sorted(folder.rglob("*.md")):
@@ -54,7 +62,7 @@ def read_posts(folder: Path, skip: frozenset[str] = frozenset()) -> Iterator[tup
         key = hash((title, rest.strip()))
         if key not in seen:
             seen.add(key)
-            yield title, rest.strip(), " ".join(_field(raw, "date").split()[2:4])  # "Apr 2019"
+            yield Post(path.name, title, rest.strip(), " ".join(_field(raw, "date").split()[2:4]))
 
 
 def features(text: str) -> tuple[set[str], dict[str, str]]:
@@ -91,18 +99,18 @@ def mine(folder: Path, taxonomy: Taxonomy) -> dict[str, list[tuple[float, str, i
     months: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     forms: dict[str, str] = {}
     total = 0
-    for title, lead, month in read_posts(folder):
+    for post in read_posts(folder):
         total += 1
-        found, shown = features(f"{title}\n{lead}")
+        found, shown = features(f"{post.title}\n{post.lead}")
         for key, form in shown.items():
             forms.setdefault(key, form)
         overall.update(found)
-        themes, _ = tag(title, "", lead, taxonomy)
+        themes, _ = tag(post.title, "", post.lead, taxonomy)
         for match in themes:
             theme_posts[match.slug] += 1
             in_theme[match.slug].update(found)
             for key in found:
-                months[match.slug][key].add(month)
+                months[match.slug][key].add(post.month)
     compiled = compile_taxonomy(taxonomy)
     ranked: dict[str, list[tuple[float, str, int, int]]] = {}
     for theme in taxonomy.themes:

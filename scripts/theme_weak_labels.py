@@ -67,7 +67,7 @@ def weak_labels(
     """Stems of the positives and a sample of the negatives, and the themes the rules gave each."""
     positives: list[tuple[str, dict[str, float]]] = []
     negatives: list[str] = []
-    for title, lead, _ in read_posts(posts, skip):
+    for _, title, lead, _ in read_posts(posts, skip):
         evidence = score(title, "", lead, taxonomy)
         themes = {match.slug: match.score for match in tag(title, "", lead, taxonomy, evidence)[0]}
         if any(value >= POSITIVE_SCORE for value in themes.values()):

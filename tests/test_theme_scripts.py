@@ -25,9 +25,9 @@ def test_posts_are_read_once_and_labelled_ones_left_out(tmp_path: Path) -> None:
     _post(tmp_path, "2019-5-18-datalek.md", "Datalek bij gemeente", "Gegevens van inwoners lagen op straat.")
     _post(tmp_path, "2019-5-19-rellen.md", "Rellen in de stad", "De ME greep in.")
     posts = list(read_posts(tmp_path, skip=frozenset({"2019-5-19-rellen.md"})))
-    assert posts == [("Datalek bij gemeente", "Gegevens van inwoners lagen op straat.", "May 2019")], (
-        "a repeated post counts once, and a post that is a labelled document is not a training post"
-    )
+    assert posts == [
+        ("2019-5-17-datalek.md", "Datalek bij gemeente", "Gegevens van inwoners lagen op straat.", "May 2019")
+    ], "a repeated post counts once, and a post that is a labelled document is not a training post"
 
 
 def test_the_model_learns_from_the_words_around_the_taxonomy_terms() -> None:
