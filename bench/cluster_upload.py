@@ -23,11 +23,12 @@ from pathlib import Path
 
 from bench import machine
 from bench.measure import Stopwatch, print_table, summary_ms
-from bench.scale import DEFAULT_ROOT, DEFAULT_TARBALL, posts, unpack
+from bench.scale import DEFAULT_ROOT, posts, unpack
 from indexer.backends.config import Node
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS, token_field
 from indexer.indexing.pipeline import run_index
+from indexer.themes.evaluation import NEWS_ARCHIVE
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import analysed, leader_node
 
@@ -83,7 +84,7 @@ def measure(corpus: Path, state: Path, cluster: LocalCluster, uploads: int) -> d
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tarball", type=Path, default=DEFAULT_TARBALL)
+    parser.add_argument("--tarball", type=Path, default=NEWS_ARCHIVE)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--posts", type=int, default=1000, help="news posts in the cluster before the uploads")
     parser.add_argument("--uploads", type=int, default=20)

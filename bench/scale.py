@@ -32,10 +32,10 @@ from pathlib import Path
 from bench import http_load, machine, news_queries
 from bench.indexing import Workspace, run_job
 from bench.scale_tables import front_matter_note, tables
+from indexer.themes.evaluation import NEWS_ARCHIVE
 from search_app.launcher import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_TARBALL = REPO.parent / "shared" / "scale" / "nieuwsarchief-2012-2019.tar.gz"
 DEFAULT_ROOT = Path(tempfile.gettempdir()) / "kb" / "scale"
 SAMPLE_SIZE = 10_000
 STAGES = ("index", "search", "http")
@@ -130,7 +130,7 @@ def corpus_parser(description: str) -> argparse.ArgumentParser:
     """The options of every benchmark over the news posts: where they are, the sample, the queries,
     which sizes, and whether finished stages are reused (this one and `bench.cluster_scale`)."""
     parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
-    parser.add_argument("--tarball", type=Path, default=DEFAULT_TARBALL)
+    parser.add_argument("--tarball", type=Path, default=NEWS_ARCHIVE)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--sample", type=int, default=SAMPLE_SIZE, help="posts in the smaller corpus")
     parser.add_argument("--seed", type=int, default=7)

@@ -32,7 +32,7 @@ from indexer.indexing.planning import MassRemovalError
 from indexer.indexing.progress import ProgressReporter
 from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
 from indexer.models import RunReport
-from indexer.themes.evaluation import evaluate, evaluate_labelled, format_report
+from indexer.themes.evaluation import NEWS_ARCHIVE, evaluate, evaluate_labelled, evaluate_news, format_report
 from indexer.themes.taxonomy import load_taxonomy
 
 EXIT_FAILED_FILES = 1
@@ -125,7 +125,9 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     held_back = args.toon_achtergehouden
     print(format_report(evaluate(args.corpus, taxonomy), taxonomy, "gebundeld", held_back), flush=True)
     if has_real_corpus(args):
-        print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back))
+        print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back), flush=True)
+    if args.nieuwsarchief.is_file() or said_left_out(args.nieuwsarchief, "het nieuwsarchief", "--nieuwsarchief"):
+        print(format_report(evaluate_news(args.nieuwsarchief, taxonomy), taxonomy, "echt nieuws", held_back))
     return 0
 
 
@@ -195,6 +197,13 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
     )
     add_real_corpus(themes)
+    themes.add_argument(
+        "--nieuwsarchief",
+        type=Path,
+        default=NEWS_ARCHIVE,
+        metavar="BESTAND",
+        help="het archief met echte nieuwsberichten (.tar.gz), waarvan een steekproef met thema's is gelabeld",
+    )
     themes.set_defaults(handler=cmd_evaluate_themes)
 
     ranking = commands.add_parser("evalueer-zoeken", help="de zoekkwaliteit meten op de beoordeelde zoekvragen")
@@ -256,12 +265,14 @@ def add_real_corpus(sub: argparse.ArgumentParser) -> None:
 
 
 def has_real_corpus(args: argparse.Namespace) -> bool:
-    """Whether the real corpus is there; if not, say that only the bundled corpus is measured."""
-    if args.echt_corpus.is_dir():
-        return True
+    """Whether the real corpus is there; if not, say that it is not measured."""
+    return args.echt_corpus.is_dir() or said_left_out(args.echt_corpus, "het echte corpus", "--echt-corpus")
+
+
+def said_left_out(location: Path, what: str, option: str) -> bool:
+    """Say that a shared evaluation set is missing, so it is left out, and how to point to it; False."""
     print(
-        f"Let op: het echte corpus {args.echt_corpus} ontbreekt, dus alleen het gebundelde corpus wordt gemeten. "
-        "Geef de map met --echt-corpus op.",
+        f"Let op: {what} {location} ontbreekt, dus dat wordt niet gemeten. Geef de plek op met {option}.",
         file=sys.stderr,
     )
     return False

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from indexer.corpus import audit
 from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.themes.evaluation import NEWS_ARCHIVE
 from tests.builders import add_core_terms, write_pdf
 
 
@@ -99,6 +100,8 @@ def test_evaluation_command_prints_both_parts() -> None:
     assert result.returncode == 0, result.stderr
     assert "== afstemming" in result.stdout and "== achtergehouden" in result.stdout
     assert "totaal (micro)" in result.stdout
+    if NEWS_ARCHIVE.is_file():
+        assert "== achtergehouden: echt nieuws" in result.stdout, "the labelled news posts are measured too"
 
 
 def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
-"""The theme labels of the shared real corpus: complete, unique and in the taxonomy's terms."""
+"""The theme labels of the shared real corpus and news archive: complete, unique and in the taxonomy's terms."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
+import tarfile
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -12,7 +13,7 @@ import yaml
 from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
 from indexer.evaluation.runner import REAL_CORPUS
 from indexer.extract import is_supported
-from indexer.themes.evaluation import REAL_LABELS
+from indexer.themes.evaluation import NEWS_ARCHIVE, NEWS_LABELS, REAL_LABELS
 from indexer.themes.taxonomy import load_taxonomy
 
 
@@ -27,15 +28,38 @@ def test_every_real_document_is_labelled_once_with_known_themes() -> None:
     assert unknown == set()
 
 
-def test_evaluation_without_real_corpus_says_so_and_reports_the_bundled_set(tmp_path: Path) -> None:
-    missing = tmp_path / "geen-corpus"
+@pytest.mark.skipif(not NEWS_ARCHIVE.is_file(), reason="the shared news archive is not beside this checkout")
+def test_every_labelled_news_post_is_in_the_archive_once_with_known_themes() -> None:
+    entries = yaml.safe_load(NEWS_LABELS.read_text(encoding="utf-8"))
+    labelled = [entry["pad"] for entry in entries]
+    with tarfile.open(NEWS_ARCHIVE) as archive:
+        posts = {PurePosixPath(name).name for name in archive.getnames()}
+    assert len(set(labelled)) == len(labelled)
+    assert set(labelled) <= posts
+    slugs = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR).theme_slugs
+    assert {slug for entry in entries for slug in entry["themas"]} <= slugs
+    assert sum(bool(entry["themas"]) for entry in entries) >= 100, "the sample was drawn to hold posts on every theme"
+
+
+def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_path: Path) -> None:
+    corpus, archive = tmp_path / "geen-corpus", tmp_path / "geen-archief.tar.gz"
     result = subprocess.run(
-        [sys.executable, "-m", "indexer.cli", "evalueer-themas", "--echt-corpus", str(missing)],
+        [
+            sys.executable,
+            "-m",
+            "indexer.cli",
+            "evalueer-themas",
+            "--echt-corpus",
+            str(corpus),
+            "--nieuwsarchief",
+            str(archive),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert f"het echte corpus {missing} ontbreekt" in result.stderr
+    assert f"het echte corpus {corpus} ontbreekt" in result.stderr
+    assert f"het nieuwsarchief {archive} ontbreekt" in result.stderr and "--nieuwsarchief" in result.stderr
     assert "== afstemming: gebundeld" in result.stdout
     assert ": echt" not in result.stdout

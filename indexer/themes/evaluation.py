@@ -1,7 +1,8 @@
 """Measure the tagger against the themes people recorded for documents.
 
-Two labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
-front matter), and the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml.
+Three labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
+front matter); the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml; and
+a pooled sample of the shared news archive, labelled the same way in corpus/evaluatie/nieuws-themas.yaml.
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 """
@@ -9,9 +10,11 @@ and terms are tuned by looking at the tuning part only; the held-back part is on
 from __future__ import annotations
 
 import hashlib
+import tarfile
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -29,6 +32,9 @@ HELD_BACK = "achtergehouden"
 HELD_BACK_MODULUS = 3
 # The real corpus's labels live with the bundled corpus, keyed by path relative to the real docs/.
 REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
+# The shared archive of real news posts, and the labels of a sample of them, keyed by file name.
+NEWS_ARCHIVE = BUNDLED_CORPUS.parent.parent / "shared" / "scale" / "nieuwsarchief-2012-2019.tar.gz"
+NEWS_LABELS = BUNDLED_CORPUS / "evaluatie" / "nieuws-themas.yaml"
 
 
 def split_of(relative_path: str) -> str:
@@ -179,6 +185,19 @@ def evaluate_labelled(
 ) -> Evaluation:
     """A folder of documents labelled in a separate file, such as the shared real corpus."""
     return _judge(labelled_documents(folder, real_labels(labels), limits=limits), taxonomy)
+
+
+def evaluate_news(
+    archive: Path, taxonomy: Taxonomy, labels: Path = NEWS_LABELS, limits: Limits | None = None
+) -> Evaluation:
+    """The labelled posts of the news archive, unpacked to a folder of their own and judged as the real corpus."""
+    wanted = set(load_labels(labels))
+    with tempfile.TemporaryDirectory() as unpacked, tarfile.open(archive) as posts:
+        for member in posts:
+            name = PurePosixPath(member.name).name
+            if member.isfile() and name in wanted:
+                (Path(unpacked) / name).write_bytes(posts.extractfile(member).read())
+        return evaluate_labelled(Path(unpacked), taxonomy, labels, limits)
 
 
 def _reason(match: ThemeMatch) -> str:
