@@ -238,6 +238,27 @@ FACTSHEET_TEXT = (
             "in English treaties sexual exploitation of children also means abuse images, not trafficking",
         ),
         (
+            "Nieuw monument onthuld",
+            "Het monument herdenkt de joodse inwoners die in de oorlog dwangarbeid moesten verrichten. "
+            "Nabestaanden en de burgemeester waren erbij.",
+            set(),
+            "a news brief that names exploitation once, in passing, is not about trafficking",
+        ),
+        (
+            "Controles bij fruittelers",
+            "Politie en inspectie controleerden dinsdag fruittelers. Er werd gelet op mensenhandel en "
+            "arbeidsuitbuiting; misstanden zijn niet gevonden.",
+            {"mensenhandel"},
+            "a news brief that names trafficking twice is about it",
+        ),
+        (
+            "Twee aanhoudingen na straatroof",
+            "De politie heeft twee jonge verdachten aangehouden na een straatroof in het park. Een man werd "
+            "beroofd van zijn telefoon.",
+            set(),
+            "a young suspect of ordinary crime is not youth and safety: the suspect's age is no subject",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),

@@ -75,6 +75,9 @@ class Theme:
     exclusions: tuple[str, ...]
     pairings: tuple[Pairing, ...]
     abroad: Abroad | None
+    # In a news brief, one mention of a strong term is enough, unless the theme's words are ones
+    # that other news uses in passing: then the term must come back (`kort_bericht_herhaald`).
+    brief_needs_repetition: bool
     acronyms: tuple[Acronym, ...]
     glossary: tuple[GlossaryEntry, ...]
     subthemes: tuple[Subtheme, ...]
@@ -170,6 +173,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         if abroad
         else None,
+        brief_needs_repetition=bool(data.get("kort_bericht_herhaald", False)),
         acronyms=acronyms,
         glossary=glossary,
         subthemes=subthemes,

@@ -9,7 +9,6 @@ lead, said again.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 from indexer.analysis.wordforms import fold, words
@@ -56,11 +55,9 @@ def _has_core(match: ThemeMatch, core: Core) -> bool:
 
 
 def _repeated_core(match: ThemeMatch, core: Core) -> bool:
-    """A strong term found at least twice, wherever: a short text saying it again is no passing word."""
-    counts: Counter[str] = Counter()
-    for hit in match.hits:
-        counts[hit.term] += hit.count
-    return any(count >= 2 and (match.slug, term) in core for term, count in counts.items())
+    """Strong terms found twice in all (one said again, or two of them), wherever: a short text
+    saying its subject again is no passing word."""
+    return sum(hit.count for hit in match.hits if (match.slug, hit.term) in core) >= 2
 
 
 def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
@@ -75,7 +72,9 @@ class _Lead:
 
     themes: frozenset[str] = frozenset()
     min_score: float = 0.0
-    repeated: bool = True  # the strong term must come back (not needed in a brief: all of it is lead)
+    # The themes whose strong term must come back: all of them in a short text, in a brief (which is
+    # all lead) only those whose words other news uses in passing.
+    repeated: frozenset[str] = frozenset()
 
 
 def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
@@ -83,9 +82,11 @@ def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
     if len(body) > RULES.short_text_words:
         return _Lead()
     if len(text.split()) <= RULES.brief_words:
-        lead, minimum, repeated = body, RULES.brief_min_score, False
+        lead, minimum = body, RULES.brief_min_score
+        repeated = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
     else:
-        lead, minimum, repeated = body[: RULES.short_text_lead_words], RULES.short_text_min_score, True
+        lead, minimum = body[: RULES.short_text_lead_words], RULES.short_text_min_score
+        repeated = taxonomy.theme_slugs
     themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
     return _Lead(themes, minimum, repeated)
 
@@ -111,7 +112,7 @@ def _decide(
         short = (
             match.slug in lead.themes
             and match.score >= lead.min_score
-            and (_repeated_core(match, core) or not lead.repeated)
+            and (match.slug not in lead.repeated or _repeated_core(match, core))
         )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best
