@@ -218,6 +218,13 @@ FACTSHEET_TEXT = (
             "terrorism abroad without a Dutch side is not this region's unrest",
         ),
         (
+            "Protest tegen de regering in Servië",
+            "In Servië gingen duizenden demonstranten de straat op. De betogers eisen het vertrek van de "
+            "president; de oproerpolitie bewaakt het parlement.",
+            set(),
+            "protest in any foreign country without a Dutch side, also one no theme file lists",
+        ),
+        (
             "Nederlandse jihadisten in Syrië",
             "Nederlandse jihadisten in Syrië willen terugkeren. De terroristen en hun kinderen zitten in kampen; "
             "de AIVD volgt de terreurgroep.",

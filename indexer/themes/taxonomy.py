@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from indexer.errors import KennisbankError
+from indexer.themes import countries
 
 # Theme files are read at every indexing run (an upload's too) and app start: PyYAML's C loader
 # for the same safe subset takes a tenth of the pure-Python loader's 0.4 s. Sidecars and front
@@ -50,7 +51,8 @@ class Pairing:
 @dataclass(frozen=True)
 class Abroad:
     """A theme that is about the Netherlands: a text naming one of `places` and none of `home`
-    (foreign terrorism or protest without a Dutch side) is not about it."""
+    (foreign terrorism or protest without a Dutch side) is not about it. The places are every
+    foreign country (`countries.py`) and what its theme file adds (cities, regions, other spellings)."""
 
     places: tuple[str, ...]
     home: tuple[str, ...]
@@ -168,7 +170,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         exclusions=_strings(data.get("uitzonderingen"), f"uitzonderingen in {where}"),
         pairings=pairings,
         abroad=Abroad(
-            _strings(abroad.get("plaatsen"), f"plaatsen onder buitenland in {where}"),
+            countries.foreign_countries() + _strings(abroad.get("plaatsen"), f"plaatsen onder buitenland in {where}"),
             _strings(abroad.get("nederland"), f"nederland onder buitenland in {where}"),
         )
         if abroad
@@ -182,7 +184,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
 
 def load_taxonomy(directory: Path) -> Taxonomy:
     """All theme files of a folder, in file-name order; an empty taxonomy when there are none."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(countries.SOURCE.encode())
     themes = []
     for path in sorted(Path(directory).glob("*.yaml")):
         raw = path.read_bytes()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from indexer.analysis.wordforms import fold, words
+from indexer.analysis.wordforms import words
 from indexer.models import ThemeMatch
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.tagging.scoring import score
@@ -122,16 +122,17 @@ def _decide(
 
 def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozenset[str]:
     """The themes about the Netherlands that this text, about elsewhere without a Dutch side, is not about."""
-    themes = [theme for theme in taxonomy.themes if theme.abroad]
-    if not themes or len(text.split()) > RULES.abroad_max_words:
+    abroad = compile_taxonomy(taxonomy).abroad
+    if not abroad or len(text.split()) > RULES.abroad_max_words:
         return frozenset()
-    named = set(words(f"{title}\n{summary}\n{text}"))
+    said = words(f"{title}\n{summary}\n{text}")
+    named, joined = set(said), f" {' '.join(said)} "
+
+    def names(place: tuple[str, ...]) -> bool:
+        return bool(place) and place[0] in named and (len(place) == 1 or f" {' '.join(place)} " in joined)
+
     return frozenset(
-        theme.slug
-        for theme in themes
-        if theme.abroad
-        and not named.isdisjoint(fold(place) for place in theme.abroad.places)
-        and named.isdisjoint(fold(word) for word in theme.abroad.home)
+        slug for slug, (places, home) in abroad.items() if named.isdisjoint(home) and any(map(names, places))
     )
 
 

@@ -83,6 +83,8 @@ class Compiled:
     exclusions: dict[str, Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
+    # theme about the Netherlands -> its places abroad as folded words, and its words of a Dutch side
+    abroad: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]]
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
     word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -155,6 +157,14 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         {theme.slug: Exclusions.of(theme.exclusions) for theme in taxonomy.themes},
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
         core | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
+        {
+            theme.slug: (
+                tuple(tuple(words(place)) for place in theme.abroad.places),
+                frozenset(fold(word) for word in theme.abroad.home),
+            )
+            for theme in taxonomy.themes
+            if theme.abroad
+        },
     )
     for term in terms:
         if len(term.stems) > 1:
