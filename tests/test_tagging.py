@@ -252,6 +252,22 @@ FACTSHEET_TEXT = (
             "a news brief that names exploitation once, in passing, is not about trafficking",
         ),
         (
+            "Nieuw monument onthuld",
+            "Het monument herdenkt vrouwen die in de oorlog in gedwongen prostitutie terechtkwamen. "
+            "Nabestaanden waren erbij.",
+            set(),
+            "a strong phrase with a strong term inside it is one passing mention, not two",
+        ),
+        (
+            "Controles in de haven",
+            "Politie en inspectie controleerden dinsdag uitzendbureaus in de haven op arbeidsuitbuiting en "
+            "mensenhandel. "
+            + "De controles duurden de hele dag en werden in de middag afgerond met een gesprek op het kantoor "
+            "van de havendienst, waar ook de burgemeester en enkele raadsleden bij aanwezig waren. " * 3,
+            {"mensenhandel"},
+            "a short item that names its subject by two strong terms in its lead is about it",
+        ),
+        (
             "Controles bij fruittelers",
             "Politie en inspectie controleerden dinsdag fruittelers. Er werd gelet op mensenhandel en "
             "arbeidsuitbuiting; misstanden zijn niet gevonden.",

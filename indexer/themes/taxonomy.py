@@ -78,7 +78,7 @@ class Theme:
     pairings: tuple[Pairing, ...]
     abroad: Abroad | None
     # In a news brief, one mention of a strong term is enough, unless the theme's words are ones
-    # that other news uses in passing: then the term must come back (`kort_bericht_herhaald`).
+    # that other news uses in passing: then strong terms must be said twice (`kort_bericht_herhaald`).
     brief_needs_repetition: bool
     acronyms: tuple[Acronym, ...]
     glossary: tuple[GlossaryEntry, ...]

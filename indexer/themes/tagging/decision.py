@@ -3,7 +3,7 @@
 A theme needs at least one strong term (context words alone, such as "sociale media" or "wapen",
 say nothing), several distinct terms and enough weight (more in a long text), and must not be a side
 remark next to the document's main theme. A short news item is read as one: a strong term in its
-lead, said again.
+lead, and strong terms said twice.
 """
 
 from __future__ import annotations
@@ -54,10 +54,21 @@ def _has_core(match: ThemeMatch, core: Core) -> bool:
     return any((match.slug, hit.term) in core for hit in match.hits)
 
 
-def _repeated_core(match: ThemeMatch, core: Core) -> bool:
-    """Strong terms found twice in all (one said again, or two of them), wherever: a short text
-    saying its subject again is no passing word."""
-    return sum(hit.count for hit in match.hits if (match.slug, hit.term) in core) >= 2
+def _said_twice(match: ThemeMatch, core: Core) -> bool:
+    """Strong terms said twice in all (one said again, or two of them), wherever: a short text saying
+    its subject again is no passing word. A strong phrase found with a strong term inside it
+    ("gedwongen prostitutie", "prostitutie") is one mention, not two."""
+    strong = [hit for hit in match.hits if (match.slug, hit.term) in core]
+    phrases = {hit.term: f" {' '.join(words(hit.term))} " for hit in strong}
+    mentions = 0
+    for hit in strong:
+        inside = sum(
+            other.count
+            for other in strong
+            if other.term != hit.term and other.location == hit.location and phrases[hit.term] in phrases[other.term]
+        )
+        mentions += max(0, hit.count - inside)
+    return mentions >= 2
 
 
 def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
@@ -72,9 +83,9 @@ class _Lead:
 
     themes: frozenset[str] = frozenset()
     min_score: float = 0.0
-    # The themes whose strong term must come back: all of them in a short text, in a brief (which is
-    # all lead) only those whose words other news uses in passing.
-    repeated: frozenset[str] = frozenset()
+    # The themes that a strong term must name twice (`_said_twice`): all of them in a short text, in a
+    # brief (which is all lead) only those whose words other news uses in passing.
+    needs_repetition: frozenset[str] = frozenset()
 
 
 def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
@@ -83,12 +94,12 @@ def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
         return _Lead()
     if len(text.split()) <= RULES.brief_words:
         lead, minimum = body, RULES.brief_min_score
-        repeated = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
+        needs_repetition = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
     else:
         lead, minimum = body[: RULES.short_text_lead_words], RULES.short_text_min_score
-        repeated = taxonomy.theme_slugs
+        needs_repetition = taxonomy.theme_slugs
     themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
-    return _Lead(themes, minimum, repeated)
+    return _Lead(themes, minimum, needs_repetition)
 
 
 def length_scale(text: str) -> float:
@@ -112,7 +123,7 @@ def _decide(
         short = (
             match.slug in lead.themes
             and match.score >= lead.min_score
-            and (match.slug not in lead.repeated or _repeated_core(match, core))
+            and (match.slug not in lead.needs_repetition or _said_twice(match, core))
         )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best
