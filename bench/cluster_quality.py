@@ -29,13 +29,13 @@ from indexer.backends.config import TypesenseEngine
 from indexer.backends.typesense import client as client_module
 from indexer.backends.typesense import searching
 from indexer.backends.typesense.collections import DOCUMENTS, token_field
-from indexer.corpus.layout import CorpusLayout
+from indexer.corpus.layout import REAL_CORPUS, CorpusLayout
 from indexer.engine.kennisbank import Kennisbank
 from indexer.engine.query import parse_query
 from indexer.engine.query_model import field_terms
 from indexer.evaluation.judgments import HELD_BACK, TUNING
 from indexer.evaluation.metrics import CUTOFF, rank_all, score
-from indexer.evaluation.runner import REAL_CORPUS, JudgedSet, bundled_set, real_set
+from indexer.evaluation.runner import JudgedSet, bundled_set, real_set
 from indexer.indexing.pipeline import run_index
 from indexer.themes.taxonomy import load_taxonomy
 from tests.typesense_cluster import LocalCluster

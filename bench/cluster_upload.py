@@ -27,8 +27,8 @@ from bench.scale import DEFAULT_ROOT, posts, unpack
 from indexer.backends.config import Node
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import DOCUMENTS, token_field
+from indexer.corpus.layout import NEWS_ARCHIVE
 from indexer.indexing.pipeline import run_index
-from indexer.themes.evaluation import NEWS_ARCHIVE
 from tests.typesense_cluster import LocalCluster
 from tests.typesense_support import analysed, leader_node
 

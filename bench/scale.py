@@ -32,7 +32,7 @@ from pathlib import Path
 from bench import http_load, machine, news_queries
 from bench.indexing import Workspace, run_job
 from bench.scale_tables import front_matter_note, tables
-from indexer.themes.evaluation import NEWS_ARCHIVE
+from indexer.corpus.layout import NEWS_ARCHIVE
 from search_app.launcher import free_port
 
 REPO = Path(__file__).resolve().parent.parent

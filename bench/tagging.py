@@ -15,8 +15,7 @@ import statistics
 import time
 
 from bench.measure import print_table
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
-from indexer.evaluation.runner import REAL_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR, list_files
 from indexer.indexing.workers import Limits, extract_all
 from indexer.models import Page
 from indexer.themes.tagging import tag

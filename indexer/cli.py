@@ -21,7 +21,7 @@ from indexer.cli_status import cmd_status
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus.curation_service import Curator
 from indexer.corpus.journal import Recovered, recover
-from indexer.corpus.layout import CorpusLayout
+from indexer.corpus.layout import NEWS_ARCHIVE, REAL_CORPUS, CorpusLayout
 from indexer.corpus.sidecar_fields import SIDECAR_FIELDS
 from indexer.engine.backend_choice import engine_config
 from indexer.engine.kennisbank import Kennisbank
@@ -32,7 +32,7 @@ from indexer.indexing.planning import MassRemovalError
 from indexer.indexing.progress import ProgressReporter
 from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
 from indexer.models import RunReport
-from indexer.themes.evaluation import NEWS_ARCHIVE, evaluate, evaluate_labelled, evaluate_news, format_report
+from indexer.themes.evaluation import evaluate, evaluate_labelled, evaluate_news, format_report
 from indexer.themes.taxonomy import load_taxonomy
 
 EXIT_FAILED_FILES = 1
@@ -126,7 +126,9 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     print(format_report(evaluate(args.corpus, taxonomy), taxonomy, "gebundeld", held_back), flush=True)
     if has_real_corpus(args):
         print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back), flush=True)
-    if args.nieuwsarchief.is_file() or said_left_out(args.nieuwsarchief, "het nieuwsarchief", "--nieuwsarchief"):
+    if args.nieuwsarchief.is_file() or said_left_out(
+        args.nieuwsarchief, "het nieuwsarchief (een .tar.gz-bestand)", "Geef het bestand op met --nieuwsarchief."
+    ):
         print(format_report(evaluate_news(args.nieuwsarchief, taxonomy), taxonomy, "echt nieuws", held_back))
     return 0
 
@@ -258,7 +260,7 @@ def add_real_corpus(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--echt-corpus",
         type=Path,
-        default=search_evaluation.REAL_CORPUS,
+        default=REAL_CORPUS,
         metavar="MAP",
         help="map met de echte documenten (docs/)",
     )
@@ -266,15 +268,15 @@ def add_real_corpus(sub: argparse.ArgumentParser) -> None:
 
 def has_real_corpus(args: argparse.Namespace) -> bool:
     """Whether the real corpus is there; if not, say that it is not measured."""
-    return args.echt_corpus.is_dir() or said_left_out(args.echt_corpus, "het echte corpus", "--echt-corpus")
-
-
-def said_left_out(location: Path, what: str, option: str) -> bool:
-    """Say that a shared evaluation set is missing, so it is left out, and how to point to it; False."""
-    print(
-        f"Let op: {what} {location} ontbreekt, dus dat wordt niet gemeten. Geef de plek op met {option}.",
-        file=sys.stderr,
+    return args.echt_corpus.is_dir() or said_left_out(
+        args.echt_corpus, "het echte corpus", "Geef de map met --echt-corpus op."
     )
+
+
+def said_left_out(location: Path, what: str, how_to_point: str) -> bool:
+    """Say that a shared evaluation set is missing, so it is left out, and how to point to it. False,
+    so that `present or said_left_out(...)` reads as the condition to measure it."""
+    print(f"Let op: {what} {location} ontbreekt, dus dat wordt niet gemeten. {how_to_point}", file=sys.stderr)
     return False
 
 

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.evaluation.runner import REAL_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR
 from indexer.models import ThemeMatch
 from indexer.themes.evaluation import TUNING, Labelled, labelled_documents, real_labels
 from indexer.themes.tagging import score, tag

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from indexer.corpus import audit
-from indexer.corpus.layout import BUNDLED_CORPUS
-from indexer.themes.evaluation import NEWS_ARCHIVE
+from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE
 from tests.builders import add_core_terms, write_pdf
 
 

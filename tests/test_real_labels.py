@@ -10,10 +10,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR, list_files
-from indexer.evaluation.runner import REAL_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE, REAL_CORPUS, THEMES_DIR, list_files
 from indexer.extract import is_supported
-from indexer.themes.evaluation import NEWS_ARCHIVE, NEWS_LABELS, REAL_LABELS
+from indexer.themes.evaluation import NEWS_LABELS, REAL_LABELS
 from indexer.themes.taxonomy import load_taxonomy
 
 
@@ -60,6 +59,7 @@ def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_
     )
     assert result.returncode == 0, result.stderr
     assert f"het echte corpus {corpus} ontbreekt" in result.stderr
-    assert f"het nieuwsarchief {archive} ontbreekt" in result.stderr and "--nieuwsarchief" in result.stderr
+    assert f"het nieuwsarchief (een .tar.gz-bestand) {archive} ontbreekt" in result.stderr
+    assert "--nieuwsarchief" in result.stderr
     assert "== afstemming: gebundeld" in result.stdout
     assert ": echt" not in result.stdout

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.corpus.layout import CorpusLayout, list_files, slug_for
+from indexer.corpus.layout import REAL_CORPUS, CorpusLayout, list_files, slug_for
 from indexer.evaluation.judgments import GRADES, HELD_BACK, TUNING, load_judgments
 from indexer.evaluation.library_analysis import analyse, compound_parts
-from indexer.evaluation.runner import REAL_CORPUS, bundled_set, evaluate, real_set
+from indexer.evaluation.runner import bundled_set, evaluate, real_set
 
 QUERY_KINDS_BUNDLED = {"fragment", "samenstelling", "afkorting", "typfout", "zin", "vraag"}
 QUERY_KINDS_REAL = QUERY_KINDS_BUNDLED | {"bekend", "misleidend"}

@@ -18,6 +18,11 @@ from indexer.analysis.wordforms import fold
 from indexer.corpus.metadata import is_sidecar, sidecar_path
 
 BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+# The shared data beside the checkout, which the evaluations, tests and benchmarks read (CI has it too):
+# the real documents, and the archive of real news posts.
+SHARED = BUNDLED_CORPUS.parent.parent / "shared"
+REAL_CORPUS = SHARED / "real-corpus" / "docs"
+NEWS_ARCHIVE = SHARED / "scale" / "nieuwsarchief-2012-2019.tar.gz"
 DOCUMENTS_DIR = "documenten"
 THEMES_DIR = "themes"
 DOSSIERS_DIR = "dossiers"

@@ -7,15 +7,13 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from indexer.corpus.layout import BUNDLED_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS
 from indexer.evaluation.baselines import all_engines
 from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, as_one, exact_copies, load_judgments
 from indexer.evaluation.metrics import Scores, rank_all, score
 
 JUDGMENTS_DIR = "evaluatie"
 ALL_KINDS = "alle"
-# The shared real corpus sits beside the checkout; the tests and CI read it from there.
-REAL_CORPUS = BUNDLED_CORPUS.parent.parent / "shared" / "real-corpus" / "docs"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import tarfile
 import tempfile
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,6 +22,7 @@ import yaml
 
 from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout, list_files
 from indexer.corpus.metadata import read_sidecar, resolve
+from indexer.errors import KennisbankError
 from indexer.extract import is_supported
 from indexer.indexing.workers import Limits, extract_all
 from indexer.models import Metadata, ThemeMatch
@@ -32,8 +35,7 @@ HELD_BACK = "achtergehouden"
 HELD_BACK_MODULUS = 3
 # The real corpus's labels live with the bundled corpus, keyed by path relative to the real docs/.
 REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
-# The shared archive of real news posts, and the labels of a sample of them, keyed by file name.
-NEWS_ARCHIVE = BUNDLED_CORPUS.parent.parent / "shared" / "scale" / "nieuwsarchief-2012-2019.tar.gz"
+# The labels of a sample of the shared news archive's posts, keyed by file name.
 NEWS_LABELS = BUNDLED_CORPUS / "evaluatie" / "nieuws-themas.yaml"
 
 
@@ -187,17 +189,49 @@ def evaluate_labelled(
     return _judge(labelled_documents(folder, real_labels(labels), limits=limits), taxonomy)
 
 
+class NewsArchiveError(KennisbankError):
+    """The news archive cannot give the labelled posts: unreadable, or some are missing or twice in it."""
+
+
 def evaluate_news(
     archive: Path, taxonomy: Taxonomy, labels: Path = NEWS_LABELS, limits: Limits | None = None
 ) -> Evaluation:
-    """The labelled posts of the news archive, unpacked to a folder of their own and judged as the real corpus."""
+    """The labelled posts of the news archive, unpacked to a folder of their own and judged as the real corpus.
+
+    Every labelled post must be in the archive once: scores over fewer posts than were labelled
+    would look like the same measurement and not be."""
     wanted = set(load_labels(labels))
-    with tempfile.TemporaryDirectory() as unpacked, tarfile.open(archive) as posts:
-        for member in posts:
-            name = PurePosixPath(member.name).name
-            if member.isfile() and name in wanted:
-                (Path(unpacked) / name).write_bytes(posts.extractfile(member).read())
+    with tempfile.TemporaryDirectory() as unpacked:
+        found = _unpack_posts(archive, wanted, Path(unpacked))
+        missing = sorted(wanted - set(found))
+        twice = sorted(name for name, count in found.items() if count > 1)
+        if missing or twice:
+            problem = (
+                f"mist {len(missing)} gelabelde berichten" if missing else f"bevat {len(twice)} berichten twee keer"
+            )
+            raise NewsArchiveError(
+                f"Het nieuwsarchief {archive} {problem} (bijvoorbeeld {(missing or twice)[0]}). "
+                "Geef het archief op waarvan de steekproef is gelabeld: nieuwsarchief-2012-2019.tar.gz."
+            )
         return evaluate_labelled(Path(unpacked), taxonomy, labels, limits)
+
+
+def _unpack_posts(archive: Path, names: set[str], folder: Path) -> Counter[str]:
+    """Write the archive's files with these names (whatever their folder) into `folder`; how often each was met."""
+    found: Counter[str] = Counter()
+    try:
+        with tarfile.open(archive) as posts:
+            for member in posts:
+                name = PurePosixPath(member.name).name
+                if member.isfile() and name in names:
+                    found[name] += 1
+                    (folder / name).write_bytes(posts.extractfile(member).read())
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        raise NewsArchiveError(
+            f"Het nieuwsarchief {archive} is geen leesbaar .tar.gz-archief ({exc}). "
+            "Geef het bestand nieuwsarchief-2012-2019.tar.gz op, zoals het in ../shared/scale/ staat."
+        ) from exc
+    return found
 
 
 def _reason(match: ThemeMatch) -> str:
