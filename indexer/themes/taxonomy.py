@@ -52,7 +52,8 @@ class Pairing:
 class Abroad:
     """A theme that is about the Netherlands: a text naming one of `places` and none of `home`
     (foreign terrorism or protest without a Dutch side) is not about it. The places are every
-    foreign country (`countries.py`) and what its theme file adds (cities, regions, other spellings)."""
+    foreign country (`countries.py`) and what its theme file adds (cities, regions, other spellings),
+    each matched as a phrase; `home` holds single words."""
 
     places: tuple[str, ...]
     home: tuple[str, ...]
@@ -120,6 +121,14 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(str(item).strip() for item in value if str(item).strip())
 
 
+def _flag(value: object, default: bool, where: str) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise TaxonomyError(f"{where} moet true of false zijn.")
+    return value
+
+
 def _required(data: dict, key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -134,7 +143,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
             short=_required(item, "afkorting", where),
             expansion=_required(item, "voluit", where),
             explanation=str(item.get("uitleg", "")).strip(),
-            signal=bool(item.get("signaal", True)),
+            signal=_flag(item.get("signaal"), True, f"signaal van {item.get('afkorting')} in {where}"),
         )
         for item in data.get("afkortingen") or ()
     )
@@ -175,7 +184,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         if abroad
         else None,
-        brief_needs_repetition=bool(data.get("kort_bericht_herhaald", False)),
+        brief_needs_repetition=_flag(data.get("kort_bericht_herhaald"), False, f"kort_bericht_herhaald in {where}"),
         acronyms=acronyms,
         glossary=glossary,
         subthemes=subthemes,
