@@ -225,6 +225,20 @@ FACTSHEET_TEXT = (
             "protest in any foreign country without a Dutch side, also one no theme file lists",
         ),
         (
+            "Betogers voor het Witte Huis",
+            "In de Verenigde Staten gingen duizenden demonstranten de straat op tegen de president. De "
+            "betogers trokken naar het Capitool.",
+            set(),
+            "a country of several words is recognised as one name",
+        ),
+        (
+            "Boerenprotest bij Provinciale Staten",
+            "Honderden boeren demonstreren bij het provinciehuis tijdens de vergadering van Provinciale Staten. "
+            "Het boerenprotest verliep rustig.",
+            {"maatschappelijk-ongenoegen"},
+            "a word of a foreign name alone ('Staten') says nothing about where",
+        ),
+        (
             "Nederlandse jihadisten in Syrië",
             "Nederlandse jihadisten in Syrië willen terugkeren. De terroristen en hun kinderen zitten in kampen; "
             "de AIVD volgt de terreurgroep.",

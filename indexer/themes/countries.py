@@ -11,7 +11,7 @@ from functools import cache
 import babel
 from babel import Locale
 
-# The Kingdom of the Netherlands is home; these codes name no country ("Europese Unie", "wereld").
+# The Kingdom of the Netherlands is home; these codes name no country ("Europese Unie", "Verenigde Naties").
 _HOME = frozenset({"NL", "AW", "CW", "SX", "BQ"})
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 # Part of the tagging version: new names from a new release re-tag the index.

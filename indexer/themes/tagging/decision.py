@@ -143,7 +143,7 @@ def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozense
         return bool(place) and place[0] in named and (len(place) == 1 or f" {' '.join(place)} " in joined)
 
     return frozenset(
-        slug for slug, (places, home) in abroad.items() if named.isdisjoint(home) and any(map(names, places))
+        slug for slug, foreign in abroad.items() if named.isdisjoint(foreign.home) and any(map(names, foreign.places))
     )
 
 

@@ -73,6 +73,14 @@ class Exclusions:
 
 
 @dataclass(frozen=True)
+class ForeignPlaces:
+    """A theme about the Netherlands, compiled: its places abroad as folded words, its words of a Dutch side."""
+
+    places: tuple[tuple[str, ...], ...]
+    home: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Compiled:
     single: dict[str, list[Term]]  # stem -> one-word terms
     phrases: dict[str, list[Term]]  # first stem -> multi-word terms
@@ -83,8 +91,7 @@ class Compiled:
     exclusions: dict[str, Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
-    # theme about the Netherlands -> its places abroad as folded words, and its words of a Dutch side
-    abroad: dict[str, tuple[tuple[tuple[str, ...], ...], frozenset[str]]]
+    abroad: dict[str, ForeignPlaces]  # theme about the Netherlands -> what says a text is about elsewhere
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
     word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -158,7 +165,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
         core | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
         {
-            theme.slug: (
+            theme.slug: ForeignPlaces(
                 tuple(tuple(words(place)) for place in theme.abroad.places),
                 frozenset(fold(word) for word in theme.abroad.home),
             )
