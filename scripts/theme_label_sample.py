@@ -12,6 +12,8 @@ results, the sample pools three sources:
 Posts with a lead under `MIN_LEAD_CHARS` (a missing person's name, a headline alone) and posts that
 are documents of the real corpus are left out. FOLDER gets `sample.json` with each post's source,
 and `BATCHES` shuffled batches without it, for labellers who must not know why a post was drawn.
+The tagger's part of the sample depends on the tagger: the labelled sample is the one drawn with the
+tagger and theme files of commit dbd87ad.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ import random
 import re
 from pathlib import Path
 
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.evaluation.runner import REAL_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR
 from indexer.themes.tagging import tag
 from indexer.themes.taxonomy import load_taxonomy
 from scripts.theme_vocabulary import Post, read_posts
@@ -51,7 +52,7 @@ NETS = {
 
 
 def draw(posts: list[Post], themes_of: dict[str, set[str]], rng: random.Random) -> dict[str, str]:
-    """Post name -> the source that drew it; a post drawn twice keeps its first source."""
+    """Post name -> the source that drew it; each source draws from the posts not drawn yet."""
     drawn = {post.name: "random" for post in rng.sample(posts, RANDOM_POSTS)}
     for slug, net in NETS.items():
         pattern = re.compile(net)
@@ -66,7 +67,7 @@ def draw(posts: list[Post], themes_of: dict[str, set[str]], rng: random.Random) 
         for post in rng.sample(tagged, min(TAGGED_POSTS, len(tagged))):
             drawn[post.name] = f"tagger:{slug}"
         for post in rng.sample(missed, min(NET_POSTS, len(missed))):
-            drawn.setdefault(post.name, f"net:{slug}")
+            drawn[post.name] = f"net:{slug}"
     return drawn
 
 
@@ -91,7 +92,8 @@ def main() -> None:
     (arguments.out / "sample.json").write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
     for number in range(BATCHES):
         batch = [{key: post[key] for key in ("pad", "titel", "tekst")} for post in sample[number::BATCHES]]
-        (arguments.out / f"batch-{number + 1}.json").write_text(json.dumps(batch, ensure_ascii=False, indent=1))
+        batch_file = arguments.out / f"batch-{number + 1}.json"
+        batch_file.write_text(json.dumps(batch, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(sample)} posts drawn into {arguments.out}")
 
 

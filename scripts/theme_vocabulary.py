@@ -43,6 +43,8 @@ def _field(raw: str, name: str) -> str:
 
 
 class Post(NamedTuple):
+    """One news post of the archive, as the theme scripts read it: front matter's title and date, and its lead."""
+
     name: str  # file name in the archive
     title: str
     lead: str

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis.wordforms import STOP_WORDS, stem, words
-from indexer.corpus.layout import BUNDLED_CORPUS, THEMES_DIR
-from indexer.evaluation.runner import REAL_CORPUS
+from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR
 from indexer.themes.evaluation import TUNING, Labelled, Scores, labelled_documents, load_labels, real_labels
 from indexer.themes.tagging import score, tag
 from indexer.themes.tagging.counting import count_terms
@@ -67,13 +66,13 @@ def weak_labels(
     """Stems of the positives and a sample of the negatives, and the themes the rules gave each."""
     positives: list[tuple[str, dict[str, float]]] = []
     negatives: list[str] = []
-    for _, title, lead, _ in read_posts(posts, skip):
-        evidence = score(title, "", lead, taxonomy)
-        themes = {match.slug: match.score for match in tag(title, "", lead, taxonomy, evidence)[0]}
+    for post in read_posts(posts, skip):
+        evidence = score(post.title, "", post.lead, taxonomy)
+        themes = {match.slug: match.score for match in tag(post.title, "", post.lead, taxonomy, evidence)[0]}
         if any(value >= POSITIVE_SCORE for value in themes.values()):
-            positives.append((stems(f"{title}\n{lead}"), themes))
+            positives.append((stems(f"{post.title}\n{post.lead}"), themes))
         elif not evidence:
-            negatives.append(f"{title}\n{lead}")
+            negatives.append(f"{post.title}\n{post.lead}")
     sample = random.Random(SEED).sample(negatives, min(NEGATIVES, len(negatives)))
     texts = [text for text, _ in positives] + [stems(text) for text in sample]
     return texts, [themes for _, themes in positives] + [{} for _ in sample]
