@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from indexer.corpus import audit
-from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE
+from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE, REAL_CORPUS
 from tests.builders import add_core_terms, write_pdf
 
 
@@ -94,13 +94,31 @@ def test_errors_are_one_dutch_line_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def _part(report: str, heading: str) -> str:
+    """One part of the theme report: from its heading to the next blank line."""
+    return report.split(f"== {heading} (", 1)[1].split("\n\n", 1)[0]
+
+
+def _macro_f1(part: str) -> float:
+    return float(next(line for line in part.splitlines() if line.startswith("totaal (macro)")).split()[-1])
+
+
 def test_evaluation_command_prints_both_parts() -> None:
     result = kennisbank("evalueer-themas", "--corpus", str(BUNDLED_CORPUS))
     assert result.returncode == 0, result.stderr
     assert "== afstemming" in result.stdout and "== achtergehouden" in result.stdout
     assert "totaal (micro)" in result.stdout
+    # Floors under the held-back figures on real documents (2026-12-06: macro-F1 0.725 and 0.611,
+    # 183 of 187 documents about no theme untagged), so that tuning on the other parts cannot lower
+    # them unseen.
+    if REAL_CORPUS.is_dir():
+        real = _part(result.stdout, "achtergehouden: echt")
+        assert _macro_f1(real) >= 0.72, real
+        untagged, none = map(int, real.split("ongetagd gebleven: ", 1)[1].split(" (")[0].split(" van "))
+        assert untagged / none >= 0.95, "documents about no theme stay untagged"
     if NEWS_ARCHIVE.is_file():
-        assert "== achtergehouden: echt nieuws" in result.stdout, "the labelled news posts are measured too"
+        news = _part(result.stdout, "achtergehouden: echt nieuws")
+        assert _macro_f1(news) >= 0.60, news
 
 
 def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:
