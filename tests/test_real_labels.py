@@ -40,9 +40,9 @@ def test_every_labelled_news_post_is_in_the_archive_once_with_known_themes() -> 
     assert sum(bool(entry["themas"]) for entry in entries) >= 100, "the sample was drawn to hold posts on every theme"
 
 
-def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_path: Path) -> None:
-    corpus, archive = tmp_path / "geen-corpus", tmp_path / "geen-archief.tar.gz"
-    result = subprocess.run(
+def _evaluate_themes(corpus: Path, archive: Path) -> subprocess.CompletedProcess:
+    """`kennisbank evalueer-themas` with these shared sets, as a user runs it."""
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -57,9 +57,23 @@ def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_
         text=True,
         check=False,
     )
+
+
+def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_path: Path) -> None:
+    corpus, archive = tmp_path / "geen-corpus", tmp_path / "geen-archief.tar.gz"
+    result = _evaluate_themes(corpus, archive)
     assert result.returncode == 0, result.stderr
     assert f"het echte corpus {corpus} ontbreekt" in result.stderr
     assert f"het nieuwsarchief (een .tar.gz-bestand) {archive} ontbreekt" in result.stderr
     assert "--nieuwsarchief" in result.stderr
     assert "== afstemming: gebundeld" in result.stdout
     assert ": echt" not in result.stdout
+
+
+def test_a_news_archive_that_is_no_archive_gets_a_dutch_error_and_no_traceback(tmp_path: Path) -> None:
+    broken = tmp_path / "nieuws.tar.gz"
+    broken.write_bytes(b"dit is geen archief")
+    result = _evaluate_themes(tmp_path / "geen-corpus", broken)
+    assert result.returncode == 2
+    assert f"Het nieuwsarchief {broken} is geen leesbaar .tar.gz-archief" in result.stderr
+    assert "Traceback" not in result.stderr
