@@ -128,6 +128,19 @@ def test_positions_read_from_the_blocks_are_whooshs_own(long_report: Path) -> No
             assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
 
 
+def test_positions_of_a_word_kept_in_its_term_record_are_whooshs_own(twin_index: Path) -> None:
+    """A word on a few pages keeps its postings in its term record, not in posting blocks; asked for
+    every page, the pages without the word give no positions."""
+    (word,) = _stems("plein")
+    with IndexStore(twin_index).open().searcher() as searcher:
+        reader = searcher.reader()
+        assert all(segment.term_info(PAGE_TEXT, word).is_inlined() for segment, _ in reader.leaf_readers())
+        expected = _whooshs_positions(searcher, word)
+        records, positions = positions_in(reader, PAGE_TEXT, word, np.arange(reader.doc_count_all()))
+        assert len({page for page, _ in expected}) == 2
+        assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
+
+
 def test_a_rare_pair_is_counted_on_every_page_in_both_orders(long_report: Path) -> None:
     first, second = _stems(RARE)
     with searching(IndexStore(long_report).open(), WEIGHTING) as (searcher, snapshot):

@@ -38,6 +38,12 @@ class JoinedValues(Sequence[bytes]):
     joined: bytes
     starts: np.ndarray  # one more than the values: where each begins, then the end
 
+    @classmethod
+    def of(cls, values: Sequence[bytes]) -> JoinedValues:
+        starts = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum([len(value) for value in values], out=starts[1:])
+        return cls(b"".join(values), starts)
+
     def __len__(self) -> int:
         return len(self.starts) - 1
 
@@ -65,13 +71,19 @@ class Block:
         if fixed_size is not None and fixed_size > 0:
             ends = range(start + fixed_size, start + (count + 1) * fixed_size, fixed_size)
             return tuple(self.data[end - fixed_size : end] for end in ends)
+        return self.joined_values()
+
+    def joined_values(self) -> JoinedValues:
+        """The values of varying length, as they are stored: end to end, with where each begins."""
+        count, start = len(self.ids), self.values_start
         lengths = np.frombuffer(self.data, dtype=_LENGTHS, count=count, offset=start)
         starts = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
         return JoinedValues(self.data[start + count * _LENGTHS.itemsize :], starts)
 
 
-def _little_endian(values: array) -> bytes:
+def little_endian(values: array) -> bytes:
+    """The array's bytes in little-endian order, as blocks and positions are stored on any machine."""
     if sys.byteorder != "little":
         values.byteswap()
     return values.tobytes()
@@ -81,18 +93,18 @@ def encode(ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]
     """One block's data; `fixed_size` is the field format's value size (0: no values; None or < 0:
     values of varying length, one per posting). Python's `array` rather than numpy: most blocks hold
     a few postings, and numpy's calls cost more than the work on them (a third of a commit)."""
-    parts = [_little_endian(array("I", map(sub, ids, chain((0,), ids))))]
+    parts = [little_endian(array("I", map(sub, ids, chain((0,), ids))))]
     weight_array = array("f", weights)  # compared as the float32 values that are stored
     if weight_array.count(1.0) == len(weight_array):
         parts.append(ALL_ONE)
     elif weight_array.count(weight_array[0]) == len(weight_array):
-        parts += [ONE_WEIGHT, _little_endian(weight_array[:1])]
+        parts += [ONE_WEIGHT, little_endian(weight_array[:1])]
     else:
-        parts += [PER_POSTING, _little_endian(weight_array)]
+        parts += [PER_POSTING, little_endian(weight_array)]
     if fixed_size is None or fixed_size < 0:
         if len(values) != len(ids):
             raise ValueError(f"{len(values)} values for {len(ids)} postings")
-        parts.append(_little_endian(array("I", map(len, values))))
+        parts.append(little_endian(array("I", map(len, values))))
     parts += values
     return b"".join(parts)
 

@@ -19,16 +19,17 @@ kept, least recently used first out, within a memory budget per process.
 from __future__ import annotations
 
 import io
-import pickle  # Whoosh's block info and word positions; the index is written by us
+import pickle  # Whoosh's block info; the index is written by us
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from itertools import chain
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh.reading import IndexReader, TermNotFound
 
 from indexer.backends.whoosh import block_format
+from indexer.backends.whoosh.block_format import JoinedValues
+from indexer.backends.whoosh.position_format import POSITION
 
 # Decoded posting lists kept per process (bytes of their arrays), and the shortest list kept:
 # shorter ones decode in a few microseconds from a block or two.
@@ -36,7 +37,6 @@ DECODED_CACHE_BYTES = 64 * 1024 * 1024
 DECODED_CACHE_FROM_POSTINGS = 512
 _MAGIC_BYTES = 4
 _INT_BYTES = 4
-_PROTOCOL_2 = pickle.PROTO + bytes([2])  # how each pickle of word positions begins
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
@@ -73,51 +73,46 @@ def _decode(data: bytes) -> tuple[np.ndarray, np.ndarray]:
 def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(record, position) of every position of the term in the `wanted` records (sorted document
     numbers, in a field with positions), in record then position order. Only the blocks that hold a
-    wanted record are unpacked: few, when the records are a rare word's."""
-    records: list[np.ndarray] = [EMPTY_IDS]
-    values: list[bytes] = []
+    wanted record are unpacked: few, when the records are a rare word's. Their values are positions
+    end to end (`position_format`), so every wanted record's are taken out in one go."""
+    ids: list[np.ndarray] = [EMPTY_IDS]
+    values: list[JoinedValues] = []
     for segment, offset in reader.leaf_readers():
         local = wanted[(wanted >= offset) & (wanted < offset + segment.doc_count_all())] - offset
         if not len(local):
             continue
         info = segment.term_info(field, text)
         if info.is_inlined():
-            ids, _, inlined = info.inlined_postings()
-            blocks = [(np.asarray(ids, dtype=np.int64), inlined)]
+            inlined_ids, _, inlined_values = info.inlined_postings()
+            blocks = [(np.asarray(inlined_ids, dtype=np.int64), JoinedValues.of(inlined_values))]
         else:
             blocks = _wanted_blocks(segment._terms._postfile.get(*_extent(info)), local)
-        for ids, block_values in blocks:
-            inside = local[(local >= ids[0]) & (local <= ids[-1])]
-            wheres = np.searchsorted(ids, inside)
-            wheres = wheres[ids[wheres] == inside]  # a wanted record without the term has no positions
-            records.append(ids[wheres] + offset)
-            values.extend(block_values[where] for where in wheres.tolist())
-    deltas = _position_deltas(values)
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    summed = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum())))
-    # The deltas of all records were summed as one run: take off what the records before each one added.
-    before = np.concatenate(([0], summed[np.cumsum(counts)[:-1] - 1])) if len(counts) else EMPTY_IDS
-    return np.repeat(np.concatenate(records), counts), summed - np.repeat(before, counts)
+        for block_ids, block_values in blocks:
+            ids.append(block_ids + offset)
+            values.append(block_values)
+    every_id = np.concatenate(ids)  # sorted and distinct: segments and their blocks are in order
+    if not len(every_id):
+        return EMPTY_IDS, EMPTY_IDS
+    counts = np.concatenate([np.diff(joined.starts) for joined in values]) // POSITION.itemsize
+    positions = np.frombuffer(b"".join(joined.joined for joined in values), dtype=POSITION)
+    where = np.minimum(np.searchsorted(every_id, wanted), len(every_id) - 1)
+    chosen = where[every_id[where] == wanted]  # a wanted record without the term has no positions
+    chosen_counts = counts[chosen]
+    # Each chosen record's positions: its first one's index in `positions`, then the ones after it.
+    firsts = np.cumsum(counts) - counts
+    shift = firsts[chosen] - (np.cumsum(chosen_counts) - chosen_counts)
+    taken = np.repeat(shift, chosen_counts) + np.arange(int(chosen_counts.sum()))
+    return np.repeat(every_id[chosen], chosen_counts), positions[taken].astype(np.int64)
 
 
-def _position_deltas(values: list[bytes]) -> list[list[int]]:
-    """The position deltas in each of Whoosh's `Positions` values: a 4-byte count, then a pickled
-    list (protocol 2, its final stop byte sometimes cut off). The lists are unpickled as one list of
-    lists, as one call: a call per value was most of the time of a pair on a thousand pages."""
-    header = len(_PROTOCOL_2)
-    bodies = (value[_INT_BYTES + header : -1 if value.endswith(pickle.STOP) else None] for value in values)
-    lists = _PROTOCOL_2 + pickle.EMPTY_LIST + pickle.MARK + b"".join(bodies) + pickle.APPENDS
-    return pickle.loads(lists + pickle.STOP)  # noqa: S301
-
-
-def _wanted_blocks(data: bytes, local: np.ndarray) -> Iterator[tuple[np.ndarray, Sequence[bytes]]]:
+def _wanted_blocks(data: bytes, local: np.ndarray) -> Iterator[tuple[np.ndarray, JoinedValues]]:
     """(document numbers, values) of the blocks holding one of the sorted `local` records, in a field
     with positions (values of varying length)."""
     first = 0
     for count, last, block, compression in _blocks(data):
         if np.searchsorted(local, last, side="right") > np.searchsorted(local, first):
             unpacked = _unpacked(block, compression, count)
-            yield unpacked.ids, unpacked.values(None)
+            yield unpacked.ids, unpacked.joined_values()
         first = last + 1
 
 

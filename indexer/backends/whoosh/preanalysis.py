@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 from whoosh.analysis import CompositeAnalyzer, Token
 from whoosh.fields import TEXT, Schema
+from whoosh.formats import Positions
 
 from indexer.analysis.analyzers import base_words
 from indexer.analysis.lexicon import Spans, document_vocabulary, general_spans, is_splittable
+from indexer.backends.whoosh.position_format import PositionArray
 
 # A step of an analyzer after its tokenizer: tokens in, tokens out.
 _Filter = Callable[[Iterator[Token]], Iterator[Token]]
@@ -70,7 +72,13 @@ _handed_on = _HandedOn()
 
 
 class PreAnalyzedText(TEXT):
-    """A TEXT field that also accepts an `Analyzed` value."""
+    """A TEXT field that also accepts an `Analyzed` value, and keeps word positions as arrays
+    (`PositionArray`) where Whoosh would pickle them."""
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        if type(self.format) is Positions:
+            self.format = PositionArray(field_boost=self.format.field_boost)
 
     def index(self, value, **kwargs):
         if isinstance(value, Analyzed):

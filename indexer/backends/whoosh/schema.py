@@ -35,7 +35,7 @@ from indexer.engine import ranking_weights
 # index pickles into its table of contents moves (analyzers, the codec, pre-analysed text: 10 for the
 # package layout); together with ANALYSIS_VERSION and the index-time weights it decides whether an
 # index is stale (`schema_version`), read before the table of contents is.
-SCHEMA_REVISION = 13  # 13: stored fields compressed with LZ4 (`stored_fields`)
+SCHEMA_REVISION = 14  # 14: word positions as arrays (`position_format`)
 
 DOC = "doc"
 PAGE = "page"
