@@ -137,10 +137,7 @@ class Evaluator:
         """One term over `fields`: the fields' weights (their boosts are in the stored weights), each
         normalised by its field's length, added, then saturated once, with one idf."""
         per_field = [self._normalised(field, *self.source.postings(field, text)) for field in fields]
-        docnums = record_sets.union([field_docnums for field_docnums, _ in per_field])
-        frequency = np.zeros(len(docnums), dtype=np.float32)
-        for field_docnums, weights in per_field:
-            frequency[record_sets.places(docnums, field_docnums, self.source.size)[0]] += weights  # distinct
+        docnums, frequency = record_sets.summed(per_field)
         return self._saturated(frequency, docnums, term_key(fields, text))
 
     def _normalised(self, field: str, docnums: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,14 +235,12 @@ class Evaluator:
     def _joined(self, children: list[Found], every: bool) -> Found:
         """`_combined` of terms whose records are few, kept as records: spread over every record, each
         join of a rare query cost a pass over the whole index."""
-        terms = [child.docnums for child in children]
-        docnums = reduce(record_sets.intersection, terms) if every else record_sets.union(terms)
+        if not every:
+            return Found(*record_sets.summed([(child.docnums, child.scores) for child in children]))
+        docnums = reduce(record_sets.intersection, [child.docnums for child in children])
         scores = np.zeros(len(docnums), dtype=np.float32)
         for child in children:
-            if every:
-                scores += child.scores[record_sets.places(child.docnums, docnums, self.source.size)[0]]
-            else:
-                scores[record_sets.places(docnums, child.docnums, self.source.size)[0]] += child.scores
+            scores += child.scores[record_sets.places(child.docnums, docnums, self.source.size)[0]]
         return Found(docnums, scores)
 
     def _all(self, children: list[Part]) -> Part:

@@ -24,6 +24,27 @@ def union(arrays: list[np.ndarray]) -> np.ndarray:
     return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
 
 
+def summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The records in any of the (records, values) parts, and for each the float32 sum of its values,
+    added part by part in order: the same floats as adding each part's values into the union in turn.
+    Each record's place in the union comes from the one stable sort that makes it, where looking up
+    every part's records in the union afterwards took twice as long."""
+    if len(parts) == 1:
+        return parts[0][0], parts[0][1].astype(np.float32, copy=False)
+    every = np.concatenate([records for records, _ in parts])
+    order = np.argsort(every, kind="stable")
+    ordered = every[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.zeros(0, dtype=bool)
+    place = np.empty(len(every), dtype=np.int64)
+    place[order] = np.cumsum(first) - 1
+    sums = np.zeros(int(first.sum()), dtype=np.float32)
+    start = 0
+    for records, values in parts:
+        sums[place[start : start + len(records)]] += values  # a part's records are distinct
+        start += len(records)
+    return ordered[first], sums
+
+
 def intersection(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The records in both arrays."""
     merged = _merged([first, second])
