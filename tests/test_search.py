@@ -131,6 +131,12 @@ def test_a_typo_gets_a_suggestion_and_its_results(index) -> None:
     assert results.total > 5 and results.hits
 
 
+def test_two_swapped_letters_in_a_short_word_are_one_edit(index) -> None:
+    """A short word may be one edit off; a swap of two adjacent letters counts as one edit, not two."""
+    results = search(index, "wapnes")
+    assert results.suggestion == "wapens" and results.corrected and results.hits
+
+
 def test_a_known_word_gets_no_suggestion(index) -> None:
     results = search(index, "straattriage")
     assert results.suggestion is None and not results.corrected and results.total >= 1

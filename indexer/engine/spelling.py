@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rapidfuzz.distance import OSA
+
 from indexer.analysis.wordforms import STOP_WORDS, fold
 
 # Words shorter than this are left alone: too many short words are one letter apart.
@@ -28,6 +30,14 @@ def correctable(original: str) -> bool:
 def max_edits(word: str) -> int:
     """The edit distance a correction of `word` may have."""
     return 2 if len(word) >= TWO_EDITS_FROM_CHARS else 1
+
+
+def edits(word: str, candidate: str, limit: int) -> int:
+    """The edit distance between two words, or `limit + 1` when it is larger: Damerau-Levenshtein as
+    optimal string alignment (a swap of two adjacent letters is one edit), as Whoosh computes it.
+    RapidFuzz computes it in C++; Whoosh's Python took 40 µs a word, most of the time of a misspelt
+    query over 116,824 news posts."""
+    return OSA.distance(word, candidate, score_cutoff=limit)
 
 
 def correctable_words(text: str) -> list[str]:

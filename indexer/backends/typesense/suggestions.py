@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from whoosh.support.levenshtein import distance
-
 from indexer.analysis.wordforms import fold
 from indexer.backends.typesense.client import TypesenseClient
 from indexer.backends.typesense.collections import SPELLING, token_field
 from indexer.backends.typesense.filters import term_filter
 from indexer.backends.typesense.requests import multi_search, search
-from indexer.engine.spelling import correctable_words, corrected, max_edits
+from indexer.engine.spelling import correctable_words, corrected, edits, max_edits
 
 # Documents read per unknown word for the words near it.
 NEAR_DOCUMENTS = 100
@@ -36,7 +34,7 @@ def _closest(word: str, result: dict) -> str | None:
                 documents.update({fold(token) for tokens in matched for token in tokens})
     max_distance = max_edits(word)
     candidates = [
-        (distance(word, candidate), -count, candidate)
+        (edits(word, candidate, max_distance), -count, candidate)
         for candidate, count in documents.items()
         if candidate[:1] == word[:1] and candidate != word
     ]

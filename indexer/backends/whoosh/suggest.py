@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 from whoosh.reading import IndexReader
-from whoosh.support.levenshtein import distance
 
 from indexer.backends.whoosh.word_table import SPELLING_FIELD, WordTable, histograms, word_table
-from indexer.engine.spelling import corrected, max_edits
+from indexer.engine.spelling import corrected, edits, max_edits
 
 
 def closest(table: WordTable, reader: IndexReader, word: str, max_distance: int) -> str | None:
@@ -33,10 +32,10 @@ def closest(table: WordTable, reader: IndexReader, word: str, max_distance: int)
     best = None
     for row in rows[changes <= 2 * max_distance].tolist():
         candidate = table.words[row]
-        edits = distance(word, candidate)
-        documents = reader.doc_frequency(SPELLING_FIELD, candidate) if edits <= max_distance else 0
+        distance = edits(word, candidate, max_distance)
+        documents = reader.doc_frequency(SPELLING_FIELD, candidate) if distance <= max_distance else 0
         if documents:
-            key = (edits, -documents, candidate)
+            key = (distance, -documents, candidate)
             best = min(best, key) if best else key
     return best[2] if best else None
 
