@@ -35,8 +35,8 @@ def max_edits(word: str) -> int:
 def edits(word: str, candidate: str, limit: int) -> int:
     """The edit distance between two words, or `limit + 1` when it is larger: Damerau-Levenshtein as
     optimal string alignment (a swap of two adjacent letters is one edit), as Whoosh computes it.
-    RapidFuzz computes it in C++; Whoosh's Python took 40 µs a word, most of the time of a misspelt
-    query over 116,824 news posts."""
+    RapidFuzz computes it in C++ in 0.2 µs a word; Whoosh's Python took 43 µs, most of the time of a
+    misspelt query over 116,824 news posts."""
     return OSA.distance(word, candidate, score_cutoff=limit)
 
 
