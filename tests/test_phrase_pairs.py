@@ -123,9 +123,11 @@ def test_positions_read_from_the_blocks_are_whooshs_own(long_report: Path) -> No
         for word in _stems(RARE):
             expected = _whooshs_positions(searcher, word)
             pages = np.unique([page for page, _ in expected])
-            records, positions = positions_in(searcher.reader(), PAGE_TEXT, word, pages)
             assert len(pages) == 300
-            assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
+            every_record = np.arange(searcher.reader().doc_count_all())  # the document's record has no page text
+            for wanted in (pages, every_record):
+                records, positions = positions_in(searcher.reader(), PAGE_TEXT, word, wanted)
+                assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
 
 
 def test_positions_of_a_word_kept_in_its_term_record_are_whooshs_own(twin_index: Path) -> None:
@@ -139,6 +141,8 @@ def test_positions_of_a_word_kept_in_its_term_record_are_whooshs_own(twin_index:
         records, positions = positions_in(reader, PAGE_TEXT, word, np.arange(reader.doc_count_all()))
         assert len({page for page, _ in expected}) == 2
         assert list(zip(records.tolist(), positions.tolist(), strict=True)) == expected
+        records, positions = positions_in(reader, PAGE_TEXT, "nergensvoorkomend", np.arange(reader.doc_count_all()))
+        assert not len(records) and not len(positions), "a word the index lacks has no positions"
 
 
 def test_a_rare_pair_is_counted_on_every_page_in_both_orders(long_report: Path) -> None:

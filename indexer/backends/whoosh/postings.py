@@ -81,7 +81,10 @@ def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray)
         local = wanted[(wanted >= offset) & (wanted < offset + segment.doc_count_all())] - offset
         if not len(local):
             continue
-        info = segment.term_info(field, text)
+        try:
+            info = segment.term_info(field, text)
+        except TermNotFound:  # no record of this segment has the term
+            continue
         if info.is_inlined():
             inlined_ids, _, inlined_values = info.inlined_postings()
             blocks = [(np.asarray(inlined_ids, dtype=np.int64), JoinedValues.of(inlined_values))]
@@ -94,14 +97,15 @@ def positions_in(reader: IndexReader, field: str, text: str, wanted: np.ndarray)
     if not len(every_id):
         return EMPTY_IDS, EMPTY_IDS
     counts = np.concatenate([np.diff(joined.starts) for joined in values]) // POSITION.itemsize
-    positions = np.frombuffer(b"".join(joined.joined for joined in values), dtype=POSITION)
+    joined_values = b"".join(joined.joined[: joined.starts[-1]] for joined in values)
+    positions = np.frombuffer(joined_values, dtype=POSITION)
     where = np.minimum(np.searchsorted(every_id, wanted), len(every_id) - 1)
     chosen = where[every_id[where] == wanted]  # a wanted record without the term has no positions
     chosen_counts = counts[chosen]
-    # Each chosen record's positions: its first one's index in `positions`, then the ones after it.
-    firsts = np.cumsum(counts) - counts
-    shift = firsts[chosen] - (np.cumsum(chosen_counts) - chosen_counts)
-    taken = np.repeat(shift, chosen_counts) + np.arange(int(chosen_counts.sum()))
+    # Each chosen record's positions are a run in `positions`; the result puts the runs end to end.
+    source_starts = (np.cumsum(counts) - counts)[chosen]
+    result_starts = np.cumsum(chosen_counts) - chosen_counts
+    taken = np.repeat(source_starts - result_starts, chosen_counts) + np.arange(int(chosen_counts.sum()))
     return np.repeat(every_id[chosen], chosen_counts), positions[taken].astype(np.int64)
 
 
