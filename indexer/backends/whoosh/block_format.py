@@ -5,7 +5,8 @@ A block (at most W3's 128 postings) is stored, before compression, as:
     id deltas      count x uint32, little-endian (the first is the first document number)
     weight kind    1 byte: ALL_ONE, ONE_WEIGHT (then 1 x float32) or PER_POSTING (then count x float32)
     values         by the field format's fixed value size: nothing for 0; count x size bytes for a fixed
-                   size; else count x uint32 lengths, then the values end to end
+                   size; else count x uint32 lengths, then the values end to end (word positions are
+                   such values: `position_format`)
 
 A value is what Whoosh's field format made of a posting (word positions for the fields with
 positions); it is kept as those bytes. The codec writes and reads blocks in this format
@@ -83,7 +84,8 @@ class Block:
 
 
 def little_endian(values: array) -> bytes:
-    """The array's bytes in little-endian order, as blocks and positions are stored on any machine."""
+    """The array's bytes in little-endian order, as blocks and positions are stored on any machine
+    (on a big-endian one the array itself is swapped)."""
     if sys.byteorder != "little":
         values.byteswap()
     return values.tobytes()

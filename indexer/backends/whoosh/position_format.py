@@ -23,7 +23,10 @@ POSITION = np.dtype("<u4")
 
 
 class PositionArray(Positions):
-    """Whoosh's `Positions` with each posting's value stored as its positions, 4 bytes each."""
+    """Whoosh's `Positions` with each posting's value stored as its positions, 4 bytes each.
+
+    The index's table of contents pickles this class by its module path: moving or renaming it needs
+    a new `schema.SCHEMA_REVISION`."""
 
     def encode(self, poslist: Sequence[int]) -> bytes:
         return little_endian(array("I", poslist))
