@@ -14,14 +14,19 @@ def _merged(arrays: list[np.ndarray]) -> np.ndarray:
     return np.sort(np.concatenate(arrays), kind="stable")
 
 
+def first_of_runs(ordered: np.ndarray) -> np.ndarray:
+    """For a sorted array, whether each entry is the first of its run of equal values."""
+    if not len(ordered):
+        return np.zeros(0, dtype=bool)
+    return np.concatenate(([True], ordered[1:] != ordered[:-1]))
+
+
 def union(arrays: list[np.ndarray]) -> np.ndarray:
     """The records in any of the arrays."""
     if len(arrays) == 1:
         return arrays[0]
     merged = _merged(arrays)
-    if not len(merged):
-        return merged
-    return merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
+    return merged[first_of_runs(merged)]
 
 
 def summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +39,7 @@ def summed(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.n
     every = np.concatenate([records for records, _ in parts])
     order = np.argsort(every, kind="stable")
     ordered = every[order]
-    first = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.zeros(0, dtype=bool)
+    first = first_of_runs(ordered)
     place = np.empty(len(every), dtype=np.int64)
     place[order] = np.cumsum(first) - 1
     sums = np.zeros(int(first.sum()), dtype=np.float32)

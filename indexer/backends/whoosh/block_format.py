@@ -41,9 +41,8 @@ class JoinedValues(Sequence[bytes]):
 
     @classmethod
     def of(cls, values: Sequence[bytes]) -> JoinedValues:
-        starts = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum([len(value) for value in values], out=starts[1:])
-        return cls(b"".join(values), starts)
+        """Separate values joined, as a block stores them (the values of an inlined term)."""
+        return cls(b"".join(values), _starts([len(value) for value in values]))
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -78,9 +77,14 @@ class Block:
         """The values of varying length, as they are stored: end to end, with where each begins."""
         count, start = len(self.ids), self.values_start
         lengths = np.frombuffer(self.data, dtype=_LENGTHS, count=count, offset=start)
-        starts = np.zeros(count + 1, dtype=np.int64)
-        np.cumsum(lengths, out=starts[1:])
-        return JoinedValues(self.data[start + count * _LENGTHS.itemsize :], starts)
+        return JoinedValues(self.data[start + count * _LENGTHS.itemsize :], _starts(lengths))
+
+
+def _starts(lengths: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Where each of values of these lengths begins when they stand end to end, then their end."""
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return starts
 
 
 def little_endian(values: array) -> bytes:

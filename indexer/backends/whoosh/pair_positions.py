@@ -71,5 +71,5 @@ def _followed(
     if not len(owners):
         return EMPTY_IDS, EMPTY_WEIGHTS
     # Owners of pages in page order are in order too: each document's count is the length of its run.
-    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    starts = np.flatnonzero(record_sets.first_of_runs(owners))
     return owners[starts], np.diff(np.append(starts, len(owners))).astype(np.float32)
