@@ -1,6 +1,6 @@
 """The pooled sample of real news posts that was labelled by theme (issue 18): corpus/evaluatie/nieuws-themas.yaml.
 
-    python -m scripts.theme_label_sample POSTS --out FOLDER
+    python -m scripts.theme_label_sample POSTS --out FOLDER [--seed N] [--skip LABELS.yaml]
 
 POSTS is the unpacked news archive of ../shared/scale/. About 2% of its posts carry a theme, so a
 random sample alone would hold a handful per theme. As search judgments pool several systems'
@@ -12,8 +12,9 @@ results, the sample pools three sources:
 Posts with a lead under `MIN_LEAD_CHARS` (a missing person's name, a headline alone) and posts that
 are documents of the real corpus are left out. FOLDER gets `sample.json` with each post's source,
 and `BATCHES` shuffled batches without it, for labellers who must not know why a post was drawn.
-The tagger's part of the sample depends on the tagger: the labelled sample is the one drawn with the
-tagger and theme files of commit dbd87ad.
+The tagger's part of the sample depends on the tagger. The labelled samples: seed 20261206 with the
+tagger and theme files of commit dbd87ad; seed 20261207 with those of 617a338, skipping the posts of
+the first sample (`--skip corpus/evaluatie/nieuws-themas.yaml`).
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ import random
 import re
 from pathlib import Path
 
+import yaml
+
 from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR
 from indexer.themes.tagging import tag
 from indexer.themes.taxonomy import load_taxonomy
 from scripts.theme_vocabulary import Post, read_posts
 
-SEED = 20261206
 RANDOM_POSTS = 150
 TAGGED_POSTS = 30
 NET_POSTS = 45
@@ -75,13 +77,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("posts", type=Path, help="folder of unpacked news posts (Markdown with front matter)")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument("--skip", type=Path, help="labels file whose posts are not drawn again")
     arguments = parser.parse_args()
     labelled = frozenset(path.name for path in REAL_CORPUS.rglob("*.md"))
+    if arguments.skip:
+        labelled |= frozenset(entry["pad"] for entry in yaml.safe_load(arguments.skip.read_text(encoding="utf-8")))
     posts = [post for post in read_posts(arguments.posts, labelled) if len(post.lead) >= MIN_LEAD_CHARS]
     taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
     themes_of = {post.name: {match.slug for match in tag(post.title, "", post.lead, taxonomy)[0]} for post in posts}
     by_name = {post.name: post for post in posts}
-    rng = random.Random(SEED)
+    rng = random.Random(arguments.seed)
     drawn = draw(posts, themes_of, rng)
     sample = [
         {"pad": name, "titel": by_name[name].title, "tekst": by_name[name].lead, "bron": source}
