@@ -120,6 +120,13 @@ def test_should_match(text: str, theme: str, term: str, rule: str) -> None:
     assert term in _terms_found(text, theme), rule
 
 
+def test_a_word_paired_for_one_theme_still_counts_for_another() -> None:
+    """Abuse by a teacher is young people's own world (Jeugd en Veiligheid) and stays abuse (Zorg en Veiligheid)."""
+    text = "Een docent wordt verdacht van ontucht met drie leerlingen."
+    assert "ontucht (bij school of club)" in _terms_found(text, "jeugd-en-veiligheid")
+    assert "ontucht" in _terms_found(text, "zorg-en-veiligheid")
+
+
 @pytest.mark.parametrize(
     ("text", "theme", "rule"),
     [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from itertools import pairwise
 
 from indexer.analysis.lexicon import MAX_COMPOUND_CHARS
@@ -72,9 +72,13 @@ def neighbourhood(tokens: list[str]) -> frozenset[str]:
     return frozenset(tokens) | frozenset(f"{first} {second}" for first, second in pairwise(tokens))
 
 
-def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]) -> list[tuple[Term, int]]:
-    """A paired term counts only near its words, and then instead of the same word as a plain term;
-    never inside another phrase that is a term itself ("online fraude" is one term, not also "fraude"
+def _pairs_resolved(
+    hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]
+) -> list[tuple[Term, int, frozenset[str]]]:
+    """Each hit with the owners it counts for. A paired term counts only near its words, and then
+    instead of the same word as a plain term of the same owner; another theme's plain term for that
+    word still counts ("ontucht" near a school is Jeugd en Veiligheid's and stays Zorg en Veiligheid's).
+    Never inside another phrase that is a term itself ("online fraude" is one term, not also "fraude"
     online), though a paired phrase may also be a plain one ("sexual exploitation")."""
     paired_at = {(term.stems, position) for term, position in hits if term.near}
     in_phrase = {
@@ -84,12 +88,23 @@ def _pairs_resolved(hits: list[tuple[Term, int]], tokens: list[str], around: fro
         for i in range(len(term.stems))
     }
     paired = [
-        (term, position)
+        (term, position, _owners(term))
         for term, position in hits
         if term.near and position not in in_phrase and _is_near(term, tokens, position, around)
     ]
-    upgraded = {(term.stems, position) for term, position in paired}
-    return [(t, position) for t, position in hits if not t.near and (t.stems, position) not in upgraded] + paired
+    upgraded: dict[tuple[tuple[str, ...], int], frozenset[str]] = defaultdict(frozenset)
+    for term, position, owners in paired:
+        upgraded[term.stems, position] |= owners
+    plain = [
+        (term, position, _owners(term) - upgraded.get((term.stems, position), frozenset()))
+        for term, position in hits
+        if not term.near
+    ]
+    return [hit for hit in plain if hit[2]] + paired
+
+
+def _owners(term: Term) -> frozenset[str]:
+    return frozenset(owner for owner, _ in term.weights)
 
 
 def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozenset()) -> Counter[tuple[Term, str, int]]:
@@ -105,8 +120,8 @@ def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozense
                 hits.append((phrase, i))
     counts: Counter[tuple[Term, str, int]] = Counter()
     excluded: dict[tuple[str, int], bool] = {}
-    for term, position in _pairs_resolved(hits, tokens, around):
-        for owner, _ in term.weights:
+    for term, position, owners in _pairs_resolved(hits, tokens, around):
+        for owner in owners:
             theme = compiled.theme_of.get(owner, owner)
             if (theme, position) not in excluded:
                 excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
