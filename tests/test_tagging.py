@@ -127,6 +127,19 @@ def test_a_word_paired_for_one_theme_still_counts_for_another() -> None:
     assert "ontucht" in _terms_found(text, "zorg-en-veiligheid")
 
 
+def test_a_paired_word_inside_a_plain_phrase_does_not_count_again() -> None:
+    """Abuse of a child named as "seksueel misbruik" is one strong term, not also "misbruik (bij een kind)",
+    although another theme pairs the whole phrase."""
+    text = "Het kind was slachtoffer van seksueel misbruik door zijn oom."
+    assert _terms_found(text, "zorg-en-veiligheid") == {"seksueel misbruik"}
+
+
+def test_a_word_in_two_pairings_of_one_theme_counts_once() -> None:
+    """Near a partner and near a child, one assault is one strong term for Zorg en Veiligheid."""
+    found = _terms_found("De vrouw en haar kind werden mishandeld door haar ex-partner.", "zorg-en-veiligheid")
+    assert len([term for term in found if term.startswith("mishandeld")]) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "theme", "rule"),
     [

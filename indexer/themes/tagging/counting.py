@@ -75,32 +75,31 @@ def neighbourhood(tokens: list[str]) -> frozenset[str]:
 def _pairs_resolved(
     hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]
 ) -> list[tuple[Term, int, frozenset[str]]]:
-    """Each hit with the owners it counts for. A paired term counts only near its words, and then
-    instead of the same word as a plain term of the same owner; another theme's plain term for that
-    word still counts ("ontucht" near a school is Jeugd en Veiligheid's and stays Zorg en Veiligheid's).
-    Never inside another phrase that is a term itself ("online fraude" is one term, not also "fraude"
-    online), though a paired phrase may also be a plain one ("sexual exploitation")."""
-    paired_at = {(term.stems, position) for term, position in hits if term.near}
-    in_phrase = {
-        start + i
-        for term, start in hits
-        if len(term.stems) > 1 and not term.near and (term.stems, start) not in paired_at
-        for i in range(len(term.stems))
-    }
-    paired = [
-        (term, position, _owners(term))
-        for term, position in hits
-        if term.near and position not in in_phrase and _is_near(term, tokens, position, around)
-    ]
-    upgraded: dict[tuple[tuple[str, ...], int], frozenset[str]] = defaultdict(frozenset)
-    for term, position, owners in paired:
-        upgraded[term.stems, position] |= owners
+    """Each hit with the owners it counts for. A paired term counts only near its words, once per owner
+    however many of its theme's pairings hold the word, and then instead of the same word as a plain
+    term of the same owner; another theme's plain term for that word still counts ("ontucht" near a
+    school is Jeugd en Veiligheid's and stays Zorg en Veiligheid's), and so does a sub-theme's. A paired
+    term never counts inside another phrase that is a term itself ("online fraude" is one term, not also
+    "fraude" online), though a paired phrase may also be a plain one ("sexual exploitation")."""
+    phrases_at: dict[int, set[tuple[tuple[str, ...], int]]] = defaultdict(set)
+    for term, start in hits:
+        if len(term.stems) > 1 and not term.near:
+            for offset in range(len(term.stems)):
+                phrases_at[start + offset].add((term.stems, start))
+    claimed: dict[tuple[tuple[str, ...], int], frozenset[str]] = defaultdict(frozenset)
+    paired: list[tuple[Term, int, frozenset[str]]] = []
+    for term, position in hits:
+        inside_other_phrase = bool(phrases_at.get(position, set()) - {(term.stems, position)})
+        if not term.near or inside_other_phrase or not _is_near(term, tokens, position, around):
+            continue
+        owners = _owners(term) - claimed[term.stems, position]
+        if owners:
+            claimed[term.stems, position] |= owners
+            paired.append((term, position, owners))
     plain = [
-        (term, position, _owners(term) - upgraded.get((term.stems, position), frozenset()))
-        for term, position in hits
-        if not term.near
+        (term, position, _owners(term) - claimed[term.stems, position]) for term, position in hits if not term.near
     ]
-    return [hit for hit in plain if hit[2]] + paired
+    return [(term, position, owners) for term, position, owners in plain if owners] + paired
 
 
 def _owners(term: Term) -> frozenset[str]:
@@ -129,6 +128,6 @@ def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozense
                 counts[term, owner, position * RULES.spread_parts // len(tokens)] += 1
     for found in compiled.acronym_pattern.finditer(text) if compiled.acronym_pattern else ():
         term = compiled.acronyms[found.group(1)]
-        for owner, _ in term.weights:
+        for owner in _owners(term):
             counts[term, owner, found.start() * RULES.spread_parts // len(text)] += 1
     return counts
