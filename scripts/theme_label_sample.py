@@ -1,4 +1,4 @@
-"""The pooled sample of real news posts that was labelled by theme (issue 18): corpus/evaluatie/nieuws-themas.yaml.
+"""Pooled samples of real news posts to label by theme (issue 18): corpus/evaluatie/nieuws-themas.yaml.
 
     python -m scripts.theme_label_sample POSTS --out FOLDER [--seed N] [--skip LABELS.yaml]
 
@@ -25,9 +25,8 @@ import random
 import re
 from pathlib import Path
 
-import yaml
-
 from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS, THEMES_DIR
+from indexer.themes.evaluation import load_labels
 from indexer.themes.tagging import tag
 from indexer.themes.taxonomy import load_taxonomy
 from scripts.theme_vocabulary import Post, read_posts
@@ -77,13 +76,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("posts", type=Path, help="folder of unpacked news posts (Markdown with front matter)")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument("--seed", type=int, default=20261206, help="the sample's seed (each sample its own)")
     parser.add_argument("--skip", type=Path, help="labels file whose posts are not drawn again")
     arguments = parser.parse_args()
-    labelled = frozenset(path.name for path in REAL_CORPUS.rglob("*.md"))
-    if arguments.skip:
-        labelled |= frozenset(entry["pad"] for entry in yaml.safe_load(arguments.skip.read_text(encoding="utf-8")))
-    posts = [post for post in read_posts(arguments.posts, labelled) if len(post.lead) >= MIN_LEAD_CHARS]
+    real_documents = frozenset(path.name for path in REAL_CORPUS.rglob("*.md"))
+    # Posts labelled in an earlier sample are not drawn again.
+    labelled_before = frozenset(load_labels(arguments.skip)) if arguments.skip else frozenset()
+    posts = [
+        post
+        for post in read_posts(arguments.posts, real_documents)
+        if len(post.lead) >= MIN_LEAD_CHARS and post.name not in labelled_before
+    ]
     taxonomy = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR)
     themes_of = {post.name: {match.slug for match in tag(post.title, "", post.lead, taxonomy)[0]} for post in posts}
     by_name = {post.name: post for post in posts}
