@@ -89,8 +89,10 @@ def _pairs_resolved(
     claimed: dict[tuple[tuple[str, ...], int], frozenset[str]] = defaultdict(frozenset)
     paired: list[tuple[Term, int, frozenset[str]]] = []
     for term, position in hits:
+        if not term.near:
+            continue
         inside_other_phrase = bool(phrases_at.get(position, set()) - {(term.stems, position)})
-        if not term.near or inside_other_phrase or not _is_near(term, tokens, position, around):
+        if inside_other_phrase or not _is_near(term, tokens, position, around):
             continue
         owners = _owners(term) - claimed[term.stems, position]
         if owners:
