@@ -85,7 +85,7 @@ def _terms_found(text: str, theme: str) -> set[str]:
         (
             "Er was een schietdreiging tegen een school in Rotterdam.",
             "jeugd-en-veiligheid",
-            "schietdreiging (bij jongeren)",
+            "schietdreiging (bij jeugd)",
             "a threat against a school is young people's",
         ),
         (
@@ -307,6 +307,26 @@ FACTSHEET_TEXT = (
             "arbeidsuitbuiting; misstanden zijn niet gevonden.",
             {"mensenhandel"},
             "a news brief that names trafficking twice is about it",
+        ),
+        (
+            "Getuigen gezocht van steekincident",
+            "De politie zoekt getuigen van een steekincident in de Fagelstraat. Hierbij raakte een 15-jarige "
+            "jongen gewond.",
+            set(),
+            "a brief that names one stabbing of a young person once reports ordinary crime",
+        ),
+        (
+            "Jongen (14) trekt mes op schoolplein",
+            "Een 14-jarige jongen heeft een mes getrokken op het schoolplein. Leerlingen zagen hoe hij met het "
+            "mes dreigde.",
+            {"jeugd-en-veiligheid"},
+            "a brief that says a young person's knife twice is about it",
+        ),
+        (
+            "Park gesloten",
+            "Het park is voor onbepaalde tijd gesloten vanwege overlast van jongeren. Bewoners klaagden al maanden.",
+            {"jeugd-en-veiligheid"},
+            "nuisance by young people said once is already the subject of a brief",
         ),
         (
             "Twee aanhoudingen na straatroof",

@@ -46,6 +46,9 @@ class Pairing:
     name: str  # what the nearby words are about, shown in the reason: ‘steekpartij’ (bij jongeren)
     terms: tuple[str, ...]
     near: tuple[str, ...]  # word forms as written (jongen, jongens): the stemmer mixes up jongen and jonge
+    # In a brief these terms count only when said twice: one stabbing near a young person is a
+    # report of ordinary crime, where youth nuisance said once is already the subject.
+    brief_needs_repetition: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,11 @@ def _theme_from(data: dict, path: Path) -> Theme:
             name=_required(item, "bij", where),
             terms=_strings(item.get("termen"), f"termen van samenhang '{item.get('bij')}' in {where}"),
             near=_strings(item.get("woorden"), f"woorden van samenhang '{item.get('bij')}' in {where}"),
+            brief_needs_repetition=_flag(
+                item.get("kort_bericht_herhaald"),
+                False,
+                f"kort_bericht_herhaald van samenhang '{item.get('bij')}' in {where}",
+            ),
         )
         for item in data.get("samenhang") or ()
     )

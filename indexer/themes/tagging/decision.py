@@ -86,20 +86,33 @@ class _Lead:
     # The themes that a strong term must name twice (`_said_twice`): all of them in a short text, in a
     # brief (which is all lead) only those whose words other news uses in passing.
     needs_repetition: frozenset[str] = frozenset()
+    # In a brief, the paired terms that count only when said twice (`Pairing.brief_needs_repetition`).
+    repeated_terms: Core = frozenset()
 
 
 def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
     body = f"{summary}\n{text}".split()
     if len(body) > RULES.short_text_words:
         return _Lead()
+    repeated_terms: Core = frozenset()
     if len(text.split()) <= RULES.brief_words:
         lead, minimum = body, RULES.brief_min_score
         needs_repetition = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
+        repeated_terms = compile_taxonomy(taxonomy).said_twice_in_brief
     else:
         lead, minimum = body[: RULES.short_text_lead_words], RULES.short_text_min_score
         needs_repetition = taxonomy.theme_slugs
     themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
-    return _Lead(themes, minimum, needs_repetition)
+    return _Lead(themes, minimum, needs_repetition, repeated_terms)
+
+
+def _more_than_one_incident(match: ThemeMatch, core: Core, repeated: Core) -> bool:
+    """Whether a brief's strong evidence goes beyond one mention of the terms it must repeat: a brief
+    that names one stabbing near a young person reports ordinary crime (labelling convention 2)."""
+    strong = [hit for hit in match.hits if (match.slug, hit.term) in core]
+    if any((match.slug, hit.term) not in repeated for hit in strong):
+        return True
+    return sum(hit.count for hit in strong) >= 2
 
 
 def length_scale(text: str) -> float:
@@ -124,6 +137,7 @@ def _decide(
             match.slug in lead.themes
             and match.score >= lead.min_score
             and (match.slug not in lead.needs_repetition or _said_twice(match, core))
+            and _more_than_one_incident(match, core, lead.repeated_terms)
         )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best

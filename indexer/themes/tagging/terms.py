@@ -31,6 +31,7 @@ class _TermTable:
         self._labels: dict[_Key, tuple[str, str]] = {}
         self._near: dict[str, frozenset[str]] = {"": frozenset()}
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
+        self.said_twice_in_brief: set[tuple[str, str]] = set()
 
     def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
         stems = tuple(stem(token) for token in words(label))
@@ -43,6 +44,8 @@ class _TermTable:
         self._labels.setdefault(key, (label, shown))
         for owner in owners:
             self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
+            if pairing and pairing.brief_needs_repetition:
+                self.said_twice_in_brief.add((owner, shown))
 
     def terms(self) -> list[Term]:
         return [
@@ -92,6 +95,7 @@ class Compiled:
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
     abroad: dict[str, ForeignPlaces]  # theme about the Netherlands -> what says a text is about elsewhere
+    said_twice_in_brief: frozenset[tuple[str, str]]  # (owner, term label) of paired terms a brief must repeat
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
     word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -172,6 +176,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
             for theme in taxonomy.themes
             if theme.abroad
         },
+        frozenset(table.said_twice_in_brief),
     )
     for term in terms:
         if len(term.stems) > 1:
