@@ -62,9 +62,19 @@ def test_a_broken_theme_file_gives_a_dutch_error_naming_the_file(tmp_path: Path)
         load_taxonomy(tmp_path)
 
 
-def test_a_theme_file_switch_that_is_not_true_or_false_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "thema.yaml").write_text("slug: x\nnaam: X\nkort_bericht_herhaald: nee\n", encoding="utf-8")
-    with pytest.raises(TaxonomyError, match=r"kort_bericht_herhaald in .*thema\.yaml moet true of false zijn"):
+@pytest.mark.parametrize(
+    ("switch", "named"),
+    [
+        ("kort_bericht_herhaald: nee\n", "kort_bericht_herhaald in "),
+        (
+            "samenhang:\n  - bij: jongeren\n    termen: [mes]\n    woorden: [jongen]\n    kort_bericht_herhaald: nee\n",
+            "kort_bericht_herhaald van samenhang 'jongeren' in ",
+        ),
+    ],
+)
+def test_a_theme_file_switch_that_is_not_true_or_false_is_refused(tmp_path: Path, switch: str, named: str) -> None:
+    (tmp_path / "thema.yaml").write_text(f"slug: x\nnaam: X\n{switch}", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=rf"{named}.*thema\.yaml moet true of false zijn"):
         load_taxonomy(tmp_path)
 
 

@@ -228,7 +228,7 @@ FACTSHEET_TEXT = (
             "Jongen van 16 aangehouden voor steekincident",
             "Een verdachte van 16 is aangehouden voor een steekincident. Er volgen mogelijk meer aanhoudingen.",
             {"jeugd-en-veiligheid"},
-            "a short item's title says the stabbing is a youth's",
+            "a short item's title that names the young suspect makes youth the point (the title is a mention)",
         ),
         (
             "Terreurgroep eist aanslag in Pakistan op",
@@ -316,11 +316,16 @@ FACTSHEET_TEXT = (
             "a brief that names one stabbing of a young person once reports ordinary crime",
         ),
         (
-            "Jongen (14) trekt mes op schoolplein",
-            "Een 14-jarige jongen heeft een mes getrokken op het schoolplein. Leerlingen zagen hoe hij met het "
-            "mes dreigde.",
+            "Politie zoekt getuigen",
+            "Een 14-jarige jongen trok een mes op het schoolplein. Leerlingen zagen hoe hij met het mes dreigde.",
             {"jeugd-en-veiligheid"},
             "a brief that says a young person's knife twice is about it",
+        ),
+        (
+            "Politie zoekt getuigen",
+            "Een 15-jarige jongen raakte gewond bij een steekincident. De politie spreekt van jeugdgeweld.",
+            {"jeugd-en-veiligheid"},
+            "a brief with another strong term of the theme needs no repetition",
         ),
         (
             "Park gesloten",

@@ -15,7 +15,7 @@ from indexer.analysis.wordforms import words
 from indexer.models import ThemeMatch
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.tagging.scoring import score
-from indexer.themes.tagging.terms import compile_taxonomy
+from indexer.themes.tagging.terms import Compiled, compile_taxonomy
 from indexer.themes.taxonomy import Taxonomy
 
 Core = frozenset[tuple[str, str]]
@@ -86,33 +86,33 @@ class _Lead:
     # The themes that a strong term must name twice (`_said_twice`): all of them in a short text, in a
     # brief (which is all lead) only those whose words other news uses in passing.
     needs_repetition: frozenset[str] = frozenset()
-    # In a brief, the paired terms that count only when said twice (`Pairing.brief_needs_repetition`).
-    repeated_terms: Core = frozenset()
+    # In a brief, the terms of pairings that must be said twice (`Pairing.brief_needs_repetition`).
+    terms_needing_repetition: Core = frozenset()
 
 
-def _lead(summary: str, text: str, taxonomy: Taxonomy, core: Core) -> _Lead:
+def _lead(summary: str, text: str, taxonomy: Taxonomy, compiled: Compiled) -> _Lead:
     body = f"{summary}\n{text}".split()
     if len(body) > RULES.short_text_words:
         return _Lead()
-    repeated_terms: Core = frozenset()
+    terms_needing_repetition: Core = frozenset()
     if len(text.split()) <= RULES.brief_words:
         lead, minimum = body, RULES.brief_min_score
         needs_repetition = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
-        repeated_terms = compile_taxonomy(taxonomy).said_twice_in_brief
+        terms_needing_repetition = compiled.needs_repetition_in_brief
     else:
         lead, minimum = body[: RULES.short_text_lead_words], RULES.short_text_min_score
         needs_repetition = taxonomy.theme_slugs
-    themes = frozenset(match.slug for match in score("", "", " ".join(lead), taxonomy) if _has_core(match, core))
-    return _Lead(themes, minimum, needs_repetition, repeated_terms)
+    found = score("", "", " ".join(lead), taxonomy)
+    themes = frozenset(match.slug for match in found if _has_core(match, compiled.core))
+    return _Lead(themes, minimum, needs_repetition, terms_needing_repetition)
 
 
-def _more_than_one_incident(match: ThemeMatch, core: Core, repeated: Core) -> bool:
-    """Whether a brief's strong evidence goes beyond one mention of the terms it must repeat: a brief
-    that names one stabbing near a young person reports ordinary crime (labelling convention 2)."""
+def _repeated_if_needed(match: ThemeMatch, core: Core, needing_repetition: Core) -> bool:
+    """A brief whose only strong terms are ones it must repeat is about the theme when it says them
+    twice: one stabbing near a young person, named once, is a report of ordinary crime (labelling
+    convention 2). The title counts: a headline naming the young suspect makes youth the point."""
     strong = [hit for hit in match.hits if (match.slug, hit.term) in core]
-    if any((match.slug, hit.term) not in repeated for hit in strong):
-        return True
-    return sum(hit.count for hit in strong) >= 2
+    return any((match.slug, hit.term) not in needing_repetition for hit in strong) or _said_twice(match, core)
 
 
 def length_scale(text: str) -> float:
@@ -137,7 +137,7 @@ def _decide(
             match.slug in lead.themes
             and match.score >= lead.min_score
             and (match.slug not in lead.needs_repetition or _said_twice(match, core))
-            and _more_than_one_incident(match, core, lead.repeated_terms)
+            and _repeated_if_needed(match, core, lead.terms_needing_repetition)
         )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best
@@ -184,8 +184,9 @@ def tag(
     if evidence is None:
         evidence = score(title, summary, text, taxonomy)
     candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
-    core = compile_taxonomy(taxonomy).core
-    lead = _lead(summary, text, taxonomy, core)
+    compiled = compile_taxonomy(taxonomy)
+    core = compiled.core
+    lead = _lead(summary, text, taxonomy, compiled)
     themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(text))
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())

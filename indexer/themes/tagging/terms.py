@@ -21,7 +21,11 @@ class Term:
     near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
 
 
-_Key = tuple[tuple[str, ...], str]  # the term's stems, and the name of its pairing ("" for none)
+_Key = tuple[tuple[str, ...], Pairing | None]  # the term's stems, and its pairing (None for none)
+
+
+def _near_words(pairing: Pairing | None) -> frozenset[str]:
+    return frozenset(" ".join(words(word)) for word in pairing.near) if pairing else frozenset()
 
 
 class _TermTable:
@@ -29,29 +33,32 @@ class _TermTable:
 
     def __init__(self) -> None:
         self._labels: dict[_Key, tuple[str, str]] = {}
-        self._near: dict[str, frozenset[str]] = {"": frozenset()}
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
-        self.said_twice_in_brief: set[tuple[str, str]] = set()
 
     def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
         stems = tuple(stem(token) for token in words(label))
         if not stems:
             return
-        key = (stems, pairing.name if pairing else "")
-        if pairing:
-            self._near[pairing.name] = frozenset(" ".join(words(word)) for word in pairing.near)
+        key = (stems, pairing)
         shown = f"{label} (bij {pairing.name})" if pairing else label
         self._labels.setdefault(key, (label, shown))
         for owner in owners:
             self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
-            if pairing and pairing.brief_needs_repetition:
-                self.said_twice_in_brief.add((owner, shown))
 
     def terms(self) -> list[Term]:
         return [
-            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), self._near[key[1]])
+            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), _near_words(key[1]))
             for key, (label, shown) in self._labels.items()
         ]
+
+    def needs_repetition_in_brief(self) -> frozenset[tuple[str, str]]:
+        """(owner, term label) of the terms of pairings that a brief must say twice."""
+        return frozenset(
+            (owner, shown)
+            for key, (_, shown) in self._labels.items()
+            if key[1] and key[1].brief_needs_repetition
+            for owner in self._weights[key]
+        )
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ class Compiled:
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
     abroad: dict[str, ForeignPlaces]  # theme about the Netherlands -> what says a text is about elsewhere
-    said_twice_in_brief: frozenset[tuple[str, str]]  # (owner, term label) of paired terms a brief must repeat
+    needs_repetition_in_brief: frozenset[tuple[str, str]]  # (owner, term label) of paired terms a brief repeats
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
     word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -176,7 +183,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
             for theme in taxonomy.themes
             if theme.abroad
         },
-        frozenset(table.said_twice_in_brief),
+        table.needs_repetition_in_brief(),
     )
     for term in terms:
         if len(term.stems) > 1:
