@@ -81,16 +81,12 @@ def _owners_per_hit(
     school is Jeugd en Veiligheid's and stays Zorg en Veiligheid's), and so does a sub-theme's. A paired
     term never counts inside another phrase that is a term itself ("online fraude" is one term, not also
     "fraude" online), though a paired phrase may also be a plain one ("sexual exploitation"); no term
-    counts inside an organisation's written-out name: the name is one mention, not also of the terms in
-    it ("mensenhandel" in "Centrum tegen Kinderhandel en Mensenhandel")."""
+    counts inside an organisation's name (`_inside_names`)."""
     phrases_at: dict[int, set[tuple[tuple[str, ...], int]]] = defaultdict(set)
-    named: defaultdict[int, frozenset[str]] = defaultdict(frozenset)  # word inside a name -> the name's owners
     for term, start in hits:
         if len(term.stems) > 1 and not term.near:
             for offset in range(len(term.stems)):
                 phrases_at[start + offset].add((term.stems, start))
-                if term.name:
-                    named[start + offset] |= _owners(term)
     claimed: dict[tuple[tuple[str, ...], int], frozenset[str]] = defaultdict(frozenset)
     paired: list[tuple[Term, int, frozenset[str]]] = []
     for term, position in hits:
@@ -103,6 +99,7 @@ def _owners_per_hit(
         if owners:
             claimed[term.stems, position] |= owners
             paired.append((term, position, owners))
+    named = _inside_names(hits)
     plain = [
         (
             term,
@@ -113,6 +110,18 @@ def _owners_per_hit(
         if not term.near
     ]
     return [(term, position, owners) for term, position, owners in plain if owners] + paired
+
+
+def _inside_names(hits: list[tuple[Term, int]]) -> defaultdict[int, frozenset[str]]:
+    """For each word inside an organisation's written-out name, the themes the name counts for: the
+    name is one mention, not also of the terms in it ("terrorisme" in "Nationaal Coördinator
+    Terrorismebestrijding en Veiligheid", "mensenhandel" in "Centrum tegen Kinderhandel en Mensenhandel")."""
+    named: defaultdict[int, frozenset[str]] = defaultdict(frozenset)
+    for term, start in hits:
+        if term.name:
+            for offset in range(len(term.stems)):
+                named[start + offset] |= _owners(term)
+    return named
 
 
 def _owners(term: Term) -> frozenset[str]:
