@@ -72,7 +72,7 @@ def neighbourhood(tokens: list[str]) -> frozenset[str]:
     return frozenset(tokens) | frozenset(f"{first} {second}" for first, second in pairwise(tokens))
 
 
-def _owners_per_hit(
+def _pairs_resolved(
     hits: list[tuple[Term, int]], tokens: list[str], around: frozenset[str]
 ) -> list[tuple[Term, int, frozenset[str]]]:
     """Each hit with the owners it counts for. A paired term counts only near its words, once per owner
@@ -80,8 +80,7 @@ def _owners_per_hit(
     term of the same owner; another theme's plain term for that word still counts ("ontucht" near a
     school is Jeugd en Veiligheid's and stays Zorg en Veiligheid's), and so does a sub-theme's. A paired
     term never counts inside another phrase that is a term itself ("online fraude" is one term, not also
-    "fraude" online), though a paired phrase may also be a plain one ("sexual exploitation"); no term
-    counts inside an organisation's name (`_inside_names`)."""
+    "fraude" online), though a paired phrase may also be a plain one ("sexual exploitation")."""
     phrases_at: dict[int, set[tuple[tuple[str, ...], int]]] = defaultdict(set)
     for term, start in hits:
         if len(term.stems) > 1 and not term.near:
@@ -99,29 +98,10 @@ def _owners_per_hit(
         if owners:
             claimed[term.stems, position] |= owners
             paired.append((term, position, owners))
-    named = _inside_names(hits)
     plain = [
-        (
-            term,
-            position,
-            _owners(term) - claimed[term.stems, position] - (frozenset() if term.name else named[position]),
-        )
-        for term, position in hits
-        if not term.near
+        (term, position, _owners(term) - claimed[term.stems, position]) for term, position in hits if not term.near
     ]
     return [(term, position, owners) for term, position, owners in plain if owners] + paired
-
-
-def _inside_names(hits: list[tuple[Term, int]]) -> defaultdict[int, frozenset[str]]:
-    """For each word inside an organisation's written-out name, the themes the name counts for: the
-    name is one mention, not also of the terms in it ("terrorisme" in "Nationaal Coördinator
-    Terrorismebestrijding en Veiligheid", "mensenhandel" in "Centrum tegen Kinderhandel en Mensenhandel")."""
-    named: defaultdict[int, frozenset[str]] = defaultdict(frozenset)
-    for term, start in hits:
-        if term.name:
-            for offset in range(len(term.stems)):
-                named[start + offset] |= _owners(term)
-    return named
 
 
 def _owners(term: Term) -> frozenset[str]:
@@ -141,7 +121,7 @@ def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozense
                 hits.append((phrase, i))
     counts: Counter[tuple[Term, str, int]] = Counter()
     excluded: dict[tuple[str, int], bool] = {}
-    for term, position, owners in _owners_per_hit(hits, tokens, around):
+    for term, position, owners in _pairs_resolved(hits, tokens, around):
         for owner in owners:
             theme = compiled.theme_of.get(owner, owner)
             if (theme, position) not in excluded:

@@ -19,7 +19,6 @@ class Term:
     folded: str
     weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
     near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
-    name: bool = False  # an organisation's name written out (an acronym's expansion): one mention in all
 
 
 _Key = tuple[tuple[str, ...], Pairing | None]  # the term's stems, and its pairing (None for none)
@@ -35,23 +34,20 @@ class _TermTable:
     def __init__(self) -> None:
         self._labels: dict[_Key, tuple[str, str]] = {}
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
-        self._names: set[_Key] = set()
 
-    def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None, name: bool = False) -> None:
+    def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
         stems = tuple(stem(token) for token in words(label))
         if not stems:
             return
         key = (stems, pairing)
         shown = f"{label} (bij {pairing.name})" if pairing else label
         self._labels.setdefault(key, (label, shown))
-        if name:
-            self._names.add(key)
         for owner in owners:
             self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
 
     def terms(self) -> list[Term]:
         return [
-            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), _near_words(key[1]), key in self._names)
+            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), _near_words(key[1]))
             for key, (label, shown) in self._labels.items()
         ]
 
@@ -125,7 +121,7 @@ def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]
             table.add(label, RULES.term_weight, theme.slug)
         for acronym in theme.acronyms:
             if acronym.signal:
-                table.add(acronym.expansion, RULES.core_weight, theme.slug, name=True)
+                table.add(acronym.expansion, RULES.core_weight, theme.slug)
                 acronyms[acronym.short][theme.slug] = RULES.core_weight
         for pairing in theme.pairings:
             for label in pairing.terms:
