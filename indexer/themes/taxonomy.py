@@ -1,7 +1,7 @@
 """Load the theme taxonomy from corpus/themes/*.yaml: the staff-editable source of theme facts.
 
 Each file holds one theme with its sub-themes, the terms that signal them, acronyms with their
-expansions and a glossary. See corpus/themes/README.md for the format.
+expansions and a glossary. See corpus/README.md for the format.
 """
 
 from __future__ import annotations
