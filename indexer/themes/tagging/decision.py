@@ -83,34 +83,33 @@ class _Lead:
 
     themes: frozenset[str] = frozenset()
     min_score: float = 0.0
-    # The themes that a strong term must name twice (`_said_twice`): all of them in a short text, in a
-    # brief (which is all lead) only those whose words other news uses in passing.
-    needs_repetition: frozenset[str] = frozenset()
-    # In a brief, the terms of pairings that must be said twice (`Pairing.brief_needs_repetition`).
-    terms_needing_repetition: Core = frozenset()
+    # The strong terms that must be said twice (`_said_twice`) when they are all a theme has: all of
+    # them in a short text; in a brief (which is all lead) only those that other news uses in passing
+    # (`kort_bericht_herhaald` on a theme or a pairing).
+    needing_repetition: Core = frozenset()
 
 
 def _lead(summary: str, text: str, taxonomy: Taxonomy, compiled: Compiled) -> _Lead:
     body = f"{summary}\n{text}".split()
     if len(body) > RULES.short_text_words:
         return _Lead()
-    terms_needing_repetition: Core = frozenset()
     if len(text.split()) <= RULES.brief_words:
-        lead, minimum = body, RULES.brief_min_score
-        needs_repetition = frozenset(theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition)
-        terms_needing_repetition = compiled.needs_repetition_in_brief
+        lead, minimum, needing_repetition = body, RULES.brief_min_score, compiled.needs_repetition_in_brief
     else:
-        lead, minimum = body[: RULES.short_text_lead_words], RULES.short_text_min_score
-        needs_repetition = taxonomy.theme_slugs
+        lead, minimum, needing_repetition = (
+            body[: RULES.short_text_lead_words],
+            RULES.short_text_min_score,
+            compiled.core,
+        )
     found = score("", "", " ".join(lead), taxonomy)
     themes = frozenset(match.slug for match in found if _has_core(match, compiled.core))
-    return _Lead(themes, minimum, needs_repetition, terms_needing_repetition)
+    return _Lead(themes, minimum, needing_repetition)
 
 
 def _repeated_if_needed(match: ThemeMatch, core: Core, needing_repetition: Core) -> bool:
-    """A brief whose only strong terms are ones it must repeat is about the theme when it says them
-    twice: one stabbing near a young person, named once, is a report of ordinary crime (labelling
-    convention 2). The title counts: a headline naming the young suspect makes youth the point."""
+    """A short text whose only strong terms are ones it must repeat is about the theme when it says
+    them twice: one stabbing near a young person, named once in a brief, is a report of ordinary crime
+    (labelling convention 2). The title counts: a headline naming the young suspect makes youth the point."""
     strong = [hit for hit in match.hits if (match.slug, hit.term) in core]
     return any((match.slug, hit.term) not in needing_repetition for hit in strong) or _said_twice(match, core)
 
@@ -136,8 +135,7 @@ def _decide(
         short = (
             match.slug in lead.themes
             and match.score >= lead.min_score
-            and (match.slug not in lead.needs_repetition or _said_twice(match, core))
-            and _repeated_if_needed(match, core, lead.terms_needing_repetition)
+            and _repeated_if_needed(match, core, lead.needing_repetition)
         )
         share = bar.titled_relative if _in_title(match) else bar.relative
         return _has_core(match, core) and (broad or short) and match.score >= share * best

@@ -51,7 +51,7 @@ class _TermTable:
             for key, (label, shown) in self._labels.items()
         ]
 
-    def needs_repetition_in_brief(self) -> frozenset[tuple[str, str]]:
+    def of_repeating_pairings(self) -> frozenset[tuple[str, str]]:
         """(owner, term label) of the terms of pairings that a brief must say twice."""
         return frozenset(
             (owner, shown)
@@ -102,7 +102,8 @@ class Compiled:
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
     core: frozenset[tuple[str, str]]  # (owner, term label) of every strong term
     abroad: dict[str, ForeignPlaces]  # theme about the Netherlands -> what says a text is about elsewhere
-    needs_repetition_in_brief: frozenset[tuple[str, str]]  # (owner, term label) of paired terms a brief repeats
+    # (owner, term label) of the strong terms a brief must say twice: of its theme or its pairing
+    needs_repetition_in_brief: frozenset[tuple[str, str]]
     # word -> the terms it is, itself or as a compound: the same in every text (`counting`)
     word_terms: dict[str, list[Term]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -164,7 +165,8 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
     acronym_pattern = re.compile(rf"(?<![\w-])({alternatives})(?:'s|s)?(?![\w-])") if acronym_terms else None
     core = frozenset(
         (owner, term.label) for term in terms for owner, weight in term.weights if weight >= RULES.core_weight
-    )
+    ) | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners)
+    repeating_themes = {theme.slug for theme in taxonomy.themes if theme.brief_needs_repetition}
     compiled = Compiled(
         defaultdict(list),
         defaultdict(list),
@@ -174,7 +176,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         acronym_terms,
         {theme.slug: Exclusions.of(theme.exclusions) for theme in taxonomy.themes},
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
-        core | frozenset((owner, short) for short, owners in acronyms.items() for owner in owners),
+        core,
         {
             theme.slug: ForeignPlaces(
                 tuple(tuple(words(place)) for place in theme.abroad.places),
@@ -183,7 +185,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
             for theme in taxonomy.themes
             if theme.abroad
         },
-        table.needs_repetition_in_brief(),
+        table.of_repeating_pairings() | frozenset((owner, label) for owner, label in core if owner in repeating_themes),
     )
     for term in terms:
         if len(term.stems) > 1:
