@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from indexer.analysis.wordforms import words
 from indexer.models import ThemeMatch
+from indexer.themes.tagging.counting import count_terms
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.tagging.scoring import score
-from indexer.themes.tagging.terms import Compiled, compile_taxonomy
+from indexer.themes.tagging.terms import Compiled, ForeignPlaces, compile_taxonomy
 from indexer.themes.taxonomy import Taxonomy
 
 Core = frozenset[tuple[str, str]]
@@ -89,7 +90,7 @@ class _Lead:
     needing_repetition: Core = frozenset()
 
 
-def _lead(summary: str, text: str, taxonomy: Taxonomy, compiled: Compiled) -> _Lead:
+def _lead(summary: str, text: str, compiled: Compiled) -> _Lead:
     body = f"{summary}\n{text}".split()
     if len(body) > RULES.short_text_words:
         return _Lead()
@@ -101,8 +102,9 @@ def _lead(summary: str, text: str, taxonomy: Taxonomy, compiled: Compiled) -> _L
             RULES.short_text_min_score,
             compiled.core,
         )
-    found = score("", "", " ".join(lead), taxonomy)
-    themes = frozenset(match.slug for match in found if _has_core(match, compiled.core))
+    # Only which themes have a strong term there matters, not how much they weigh: no `score` needed.
+    said = count_terms(" ".join(lead), compiled)
+    themes = frozenset(owner for term, owner, _ in said if (owner, term.label) in compiled.core)
     return _Lead(themes, minimum, needing_repetition)
 
 
@@ -151,12 +153,14 @@ def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozense
     said = words(f"{title}\n{summary}\n{text}")
     named, joined = set(said), f" {' '.join(said)} "
 
-    def names(place: tuple[str, ...]) -> bool:
-        return bool(place) and place[0] in named and (len(place) == 1 or f" {' '.join(place)} " in joined)
+    def names(foreign: ForeignPlaces) -> bool:
+        return any(
+            len(place) == 1 or f" {' '.join(place)} " in joined
+            for first in named & foreign.places.keys()
+            for place in foreign.places[first]
+        )
 
-    return frozenset(
-        slug for slug, foreign in abroad.items() if named.isdisjoint(foreign.home) and any(map(names, foreign.places))
-    )
+    return frozenset(slug for slug, foreign in abroad.items() if named.isdisjoint(foreign.home) and names(foreign))
 
 
 def is_administrative(title: str) -> bool:
@@ -184,7 +188,7 @@ def tag(
     candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
     compiled = compile_taxonomy(taxonomy)
     core = compiled.core
-    lead = _lead(summary, text, taxonomy, compiled)
+    lead = _lead(summary, text, compiled)
     themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(text))
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())

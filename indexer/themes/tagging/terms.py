@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from indexer.analysis.wordforms import fold, stem, words
 from indexer.themes.tagging.inflection import inflected_forms
 from indexer.themes.tagging.rules import RULES
-from indexer.themes.taxonomy import Pairing, Taxonomy
+from indexer.themes.taxonomy import Abroad, Pairing, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,17 @@ class Exclusions:
 class ForeignPlaces:
     """A theme about the Netherlands, compiled: its places abroad as folded words, its words of a Dutch side."""
 
-    places: tuple[tuple[str, ...], ...]
+    # first word -> the places that begin with it: a text's words are looked up, not every place
+    places: dict[str, tuple[tuple[str, ...], ...]]
     home: frozenset[str]
+
+    @classmethod
+    def of(cls, abroad: Abroad) -> ForeignPlaces:
+        places: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for place in abroad.places:
+            if folded := tuple(words(place)):
+                places[folded[0]].append(folded)
+        return cls({first: tuple(found) for first, found in places.items()}, frozenset(map(fold, abroad.home)))
 
 
 @dataclass(frozen=True)
@@ -177,14 +186,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         {theme.slug: Exclusions.of(theme.exclusions) for theme in taxonomy.themes},
         {**{theme.slug: theme.slug for theme in taxonomy.themes}, **taxonomy.subtheme_parents},
         core,
-        {
-            theme.slug: ForeignPlaces(
-                tuple(tuple(words(place)) for place in theme.abroad.places),
-                frozenset(fold(word) for word in theme.abroad.home),
-            )
-            for theme in taxonomy.themes
-            if theme.abroad
-        },
+        {theme.slug: ForeignPlaces.of(theme.abroad) for theme in taxonomy.themes if theme.abroad},
         table.of_repeating_pairings() | frozenset((owner, label) for owner, label in core if owner in repeating_themes),
     )
     for term in terms:
