@@ -61,9 +61,13 @@ def _opening_density(candidate: Candidate, taxonomy: Taxonomy) -> float:
     return 100 * _opening(candidate, taxonomy) / max(1, opening_words)
 
 
+def _over_length_scale(candidate: Candidate, _: Taxonomy) -> float:
+    return candidate.match.score / length_scale(len(candidate.document.text.split()))
+
+
 READINGS: dict[str, Callable[[Candidate, Taxonomy], float]] = {
     "score": lambda candidate, _: candidate.match.score,
-    "score / lengteschaal": lambda candidate, _: candidate.match.score / length_scale(candidate.document.text),
+    "score / lengteschaal": _over_length_scale,
     "titel en begin": _opening,
     "titel en begin per 100 woorden": _opening_density,
 }

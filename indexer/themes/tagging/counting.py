@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from itertools import pairwise
 
 from indexer.analysis.lexicon import MAX_COMPOUND_CHARS
@@ -12,6 +14,7 @@ from indexer.themes.tagging.terms import Compiled, Exclusions, Term
 
 # Words whose terms are kept per compiled taxonomy (a few hundred bytes each), past which all are forgotten.
 MAX_KEPT_WORDS = 200_000
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 def _is_excluded(rules: Exclusions, stems: list[str], tokens: list[str], position: int) -> bool:
@@ -108,6 +111,18 @@ def _owners(term: Term) -> frozenset[str]:
     return frozenset(owner for owner, _ in term.weights)
 
 
+def _acronyms_in(text: str, compiled: Compiled) -> Iterator[re.Match[str]]:
+    """The taxonomy's acronyms in a text as written, each a word of its own ("NCTV", not the "CTV"
+    in it): a match that continues a word is passed over and the search goes on at its next letter."""
+    position = 0
+    while compiled.acronym_pattern and (found := compiled.acronym_pattern.search(text, position)):
+        if found.start() == 0 or not _WORD_OR_HYPHEN.match(text, found.start() - 1):
+            yield found
+            position = found.end()
+        else:
+            position = found.start() + 1
+
+
 def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozenset()) -> Counter[tuple[Term, str, int]]:
     """How often each term occurs in each part (`RULES.spread_parts`) of `text` for each of its
     owners, compounds and phrases included; `around`: words that count as near every word."""
@@ -134,7 +149,7 @@ def count_terms(text: str, compiled: Compiled, around: frozenset[str] = frozense
                 excluded[theme, position] = _is_excluded(compiled.exclusions[theme], stems, tokens, position)
             if not excluded[theme, position]:
                 counts[term, owner, position * RULES.spread_parts // len(tokens)] += 1
-    for found in compiled.acronym_pattern.finditer(text) if compiled.acronym_pattern else ():
+    for found in _acronyms_in(text, compiled):
         term = compiled.acronyms[found.group(1)]
         for owner in _owners(term):
             counts[term, owner, found.start() * RULES.spread_parts // len(text)] += 1

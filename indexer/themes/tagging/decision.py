@@ -90,11 +90,12 @@ class _Lead:
     needing_repetition: Core = frozenset()
 
 
-def _lead(summary: str, text: str, compiled: Compiled) -> _Lead:
-    body = f"{summary}\n{text}".split()
-    if len(body) > RULES.short_text_words:
+def _lead(summary: str, text: str, length: int, compiled: Compiled) -> _Lead:
+    """`length`: the words of `text`."""
+    if len(summary.split()) + length > RULES.short_text_words:
         return _Lead()
-    if len(text.split()) <= RULES.brief_words:
+    body = f"{summary}\n{text}".split()
+    if length <= RULES.brief_words:
         lead, minimum, needing_repetition = body, RULES.brief_min_score, compiled.needs_repetition_in_brief
     else:
         lead, minimum, needing_repetition = (
@@ -116,10 +117,9 @@ def _repeated_if_needed(match: ThemeMatch, core: Core, needing_repetition: Core)
     return any((match.slug, hit.term) not in needing_repetition for hit in strong) or _said_twice(match, core)
 
 
-def length_scale(text: str) -> float:
-    """How much higher a long text's bar stands: every term turns up somewhere in a long report,
-    so its passing mentions add up to a score a shorter text only reaches by being about it."""
-    length = len(text.split())
+def length_scale(length: int) -> float:
+    """How much higher the bar stands for a text of `length` words: every term turns up somewhere in
+    a long report, so its passing mentions add up to a score a shorter text only reaches by being about it."""
     if length <= RULES.spread_min_words:
         return 1.0
     return 1.0 + RULES.min_score_per_decade * math.log10(length / RULES.spread_min_words)
@@ -145,10 +145,11 @@ def _decide(
     return tuple(match for match in candidates if clears(match))
 
 
-def _abroad(title: str, summary: str, text: str, taxonomy: Taxonomy) -> frozenset[str]:
-    """The themes about the Netherlands that this text, about elsewhere without a Dutch side, is not about."""
+def _abroad(title: str, summary: str, text: str, length: int, taxonomy: Taxonomy) -> frozenset[str]:
+    """The themes about the Netherlands that this text (of `length` words), about elsewhere without a
+    Dutch side, is not about."""
     abroad = compile_taxonomy(taxonomy).abroad
-    if not abroad or len(text.split()) > RULES.abroad_max_words:
+    if not abroad or length > RULES.abroad_max_words:
         return frozenset()
     said = words(f"{title}\n{summary}\n{text}")
     named, joined = set(said), f" {' '.join(said)} "
@@ -182,14 +183,15 @@ def tag(
     need not score the document twice."""
     if is_administrative(title):
         return (), ()
-    elsewhere = _abroad(title, summary, text, taxonomy)
+    length = len(text.split())  # once: a long report's text is a megabyte
+    elsewhere = _abroad(title, summary, text, length, taxonomy)
     if evidence is None:
         evidence = score(title, summary, text, taxonomy)
     candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
     compiled = compile_taxonomy(taxonomy)
     core = compiled.core
-    lead = _lead(summary, text, compiled)
-    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(text))
+    lead = _lead(summary, text, length, compiled)
+    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(length))
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
     return themes, subthemes

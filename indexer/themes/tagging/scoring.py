@@ -15,8 +15,7 @@ from indexer.themes.taxonomy import Taxonomy
 _LOCATION_WEIGHTS = dict(RULES.location_weights)
 
 
-def _segments(title: str, summary: str, text: str) -> dict[str, str]:
-    body_words = text.split()
+def _segments(title: str, summary: str, body_words: list[str]) -> dict[str, str]:
     head = " ".join(body_words[: RULES.begin_words])
     # A summary taken from the text's first paragraph is not said twice.
     if " ".join(summary.split()).removesuffix(" …") in head:
@@ -34,14 +33,15 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     evidence: dict[str, list[TermHit]] = defaultdict(list)
     scores: Counter[str] = Counter()
     # A short text's title sets the scene: "Jongen (16) aangehouden" makes its stabbing a youth's.
-    around = neighbourhood(words(title)) if len(text.split()) <= RULES.short_text_words else frozenset()
-    for location, segment in _segments(title, summary, text).items():
+    body_words = text.split()
+    around = neighbourhood(words(title)) if len(body_words) <= RULES.short_text_words else frozenset()
+    for location, segment in _segments(title, summary, body_words).items():
         counts: Counter[tuple[Term, str]] = Counter()
         parts: dict[str, set[int]] = defaultdict(set)
         for (term, owner, part), count in count_terms(segment, compiled, around).items():
             counts[term, owner] += count
             parts[owner].add(part)
-        spread = location == "tekst" and len(segment.split()) >= RULES.spread_min_words
+        spread = location == "tekst" and len(body_words) - RULES.begin_words >= RULES.spread_min_words
         for (term, owner), count in counts.items():
             factor = len(parts[owner]) / RULES.spread_parts if spread else 1.0
             weight = dict(term.weights)[owner] * _LOCATION_WEIGHTS[location]
