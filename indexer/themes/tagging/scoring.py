@@ -51,4 +51,5 @@ def score(title: str, summary: str, text: str, taxonomy: Taxonomy) -> tuple[Them
     matches = (
         ThemeMatch(slug, round(value, 2), tuple(evidence[slug]), parents.get(slug)) for slug, value in scores.items()
     )
-    return tuple(sorted(matches, key=lambda match: -match.score))
+    # Ties by name: the owners of a shared term come out of a set, in an order that changes per process.
+    return tuple(sorted(matches, key=lambda match: (-match.score, match.slug)))
