@@ -91,7 +91,7 @@ class _Lead:
 
 
 def _lead(summary: str, text: str, length: int, compiled: Compiled) -> _Lead:
-    """`length`: the words of `text`."""
+    """What a short text's lead says; `length` is how many words `text` has."""
     if len(summary.split()) + length > RULES.short_text_words:
         return _Lead()
     body = f"{summary}\n{text}".split()

@@ -105,7 +105,7 @@ class Compiled:
     phrases: dict[str, list[Term]]  # first stem -> multi-word terms
     prefixes: dict[str, list[Term]]  # folded one-word term -> terms, for compound heads
     suffixes: dict[str, list[Term]]  # stem of one-word term -> terms, for compound tails
-    acronym_pattern: re.Pattern[str] | None  # every acronym in one pattern: one pass over a text (`_acronyms_in`)
+    acronym_pattern: re.Pattern[str] | None  # every acronym in one pattern: one pass (`counting._acronyms_in`)
     acronyms: dict[str, Term]  # acronym as written -> its term
     exclusions: dict[str, Exclusions]  # theme -> what never counts for it
     theme_of: dict[str, str]  # theme or sub-theme slug -> its theme slug
