@@ -145,10 +145,10 @@ def _decide(
     return tuple(match for match in candidates if clears(match))
 
 
-def _abroad(title: str, summary: str, text: str, length: int, taxonomy: Taxonomy) -> frozenset[str]:
+def _abroad(title: str, summary: str, text: str, length: int, compiled: Compiled) -> frozenset[str]:
     """The themes about the Netherlands that this text (of `length` words), about elsewhere without a
     Dutch side, is not about."""
-    abroad = compile_taxonomy(taxonomy).abroad
+    abroad = compiled.abroad
     if not abroad or length > RULES.abroad_max_words:
         return frozenset()
     said = words(f"{title}\n{summary}\n{text}")
@@ -183,12 +183,12 @@ def tag(
     need not score the document twice."""
     if is_administrative(title):
         return (), ()
+    compiled = compile_taxonomy(taxonomy)
     length = len(text.split())  # once: a long report's text is a megabyte
-    elsewhere = _abroad(title, summary, text, length, taxonomy)
+    elsewhere = _abroad(title, summary, text, length, compiled)
     if evidence is None:
         evidence = score(title, summary, text, taxonomy)
     candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
-    compiled = compile_taxonomy(taxonomy)
     core = compiled.core
     lead = _lead(summary, text, length, compiled)
     themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(length))
