@@ -5,6 +5,8 @@ front matter); the shared real corpus, labelled by reading in corpus/evaluatie/e
 a pooled sample of the shared news archive, labelled the same way in corpus/evaluatie/nieuws-themas.yaml.
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
+Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
+handful of documents per theme cannot tell two taggers apart that differ by a document or two.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ class Evaluation:
         return per_theme, overall
 
     def f1_intervals(self, split: str, slugs: Iterable[str]) -> dict[str, tuple[float, float]]:
-        """Per theme and for the macro-F1 (key `MACRO`): the interval its F1 falls in for 95% of redraws.
+        """Per theme and for the macro-F1 (key `MACRO`): the interval its F1 falls in for `INTERVAL` of redraws.
 
         A held-back part holds a handful of documents per theme, so one document moves a theme's F1 by
         a tenth. The percentile bootstrap over documents shows how far a figure is from being settled."""
@@ -290,7 +292,7 @@ def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_he
         intervals = evaluation.f1_intervals(split, slugs)
         lines += [
             f"\n== {split}: {name} ({count} documenten) ==",
-            f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6} {'95%-interval F1':>16}",
+            f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6} {f'{INTERVAL:.0%}-interval F1':>16}",
         ]
         for slug, scores in per_theme.items():
             lines.append(
@@ -304,7 +306,8 @@ def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_he
         )
         lines.append(f"{'totaal (micro)':<30} {overall.precision:>9.3f} {overall.recall:>7.3f} {overall.f1:>6.3f}")
         lines.append(
-            f"(95%-interval: de F1 ligt daarbinnen bij 95% van {RESAMPLES} hertrekkingen van deze documenten; "
+            f"({INTERVAL:.0%}-interval: de F1 ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} hertrekkingen van "
+            "deze documenten; "
             "hoe breder, hoe minder het cijfer zegt)"
         )
         untagged, none = evaluation.untagged_share(split)
