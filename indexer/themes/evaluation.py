@@ -129,7 +129,7 @@ class Evaluation:
                         scores.add(expected, predicted, slug, times)
             for slug, scores in per_theme.items():
                 values[slug].append(scores.f1)
-            values[MACRO].append(sum(scores.f1 for scores in per_theme.values()) / len(per_theme))
+            values[MACRO].append(_macro(per_theme, "f1"))
         return {key: _middle(found) for key, found in values.items()}
 
     def untagged_share(self, split: str) -> tuple[int, int]:
@@ -139,6 +139,11 @@ class Evaluation:
 
     def mistakes(self, split: str) -> list[Judged]:
         return [item for item in self.judged if item.split == split and item.expected != item.predicted_slugs]
+
+
+def _macro(per_theme: dict[str, Scores], key: str) -> float:
+    """The mean over the themes of one figure (`precision`, `recall` or `f1`)."""
+    return sum(getattr(scores, key) for scores in per_theme.values()) / len(per_theme)
 
 
 def _middle(values: list[float]) -> tuple[float, float]:
@@ -298,9 +303,7 @@ def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_he
             lines.append(
                 f"{slug:<30} {scores.precision:>9.3f} {scores.recall:>7.3f} {scores.f1:>6.3f} {_span(intervals[slug])}"
             )
-        macro = [
-            sum(getattr(s, key) for s in per_theme.values()) / len(per_theme) for key in ("precision", "recall", "f1")
-        ]
+        macro = [_macro(per_theme, key) for key in ("precision", "recall", "f1")]
         lines.append(
             f"{'totaal (macro)':<30} {macro[0]:>9.3f} {macro[1]:>7.3f} {macro[2]:>6.3f} {_span(intervals[MACRO])}"
         )
