@@ -56,7 +56,8 @@ def print_recovered(recovered: Recovered) -> None:
         )
 
 
-def print_report(report: RunReport) -> None:
+def print_report(report: RunReport, corpus: Path) -> None:
+    """The run's outcome, a line per file that needs attention; `corpus` names the themes."""
     print_failures(report)
     for duplicate in report.duplicates:
         print(f"DUPLICAAT  {duplicate.path} is een kopie van {duplicate.original} en is niet apart opgenomen.")
@@ -70,11 +71,20 @@ def print_report(report: RunReport) -> None:
             f"de indeelregels zijn veranderd): {report.retagged} documenten, bij {len(report.theme_changes)} "
             "veranderde het thema."
         )
+    if report.theme_changes:
+        label = load_taxonomy(CorpusLayout(corpus).themes_dir).label
+        for change in report.theme_changes:
+            before, after = _theme_names(change.before, label), _theme_names(change.after, label)
+            print(f"THEMA      {change.path}: {before} → {after}")
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "
         f"{len(report.removed)} verwijderd, {len(report.duplicates)} duplicaten, {len(report.failed)} mislukt."
     )
+
+
+def _theme_names(slugs: Sequence[str], label: Callable[[str], str]) -> str:
+    return ", ".join(label(slug) for slug in slugs) or "geen thema"
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -95,7 +105,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     except MassRemovalError as exc:
         print(f"Fout: {exc} Moeten ze echt weg, start dan opnieuw met --verwijderen-toestaan.", file=sys.stderr)
         return EXIT_USER_ERROR
-    print_report(report)
+    print_report(report, args.corpus)
     return EXIT_FAILED_FILES if report.failed else 0
 
 

@@ -125,6 +125,16 @@ class Duplicate:
 
 
 @dataclass(frozen=True)
+class ThemeChange:
+    """A document whose themes re-tagging changed, with what it had and has, so staff can check it."""
+
+    path: str
+    doc_id: str
+    before: tuple[str, ...]  # theme slugs, then sub-theme slugs
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RunReport:
     """The outcome of one indexing run; every file of the corpus is in exactly one list."""
 
@@ -136,7 +146,7 @@ class RunReport:
     warnings: tuple[FileProblem, ...] = ()
     rebuilt: bool = False
     retagged: int = 0  # documents tagged again from their stored text (the themes or tagger changed)
-    theme_changes: tuple[str, ...] = ()  # paths of the documents whose themes re-tagging changed
+    theme_changes: tuple[ThemeChange, ...] = ()  # the documents whose themes re-tagging changed
 
     @property
     def ok(self) -> bool:

@@ -43,7 +43,7 @@ def _catch_up(places: Places) -> None:
     """Finish or roll back publications a crash interrupted, index what the index lacks; report both."""
     recovered, report = catch_up(places, progress=ProgressReporter())
     indexer_cli.print_recovered(recovered)
-    indexer_cli.print_report(report)
+    indexer_cli.print_report(report, places.corpus)
 
 
 def _run_and_send(work: Callable[..., None], args: tuple, sending: Connection) -> None:

@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 
 from indexer.errors import Issue, Problem, describe
 from indexer.indexing.pipeline import run_index
+from tests.builders import add_core_terms
 from tests.test_cli import kennisbank
 from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
 
@@ -30,3 +31,26 @@ def test_the_command_line_and_the_staff_overview_give_the_same_reason(site) -> N
     result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"MISLUKT    leeg.pdf: {sentence}" in result.stdout.splitlines()
+
+
+def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_staff_overview(site) -> None:  # noqa: F811
+    app, corpus, _ = site
+    (corpus / "documenten" / "burenruzie.md").write_text(
+        "# Burenruzie\n\nEen burenruzie liep hoog op; buurtbemiddeling hielp bij de burenruzie.\n", "utf-8"
+    )
+    index = corpus.parent / "index"
+    run_index(corpus, index)
+    add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "buurtbemiddeling")
+
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert "THEMA      burenruzie.md: geen thema → Zorg en Veiligheid" in result.stdout.splitlines()
+
+    client = app.test_client()
+    login(client)
+    overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
+    assert "Bij 1 document veranderde het thema." in overview.get_text(" ", strip=True)
+    [change] = overview.select(".theme-changes li")
+    assert change.get_text(" ", strip=True) == "burenruzie.md : geen thema → Zorg en Veiligheid"
+    page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
+    assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"

@@ -18,6 +18,7 @@ from indexer.errors import Issue, Problem, describe
 from indexer.extract.ocr import ocr_available
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.workers import Limits
+from indexer.models import ThemeChange
 from indexer.themes.taxonomy import load_taxonomy
 from tests.builders import NEWS_PAGE, add_core_terms, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
 from tests.conftest import TEST_LIMITS
@@ -330,7 +331,9 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     report = reindex()
     assert report.indexed == () and len(report.unchanged) == 3, "no file is read again"
     assert report.removed == ("notitie.md",) and "notitie" not in _all_ids(index_root), "a removed file stays gone"
-    assert report.retagged == 3 and report.theme_changes == ("notitie-burenruzies.md",)
+    assert report.retagged == 3 and report.theme_changes == (
+        ThemeChange("notitie-burenruzies.md", "notitie-burenruzies", (), ("zorg-en-veiligheid",)),
+    ), "what the note had and has"
     document = get_document(IndexStore(index_root).open(), "notitie-burenruzies")
     assert document.themes == ("zorg-en-veiligheid",) and not document.themes_curated
     reasons = {hit["term"] for hit in document.tagging["themes"][0]["hits"]}

@@ -130,7 +130,7 @@ def test_a_taxonomy_change_retags_from_the_stored_records(
     add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
     report = reindex(corpus, state, cluster)
     assert report.indexed == () and report.retagged == 2
-    assert report.theme_changes == ("notitie-burenruzies.md",)
+    assert [change.path for change in report.theme_changes] == ["notitie-burenruzies.md"]
     with open_backend(state, cluster).live().contents() as contents:
         stored = {document.path: document for document, _added in contents.stored_documents()}
     note = stored["notitie-burenruzies.md"]

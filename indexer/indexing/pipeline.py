@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -283,7 +283,7 @@ def report_as_dict(report: RunReport) -> dict:
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "rebuilt": report.rebuilt,
         "retagged": report.retagged,
-        "theme_changes": list(report.theme_changes),
+        "theme_changes": [asdict(change) for change in report.theme_changes],
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),

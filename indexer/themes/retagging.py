@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from indexer.engine.index_backend import WritableIndex
-from indexer.models import Document, Metadata, ThemeMatch
+from indexer.models import Document, Metadata, ThemeChange, ThemeMatch
 from indexer.themes.tagging import tag
 from indexer.themes.taxonomy import Taxonomy
 
@@ -23,7 +23,7 @@ class Retagging:
     """What tagging the index again did."""
 
     retagged: int  # documents tagged again
-    changed: tuple[str, ...]  # paths of the documents whose themes or sub-themes changed
+    changed: tuple[ThemeChange, ...]  # the documents whose themes or sub-themes changed, by path
 
 
 def tag_metadata(
@@ -39,7 +39,8 @@ def tag_metadata(
 def retag_index(index: WritableIndex, taxonomy: Taxonomy, skip: Collection[str] = ()) -> Retagging:
     """Tag every indexed document but those at the paths in `skip` (just indexed) again; rewrite
     those whose tags or reasons differ, in one commit."""
-    retagged, changed = 0, []
+    retagged = 0
+    changed: list[ThemeChange] = []
     with index.contents() as contents, index.writing() as writer:
         for old, added in contents.stored_documents(skip_paths=skip):
             metadata, themes, subthemes = tag_metadata(old.metadata, old.text, taxonomy)
@@ -48,11 +49,11 @@ def retag_index(index: WritableIndex, taxonomy: Taxonomy, skip: Collection[str] 
             if new == old:
                 continue
             if _tags(new) != _tags(old):
-                changed.append(old.path)
+                changed.append(ThemeChange(old.path, old.doc_id, _tags(old), _tags(new)))
             writer.remove(old.doc_id)
             writer.add(new, added)
-    return Retagging(retagged, tuple(sorted(changed)))
+    return Retagging(retagged, tuple(sorted(changed, key=lambda change: change.path)))
 
 
-def _tags(document: Document) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return document.metadata.themes, document.metadata.subthemes
+def _tags(document: Document) -> tuple[str, ...]:
+    return document.metadata.themes + document.metadata.subthemes
