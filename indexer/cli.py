@@ -32,7 +32,8 @@ from indexer.indexing.planning import MassRemovalError
 from indexer.indexing.progress import ProgressReporter
 from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
 from indexer.models import RunReport
-from indexer.themes.evaluation import evaluate, evaluate_labelled, evaluate_news, format_report
+from indexer.themes.evaluation import Evaluation, evaluate, evaluate_labelled, evaluate_news, load_saved_tags, save_tags
+from indexer.themes.evaluation_report import format_comparison, format_report
 from indexer.themes.taxonomy import load_taxonomy
 
 EXIT_FAILED_FILES = 1
@@ -130,16 +131,31 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_themes(args: argparse.Namespace) -> int:
-    layout = CorpusLayout(args.corpus)
-    taxonomy = load_taxonomy(layout.themes_dir)
+    """Score the tagger on each labelled set; with --vergelijk-met, also against an earlier run's tags
+    (saved with --bewaar), so a change to the taxonomy or the tagger shows what it changed."""
+    if args.bewaar and not args.bewaar.parent.is_dir():
+        raise KennisbankError(f"De map {args.bewaar.parent} voor --bewaar bestaat niet. Kies een bestaande map.")
+    earlier = load_saved_tags(args.vergelijk_met) if args.vergelijk_met else None
+    taxonomy = load_taxonomy(CorpusLayout(args.corpus).themes_dir)
     held_back = args.toon_achtergehouden
-    print(format_report(evaluate(args.corpus, taxonomy), taxonomy, "gebundeld", held_back), flush=True)
+    runs: dict[str, Callable[[], Evaluation]] = {"gebundeld": lambda: evaluate(args.corpus, taxonomy)}
     if has_real_corpus(args):
-        print(format_report(evaluate_labelled(args.echt_corpus, taxonomy), taxonomy, "echt", held_back), flush=True)
+        runs["echt"] = lambda: evaluate_labelled(args.echt_corpus, taxonomy)
     if args.nieuwsarchief.is_file() or said_left_out(
         args.nieuwsarchief, "het nieuwsarchief (een .tar.gz-bestand)", "Geef het bestand op met --nieuwsarchief."
     ):
-        print(format_report(evaluate_news(args.nieuwsarchief, taxonomy), taxonomy, "echt nieuws", held_back))
+        runs["echt nieuws"] = lambda: evaluate_news(args.nieuwsarchief, taxonomy)
+    measured: dict[str, Evaluation] = {}
+    for name, run in runs.items():
+        measured[name] = evaluation = run()
+        print(format_report(evaluation, taxonomy, name, held_back), flush=True)
+        if earlier is not None:
+            print(format_comparison(evaluation, earlier.get(name), taxonomy, name, held_back), flush=True)
+    if args.bewaar:
+        save_tags(args.bewaar, measured)
+        print(
+            f"\nDe thema's per document zijn bewaard in {args.bewaar}: vergelijk een latere meting met --vergelijk-met."
+        )
     return 0
 
 
@@ -206,7 +222,19 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     themes.add_argument(
         "--toon-achtergehouden",
         action="store_true",
-        help="ook de fouten in het achtergehouden deel tonen (niet gebruiken bij het afstemmen)",
+        help="ook de fouten en de veranderde documenten van het achtergehouden deel tonen (niet bij het afstemmen)",
+    )
+    themes.add_argument(
+        "--bewaar",
+        type=Path,
+        metavar="BESTAND",
+        help="de thema's die elk document kreeg in een bestand bewaren, om een latere meting mee te vergelijken",
+    )
+    themes.add_argument(
+        "--vergelijk-met",
+        type=Path,
+        metavar="BESTAND",
+        help="vergelijken met een eerdere meting (--bewaar): het verschil per thema, met een interval",
     )
     add_real_corpus(themes)
     themes.add_argument(

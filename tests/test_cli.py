@@ -10,6 +10,7 @@ from pathlib import Path
 
 from indexer.corpus import audit
 from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE, REAL_CORPUS
+from indexer.themes.evaluation import TUNING, split_of
 from tests.builders import add_core_terms, write_pdf
 
 
@@ -128,6 +129,35 @@ def test_evaluation_command_prints_both_parts() -> None:
     if NEWS_ARCHIVE.is_file():
         news = _part(result.stdout, "achtergehouden: echt nieuws")
         assert _macro_f1(news) >= 0.60, news
+
+
+def test_an_evaluation_compared_with_a_saved_one_names_what_a_new_term_changed(corpus: Path, tmp_path: Path) -> None:
+    note = next(name for name in (f"burenruzie-{number}.md" for number in range(50)) if split_of(name) == TUNING)
+    (corpus / "documenten" / note).write_text(
+        "---\nthemas: [zorg-en-veiligheid]\n---\n# Burenruzie\n\n"
+        "Een burenruzie liep hoog op; buurtbemiddeling hielp bij de burenruzie.\n",
+        encoding="utf-8",
+    )
+    saved = tmp_path / "voor.json"
+    only_bundled = ("--corpus", str(corpus), "--echt-corpus", str(tmp_path), "--nieuwsarchief", str(tmp_path / "x"))
+    first = kennisbank("evalueer-themas", *only_bundled, "--bewaar", str(saved))
+    assert first.returncode == 0, first.stderr
+    assert f"bewaard in {saved}" in first.stdout
+    add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "buurtbemiddeling")
+
+    second = kennisbank("evalueer-themas", *only_bundled, "--vergelijk-met", str(saved))
+    assert second.returncode == 0, second.stderr
+    compared = second.stdout.split("-- afstemming: gebundeld, vergeleken met de eerdere meting --", 1)[1]
+    compared = compared.split("\n\n", 1)[0]
+    assert "andere thema's bij 1 van 1 documenten" in compared
+    assert f"- {note}: geen thema → zorg-en-veiligheid" in compared.splitlines()
+    before, now, difference = compared.split("zorg-en-veiligheid", 1)[1].split()[:3]
+    assert (before, now, difference) == ("0.000", "1.000", "+1.000")
+
+    saved.write_text("[]", encoding="utf-8")
+    refused = kennisbank("evalueer-themas", *only_bundled, "--vergelijk-met", str(saved))
+    assert refused.returncode == 2 and "is geen meting van kennisbank evalueer-themas" in refused.stderr
+    assert refused.stdout == "", "nothing is measured before the file is known to be good"
 
 
 def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:

@@ -216,6 +216,8 @@ def assert_one_dutch_line(result: subprocess.CompletedProcess, *expected: str) -
         (("index", "--onbekend"), "--onbekend"),
         (("serve", "--port", "99999"), "geen poortnummer"),
         (("gebruiker", "toevoegen", "piet", "--rol", "baas"), "kies uit"),
+        (("evalueer-themas", "--vergelijk-met", "/nergens/voor.json"), "--bewaar"),
+        (("evalueer-themas", "--bewaar", "/nergens/voor.json"), "Kies een bestaande map"),
     ],
 )
 def test_usage_mistakes_are_one_dutch_line(args: tuple[str, ...], expected: str) -> None:

@@ -6,18 +6,20 @@ a pooled sample of the shared news archive, labelled the same way in corpus/eval
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
-handful of documents per theme cannot tell two taggers apart that differ by a document or two.
+handful of documents per theme cannot tell two taggers apart that differ by a document or two. Two
+runs are compared on the same redraws (`Evaluation.compared_with`), which can.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import tarfile
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -116,21 +118,48 @@ class Evaluation:
         A held-back part holds a handful of documents per theme, so one document moves a theme's F1 by
         a tenth. The percentile bootstrap over documents shows how far a figure is from being settled."""
         slugs = list(slugs)
-        documents = [(item.expected, item.predicted_slugs) for item in self.judged if item.split == split]
-        draw = random.Random(RESAMPLING_SEED)  # noqa: S311 - resampling, not secrets
+        documents = self._outcomes(split)
         values: dict[str, list[float]] = {key: [] for key in [*slugs, MACRO]}
-        for _ in range(RESAMPLES):
-            drawn = Counter(draw.choices(range(len(documents)), k=len(documents)))
-            per_theme = {slug: Scores() for slug in slugs}
-            for index, times in drawn.items():
-                expected, predicted = documents[index]
-                if expected or predicted:
-                    for slug, scores in per_theme.items():
-                        scores.add(expected, predicted, slug, times)
-            for slug, scores in per_theme.items():
-                values[slug].append(scores.f1)
-            values[MACRO].append(_macro(per_theme, "f1"))
+        for drawn in _redraws(len(documents)):
+            for key, value in _f1s(documents, drawn, slugs).items():
+                values[key].append(value)
         return {key: _middle(found) for key, found in values.items()}
+
+    def tags(self) -> dict[str, list[str]]:
+        """Each document's themes from the tagger, to compare a later run with (`compared_with`)."""
+        return {item.path: sorted(item.predicted_slugs) for item in self.judged}
+
+    def compared_with(self, before: dict[str, list[str]], split: str, slugs: Iterable[str]) -> Comparison:
+        """This run against an earlier run's tags of the same documents (`tags`), on one part.
+
+        The difference is bootstrapped in pairs: each redraw scores both runs on the same documents, so
+        the documents both got right or wrong cancel out. A difference of a document or two can then be
+        told from chance even where the interval of each figure alone is wide."""
+        slugs = list(slugs)
+        judged = [item for item in self.judged if item.split == split]
+        now = self._outcomes(split)
+        then = [(item.expected, frozenset(before[item.path])) for item in judged]
+        differences: dict[str, list[float]] = {key: [] for key in [*slugs, MACRO]}
+        for drawn in _redraws(len(now)):
+            after, earlier = _f1s(now, drawn, slugs), _f1s(then, drawn, slugs)
+            for key in differences:
+                differences[key].append(after[key] - earlier[key])
+        everything = Counter(range(len(now)))
+        changed = [
+            (item.path, then_tags, now_tags)
+            for item, (_, then_tags), (_, now_tags) in zip(judged, then, now, strict=True)
+            if then_tags != now_tags
+        ]
+        return Comparison(
+            _f1s(then, everything, slugs),
+            _f1s(now, everything, slugs),
+            {key: _middle(found) for key, found in differences.items()},
+            changed,
+        )
+
+    def _outcomes(self, split: str) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """Each document of a part as (its labels, the tagger's themes)."""
+        return [(item.expected, item.predicted_slugs) for item in self.judged if item.split == split]
 
     def untagged_share(self, split: str) -> tuple[int, int]:
         """Of the documents about no theme, how many the tagger left untagged, and how many there are."""
@@ -141,7 +170,39 @@ class Evaluation:
         return [item for item in self.judged if item.split == split and item.expected != item.predicted_slugs]
 
 
-def _macro(per_theme: dict[str, Scores], key: str) -> float:
+@dataclass(frozen=True)
+class Comparison:
+    """One part's F1 per theme and macro (key `MACRO`) in an earlier run and now, the interval of the
+    difference, and the documents whose themes changed (path, before, now)."""
+
+    before: dict[str, float]
+    now: dict[str, float]
+    difference_intervals: dict[str, tuple[float, float]]
+    changed: list[tuple[str, frozenset[str], frozenset[str]]]
+
+
+def _redraws(count: int) -> Iterator[Counter[int]]:
+    """`RESAMPLES` redraws of `count` documents with replacement: how often each index was drawn.
+    The same seed every time, so that two figures drawn from it are paired."""
+    draw = random.Random(RESAMPLING_SEED)  # noqa: S311 - resampling, not secrets
+    for _ in range(RESAMPLES):
+        yield Counter(draw.choices(range(count), k=count))
+
+
+def _f1s(
+    documents: list[tuple[frozenset[str], frozenset[str]]], drawn: Counter[int], slugs: list[str]
+) -> dict[str, float]:
+    """The F1 per theme and the macro-F1 (key `MACRO`) of the drawn documents (index -> times drawn)."""
+    per_theme = {slug: Scores() for slug in slugs}
+    for index, times in drawn.items():
+        expected, predicted = documents[index]
+        if expected or predicted:
+            for slug, scores in per_theme.items():
+                scores.add(expected, predicted, slug, times)
+    return {**{slug: scores.f1 for slug, scores in per_theme.items()}, MACRO: macro_average(per_theme, "f1")}
+
+
+def macro_average(per_theme: dict[str, Scores], key: str) -> float:
     """The mean over the themes of one figure (`precision`, `recall` or `f1`)."""
     return sum(getattr(scores, key) for scores in per_theme.values()) / len(per_theme)
 
@@ -278,55 +339,30 @@ def _unpack_posts(archive: Path, names: set[str], folder: Path) -> Counter[str]:
     return found
 
 
-def _span(bounds: tuple[float, float]) -> str:
-    return f"{f'{bounds[0]:.2f}–{bounds[1]:.2f}':>16}"
+class SavedRunError(KennisbankError):
+    """A file of an earlier run's tags (`--vergelijk-met`) is missing or is not such a file."""
 
 
-def _reason(match: ThemeMatch) -> str:
-    top = sorted(match.hits, key=lambda hit: -hit.count)[:5]
-    return ", ".join(f"‘{hit.term}’ {hit.count}× ({hit.location})" for hit in top)
+def save_tags(path: Path, runs: dict[str, Evaluation]) -> None:
+    """Each labelled set's documents with their themes, to compare a later run with."""
+    path.write_text(json.dumps({name: run.tags() for name, run in runs.items()}, indent=1), encoding="utf-8")
 
 
-def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_held_back_mistakes: bool = False) -> str:
-    """Scores for both parts; mistakes of the held-back part only on request, so tuning stays blind."""
-    lines = []
-    slugs = [theme.slug for theme in taxonomy.themes]
-    for split in (TUNING, HELD_BACK):
-        per_theme, overall = evaluation.scores(split, slugs)
-        count = sum(item.split == split for item in evaluation.judged)
-        intervals = evaluation.f1_intervals(split, slugs)
-        lines += [
-            f"\n== {split}: {name} ({count} documenten) ==",
-            f"{'thema':<30} {'precisie':>9} {'recall':>7} {'F1':>6} {f'{INTERVAL:.0%}-interval F1':>16}",
-        ]
-        for slug, scores in per_theme.items():
-            lines.append(
-                f"{slug:<30} {scores.precision:>9.3f} {scores.recall:>7.3f} {scores.f1:>6.3f} {_span(intervals[slug])}"
-            )
-        macro = [_macro(per_theme, key) for key in ("precision", "recall", "f1")]
-        lines.append(
-            f"{'totaal (macro)':<30} {macro[0]:>9.3f} {macro[1]:>7.3f} {macro[2]:>6.3f} {_span(intervals[MACRO])}"
+def load_saved_tags(path: Path) -> dict[str, dict[str, list[str]]]:
+    """The tags `save_tags` wrote, checked before anything is measured."""
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SavedRunError(
+            f"Het bestand {path} met een eerdere meting bestaat niet. "
+            "Maak het eerst met: kennisbank evalueer-themas --bewaar BESTAND."
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SavedRunError(f"Het bestand {path} is niet te lezen ({exc}). Maak het opnieuw met --bewaar.") from exc
+    if not isinstance(saved, dict) or not all(
+        isinstance(tags, dict) and all(isinstance(slugs, list) for slugs in tags.values()) for tags in saved.values()
+    ):
+        raise SavedRunError(
+            f"Het bestand {path} is geen meting van kennisbank evalueer-themas --bewaar. Maak het opnieuw met --bewaar."
         )
-        lines.append(f"{'totaal (micro)':<30} {overall.precision:>9.3f} {overall.recall:>7.3f} {overall.f1:>6.3f}")
-        lines.append(
-            f"({INTERVAL:.0%}-interval: de F1 ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} hertrekkingen van "
-            "deze documenten; "
-            "hoe breder, hoe minder het cijfer zegt)"
-        )
-        untagged, none = evaluation.untagged_share(split)
-        if none:
-            lines.append(f"zonder thema en ongetagd gebleven: {untagged} van {none} ({untagged / none:.0%})")
-        mistakes = evaluation.mistakes(split) if split == TUNING or show_held_back_mistakes else []
-        if mistakes:
-            lines.append(f"\nVerkeerd getagd ({len(mistakes)}):")
-        for item in mistakes:
-            missing = sorted(item.expected - item.predicted_slugs)
-            extra = [match for match in item.predicted if match.slug not in item.expected]
-            lines.append(f"- {item.path}")
-            for slug in missing:
-                match = next((m for m in item.candidates if m.slug == slug), None)
-                because = f"score {match.score:g} door {_reason(match)}" if match else "geen enkele term gevonden"
-                lines.append(f"    gemist: {slug} ({because})")
-            for match in extra:
-                lines.append(f"    onterecht: {match.slug} (score {match.score:g}) door {_reason(match)}")
-    return "\n".join(lines)
+    return saved
