@@ -7,7 +7,8 @@ Each is split for good into a tuning part and a held-back part by a hash of the 
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
 handful of documents per theme cannot tell two taggers apart that differ by a document or two. Two
-runs are compared on the same redraws (`Evaluation.compared_with`), which can.
+runs are compared on the same redraws (`Evaluation.compared_with`): the interval of their difference
+is usually far narrower than either figure's own, as documents both runs tag alike cancel out.
 """
 
 from __future__ import annotations
