@@ -32,7 +32,16 @@ from indexer.indexing.planning import MassRemovalError
 from indexer.indexing.progress import ProgressReporter
 from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
 from indexer.models import RunReport
-from indexer.themes.evaluation import Evaluation, evaluate, evaluate_labelled, evaluate_news, load_saved_tags, save_tags
+from indexer.themes.evaluation import (
+    REGULATION_LABELS,
+    REGULATIONS,
+    Evaluation,
+    evaluate,
+    evaluate_labelled,
+    evaluate_news,
+    load_saved_tags,
+    save_tags,
+)
 from indexer.themes.evaluation_report import format_comparison, format_report
 from indexer.themes.taxonomy import load_taxonomy
 
@@ -141,6 +150,7 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
     runs: dict[str, Callable[[], Evaluation]] = {"gebundeld": lambda: evaluate(args.corpus, taxonomy)}
     if has_real_corpus(args):
         runs["echt"] = lambda: evaluate_labelled(args.echt_corpus, taxonomy)
+    runs["echte regelgeving"] = lambda: evaluate_labelled(REGULATIONS, taxonomy, REGULATION_LABELS)
     if args.nieuwsarchief.is_file() or said_left_out(
         args.nieuwsarchief, "het nieuwsarchief (een .tar.gz-bestand)", "Geef het bestand op met --nieuwsarchief."
     ):

@@ -100,6 +100,11 @@ def _part(report: str, heading: str) -> str:
     return report.split(f"== {heading} (", 1)[1].split("\n\n", 1)[0]
 
 
+def _untagged_share(part: str) -> float:
+    untagged, none = map(int, part.split("ongetagd gebleven: ", 1)[1].split(" (")[0].split(" van "))
+    return untagged / none
+
+
 def _macro_f1(part: str) -> float:
     return float(next(line for line in part.splitlines() if line.startswith("totaal (macro)")).split()[4])
 
@@ -124,8 +129,10 @@ def test_evaluation_command_prints_both_parts() -> None:
     if REAL_CORPUS.is_dir():
         real = _part(result.stdout, "achtergehouden: echt")
         assert _macro_f1(real) >= 0.72, real
-        untagged, none = map(int, real.split("ongetagd gebleven: ", 1)[1].split(" (")[0].split(" van "))
-        assert untagged / none >= 0.95, "documents about no theme stay untagged"
+        assert _untagged_share(real) >= 0.95, "documents about no theme stay untagged"
+    # The prosecution regulations travel with the repository (2026-12-07: macro-F1 0.683, 10 of 12 untagged).
+    regulations = _part(result.stdout, "achtergehouden: echte regelgeving")
+    assert _macro_f1(regulations) >= 0.65 and _untagged_share(regulations) >= 0.8, regulations
     if NEWS_ARCHIVE.is_file():
         news = _part(result.stdout, "achtergehouden: echt nieuws")
         assert _macro_f1(news) >= 0.60, news

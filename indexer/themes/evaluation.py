@@ -1,8 +1,10 @@
 """Measure the tagger against the themes people recorded for documents.
 
-Three labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
-front matter); the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml; and
-a pooled sample of the shared news archive, labelled the same way in corpus/evaluatie/nieuws-themas.yaml.
+Four labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
+front matter); the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml;
+34 public prosecution regulations kept in corpus/evaluatie/regelgeving/, labelled blind in
+corpus/evaluatie/regelgeving-themas.yaml; and a pooled sample of the shared news archive, labelled
+the same way in corpus/evaluatie/nieuws-themas.yaml.
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
@@ -43,6 +45,10 @@ HELD_BACK_MODULUS = 3
 REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
 # The labels of a sample of the shared news archive's posts, keyed by file name.
 NEWS_LABELS = BUNDLED_CORPUS / "evaluatie" / "nieuws-themas.yaml"
+# Public prosecution instructions and guidelines, kept with their labels: regulations of the kinds the real
+# corpus holds, none of them in it.
+REGULATIONS = BUNDLED_CORPUS / "evaluatie" / "regelgeving"
+REGULATION_LABELS = BUNDLED_CORPUS / "evaluatie" / "regelgeving-themas.yaml"
 # A figure's interval: the middle 95% of its values over 1,000 redraws of the part's documents (with
 # replacement), enough for two decimals; a fixed seed makes a run repeat.
 INTERVAL = 0.95
