@@ -43,7 +43,7 @@ from indexer.themes.evaluation import (
     save_tags,
 )
 from indexer.themes.evaluation_report import format_comparison, format_report
-from indexer.themes.taxonomy import load_taxonomy
+from indexer.themes.taxonomy import load_taxonomy, theme_list
 
 EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = EXIT_USAGE
@@ -84,17 +84,13 @@ def print_report(report: RunReport, corpus: Path) -> None:
     if report.theme_changes:
         label = load_taxonomy(CorpusLayout(corpus).themes_dir).label
         for change in report.theme_changes:
-            before, after = _theme_names(change.before, label), _theme_names(change.after, label)
+            before, after = theme_list(change.before, label), theme_list(change.after, label)
             print(f"THEMA      {change.path}: {before} → {after}")
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "
         f"{len(report.removed)} verwijderd, {len(report.duplicates)} duplicaten, {len(report.failed)} mislukt."
     )
-
-
-def _theme_names(slugs: Sequence[str], label: Callable[[str], str]) -> str:
-    return ", ".join(label(slug) for slug in slugs) or "geen thema"
 
 
 def cmd_index(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from indexer.models import ThemeMatch
 from indexer.themes.evaluation import HELD_BACK, INTERVAL, MACRO, RESAMPLES, TUNING, Evaluation, macro_average
-from indexer.themes.taxonomy import Taxonomy
+from indexer.themes.taxonomy import Taxonomy, theme_list
 
 INTERVAL_EXPLANATION = (
     f"({INTERVAL:.0%}-interval: de F1 ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} hertrekkingen van "
@@ -69,10 +69,6 @@ def format_report(evaluation: Evaluation, taxonomy: Taxonomy, name: str, show_he
     return "\n".join(lines)
 
 
-def _names(slugs: frozenset[str]) -> str:
-    return ", ".join(sorted(slugs)) or "geen thema"
-
-
 def format_comparison(
     evaluation: Evaluation,
     before: dict[str, list[str]] | None,
@@ -105,5 +101,8 @@ def format_comparison(
         lines.append(DIFFERENCE_EXPLANATION)
         lines.append(f"andere thema's bij {len(compared.changed)} van {count} documenten")
         if split == TUNING or show_held_back_changes:
-            lines += [f"- {path}: {_names(then)} → {_names(now)}" for path, then, now in compared.changed]
+            lines += [
+                f"- {path}: {theme_list(sorted(then))} → {theme_list(sorted(now))}"
+                for path, then, now in compared.changed
+            ]
     return "\n".join(lines)

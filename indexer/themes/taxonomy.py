@@ -7,6 +7,7 @@ expansions and a glossary. See corpus/README.md for the format.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +115,11 @@ class Taxonomy:
                 if sub.slug == slug:
                     return sub.name
         return slug
+
+
+def theme_list(slugs: Iterable[str], name: Callable[[str], str] = str) -> str:
+    """Themes as one line for a person ("Mensenhandel, Zorg en Veiligheid"), or "geen thema"."""
+    return ", ".join(name(slug) for slug in slugs) or "geen thema"
 
 
 def _strings(value: object, where: str) -> tuple[str, ...]:
