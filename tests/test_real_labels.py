@@ -59,7 +59,7 @@ def _evaluate_themes(corpus: Path, archive: Path) -> subprocess.CompletedProcess
     )
 
 
-def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_path: Path) -> None:
+def test_evaluation_without_shared_sets_says_so_and_reports_the_sets_kept_in_the_repository(tmp_path: Path) -> None:
     corpus, archive = tmp_path / "geen-corpus", tmp_path / "geen-archief.tar.gz"
     result = _evaluate_themes(corpus, archive)
     assert result.returncode == 0, result.stderr
@@ -67,7 +67,8 @@ def test_evaluation_without_shared_sets_says_so_and_reports_the_bundled_set(tmp_
     assert f"het nieuwsarchief (een .tar.gz-bestand) {archive} ontbreekt" in result.stderr
     assert "--nieuwsarchief" in result.stderr
     assert "== afstemming: gebundeld" in result.stdout
-    assert ": echt" not in result.stdout
+    assert ": echt (" not in result.stdout and ": echt nieuws" not in result.stdout
+    assert "== afstemming: echte regelgeving" in result.stdout, "the regulations travel with the repository"
 
 
 def test_a_news_archive_that_is_no_archive_gets_a_dutch_error_and_no_traceback(tmp_path: Path) -> None:
