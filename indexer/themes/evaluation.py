@@ -109,14 +109,13 @@ class Evaluation:
 
     def scores(self, split: str, slugs: Iterable[str]) -> tuple[dict[str, Scores], Scores]:
         """Per theme and micro-averaged over all themes, for one split."""
-        per_theme = {slug: Scores() for slug in slugs}
-        overall = Scores()
-        for item in self.judged:
-            if item.split != split:
-                continue
-            for slug, scores in per_theme.items():
-                scores.add(item.expected, item.predicted_slugs, slug)
-                overall.add(item.expected, item.predicted_slugs, slug)
+        documents = self._outcomes(split)
+        per_theme = _tally(documents, Counter(range(len(documents))), list(slugs))
+        overall = Scores(
+            sum(scores.true_positives for scores in per_theme.values()),
+            sum(scores.false_positives for scores in per_theme.values()),
+            sum(scores.false_negatives for scores in per_theme.values()),
+        )
         return per_theme, overall
 
     def f1_intervals(self, split: str, slugs: Iterable[str]) -> dict[str, tuple[float, float]]:
@@ -144,7 +143,7 @@ class Evaluation:
         told from chance even where the interval of each figure alone is wide."""
         slugs = list(slugs)
         judged = [item for item in self.judged if item.split == split]
-        now = self._outcomes(split)
+        now = _outcomes_of(judged)
         then = [(item.expected, frozenset(before[item.path])) for item in judged]
         differences: dict[str, list[float]] = {key: [] for key in [*slugs, MACRO]}
         for drawn in _redraws(len(now)):
@@ -164,9 +163,8 @@ class Evaluation:
             changed,
         )
 
-    def _outcomes(self, split: str) -> list[tuple[frozenset[str], frozenset[str]]]:
-        """Each document of a part as (its labels, the tagger's themes)."""
-        return [(item.expected, item.predicted_slugs) for item in self.judged if item.split == split]
+    def _outcomes(self, split: str) -> list[Outcome]:
+        return _outcomes_of(item for item in self.judged if item.split == split)
 
     def untagged_share(self, split: str) -> tuple[int, int]:
         """Of the documents about no theme, how many the tagger left untagged, and how many there are."""
@@ -196,16 +194,27 @@ def _redraws(count: int) -> Iterator[Counter[int]]:
         yield Counter(draw.choices(range(count), k=count))
 
 
-def _f1s(
-    documents: list[tuple[frozenset[str], frozenset[str]]], drawn: Counter[int], slugs: list[str]
-) -> dict[str, float]:
-    """The F1 per theme and the macro-F1 (key `MACRO`) of the drawn documents (index -> times drawn)."""
+Outcome = tuple[frozenset[str], frozenset[str]]  # a document's labels and the tagger's themes
+
+
+def _outcomes_of(items: Iterable[Judged]) -> list[Outcome]:
+    return [(item.expected, item.predicted_slugs) for item in items]
+
+
+def _tally(documents: list[Outcome], drawn: Counter[int], slugs: list[str]) -> dict[str, Scores]:
+    """The scores per theme of the drawn documents (index -> times drawn); one draw of each for a part's own."""
     per_theme = {slug: Scores() for slug in slugs}
     for index, times in drawn.items():
         expected, predicted = documents[index]
         if expected or predicted:
             for slug, scores in per_theme.items():
                 scores.add(expected, predicted, slug, times)
+    return per_theme
+
+
+def _f1s(documents: list[Outcome], drawn: Counter[int], slugs: list[str]) -> dict[str, float]:
+    """The F1 per theme and the macro-F1 (key `MACRO`) of the drawn documents."""
+    per_theme = _tally(documents, drawn, slugs)
     return {**{slug: scores.f1 for slug, scores in per_theme.items()}, MACRO: macro_average(per_theme, "f1")}
 
 
