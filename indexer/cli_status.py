@@ -62,6 +62,13 @@ def status_lines(status: dict) -> list[str]:
             f"{len(last.get('indexed', []))} geïndexeerd, {last.get('unchanged', 0)} ongewijzigd, "
             f"{len(last.get('removed', []))} verwijderd, {len(last.get('failed', []))} mislukt"
         )
+        if last.get("retagged"):
+            changed = len(last.get("theme_changes", []))
+            lines.append(
+                f"  thema's opnieuw bepaald bij {last['retagged']} document{'en' if last['retagged'] > 1 else ''}, "
+                f"bij {changed} veranderde het thema"
+                + ("; welke staat in het beheeroverzicht (/beheer)" if changed else "")
+            )
     else:
         lines.append("Laatste indexering: nog geen")
     return lines

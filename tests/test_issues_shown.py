@@ -3,6 +3,8 @@ staff overview show the same Dutch sentence for the same file."""
 
 from __future__ import annotations
 
+import json
+
 from bs4 import BeautifulSoup
 
 from indexer.errors import Issue, Problem, describe
@@ -45,6 +47,16 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
     assert result.returncode == 0, result.stderr
     assert "THEMA      burenruzie.md: geen thema → Zorg en Veiligheid" in result.stdout.splitlines()
+    status = kennisbank("status", "--index", str(index)).stdout.splitlines()
+    retagged = json.loads(kennisbank("status", "--index", str(index), "--json").stdout)["last_run"]["retagged"]
+    assert (
+        retagged > 1
+        and (
+            f"  thema's opnieuw bepaald bij {retagged} documenten, bij 1 veranderde het thema; "
+            "welke staat in het beheeroverzicht (/beheer)"
+        )
+        in status
+    ), "the status says the last run re-tagged and where to see which documents changed"
 
     client = app.test_client()
     login(client)
