@@ -130,6 +130,7 @@ class ThemeChange:
 
     path: str
     doc_id: str
+    title: str  # what staff know the document by
     before: tuple[str, ...]  # theme slugs, then sub-theme slugs
     after: tuple[str, ...]
 

@@ -63,6 +63,6 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
     assert "Bij 1 document veranderde het thema." in overview.get_text(" ", strip=True)
     [change] = overview.select(".theme-changes li")
-    assert change.get_text(" ", strip=True) == "burenruzie.md : geen thema → Zorg en Veiligheid"
+    assert change.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
     page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"

@@ -332,7 +332,9 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     assert report.indexed == () and len(report.unchanged) == 3, "no file is read again"
     assert report.removed == ("notitie.md",) and "notitie" not in _all_ids(index_root), "a removed file stays gone"
     assert report.retagged == 3 and report.theme_changes == (
-        ThemeChange("notitie-burenruzies.md", "notitie-burenruzies", (), ("zorg-en-veiligheid",)),
+        ThemeChange(
+            "notitie-burenruzies.md", "notitie-burenruzies", "Notitie burenruzies", (), ("zorg-en-veiligheid",)
+        ),
     ), "what the note had and has"
     document = get_document(IndexStore(index_root).open(), "notitie-burenruzies")
     assert document.themes == ("zorg-en-veiligheid",) and not document.themes_curated

@@ -49,7 +49,7 @@ def retag_index(index: WritableIndex, taxonomy: Taxonomy, skip: Collection[str] 
             if new == old:
                 continue
             if _tags(new) != _tags(old):
-                changed.append(ThemeChange(old.path, old.doc_id, _tags(old), _tags(new)))
+                changed.append(ThemeChange(old.path, old.doc_id, old.metadata.title, _tags(old), _tags(new)))
             writer.remove(old.doc_id)
             writer.add(new, added)
     return Retagging(retagged, tuple(sorted(changed, key=lambda change: change.path)))
