@@ -2,7 +2,7 @@
 
 Four labelled sets: the bundled corpus, whose documents record their intended themes (sidecar or
 front matter); the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml;
-34 public prosecution regulations kept in corpus/evaluatie/regelgeving/, labelled blind in
+66 public regulations kept in corpus/evaluatie/regelgeving/, labelled blind in
 corpus/evaluatie/regelgeving-themas.yaml; and a pooled sample of the shared news archive, labelled
 the same way in corpus/evaluatie/nieuws-themas.yaml.
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
@@ -45,7 +45,7 @@ HELD_BACK_MODULUS = 3
 REAL_LABELS = BUNDLED_CORPUS / "evaluatie" / "echte-themas.yaml"
 # The labels of a sample of the shared news archive's posts, keyed by file name.
 NEWS_LABELS = BUNDLED_CORPUS / "evaluatie" / "nieuws-themas.yaml"
-# Public prosecution instructions and guidelines, kept with their labels: regulations of the kinds the real
+# Public regulations (prosecution guidelines, laws, decrees), kept with their labels: of the kinds the real
 # corpus holds, none of them in it.
 REGULATIONS = BUNDLED_CORPUS / "evaluatie" / "regelgeving"
 REGULATION_LABELS = BUNDLED_CORPUS / "evaluatie" / "regelgeving-themas.yaml"
