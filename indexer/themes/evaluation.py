@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import tarfile
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +30,7 @@ import yaml
 from indexer.corpus.layout import BUNDLED_CORPUS, CorpusLayout, list_files
 from indexer.corpus.metadata import read_sidecar, resolve
 from indexer.errors import KennisbankError
+from indexer.evaluation.resampling import middle, redraws
 from indexer.extract import is_supported
 from indexer.indexing.workers import Limits, extract_all
 from indexer.models import Metadata, ThemeMatch
@@ -49,11 +49,6 @@ NEWS_LABELS = BUNDLED_CORPUS / "evaluatie" / "nieuws-themas.yaml"
 # corpus holds, none of them in it.
 REGULATIONS = BUNDLED_CORPUS / "evaluatie" / "regelgeving"
 REGULATION_LABELS = BUNDLED_CORPUS / "evaluatie" / "regelgeving-themas.yaml"
-# A figure's interval: the middle 95% of its values over 1,000 redraws of the part's documents (with
-# replacement), enough for two decimals; a fixed seed makes a run repeat.
-INTERVAL = 0.95
-RESAMPLES = 1000
-RESAMPLING_SEED = 18
 # The key of the macro-F1 among the per-theme intervals.
 MACRO = "macro"
 
@@ -126,10 +121,10 @@ class Evaluation:
         slugs = list(slugs)
         documents = self._outcomes(split)
         values: dict[str, list[float]] = {key: [] for key in [*slugs, MACRO]}
-        for drawn in _redraws(len(documents)):
+        for drawn in redraws(len(documents)):
             for key, value in _f1s(documents, drawn, slugs).items():
                 values[key].append(value)
-        return {key: _middle(found) for key, found in values.items()}
+        return {key: middle(found) for key, found in values.items()}
 
     def tags(self) -> dict[str, list[str]]:
         """Each document's themes from the tagger, to compare a later run with (`compared_with`)."""
@@ -146,7 +141,7 @@ class Evaluation:
         now = _outcomes_of(judged)
         then = [(item.expected, frozenset(before[item.path])) for item in judged]
         differences: dict[str, list[float]] = {key: [] for key in [*slugs, MACRO]}
-        for drawn in _redraws(len(now)):
+        for drawn in redraws(len(now)):
             after, earlier = _f1s(now, drawn, slugs), _f1s(then, drawn, slugs)
             for key in differences:
                 differences[key].append(after[key] - earlier[key])
@@ -159,7 +154,7 @@ class Evaluation:
         return Comparison(
             _f1s(then, everything, slugs),
             _f1s(now, everything, slugs),
-            {key: _middle(found) for key, found in differences.items()},
+            {key: middle(found) for key, found in differences.items()},
             changed,
         )
 
@@ -184,14 +179,6 @@ class Comparison:
     now: dict[str, float]
     difference_intervals: dict[str, tuple[float, float]]
     changed: list[tuple[str, frozenset[str], frozenset[str]]]
-
-
-def _redraws(count: int) -> Iterator[Counter[int]]:
-    """`RESAMPLES` redraws of `count` documents with replacement: how often each index was drawn.
-    The same seed every time, so that two figures drawn from it are paired."""
-    draw = random.Random(RESAMPLING_SEED)  # noqa: S311 - resampling, not secrets
-    for _ in range(RESAMPLES):
-        yield Counter(draw.choices(range(count), k=count))
 
 
 Outcome = tuple[frozenset[str], frozenset[str]]  # a document's labels and the tagger's themes
@@ -221,13 +208,6 @@ def _f1s(documents: list[Outcome], drawn: Counter[int], slugs: list[str]) -> dic
 def macro_average(per_theme: dict[str, Scores], key: str) -> float:
     """The mean over the themes of one figure (`precision`, `recall` or `f1`)."""
     return sum(getattr(scores, key) for scores in per_theme.values()) / len(per_theme)
-
-
-def _middle(values: list[float]) -> tuple[float, float]:
-    """The bounds of the middle `INTERVAL` share of the values."""
-    ordered = sorted(values)
-    tail = (1 - INTERVAL) / 2
-    return ordered[round(tail * (len(ordered) - 1))], ordered[round((1 - tail) * (len(ordered) - 1))]
 
 
 def load_labels(path: Path = REAL_LABELS) -> dict[str, frozenset[str]]:

@@ -4,8 +4,9 @@ so that tuning stays blind to it."""
 
 from __future__ import annotations
 
+from indexer.evaluation.resampling import INTERVAL, RESAMPLES, bounds_text
 from indexer.models import ThemeMatch
-from indexer.themes.evaluation import HELD_BACK, INTERVAL, MACRO, RESAMPLES, TUNING, Evaluation, macro_average
+from indexer.themes.evaluation import HELD_BACK, MACRO, TUNING, Evaluation, macro_average
 from indexer.themes.taxonomy import Taxonomy, theme_list
 
 INTERVAL_EXPLANATION = (
@@ -19,8 +20,7 @@ DIFFERENCE_EXPLANATION = (
 
 
 def _span(bounds: tuple[float, float], signed: bool = False) -> str:
-    sign = "+" if signed else ""
-    return f"{f'{bounds[0]:{sign}.2f}–{bounds[1]:{sign}.2f}':>16}"
+    return f"{bounds_text(bounds, signed):>16}"
 
 
 def _reason(match: ThemeMatch) -> str:
