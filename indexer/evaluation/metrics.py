@@ -35,17 +35,22 @@ class Scores:
     mrr: float
     recall: float
     count: int
+    # Each query's nDCG@10, in the order scored: the interval of the mean, and the paired difference of
+    # two engines scored on the same queries, are drawn from these.
+    ndcgs: tuple[float, ...] = ()
 
 
 def score(rankings: Iterable[tuple[list[str], dict[str, int]]]) -> Scores:
     """Mean metrics over (ranking, grades) pairs."""
     pairs = list(rankings)
     count = max(len(pairs), 1)
+    ndcgs = tuple(ndcg(r, g) for r, g in pairs)
     return Scores(
-        sum(ndcg(r, g) for r, g in pairs) / count,
+        sum(ndcgs) / count,
         sum(reciprocal_rank(r, g) for r, g in pairs) / count,
         sum(recall(r, g) for r, g in pairs) / count,
         len(pairs),
+        ndcgs,
     )
 
 

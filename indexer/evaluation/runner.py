@@ -11,6 +11,7 @@ from indexer.corpus.layout import BUNDLED_CORPUS, REAL_CORPUS
 from indexer.evaluation.baselines import all_engines
 from indexer.evaluation.judgments import HELD_BACK, TUNING, JudgedQuery, as_one, exact_copies, load_judgments
 from indexer.evaluation.metrics import Scores, rank_all, score
+from indexer.evaluation.resampling import INTERVAL, RESAMPLES, bounds_text, mean_interval
 
 JUDGMENTS_DIR = "evaluatie"
 ALL_KINDS = "alle"
@@ -63,8 +64,15 @@ def evaluate(judged: JudgedSet) -> Report:
     return report
 
 
+def difference_interval(ours: Scores, other: Scores) -> tuple[float, float]:
+    """Where the difference of the two engines' mean nDCG@10 falls when the queries are redrawn, both
+    engines on the same redraws: queries both rank alike cancel out."""
+    return mean_interval([a - b for a, b in zip(ours.ndcgs, other.ndcgs, strict=True)])
+
+
 def format_report(name: str, report: Report) -> str:
-    """One table per split: nDCG@10 of every engine per query kind, then MRR and recall@10 of ours."""
+    """One table per split: nDCG@10 of every engine per query kind, then MRR and recall@10 of ours;
+    under it the interval of each engine's nDCG@10 over all queries and of ours minus each other's."""
     lines = []
     for split, engines in report.items():
         names = list(engines)
@@ -76,4 +84,25 @@ def format_report(name: str, report: Report) -> str:
         for kind, scores in ours.items():
             figures = "".join(f"{engines[engine][kind].ndcg:>14.3f}" for engine in names)
             lines.append(f"{kind:<14}{scores.count:>4}{figures}{scores.mrr:>8.3f}{scores.recall:>11.3f}")
+        everything = {engine: engines[engine][ALL_KINDS] for engine in names}
+        lines.append(
+            f"{INTERVAL:.0%}-interval van nDCG@10 (alle): "
+            + ", ".join(f"{engine} {bounds_text(mean_interval(scores.ndcgs))}" for engine, scores in everything.items())
+        )
+        lines.append(
+            f"verschil van {names[0]} met: "
+            + ", ".join(
+                f"{engine} {everything[names[0]].ndcg - scores.ndcg:+.3f} "
+                f"({bounds_text(difference_interval(everything[names[0]], scores), signed=True)})"
+                for engine, scores in everything.items()
+                if engine != names[0]
+            )
+        )
+    lines.append(INTERVAL_EXPLANATION)
     return "\n".join(lines)
+
+
+INTERVAL_EXPLANATION = (
+    f"({INTERVAL:.0%}-interval: het cijfer of het verschil ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} "
+    "hertrekkingen van de zoekvragen, het verschil met beide zoekmachines op dezelfde hertrekkingen)"
+)
