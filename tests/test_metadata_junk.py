@@ -173,3 +173,29 @@ def test_a_regulation_is_titled_by_its_short_title(docs: Path, reindex, index_ro
     )
     assert not reindex().failed
     assert get_document(IndexStore(index_root).open(), "bwbr0022463").title == "Wet politiegegevens"
+
+
+def test_a_regulation_without_its_short_title_in_brackets_is_titled_as_it_says_it_is_cited(
+    docs: Path, reindex, index_root: Path
+) -> None:
+    """Most regulations say how they are cited in a closing article, which annexes may follow; an
+    amending article before it that quotes another regulation's does not count."""
+    (docs / "BWBR0004318.md").write_text(
+        "<meta http-equiv='Content-Type' content='text/html; charset=utf-8' />\n\n"
+        "##Wet van 20 april 1988, houdende bepalingen betreffende de uitoefening van de vrijheid van godsdienst en "
+        "levensovertuiging en van het recht tot vergadering en betoging\n\n"
+        "### Artikel 1\n\nDe burgemeester kan voorschriften geven voor een betoging op een openbare plaats.\n\n"
+        "### Artikel 11\n\nIn de Gemeentewet wordt na artikel 5 ingevoegd: Deze wet wordt aangehaald als: "
+        "Gemeentewet.\n\n"
+        "### Artikel 16\n\nDeze wet kan worden aangehaald als: Wet openbare manifestaties.  \n\n"
+        "## Bijlage\n\nModel van een kennisgeving van een betoging.\n",
+        encoding="utf-8",
+    )
+    (docs / "eigen-titel.md").write_text(
+        "# Wet van 1 januari 2000, houdende regels\n\nDeze wet wordt aangehaald als: Wet voorbeeld.\n", "utf-8"
+    )
+    (docs / "eigen-titel.md.meta.yaml").write_text("titel: Wet van 1 januari 2000, houdende regels\n", "utf-8")
+    assert not reindex().failed
+    index = IndexStore(index_root).open()
+    assert get_document(index, "bwbr0004318").title == "Wet openbare manifestaties"
+    assert get_document(index, "eigen-titel").title == "Wet van 1 januari 2000, houdende regels", "staff's title stays"

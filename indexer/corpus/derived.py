@@ -24,6 +24,15 @@ _CITATION = re.compile(
     r"(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire)\b[^()]*\(([A-Z][^()]{2,100})\)\.?$",
     re.I,
 )
+# Or the regulation says how it is cited, in its closing article ("Deze wet wordt aangehaald als: Wet
+# openbare manifestaties."), often after a long title with no brackets; annexes may follow.
+_CITED_AS = re.compile(
+    r"^[ \t]*(?:deze|dit)[ \t]+(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire|"
+    r"aanwijzing|richtlijn|instructie)[ \t]+(?:kan|zal|wordt)[ \t]+(?:worden[ \t]+)?aangehaald[ \t]+"
+    r"(?:als|onder[ \t]+de[ \t]+(?:citeer)?titel)[ \t]*:?[ \t]*(?:de[ \t]+)?[\"“‘']?([A-Z][^\"”\n]{2,100}?)[\"”’']?"
+    r"[ \t]*\.?[ \t]*$",
+    re.I | re.M,
+)
 # A letter names its subject on a labelled line ("Onderwerp Advies over ..."), which may wrap onto
 # lines that go on in lowercase.
 _SUBJECT = re.compile(r"^[ \t]*(?:onderwerp|betreft|subject)\b[ \t]*:?[ \t]*(\S.*)$", re.I | re.M)
@@ -65,11 +74,18 @@ def labelled_subject(text: str) -> str:
     return subject if len(subject) <= MAX_TITLE_CHARS else ""
 
 
-def citation_title(title: str) -> str:
-    """A Dutch regulation's short title, which its long title ends with in brackets: "Wet van 21 juli
-    2007, houdende regels inzake de verwerking van politiegegevens (Wet politiegegevens)"."""
+def citation_title(title: str, text: str = "") -> str:
+    """A Dutch regulation's short title, the one people know it by: its long title ends with it in
+    brackets ("Wet van 21 juli 2007, houdende regels inzake de verwerking van politiegegevens (Wet
+    politiegegevens)"), or its `text` says how it is cited (the last such sentence: an amending law
+    quotes others' before its own)."""
     cited = _CITATION.match(title)
-    return cited.group(1) if cited else title
+    if cited:
+        return cited.group(1)
+    if "aangehaald" not in text:  # the pattern's one fixed word: most texts are spared the scan
+        return title
+    clauses = _CITED_AS.findall(text)
+    return clauses[-1].strip() if clauses else title
 
 
 def title_from_filename(path: Path) -> str:

@@ -150,7 +150,8 @@ def resolve_with_origins(
         (TEXT, labelled_subject(first_page) or first_line_title(first_page)),
         (FILE_NAME, title_from_filename(path)),
     )
-    title = citation_title(str(title))
+    if origins["titel"] != SIDECAR:  # a title staff wrote stays as they wrote it
+        title = citation_title(str(title), extraction.text)
     kind, origins["soort"] = _pick(
         (SIDECAR, sidecar.get("soort")),
         (PROPERTIES, props.get("soort") if props.get("soort") in KINDS else None),
