@@ -195,7 +195,13 @@ def test_a_regulation_without_its_short_title_in_brackets_is_titled_as_it_says_i
         "# Wet van 1 januari 2000, houdende regels\n\nDeze wet wordt aangehaald als: Wet voorbeeld.\n", "utf-8"
     )
     (docs / "eigen-titel.md.meta.yaml").write_text("titel: Wet van 1 januari 2000, houdende regels\n", "utf-8")
+    amending = (
+        "Wet van 28 september 2006 tot wijziging van enige artikelen van de Wet op de beroepen in de individuele "
+        "gezondheidszorg (specialistenregisters)"
+    )
+    (docs / "BWBR0020367.md").write_text(f"##{amending}\n\n### Artikel I\n\nArtikel 14 wordt gewijzigd.\n", "utf-8")
     assert not reindex().failed
     index = IndexStore(index_root).open()
     assert get_document(index, "bwbr0004318").title == "Wet openbare manifestaties"
+    assert get_document(index, "bwbr0020367").title == amending, "a subject in brackets is no short title"
     assert get_document(index, "eigen-titel").title == "Wet van 1 januari 2000, houdende regels", "staff's title stays"

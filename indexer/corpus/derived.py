@@ -19,9 +19,10 @@ _CONTINUES = re.compile(
 )
 # A sentence ends inside the line: running text, not a title.
 _PROSE = re.compile(r"[.!?] +[A-Z]")
-# The long title of a regulation, its short title in brackets at the end.
+# The long title of a regulation, its short title in brackets at the end; a short title starts with a
+# capital, a subject in brackets ("… tot wijziging van de Wet BIG (specialistenregisters)") does not.
 _CITATION = re.compile(
-    r"(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire)\b[^()]*\(([A-Z][^()]{2,100})\)\.?$",
+    r"(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire)\b[^()]*\(((?-i:[A-Z])[^()]{2,100})\)\.?$",
     re.I,
 )
 # Or the regulation says how it is cited, in its closing article ("Deze wet wordt aangehaald als: Wet
@@ -29,8 +30,8 @@ _CITATION = re.compile(
 _CITED_AS = re.compile(
     r"^[ \t]*(?:deze|dit)[ \t]+(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire|"
     r"aanwijzing|richtlijn|instructie)[ \t]+(?:kan|zal|wordt)[ \t]+(?:worden[ \t]+)?aangehaald[ \t]+"
-    r"(?:als|onder[ \t]+de[ \t]+(?:citeer)?titel)[ \t]*:?[ \t]*(?:de[ \t]+)?[\"“‘']?([A-Z][^\"”\n]{2,100}?)[\"”’']?"
-    r"[ \t]*\.?[ \t]*$",
+    r"(?:als|onder[ \t]+de[ \t]+(?:citeer)?titel)[ \t]*:?[ \t]*(?:de[ \t]+)?"
+    r"[\"“‘']?((?-i:[A-Z])[^\"”\n]{2,100}?)[\"”’']?[ \t]*\.?[ \t]*$",
     re.I | re.M,
 )
 # A letter names its subject on a labelled line ("Onderwerp Advies over ..."), which may wrap onto
