@@ -147,6 +147,18 @@ LETTER_BODY = "Geachte voorzitter, hierbij ontvangt u mijn advies over het wetsv
             "a file path is no title, and a title broken over two lines is one title",
         ),
         (
+            [
+                "Speech by Corinne Dettmeijer,",
+                "Dutch National Rapporteur on Trafficking in Human Beings",
+                "",
+                "First of all I would like to speak to you today about missing children. It is a",
+                "subject that I am confronted with all too often in my work.",
+            ],
+            {},
+            "Speech by Corinne Dettmeijer, Dutch National Rapporteur on Trafficking in Human Beings",
+            "running text that wraps onto a line starting with 'subject' is no subject line",
+        ),
+        (
             ["Hoofdstuk 1", "Aanpak van woonoverlast", "", PARAGRAPH],
             {},
             "Aanpak van woonoverlast",

@@ -36,7 +36,9 @@ _CITED_AS = re.compile(
 )
 # A letter names its subject on a labelled line ("Onderwerp Advies over ..."), which may wrap onto
 # lines that go on in lowercase.
-_SUBJECT = re.compile(r"^[ \t]*(?:onderwerp|betreft|subject)\b[ \t]*:?[ \t]*(\S.*)$", re.I | re.M)
+# The label is capitalised: running text can wrap onto a line that starts with the word ("subject that
+# I am confronted with ...").
+_SUBJECT = re.compile(r"^[ \t]*(?:Onderwerp|ONDERWERP|Betreft|BETREFT|Subject|SUBJECT)\b[ \t]*:?[ \t]*(\S.*)$", re.M)
 _WRAPPED = re.compile(r"[ \t]*([a-z0-9(].*)$")
 SUMMARY_TARGET_CHARS = 300
 MIN_SUMMARY_WORDS = 12
