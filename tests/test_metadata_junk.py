@@ -159,6 +159,12 @@ LETTER_BODY = "Geachte voorzitter, hierbij ontvangt u mijn advies over het wetsv
             "running text that wraps onto a line starting with 'subject' is no subject line",
         ),
         (
+            ["Trafficking in", "Human Beings", "", "Third report of the Dutch National Rapporteur", "", PARAGRAPH],
+            {"Title": "Trafficking in"},
+            "Trafficking in Human Beings",
+            "a title in the file's properties that the cover's title goes on from was cut short",
+        ),
+        (
             ["Hoofdstuk 1", "Aanpak van woonoverlast", "", PARAGRAPH],
             {},
             "Aanpak van woonoverlast",

@@ -144,10 +144,14 @@ def resolve_with_origins(
     props = meaningful(extraction.properties)
     first_page = extraction.pages[0].text if extraction.pages else ""
     origins: dict[str, str] = {}
+    text_title = labelled_subject(first_page) or first_line_title(first_page)
+    property_title = props.get("titel")
+    if isinstance(property_title, str) and text_title.startswith(property_title) and text_title != property_title:
+        property_title = None  # cut short ("Trafficking in"): the text's title says all of it
     title, origins["titel"] = _pick(
         (SIDECAR, sidecar.get("titel")),
-        (PROPERTIES, props.get("titel")),
-        (TEXT, labelled_subject(first_page) or first_line_title(first_page)),
+        (PROPERTIES, property_title),
+        (TEXT, text_title),
         (FILE_NAME, title_from_filename(path)),
     )
     if origins["titel"] != SIDECAR:  # a title staff wrote stays as they wrote it
