@@ -67,7 +67,7 @@ def status_lines(status: dict) -> list[str]:
             lines.append(
                 f"  thema's opnieuw bepaald bij {last['retagged']} document{'en' if last['retagged'] > 1 else ''}, "
                 f"bij {changed} veranderde het thema"
-                + ("; welke staat in het beheeroverzicht (/beheer)" if changed else "")
+                + (": de lijst staat in het beheeroverzicht (/beheer)" if changed else "")
             )
     else:
         lines.append("Laatste indexering: nog geen")

@@ -52,8 +52,8 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     assert (
         retagged > 1
         and (
-            f"  thema's opnieuw bepaald bij {retagged} documenten, bij 1 veranderde het thema; "
-            "welke staat in het beheeroverzicht (/beheer)"
+            f"  thema's opnieuw bepaald bij {retagged} documenten, bij 1 veranderde het thema: "
+            "de lijst staat in het beheeroverzicht (/beheer)"
         )
         in status
     ), "the status says the last run re-tagged and where to see which documents changed"

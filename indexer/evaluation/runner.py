@@ -15,6 +15,10 @@ from indexer.evaluation.resampling import INTERVAL, RESAMPLES, bounds_text, mean
 
 JUDGMENTS_DIR = "evaluatie"
 ALL_KINDS = "alle"
+INTERVAL_EXPLANATION = (
+    f"({INTERVAL:.0%}-interval: het cijfer of het verschil ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} "
+    "hertrekkingen van de zoekvragen, het verschil met beide zoekmachines op dezelfde hertrekkingen)"
+)
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,3 @@ def format_report(name: str, report: Report) -> str:
         )
     lines.append(INTERVAL_EXPLANATION)
     return "\n".join(lines)
-
-
-INTERVAL_EXPLANATION = (
-    f"({INTERVAL:.0%}-interval: het cijfer of het verschil ligt daarbinnen bij {INTERVAL:.0%} van {RESAMPLES} "
-    "hertrekkingen van de zoekvragen, het verschil met beide zoekmachines op dezelfde hertrekkingen)"
-)
