@@ -80,8 +80,8 @@ def labelled_subject(text: str) -> str:
 def citation_title(title: str, text: str = "") -> str:
     """A Dutch regulation's short title, the one people know it by: its long title ends with it in
     brackets ("Wet van 21 juli 2007, houdende regels inzake de verwerking van politiegegevens (Wet
-    politiegegevens)"), or its `text` says how it is cited (the last such sentence: an amending law
-    quotes others' before its own)."""
+    politiegegevens)"), or its `text` says how it is cited: the last such sentence, its own closing
+    article's, as an amending article before it may quote the one of the regulation it amends."""
     cited = _CITATION.match(title)
     if cited:
         return cited.group(1)
