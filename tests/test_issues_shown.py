@@ -61,7 +61,9 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     client = app.test_client()
     login(client)
     overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
-    assert "Bij 1 document veranderde het thema." in overview.get_text(" ", strip=True)
+    said = overview.get_text(" ", strip=True)
+    assert f"Daarom zijn {retagged} documenten opnieuw ingedeeld uit hun opgeslagen tekst." in said
+    assert "Bij 1 document veranderde het thema." in said
     [change] = overview.select(".theme-changes li")
     assert change.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
     page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
