@@ -15,6 +15,7 @@ from indexer.errors import ExtractionError
 from indexer.extract import MARKDOWN, Format, Serving, format_of_file
 from indexer.extract.markdown import read_front_matter
 from indexer.extract.plaintext import decode_text
+from indexer.themes.taxonomy import theme_list
 from search_app.explain import theme_reasons
 from search_app.feeds import feed_url
 from search_app.params import (
@@ -74,7 +75,11 @@ bp.add_app_template_filter(first_sentence)
 @bp.app_context_processor
 def labels() -> dict:
     taxonomy = kennisbank().taxonomy
-    return {"theme_label": taxonomy.label, "kind_label": lambda slug: KINDS.get(slug, slug)}
+    return {
+        "theme_label": taxonomy.label,
+        "theme_names": lambda slugs: theme_list(slugs, taxonomy.label),
+        "kind_label": lambda slug: KINDS.get(slug, slug),
+    }
 
 
 @bp.get("/")
