@@ -19,17 +19,17 @@ _CONTINUES = re.compile(
 )
 # A sentence ends inside the line: running text, not a title.
 _PROSE = re.compile(r"[.!?] +[A-Z]")
+# The kinds of regulation whose long title may end in their short title.
+_REGULATION = r"wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire"
 # The long title of a regulation, its short title in brackets at the end; a short title starts with a
 # capital, a subject in brackets ("… tot wijziging van de Wet BIG (specialistenregisters)") does not.
-_CITATION = re.compile(
-    r"(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire)\b[^()]*\(((?-i:[A-Z])[^()]{2,100})\)\.?$",
-    re.I,
-)
+_CITATION = re.compile(rf"(?:{_REGULATION})\b[^()]*\(((?-i:[A-Z])[^()]{{2,100}})\)\.?$", re.I)
 # Or the regulation says how it is cited, in its closing article ("Deze wet wordt aangehaald als: Wet
-# openbare manifestaties."), often after a long title with no brackets; annexes may follow.
+# openbare manifestaties."), often after a long title with no brackets; annexes may follow. The
+# prosecution's instruments say so too.
 _CITED_AS = re.compile(
-    r"^[ \t]*(?:deze|dit)[ \t]+(?:wet|rijkswet|besluit|regeling|beschikking|verordening|beleidsregels?|circulaire|"
-    r"aanwijzing|richtlijn|instructie)[ \t]+(?:kan|zal|wordt)[ \t]+(?:worden[ \t]+)?aangehaald[ \t]+"
+    rf"^[ \t]*(?:deze|dit)[ \t]+(?:{_REGULATION}|aanwijzing|richtlijn|instructie)[ \t]+(?:kan|zal|wordt)[ \t]+"
+    r"(?:worden[ \t]+)?aangehaald[ \t]+"
     r"(?:als|onder[ \t]+de[ \t]+(?:citeer)?titel)[ \t]*:?[ \t]*(?:de[ \t]+)?"
     r"[\"“‘']?((?-i:[A-Z])[^\"”\n]{2,100}?)[\"”’']?[ \t]*\.?[ \t]*$",
     re.I | re.M,
