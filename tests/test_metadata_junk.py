@@ -180,6 +180,44 @@ def test_the_title_is_what_a_reader_takes_for_the_title(
     assert get_document(IndexStore(index_root).open(), "brief").title == expected, why
 
 
+def test_a_report_is_titled_as_its_colophon_says_to_cite_it(docs: Path, reindex, index_root: Path) -> None:
+    """A cover shows the publisher's name in large type and the file's properties may hold the title of
+    the template it was made from; the colophon's reference names this report, over more than one line."""
+    write_pdf(
+        docs / "monitor.pdf",
+        [
+            ["Expertisecentrum Jeugd en Veiligheid", "Regio Rotterdam", "", "Wapens en jongeren"],
+            [
+                "Colofon",
+                "Referentie: Expertisecentrum Jeugd en Veiligheid (2021). Wapens en jongeren. Een verken-",
+                "ning van preventie op school en in de wijk. Rotterdam: Expertisecentrum.",
+                "Postbus 1234",
+                "3000 AB Rotterdam",
+            ],
+            [PARAGRAPH],
+        ],
+        title="Monitor 2019 - Update cijfers",
+    )
+    write_pdf(
+        docs / "advies.pdf",
+        [
+            [
+                "Expertisecentrum Jeugd en Veiligheid",
+                "Referentie: EJV/2021/0042",
+                "Rotterdam",
+                "Onderwerp Advies over het jeugdbeleid",
+                "",
+                LETTER_BODY,
+            ]
+        ],
+    )
+    assert not reindex().failed
+    index = IndexStore(index_root).open()
+    expected = "Wapens en jongeren. Een verkenning van preventie op school en in de wijk"
+    assert get_document(index, "monitor").title == expected
+    assert get_document(index, "advies").title == "Advies over het jeugdbeleid", "a letter's reference number"
+
+
 def test_a_regulation_is_titled_by_its_short_title(docs: Path, reindex, index_root: Path) -> None:
     """As the law database converts them: the long title as a heading without a space, then chapters."""
     (docs / "BWBR0022463.md").write_text(

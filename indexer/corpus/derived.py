@@ -40,6 +40,19 @@ _CITED_AS = re.compile(
 # I am confronted with ...").
 _SUBJECT = re.compile(r"^[ \t]*(?:Onderwerp|ONDERWERP|Betreft|BETREFT|Subject|SUBJECT)\b[ \t]*:?[ \t]*(\S.*)$", re.M)
 _WRAPPED = re.compile(r"[ \t]*([a-z0-9(].*)$")
+# A report's colophon says how to cite it, on one of its first pages: "Referentie: Nationaal Rapporteur
+# (2015). Mensenhandel in en uit beeld. Update cijfers 2010-2014. Den Haag: Nationaal Rapporteur." The
+# title runs from after the author (up to the year in brackets, or else to the first comma or full stop)
+# to the place of publication, which ends a line ("Den Haag.", "The Hague: BNRM"). Template properties
+# and cover lettering do not outweigh it: a report's own citation is written for this edition.
+COLOPHON_PAGES = 4
+MAX_REFERENCE_LINES = 4
+_REFERENCE = re.compile(
+    r"^[ \t]*(?:Referentie|Reference|Citeerwijze|Suggested citation|Please cite as)[ \t]*:[ \t]*(.*)$", re.M
+)
+_YEAR_IN_BRACKETS = re.compile(r"\(\d{4}[a-z]?\)\.?")
+_AUTHOR_END = re.compile(r"[,.] ")
+_PLACE = re.compile(r"(?:^|(?<=\. ))(?:'s-)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?::[^.]*)?\.?$")
 SUMMARY_TARGET_CHARS = 300
 MIN_SUMMARY_WORDS = 12
 
@@ -89,6 +102,35 @@ def citation_title(title: str, text: str = "") -> str:
         return title
     clauses = _CITED_AS.findall(text)
     return clauses[-1].strip() if clauses else title
+
+
+def colophon_title(text: str) -> str:
+    """The title a report's colophon cites it by (see `_REFERENCE`), or "" when it has none."""
+    found = _REFERENCE.search(text)
+    if not found:
+        return ""
+    reference = ""
+    following = text[found.end() :].lstrip("\r\n").splitlines()
+    for line in [found.group(1), *following][:MAX_REFERENCE_LINES]:
+        line = " ".join(line.split())
+        joined = reference[:-1] + line if reference.endswith("-") and line[:1].islower() else f"{reference} {line}"
+        place = _PLACE.search(line)
+        if place:
+            title = _title_in_reference(joined[: len(joined) - len(line) + place.start()].strip())
+            if title:
+                return title
+        reference = joined.strip()
+    return ""
+
+
+def _title_in_reference(cited: str) -> str:
+    """What follows the author in a reference without its place of publication, if title-sized."""
+    year = _YEAR_IN_BRACKETS.search(cited)
+    author_end = year or _AUTHOR_END.search(cited)
+    title = cited[author_end.end() :].strip(" .") if author_end else ""
+    if len(title) > MAX_TITLE_CHARS:  # a long subtitle: the main title alone
+        title = title.split(". ", 1)[0]
+    return title if len(title) <= MAX_TITLE_CHARS else ""
 
 
 def title_from_filename(path: Path) -> str:

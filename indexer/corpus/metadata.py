@@ -14,7 +14,9 @@ import yaml
 
 from indexer.corpus.dates import find_document_date, find_year, parse_date
 from indexer.corpus.derived import (
+    COLOPHON_PAGES,
     citation_title,
+    colophon_title,
     derive_summary,
     first_line_title,
     labelled_subject,
@@ -111,6 +113,7 @@ def _as_tuple(value: object) -> tuple[str, ...]:
 SIDECAR = "het metagegevensbestand (.meta.yaml)"
 PROPERTIES = "de eigenschappen van het bestand"
 TEXT = "de tekst van het document"
+COLOPHON = "de referentie in het colofon (hoe het document geciteerd wordt)"
 FILE_NAME = "de bestandsnaam"
 TIMESTAMP = "de aanmaakdatum van het bestand (er staat geen datum in de tekst)"
 GUESSED = "afgeleid uit titel, bestandsnaam of tekst"
@@ -150,6 +153,7 @@ def resolve_with_origins(
         property_title = None  # cut short ("Trafficking in"): the text's title says all of it
     title, origins["titel"] = _pick(
         (SIDECAR, sidecar.get("titel")),
+        (COLOPHON, colophon_title("\n".join(page.text for page in extraction.pages[:COLOPHON_PAGES]))),
         (PROPERTIES, property_title),
         (TEXT, text_title),
         (FILE_NAME, title_from_filename(path)),
