@@ -113,13 +113,12 @@ def colophon_title(text: str) -> str:
     following = text[found.end() :].lstrip("\r\n").splitlines()
     for line in [found.group(1), *following][:MAX_REFERENCE_LINES]:
         line = " ".join(line.split())
-        joined = reference[:-1] + line if reference.endswith("-") and line[:1].islower() else f"{reference} {line}"
         place = _PLACE.search(line)
         if place:
-            title = _title_in_reference(joined[: len(joined) - len(line) + place.start()].strip())
+            title = _title_in_reference(f"{reference} {line[: place.start()]}".strip())
             if title:
                 return title
-        reference = joined.strip()
+        reference = f"{reference} {line}"
     return ""
 
 
