@@ -28,6 +28,9 @@ def _terms_found(text: str, theme: str) -> set[str]:
         ("Ideeën over radicalisering en extremisten.", "maatschappelijk-ongenoegen", "extremist", "inflection"),
         ("Twee jeugdbendes vochten het uit.", "jeugd-en-veiligheid", "jeugdbende", "plural with -s"),
         ("Ze zagen deepfakes van de minister.", "digitale-veiligheid", "deepfake", "plural with s after a vowel"),
+        ("Een tiener hackte de server.", "digitale-veiligheid", "hacken", "a verb's past tense"),
+        ("Meisjes werden geronseld voor de prostitutie.", "mensenhandel", "ronselen", "a verb's participle"),
+        ("Ze werd op haar vijftiende uitgehuwelijkt.", "zorg-en-veiligheid", "uithuwelijken", "a separable verb"),
         ("De jongeren hadden vuurwapens bij zich.", "jeugd-en-veiligheid", "vuurwapen (bij jongeren)", "paired"),
         ("Het nepnieuws over complottheorieën.", "maatschappelijk-ongenoegen", "complottheorie", "plural -ieën"),
         ("Drie jongens kregen jeugd-tbs opgelegd.", "jeugd-en-veiligheid", "jeugd-tbs", "mined from news posts"),
@@ -132,6 +135,12 @@ def test_a_paired_word_inside_a_plain_phrase_does_not_count_again() -> None:
     "misbruik (bij een kind)" inside it."""
     text = "Het kind was slachtoffer van seksueel misbruik door zijn oom."
     assert _terms_found(text, "zorg-en-veiligheid") == {"seksueel misbruik (bij een kind)"}
+
+
+def test_a_verb_said_once_counts_once_whatever_its_form() -> None:
+    """ "geronseld" and "geronselde" stem alike, not as "ronselen": one mention is one hit."""
+    match = next(m for m in score("", "", "De geronselde meisjes.", TAXONOMY) if m.slug == "mensenhandel")
+    assert [(hit.term, hit.count) for hit in match.hits] == [("ronselen", 1)]
 
 
 def test_a_word_in_two_pairings_of_one_theme_counts_once() -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from indexer.analysis.wordforms import fold, stem, words
-from indexer.themes.tagging.inflection import inflected_forms
+from indexer.themes.tagging.inflection import conjugated_forms, inflected_forms
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.taxonomy import Abroad, Pairing, Taxonomy
 
@@ -145,16 +145,17 @@ def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]
 
 
 def _add_inflections(compiled: Compiled, terms: list[Term]) -> None:
-    """A strong one-word term also in the plural or inflected forms that stem differently ("wapens"
-    for "wapen"), in compounds too ("vuurwapens"); a form that is a term of its own stays that term.
+    """A strong one-word term also in the plural, inflected or conjugated forms that stem differently
+    ("wapens" for "wapen", "gehackt" for "hacken"), in compounds too ("vuurwapens"); a form that is a
+    term of its own stays that term.
     Context words (weak terms) are left as they are: in long texts their plurals added enough weight
     to tag a law that only mentions weapons (measured on the tuning part)."""
     own = set(compiled.single)
     for term in terms:
         if max(weight for _, weight in term.weights) < RULES.core_weight:
             continue
-        for form in inflected_forms(term.folded):
-            form_stem = stem(form)
+        # Forms may share a stem ("gehackt", "gehackte"): each stem is one way to say the term, not two.
+        for form_stem in {stem(form) for form in inflected_forms(term.folded) | conjugated_forms(term.folded)}:
             if form_stem == term.stems[0] or form_stem in own:
                 continue
             compiled.single[form_stem].append(term)
