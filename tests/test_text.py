@@ -102,6 +102,7 @@ def test_a_line_repeated_in_the_middle_of_pages_stays() -> None:
 
 def test_accents_and_ligatures_fold_away_and_the_folding_table_covers_every_combining_mark() -> None:
     assert fold("Ideeën over coöperatie en ﬁnanciën") == "ideeen over cooperatie en financien"
+    assert fold("𝐌𝐞𝐧𝐬𝐞𝐧𝐡𝐚𝐧𝐝𝐞𝐥 op ℂuraçao") == "mensenhandel op curacao", "capitals that decompose from other letters"
     beyond = range(LAST_CODE_POINT_WITH_MARKS + 1, sys.maxunicode + 1)
     assert not [code for code in beyond if unicodedata.combining(chr(code))]
 
@@ -111,7 +112,7 @@ def test_folding_run_by_run_gives_what_folding_the_whole_text_gives() -> None:
     text decomposed with its marks dropped, for every character and for marks after ASCII letters."""
 
     def whole(text: str) -> str:
-        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+        return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)).lower()
 
     codes = (code for code in range(0x80, LAST_CODE_POINT_WITH_MARKS + 1) if not 0xD800 <= code < 0xE000)
     characters = "".join(map(chr, codes))

@@ -35,7 +35,7 @@ UNSTORED_PAIRS = "-"
 
 # Bump when the code below or `lexicon` changes what ends up in the index; a new wordfreq may split
 # compounds and judge frequency differently, so its version counts too.
-ANALYSIS_REVISION = 8
+ANALYSIS_REVISION = 9
 ANALYSIS_VERSION = f"{ANALYSIS_REVISION}-pairs{PAIR_MIN_ZIPF:g}-wordfreq{version('wordfreq')}"
 
 # Words of one letter carry no meaning for search ("s" in "'s-Gravenhage").

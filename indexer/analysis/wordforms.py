@@ -43,7 +43,9 @@ def fold(text: str) -> str:
 
 
 def _folded_run(run: re.Match) -> str:
-    return unicodedata.normalize("NFKD", run.group()).translate(_combining_marks())
+    # Lowercased again: some letters decompose to capitals that have no lowercase of their own
+    # ("ℂ", the bold "𝐌" of text pasted from social media).
+    return unicodedata.normalize("NFKD", run.group()).translate(_combining_marks()).lower()
 
 
 @lru_cache(maxsize=200_000)
