@@ -78,6 +78,20 @@ def test_a_theme_file_switch_that_is_not_true_or_false_is_refused(tmp_path: Path
         load_taxonomy(tmp_path)
 
 
+def test_a_word_in_two_pairings_that_disagree_on_briefs_is_refused(tmp_path: Path) -> None:
+    """Which pairing's switch held would depend on their order in the file: staff are asked to choose."""
+    pairings = (
+        "samenhang:\n"
+        "  - bij: jongeren\n    termen: [steekpartij]\n    woorden: [jongen]\n    kort_bericht_herhaald: true\n"
+        "  - bij: school\n    termen: [Steekpartij]\n    woorden: [school]\n"
+    )
+    (tmp_path / "thema.yaml").write_text(f"slug: x\nnaam: X\n{pairings}", encoding="utf-8")
+    with pytest.raises(
+        TaxonomyError, match=r"'Steekpartij' in de samenhang 'jongeren' en in 'school'.*dezelfde waarde"
+    ):
+        load_taxonomy(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def evaluation():
     return evaluate(BUNDLED_CORPUS)

@@ -183,6 +183,7 @@ def _theme_from(data: dict, path: Path) -> Theme:
         )
         for item in data.get("samenhang") or ()
     )
+    _check_repetition_agrees(pairings, where)
     abroad = data.get("buitenland")
     return Theme(
         slug=_required(data, "slug", where),
@@ -203,6 +204,21 @@ def _theme_from(data: dict, path: Path) -> Theme:
         glossary=glossary,
         subthemes=subthemes,
     )
+
+
+def _check_repetition_agrees(pairings: tuple[Pairing, ...], where: str) -> None:
+    """A word in two pairings of one theme counts once, for the first whose words stand near it: were
+    only one of them to want it said twice in a brief, the order in the file would decide, unseen."""
+    first: dict[str, Pairing] = {}
+    for pairing in pairings:
+        for term in pairing.terms:
+            other = first.setdefault(term.lower(), pairing)
+            if other.brief_needs_repetition != pairing.brief_needs_repetition:
+                raise TaxonomyError(
+                    f"In {where} staat '{term}' in de samenhang '{other.name}' en in '{pairing.name}', maar "
+                    "kort_bericht_herhaald verschilt tussen die twee. Geef ze dezelfde waarde of zet de term in "
+                    "één van beide."
+                )
 
 
 def load_taxonomy(directory: Path) -> Taxonomy:
