@@ -138,7 +138,7 @@ def test_a_paired_word_inside_a_plain_phrase_does_not_count_again() -> None:
 
 
 def test_a_verb_said_once_counts_once_whatever_its_form() -> None:
-    """ "geronseld" and "geronselde" stem alike, not as "ronselen": one mention is one hit."""
+    """One mention is one hit: "geronseld" and "geronselde" stem alike, and not as "ronselen"."""
     match = next(m for m in score("", "", "De geronselde meisjes.", TAXONOMY) if m.slug == "mensenhandel")
     assert [(hit.term, hit.count) for hit in match.hits] == [("ronselen", 1)]
 

@@ -109,7 +109,8 @@ def test_accents_and_ligatures_fold_away_and_the_folding_table_covers_every_comb
 
 def test_folding_run_by_run_gives_what_folding_the_whole_text_gives() -> None:
     """`fold` decomposes only the runs of non-ASCII characters; what it gives must be the whole
-    text decomposed with its marks dropped, for every character and for marks after ASCII letters."""
+    text decomposed with its marks dropped and lowercased, for every character and for marks after
+    ASCII letters."""
 
     def whole(text: str) -> str:
         return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)).lower()

@@ -29,9 +29,9 @@ _VOICED = re.compile(r"(?:aa|ee|oo|uu|ie|ei|ij|ui|ou|au|eu|oe)([fs])$")
 _PARTICIPLE_OR_ADJECTIVE = re.compile(r"(?:isch|ig|[dt])$")
 # A stem ends in one of these: its past tense takes -te and its participle -t (’t kofschip), else -de, -d.
 _VOICELESS_END = ("t", "k", "f", "s", "ch", "p", "x")
-# Separable particles: the participle's ge- comes after them (uithuwelijken, uitgehuwelijkt).
 # Unstressed prefixes: the participle has no ge- (mishandelen, mishandeld).
 _UNSTRESSED_PREFIXES = ("be", "ge", "her", "ont", "ver", "er", "mis")
+# Separable particles: the participle's ge- comes after them (uithuwelijken, uitgehuwelijkt).
 _PARTICLES = ("uit", "op", "aan", "af", "in", "mee", "door", "over", "om", "toe", "terug", "weg", "dood", "neer")
 # A stem's vowel that is long in the infinitive's open syllable (terroriseren, terroriseert) or a schwa
 # (ronselen, ronselt): spelling cannot tell, so both are tried.
