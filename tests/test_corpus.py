@@ -79,15 +79,16 @@ def test_a_theme_file_switch_that_is_not_true_or_false_is_refused(tmp_path: Path
 
 
 def test_a_word_in_two_pairings_that_disagree_on_briefs_is_refused(tmp_path: Path) -> None:
-    """Which pairing's switch held would depend on their order in the file: staff are asked to choose."""
+    """Which pairing's switch held would depend on their order in the file: staff are asked to choose. The
+    plural counts as the same word, as it does when tagging."""
     pairings = (
         "samenhang:\n"
         "  - bij: jongeren\n    termen: [steekpartij]\n    woorden: [jongen]\n    kort_bericht_herhaald: true\n"
-        "  - bij: school\n    termen: [Steekpartij]\n    woorden: [school]\n"
+        "  - bij: school\n    termen: [Steekpartijen]\n    woorden: [school]\n"
     )
     (tmp_path / "thema.yaml").write_text(f"slug: x\nnaam: X\n{pairings}", encoding="utf-8")
     with pytest.raises(
-        TaxonomyError, match=r"'Steekpartij' in de samenhang 'jongeren' en in 'school'.*dezelfde waarde"
+        TaxonomyError, match=r"'Steekpartijen' in de samenhang 'jongeren' en in 'school'.*dezelfde waarde"
     ):
         load_taxonomy(tmp_path)
 

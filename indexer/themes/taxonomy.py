@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.analysis.wordforms import stem, words
 from indexer.errors import KennisbankError
 from indexer.themes import countries
 
@@ -208,11 +209,12 @@ def _theme_from(data: dict, path: Path) -> Theme:
 
 def _check_repetition_agrees(pairings: tuple[Pairing, ...], where: str) -> None:
     """A word in two pairings of one theme counts once, for the first whose words stand near it: were
-    only one of them to want it said twice in a brief, the order in the file would decide, unseen."""
-    first: dict[str, Pairing] = {}
+    only one of them to want it said twice in a brief, the order in the file would decide, unseen. Terms
+    are compared by their stems, as the tagger compares them, so "steekpartij" and "steekpartijen" are one."""
+    first: dict[tuple[str, ...], Pairing] = {}
     for pairing in pairings:
         for term in pairing.terms:
-            other = first.setdefault(term.lower(), pairing)
+            other = first.setdefault(tuple(stem(token) for token in words(term)), pairing)
             if other.brief_needs_repetition != pairing.brief_needs_repetition:
                 raise TaxonomyError(
                     f"In {where} staat '{term}' in de samenhang '{other.name}' en in '{pairing.name}', maar "
