@@ -36,6 +36,7 @@ from indexer.themes.evaluation import (
     REGULATION_LABELS,
     REGULATIONS,
     Evaluation,
+    check_labelled_folder,
     evaluate,
     evaluate_labelled,
     evaluate_news,
@@ -43,7 +44,7 @@ from indexer.themes.evaluation import (
     save_tags,
 )
 from indexer.themes.evaluation_report import format_comparison, format_report
-from indexer.themes.taxonomy import load_taxonomy, theme_list
+from indexer.themes.taxonomy import Taxonomy, load_taxonomy, theme_list
 
 EXIT_FAILED_FILES = 1
 EXIT_USER_ERROR = EXIT_USAGE
@@ -142,11 +143,13 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
         raise KennisbankError(f"De map {args.bewaar.parent} voor --bewaar bestaat niet. Kies een bestaande map.")
     earlier = load_saved_tags(args.vergelijk_met) if args.vergelijk_met else None
     taxonomy = load_taxonomy(CorpusLayout(args.corpus).themes_dir)
+    own = own_sets(args.eigen_set or [], taxonomy)  # checked before any set is measured
     held_back = args.toon_achtergehouden
     runs: dict[str, Callable[[], Evaluation]] = {"gebundeld": lambda: evaluate(args.corpus, taxonomy)}
     if has_real_corpus(args):
         runs["echt"] = lambda: evaluate_labelled(args.echt_corpus, taxonomy)
     runs["echte regelgeving"] = lambda: evaluate_labelled(REGULATIONS, taxonomy, REGULATION_LABELS)
+    runs.update(own)
     if args.nieuwsarchief.is_file() or said_left_out(
         args.nieuwsarchief, "het nieuwsarchief (een .tar.gz-bestand)", "Geef het bestand op met --nieuwsarchief."
     ):
@@ -163,6 +166,23 @@ def cmd_evaluate_themes(args: argparse.Namespace) -> int:
             f"\nDe thema's per document zijn bewaard in {args.bewaar}: vergelijk een latere meting met --vergelijk-met."
         )
     return 0
+
+
+def own_sets(sets: list[tuple[Path, Path]], taxonomy: Taxonomy) -> dict[str, Callable[[], Evaluation]]:
+    """--eigen-set: folders of documents someone labelled, each with its label file, checked up front."""
+    runs: dict[str, Callable[[], Evaluation]] = {}
+    for folder, labels in sets:
+        missing, labelled = check_labelled_folder(folder, labels, taxonomy)
+        if missing:
+            print(
+                f"Let op: {len(missing)} van de {labelled} gelabelde documenten staan niet in {folder} en worden "
+                f"niet gemeten, zoals {', '.join(missing[:3])}. Zet ze in de map om ze mee te tellen.",
+                file=sys.stderr,
+            )
+        runs[f"eigen set {folder.name}"] = lambda folder=folder, labels=labels: evaluate_labelled(
+            folder, taxonomy, labels
+        )
+    return runs
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -249,6 +269,15 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
         default=NEWS_ARCHIVE,
         metavar="BESTAND",
         help="het archief met echte nieuwsberichten (.tar.gz), waarvan een steekproef met thema's is gelabeld",
+    )
+    themes.add_argument(
+        "--eigen-set",
+        nargs=2,
+        type=Path,
+        action="append",
+        metavar=("MAP", "LABELS"),
+        help="ook meten op een eigen map met documenten en een YAML-bestand met hun thema's (elk document als "
+        "'- pad: bestand.md' met 'themas: [...]'); mag vaker",
     )
     themes.set_defaults(handler=cmd_evaluate_themes)
 

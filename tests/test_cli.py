@@ -167,6 +167,38 @@ def test_an_evaluation_compared_with_a_saved_one_names_what_a_new_term_changed(c
     assert refused.stdout == "", "nothing is measured before the file is known to be good"
 
 
+def test_an_own_labelled_folder_is_measured_and_a_labelled_file_it_lacks_is_named(tmp_path: Path) -> None:
+    """Staff can measure the tagger on documents they labelled themselves, and hear which labelled
+    documents were not there to be measured."""
+    folder = tmp_path / "eigen"
+    folder.mkdir()
+    names = [name for name in (f"bericht-{number}.md" for number in range(50)) if split_of(name) == TUNING][:2]
+    (folder / names[0]).write_text(
+        "# Huiselijk geweld in beeld\n\nHuiselijk geweld en kindermishandeling: Veilig Thuis kreeg meer "
+        "meldingen van huiselijk geweld, en de aanpak van kindermishandeling krijgt een vervolg.\n",
+        encoding="utf-8",
+    )
+    (folder / names[1]).write_text("# Nieuwe fietsenstalling\n\nDe fietsenstalling bij het station is open.\n")
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        f"- pad: {names[0]}\n  themas: [zorg-en-veiligheid]\n- pad: {names[1]}\n  themas: []\n"
+        "- pad: ontbreekt.md\n  themas: [mensenhandel]\n",
+        encoding="utf-8",
+    )
+    only_bundled = ("--echt-corpus", str(tmp_path / "x"), "--nieuwsarchief", str(tmp_path / "x"))
+    result = kennisbank("evalueer-themas", *only_bundled, "--eigen-set", str(folder), str(labels))
+    assert result.returncode == 0, result.stderr
+    assert "1 van de 3 gelabelde documenten staan niet in" in result.stderr and "ontbreekt.md" in result.stderr
+    own = _part(result.stdout, "afstemming: eigen set eigen")
+    assert own.startswith("2 documenten)") and _macro_f1(own) == 1.0, own
+    assert _untagged_share(own) == 1.0
+
+    labels.write_text(f"- pad: {names[0]}\n  themas: [zorg]\n", encoding="utf-8")
+    refused = kennisbank("evalueer-themas", *only_bundled, "--eigen-set", str(folder), str(labels))
+    assert refused.returncode == 2 and "onbekende thema's: zorg" in refused.stderr, refused.stderr
+    assert refused.stdout == "", "nothing is measured before the labels are known to be good"
+
+
 def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     (corpus / "documenten").mkdir(parents=True)

@@ -218,6 +218,7 @@ def assert_one_dutch_line(result: subprocess.CompletedProcess, *expected: str) -
         (("gebruiker", "toevoegen", "piet", "--rol", "baas"), "kies uit"),
         (("evalueer-themas", "--vergelijk-met", "/nergens/voor.json"), "--bewaar"),
         (("evalueer-themas", "--bewaar", "/nergens/voor.json"), "Kies een bestaande map"),
+        (("evalueer-themas", "--eigen-set", "/nergens", "/nergens/labels.yaml"), "De map /nergens bestaat niet"),
     ],
 )
 def test_usage_mistakes_are_one_dutch_line(args: tuple[str, ...], expected: str) -> None:

@@ -210,10 +210,34 @@ def macro_average(per_theme: dict[str, Scores], key: str) -> float:
     return sum(getattr(scores, key) for scores in per_theme.values()) / len(per_theme)
 
 
-def load_labels(path: Path = REAL_LABELS) -> dict[str, frozenset[str]]:
-    """Path relative to the labelled folder -> the themes the document is about (often none)."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return {entry["pad"]: frozenset(entry.get("themas") or ()) for entry in entries}
+class LabelsError(KennisbankError):
+    """A label file that cannot be read as labels: not YAML, or an entry without a path or with unknown themes."""
+
+
+def load_labels(path: Path = REAL_LABELS, slugs: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
+    """Path relative to the labelled folder -> the themes the document is about (often none). With
+    `slugs`, a theme outside them is refused: a typing error would otherwise count as a missed theme."""
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LabelsError(f"Het labelbestand {path} is niet te lezen als YAML ({exc}). Herstel het.") from exc
+    known = None if slugs is None else frozenset(slugs)
+    labels = {}
+    for number, entry in enumerate(entries if isinstance(entries, list) else [entries], start=1):
+        themes = (entry.get("themas") or []) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("pad"), str) or not isinstance(themes, list):
+            raise LabelsError(
+                f"Regel {number} van het labelbestand {path} heeft geen 'pad' met een lijst 'themas'. "
+                "Schrijf elk document als '- pad: bestand.md' met 'themas: [slug, ...]' (of 'themas: []')."
+            )
+        unknown = sorted(str(theme) for theme in themes if known is not None and theme not in known)
+        if unknown:
+            raise LabelsError(
+                f"In het labelbestand {path} heeft {entry['pad']} onbekende thema's: {', '.join(unknown)}. "
+                f"Gebruik de slugs van de themabestanden: {', '.join(sorted(known or ()))}."
+            )
+        labels[entry["pad"]] = frozenset(themes)
+    return labels
 
 
 Labels = Callable[[str, Metadata], frozenset[str] | None]
@@ -277,17 +301,35 @@ def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | No
     return _judge(labelled_documents(layout.documents_dir, _recorded, limits=limits), taxonomy)
 
 
-def real_labels(labels: Path = REAL_LABELS) -> Labels:
+def real_labels(labels: Path = REAL_LABELS, slugs: Iterable[str] | None = None) -> Labels:
     """The labels of a folder recorded in a separate file, such as the shared real corpus's."""
-    known = load_labels(labels)
+    known = load_labels(labels, slugs)
     return lambda relative, _: known.get(relative)
+
+
+def check_labelled_folder(folder: Path, labels: Path, taxonomy: Taxonomy) -> tuple[list[str], int]:
+    """Before measuring a folder labelled by someone (`kennisbank evalueer-themas --eigen-set`): the
+    labelled paths it lacks, and how many are labelled. A folder or label file that cannot be measured
+    is refused, so a typing error is not reported as a tagger that finds nothing."""
+    if not folder.is_dir():
+        raise LabelsError(f"De map {folder} bestaat niet. Geef de map met de gelabelde documenten op.")
+    if not labels.is_file():
+        raise LabelsError(f"Het labelbestand {labels} bestaat niet. Geef het YAML-bestand met de labels op.")
+    labelled = load_labels(labels, taxonomy.theme_slugs)
+    missing = sorted(path for path in labelled if not (folder / path).is_file())
+    if labelled and len(missing) == len(labelled):
+        raise LabelsError(
+            f"Geen van de {len(labelled)} documenten uit {labels} staat in {folder}. Klopt de map? De paden in "
+            "het labelbestand gaan uit van die map."
+        )
+    return missing, len(labelled)
 
 
 def evaluate_labelled(
     folder: Path, taxonomy: Taxonomy, labels: Path = REAL_LABELS, limits: Limits | None = None
 ) -> Evaluation:
     """A folder of documents labelled in a separate file, such as the shared real corpus."""
-    return _judge(labelled_documents(folder, real_labels(labels), limits=limits), taxonomy)
+    return _judge(labelled_documents(folder, real_labels(labels, taxonomy.theme_slugs), limits=limits), taxonomy)
 
 
 class NewsArchiveError(KennisbankError):
