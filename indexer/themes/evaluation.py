@@ -4,7 +4,8 @@ Four labelled sets: the bundled corpus, whose documents record their intended th
 front matter); the shared real corpus, labelled by reading in corpus/evaluatie/echte-themas.yaml;
 66 public regulations kept in corpus/evaluatie/regelgeving/, labelled blind in
 corpus/evaluatie/regelgeving-themas.yaml; and a pooled sample of the shared news archive, labelled
-the same way in corpus/evaluatie/nieuws-themas.yaml.
+the same way in corpus/evaluatie/nieuws-themas.yaml. Any other folder with a label file of the same
+form is measured beside them on request (`check_labelled_folder`, `evaluate_labelled`).
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
