@@ -12,7 +12,7 @@ import yaml
 
 from indexer.corpus.layout import BUNDLED_CORPUS, NEWS_ARCHIVE, REAL_CORPUS, THEMES_DIR, list_files
 from indexer.extract import is_supported
-from indexer.themes.evaluation import NEWS_LABELS, REAL_LABELS
+from indexer.themes.evaluation import NEWS_LABELS, REAL_LABELS, load_labels
 from indexer.themes.taxonomy import load_taxonomy
 
 
@@ -25,6 +25,16 @@ def test_every_real_document_is_labelled_once_with_known_themes() -> None:
     slugs = load_taxonomy(BUNDLED_CORPUS / THEMES_DIR).theme_slugs
     unknown = {slug for entry in entries for slug in entry["themas"]} - slugs
     assert unknown == set()
+
+
+def test_the_youth_news_labels_name_each_article_once_with_its_source_and_known_themes() -> None:
+    """The articles are not stored, so each label must say where to fetch its article from."""
+    path = BUNDLED_CORPUS / "evaluatie" / "zevendagen-themas.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    labels = load_labels(path, load_taxonomy(BUNDLED_CORPUS / THEMES_DIR).theme_slugs)
+    assert len(labels) == len(entries) == 135
+    assert all(entry["bron"].startswith("GaryWenneker/7days@") for entry in entries)
+    assert all(entry["bron"].endswith(f"/{entry['pad']}") for entry in entries)
 
 
 @pytest.mark.skipif(not NEWS_ARCHIVE.is_file(), reason="the shared news archive is not beside this checkout")
