@@ -178,7 +178,9 @@ def test_an_own_labelled_folder_is_measured_and_a_labelled_file_it_lacks_is_name
         "meldingen van huiselijk geweld, en de aanpak van kindermishandeling krijgt een vervolg.\n",
         encoding="utf-8",
     )
-    (folder / names[1]).write_text("# Nieuwe fietsenstalling\n\nDe fietsenstalling bij het station is open.\n")
+    (folder / names[1]).write_text(
+        "# Nieuwe fietsenstalling\n\nDe fietsenstalling bij het station is open.\n", encoding="utf-8"
+    )
     labels = tmp_path / "labels.yaml"
     labels.write_text(
         f"- pad: {names[0]}\n  themas: [zorg-en-veiligheid]\n- pad: {names[1]}\n  themas: []\n"
@@ -193,10 +195,15 @@ def test_an_own_labelled_folder_is_measured_and_a_labelled_file_it_lacks_is_name
     assert own.startswith("2 documenten)") and _macro_f1(own) == 1.0, own
     assert _untagged_share(own) == 1.0
 
-    labels.write_text(f"- pad: {names[0]}\n  themas: [zorg]\n", encoding="utf-8")
-    refused = kennisbank("evalueer-themas", *only_bundled, "--eigen-set", str(folder), str(labels))
-    assert refused.returncode == 2 and "onbekende thema's: zorg" in refused.stderr, refused.stderr
-    assert refused.stdout == "", "nothing is measured before the labels are known to be good"
+    for mistake, said in (
+        (f"- pad: {names[0]}\n  themas: [zorg]\n", "onbekende thema's: zorg"),
+        (f"- pad: {names[0]}\n  themas: []\n- pad: {names[0]}\n  themas: []\n", "staat twee keer"),
+        ("- {pad: [x]}\n", "geen 'pad' met een lijst 'themas'"),
+    ):
+        labels.write_text(mistake, encoding="utf-8")
+        refused = kennisbank("evalueer-themas", *only_bundled, "--eigen-set", str(folder), str(labels))
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+        assert refused.stdout == "", "nothing is measured before the labels are known to be good"
 
 
 def test_toevoegen_adds_indexes_and_logs(tmp_path: Path) -> None:

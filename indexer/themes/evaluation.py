@@ -228,8 +228,12 @@ def load_labels(path: Path = REAL_LABELS, slugs: Iterable[str] | None = None) ->
         themes = (entry.get("themas") or []) if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or not isinstance(entry.get("pad"), str) or not isinstance(themes, list):
             raise LabelsError(
-                f"Regel {number} van het labelbestand {path} heeft geen 'pad' met een lijst 'themas'. "
+                f"Document {number} in het labelbestand {path} heeft geen 'pad' met een lijst 'themas'. "
                 "Schrijf elk document als '- pad: bestand.md' met 'themas: [slug, ...]' (of 'themas: []')."
+            )
+        if entry["pad"] in labels:
+            raise LabelsError(
+                f"{entry['pad']} staat twee keer in het labelbestand {path}. Houd één van beide, met de juiste thema's."
             )
         unknown = sorted(str(theme) for theme in themes if known is not None and theme not in known)
         if unknown:
@@ -317,8 +321,10 @@ def check_labelled_folder(folder: Path, labels: Path, taxonomy: Taxonomy) -> tup
     if not labels.is_file():
         raise LabelsError(f"Het labelbestand {labels} bestaat niet. Geef het YAML-bestand met de labels op.")
     labelled = load_labels(labels, taxonomy.theme_slugs)
+    if not labelled:
+        raise LabelsError(f"Het labelbestand {labels} bevat geen documenten. Zet er de gelabelde documenten in.")
     missing = sorted(path for path in labelled if not (folder / path).is_file())
-    if labelled and len(missing) == len(labelled):
+    if len(missing) == len(labelled):
         raise LabelsError(
             f"Geen van de {len(labelled)} documenten uit {labels} staat in {folder}. Klopt de map? De paden in "
             "het labelbestand gaan uit van die map."
