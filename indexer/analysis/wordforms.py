@@ -61,3 +61,9 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, stop words included (phrases need them)."""
     return _WORD.findall(fold(text))
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    """The stems of a phrase's words, in order: how a term is told apart from another ("steekpartijen"
+    and "steekpartij" are one)."""
+    return tuple(stem(token) for token in words(phrase))

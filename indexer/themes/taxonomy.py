@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from indexer.analysis.wordforms import stem, words
+from indexer.analysis.wordforms import phrase_stems
 from indexer.errors import KennisbankError
 from indexer.themes import countries
 
@@ -214,7 +214,7 @@ def _check_repetition_agrees(pairings: tuple[Pairing, ...], where: str) -> None:
     first: dict[tuple[str, ...], Pairing] = {}
     for pairing in pairings:
         for term in pairing.terms:
-            other = first.setdefault(tuple(stem(token) for token in words(term)), pairing)
+            other = first.setdefault(phrase_stems(term), pairing)
             if other.brief_needs_repetition != pairing.brief_needs_repetition:
                 raise TaxonomyError(
                     f"In {where} staat '{term}' in de samenhang '{other.name}' en in '{pairing.name}', maar "

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from indexer.analysis.wordforms import fold, stem, words
+from indexer.analysis.wordforms import fold, phrase_stems, stem, words
 from indexer.themes.tagging.inflection import conjugated_forms, inflected_forms
 from indexer.themes.tagging.rules import RULES
 from indexer.themes.taxonomy import Abroad, Pairing, Taxonomy
@@ -36,7 +36,7 @@ class _TermTable:
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
 
     def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
-        stems = tuple(stem(token) for token in words(label))
+        stems = phrase_stems(label)
         if not stems:
             return
         key = (stems, pairing)
@@ -72,7 +72,7 @@ class Exclusions:
 
     @classmethod
     def of(cls, labels: tuple[str, ...]) -> Exclusions:
-        sequences = [tuple(stem(token) for token in words(label)) for label in labels]
+        sequences = [phrase_stems(label) for label in labels]
         single = [sequence[0] for sequence in sequences if len(sequence) == 1]
         phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for sequence in sequences:
