@@ -82,6 +82,14 @@ def print_report(report: RunReport, corpus: Path) -> None:
             f"de indeelregels zijn veranderd): {report.retagged} documenten, bij {len(report.theme_changes)} "
             "veranderde het thema."
         )
+    if report.reread:
+        print(
+            "Opnieuw gelezen uit de bestanden, omdat deze versie van de Kennisbank bestanden anders leest: "
+            f"{report.reread} documenten, bij {len(report.title_changes)} veranderde de titel en bij "
+            f"{len(report.theme_changes)} het thema."
+        )
+    for title_change in report.title_changes:
+        print(f"TITEL      {title_change.path}: {title_change.before} → {title_change.after}")
     if report.theme_changes:
         label = load_taxonomy(CorpusLayout(corpus).themes_dir).label
         for change in report.theme_changes:

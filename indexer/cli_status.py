@@ -69,6 +69,14 @@ def status_lines(status: dict) -> list[str]:
                 f"bij {changed} veranderde het thema"
                 + (": de lijst staat in het beheeroverzicht (/beheer)" if changed else "")
             )
+        if last.get("reread"):
+            titles, themes = len(last.get("title_changes", [])), len(last.get("theme_changes", []))
+            lines.append(
+                f"  opnieuw gelezen uit de bestanden (deze versie leest ze anders): {last['reread']} "
+                f"document{'en' if last['reread'] > 1 else ''}, "
+                f"bij {titles} veranderde de titel en bij {themes} het thema"
+                + (": de lijst staat in het beheeroverzicht (/beheer)" if titles or themes else "")
+            )
     else:
         lines.append("Laatste indexering: nog geen")
     return lines

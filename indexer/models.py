@@ -126,13 +126,24 @@ class Duplicate:
 
 @dataclass(frozen=True)
 class ThemeChange:
-    """A document whose themes re-tagging changed, with what it had and has, so staff can check it."""
+    """A document whose themes re-tagging or re-reading changed, with what it had and has, so staff
+    can check it."""
 
     path: str
     doc_id: str
     title: str  # what staff know the document by
     before: tuple[str, ...]  # theme slugs, then sub-theme slugs
     after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TitleChange:
+    """A document that reading its file again gave another title: what people found it by until now."""
+
+    path: str
+    doc_id: str
+    before: str
+    after: str
 
 
 @dataclass(frozen=True)
@@ -147,7 +158,11 @@ class RunReport:
     warnings: tuple[FileProblem, ...] = ()
     rebuilt: bool = False
     retagged: int = 0  # documents tagged again from their stored text (the themes or tagger changed)
-    theme_changes: tuple[ThemeChange, ...] = ()  # the documents whose themes re-tagging changed
+    # documents read again from their unchanged files: this version reads files differently
+    # (`pipeline.READING_REVISION`); they are among `indexed`
+    reread: int = 0
+    theme_changes: tuple[ThemeChange, ...] = ()  # the documents whose themes re-tagging or re-reading changed
+    title_changes: tuple[TitleChange, ...] = ()  # the documents whose title re-reading changed
 
     @property
     def ok(self) -> bool:

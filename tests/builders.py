@@ -1,7 +1,10 @@
-"""Real input files for the tests, built on the spot: PDFs with ReportLab and pypdf, HTML as text."""
+"""Real input files for the tests, built on the spot: PDFs with ReportLab and pypdf, HTML as text;
+and an index as an older version of the Kennisbank left it."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -10,6 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from indexer.corpus.layout import THEMES_DIR
+from indexer.engine.backend_choice import EngineConfig, open_backend
+from indexer.indexing.pipeline import READING, STATE_FILE
 
 WIDTH, HEIGHT = A4
 
@@ -147,3 +152,22 @@ def add_core_terms(corpus: Path, theme: str, *terms: str) -> None:
     path = corpus / THEMES_DIR / f"{theme}.yaml"
     listed = "".join(f"\n  - {term}" for term in terms)
     path.write_text(path.read_text(encoding="utf-8").replace("kerntermen:", f"kerntermen:{listed}", 1), "utf-8")
+
+
+def read_by_an_older_version(
+    index_root: Path, path: str, title: str, themes: tuple[str, ...], engine: EngineConfig | None = None
+) -> None:
+    """The index as a version that read files differently left it: the document of the file at
+    `path` with the title and themes that version gave it, and no word in the run state of how its
+    files were read (as before `pipeline.READING_REVISION`). `engine` as for `run_index`."""
+    index = open_backend(index_root, engine).live()
+    with index.contents() as contents:
+        [(document, added)] = [item for item in contents.stored_documents() if item[0].path == path]
+    older = replace(document, metadata=replace(document.metadata, title=title, themes=themes, subthemes=()))
+    with index.writing() as writer:
+        writer.remove(document.doc_id)
+        writer.add(older, added)
+    state_file = index_root / STATE_FILE
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    del state[READING]
+    state_file.write_text(json.dumps(state), encoding="utf-8")

@@ -4,12 +4,15 @@ staff overview show the same Dutch sentence for the same file."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
 
 from indexer.errors import Issue, Problem, describe
 from indexer.indexing.pipeline import run_index
-from tests.builders import add_core_terms
+from tests.builders import add_core_terms, read_by_an_older_version
 from tests.test_cli import kennisbank
 from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
 
@@ -23,9 +26,7 @@ def test_the_command_line_and_the_staff_overview_give_the_same_reason(site) -> N
     sentence = describe(Issue(Problem.EMPTY))
     assert "voeg het opnieuw toe" in sentence, "the sentence says what to do"
 
-    client = app.test_client()
-    login(client)
-    overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
+    _, overview = _staff_overview(app)
     shown = [item.get_text(" ", strip=True) for item in overview.select("#rapport-kop ~ ul li")]
     assert f"leeg.pdf : {sentence}" in shown
 
@@ -35,13 +36,26 @@ def test_the_command_line_and_the_staff_overview_give_the_same_reason(site) -> N
     assert f"MISLUKT    leeg.pdf: {sentence}" in result.stdout.splitlines()
 
 
-def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_staff_overview(site) -> None:  # noqa: F811
-    app, corpus, _ = site
+def _staff_overview(app: Flask) -> tuple[FlaskClient, BeautifulSoup]:
+    """A test client of the site, logged in as a staff member, and the staff overview it sees."""
+    client = app.test_client()
+    login(client)
+    return client, BeautifulSoup(client.get("/beheer").data, "html.parser")
+
+
+def _indexed_with_a_quarrel_between_neighbours(corpus: Path) -> Path:
+    """The index of `corpus` with a note about a quarrel between neighbours added, which no theme names."""
     (corpus / "documenten" / "burenruzie.md").write_text(
         "# Burenruzie\n\nEen burenruzie liep hoog op; buurtbemiddeling hielp bij de burenruzie.\n", "utf-8"
     )
     index = corpus.parent / "index"
     run_index(corpus, index)
+    return index
+
+
+def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_staff_overview(site) -> None:  # noqa: F811
+    app, corpus, _ = site
+    index = _indexed_with_a_quarrel_between_neighbours(corpus)
     add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "buurtbemiddeling")
 
     result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
@@ -58,13 +72,48 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
         in status
     ), "the status says the last run re-tagged and where to see which documents changed"
 
-    client = app.test_client()
-    login(client)
-    overview = BeautifulSoup(client.get("/beheer").data, "html.parser")
+    client, overview = _staff_overview(app)
     said = overview.get_text(" ", strip=True)
     assert f"Daarom zijn {retagged} documenten opnieuw ingedeeld uit hun opgeslagen tekst." in said
     assert "Bij 1 document veranderde het thema." in said
     [change] = overview.select(".theme-changes li")
     assert change.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
     page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
+    assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"
+
+
+def test_a_title_that_reading_files_again_changed_is_listed_on_the_command_line_and_the_staff_overview(site) -> None:  # noqa: F811
+    app, corpus, _ = site
+    index = _indexed_with_a_quarrel_between_neighbours(corpus)
+    read_by_an_older_version(index, "burenruzie.md", title="burenruzie", themes=("zorg-en-veiligheid",))
+
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.splitlines()
+    reread = json.loads(kennisbank("status", "--index", str(index), "--json").stdout)["last_run"]["reread"]
+    assert (
+        reread > 1
+        and (
+            "Opnieuw gelezen uit de bestanden, omdat deze versie van de Kennisbank bestanden anders leest: "
+            f"{reread} documenten, bij 1 veranderde de titel en bij 1 het thema."
+        )
+        in said
+    )
+    assert "TITEL      burenruzie.md: burenruzie → Burenruzie" in said
+    assert "THEMA      burenruzie.md: Zorg en Veiligheid → geen thema" in said
+    status = kennisbank("status", "--index", str(index)).stdout.splitlines()
+    assert (
+        f"  opnieuw gelezen uit de bestanden (deze versie leest ze anders): {reread} documenten, "
+        "bij 1 veranderde de titel en bij 1 het thema: de lijst staat in het beheeroverzicht (/beheer)"
+    ) in status
+
+    client, overview = _staff_overview(app)
+    text = overview.get_text(" ", strip=True)
+    assert f"Daarom zijn {reread} documenten opnieuw gelezen uit hun bestand." in text
+    assert "Bij 1 veranderde de titel en bij 1 het thema." in text
+    [title] = overview.select(".title-changes li")
+    assert title.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): eerder “burenruzie”"
+    [theme] = overview.select(".theme-changes li")
+    assert theme.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): Zorg en Veiligheid → geen thema"
+    page = BeautifulSoup(client.get(title.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"

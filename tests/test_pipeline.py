@@ -18,9 +18,17 @@ from indexer.errors import Issue, Problem, describe
 from indexer.extract.ocr import ocr_available
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.workers import Limits
-from indexer.models import ThemeChange
+from indexer.models import ThemeChange, TitleChange
 from indexer.themes.taxonomy import load_taxonomy
-from tests.builders import NEWS_PAGE, add_core_terms, encrypt_pdf, write_image_only_pdf, write_pdf, write_slow_pdf
+from tests.builders import (
+    NEWS_PAGE,
+    add_core_terms,
+    encrypt_pdf,
+    read_by_an_older_version,
+    write_image_only_pdf,
+    write_pdf,
+    write_slow_pdf,
+)
 from tests.conftest import TEST_LIMITS
 
 FACTSHEET = [
@@ -347,6 +355,28 @@ def test_a_changed_taxonomy_retags_from_the_stored_text_without_reading_files_ag
     again = reindex()
     assert (again.retagged, again.indexed) == (0, ()), "tags that follow the taxonomy stay"
     assert _all_ids(index_root) == ["factsheet-arbeidsuitbuiting", "nieuws-netwerkdag", "notitie-burenruzies"]
+
+
+def test_files_indexed_by_a_version_that_read_them_differently_are_read_again_and_changes_listed(
+    small_corpus: Path, reindex, index_root: Path
+) -> None:
+    reindex()
+    read_by_an_older_version(index_root, "notitie.md", title="notitie", themes=("mensenhandel",))
+    staff_action = reindex(paths=["nieuws-netwerkdag.html"])
+    assert staff_action.reread == 0 and staff_action.indexed == (), "a staff action's run reads only its own file"
+
+    report = reindex()
+    assert report.reread == 3 and report.unchanged == () and not report.rebuilt, "every file, in the live index"
+    assert sorted(report.indexed) == ["factsheet-arbeidsuitbuiting.pdf", "nieuws-netwerkdag.html", "notitie.md"]
+    assert report.title_changes == (TitleChange("notitie.md", "notitie", "notitie", "Notitie wijkaanpak"),)
+    assert report.theme_changes == (
+        ThemeChange("notitie.md", "notitie", "Notitie wijkaanpak", ("mensenhandel",), ()),
+    ), "what the note had and has"
+    note = get_document(IndexStore(index_root).open(), "notitie")
+    assert (note.title, note.themes) == ("Notitie wijkaanpak", ())
+    assert _search_ids(index_root, "buurtpreventie") == ["notitie"]
+    again = reindex()
+    assert (again.reread, again.indexed) == (0, ()), "read once by this version, files stay as they were read"
 
 
 def test_an_index_tagged_by_another_tagger_version_is_retagged(small_corpus: Path, reindex, index_root: Path) -> None:

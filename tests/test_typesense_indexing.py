@@ -19,7 +19,7 @@ from indexer.backends.typesense.writable import TypesenseBuild
 from indexer.engine.backend_choice import open_backend
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.planning import MassRemovalError
-from tests.builders import add_core_terms
+from tests.builders import add_core_terms, read_by_an_older_version
 from tests.conftest import TEST_LIMITS
 from tests.test_typesense_records import DOCUMENT as RECORDS_DOCUMENT
 from tests.typesense_support import (
@@ -120,13 +120,19 @@ def _names(client: TypesenseClient) -> set[str]:
     return {item["name"] for item in client.request("GET", "/collections")}
 
 
-def test_a_taxonomy_change_retags_from_the_stored_records(
-    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
-) -> None:
+def _indexed_notes(docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine) -> Path:
+    """The run state of `corpus`, with two notes added, indexed into the cluster."""
     state = tmp_path / "state"
     (docs / "notitie-burenruzies.md").write_text(NEIGHBOUR_NOTE, encoding="utf-8")
     (docs / "notitie-wijk.md").write_text("# Wijkaanpak\n\nAfspraken over de buurtpreventie.\n", encoding="utf-8")
     reindex(corpus, state, cluster)
+    return state
+
+
+def test_a_taxonomy_change_retags_from_the_stored_records(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> None:
+    state = _indexed_notes(docs, corpus, tmp_path, cluster)
     add_core_terms(corpus, "zorg-en-veiligheid", "burenruzie", "woonoverlast", "buurtbemiddeling")
     report = reindex(corpus, state, cluster)
     assert report.indexed == () and report.retagged == 2
@@ -139,6 +145,20 @@ def test_a_taxonomy_change_retags_from_the_stored_records(
     assert {hit.term for hit in note.suggested_themes[0].hits} >= {"burenruzie", "woonoverlast"}
     again = reindex(corpus, state, cluster)
     assert (again.retagged, again.indexed) == (0, ())
+
+
+def test_records_written_by_a_version_that_read_files_differently_are_read_again(
+    docs: Path, corpus: Path, tmp_path: Path, cluster: TypesenseEngine
+) -> None:
+    state = _indexed_notes(docs, corpus, tmp_path, cluster)
+    read_by_an_older_version(state, "notitie-wijk.md", title="notitie", themes=("mensenhandel",), engine=cluster)
+    report = reindex(corpus, state, cluster)
+    assert (report.reread, len(report.indexed), report.rebuilt) == (2, 2, False)
+    assert [(change.before, change.after) for change in report.title_changes] == [("notitie", "Wijkaanpak")]
+    assert [(change.before, change.after) for change in report.theme_changes] == [(("mensenhandel",), ())]
+    assert manifest(state, cluster)["notitie-wijk.md"][3] == "Wijkaanpak", "the cluster holds the title read again"
+    again = reindex(corpus, state, cluster)
+    assert (again.reread, again.indexed) == (0, ())
 
 
 def test_a_record_the_cluster_refuses_is_named_in_the_error(tmp_path: Path, cluster: TypesenseEngine) -> None:

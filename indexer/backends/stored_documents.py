@@ -26,9 +26,11 @@ def stored_facts(document: Document, text: str) -> dict[str, object]:
     }
 
 
-def indexed_file(fields: Mapping[str, object], sidecar_sha256: str, added: dt.datetime | None) -> IndexedFile:
+def indexed_file(
+    fields: Mapping[str, object], sidecar_sha256: str, added: dt.datetime | None, tags: tuple[str, ...]
+) -> IndexedFile:
     """What a run's manifest needs of a document's stored fields (`id`, `path`, `title`, `sha256` in
-    every engine; where the sidecar's hash and the time it was added are kept differs)."""
+    every engine; where the sidecar's hash, the time it was added and the themes are kept differs)."""
     return IndexedFile(
         doc_id=str(fields["id"]),
         path=str(fields["path"]),
@@ -36,6 +38,7 @@ def indexed_file(fields: Mapping[str, object], sidecar_sha256: str, added: dt.da
         sha256=str(fields.get("sha256", "")),
         sidecar_sha256=sidecar_sha256,
         added=added,
+        tags=tags,
     )
 
 

@@ -3,7 +3,8 @@
 An incremental run compares each file with what the index holds (by size and time first, then by
 content hash) and touches only new, changed and removed documents. Exact duplicates are indexed
 once. A changed taxonomy or tagger re-tags the indexed documents from their stored text
-(`retagging`), without reading their files again. Extraction, tagging and text analysis run in
+(`retagging`), without reading their files again; a version that reads files differently
+(`READING_REVISION`) reads every file again. Extraction, tagging and text analysis run in
 worker processes (one per core); this process writes. Writes go through one writer and are
 committed in batches of whole documents, so a run that is killed leaves an index that opens and is
 consistent; the next run finishes the job. A rebuild goes into a new generation in one commit,
@@ -24,7 +25,7 @@ from indexer.corpus.layout import CorpusLayout, stat_key
 from indexer.corpus.metadata import read_sidecar, resolve
 from indexer.dossiers.texts import broken_references, load_dossiers
 from indexer.engine.backend_choice import REPORT_FILE, EngineConfig, open_backend
-from indexer.engine.index_backend import IndexBackend, IndexContents, Prepare, WritableIndex
+from indexer.engine.index_backend import IndexBackend, IndexContents, IndexedFile, Prepare, WritableIndex
 from indexer.errors import ExtractionError, Problem
 from indexer.indexing.planning import (
     FAILURES,
@@ -36,7 +37,7 @@ from indexer.indexing.planning import (
     plan_files,
 )
 from indexer.indexing.workers import Limits, default_workers, extract_all
-from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport
+from indexer.models import Document, Extraction, FileProblem, Fingerprint, RunReport, ThemeChange, TitleChange
 from indexer.themes.retagging import Retagging, retag_index, tag_metadata
 from indexer.themes.tagging import tagging_version
 from indexer.themes.taxonomy import Taxonomy, load_taxonomy
@@ -45,6 +46,13 @@ FILE_CACHE = "filecache.json"
 # What OCR read, per file content (see indexer.extract.ocr): a rebuild never reads a scan twice.
 OCR_CACHE_DIR = "ocr-cache"
 STATE_FILE = "state.json"
+# How this version reads a file into a document (`build_document`: the text by `indexer.extract`,
+# the title, kind, date and summary by `indexer.corpus`). Raise it with a change there that gives an
+# indexed file other text or metadata: the next run reads every file again, instead of keeping what
+# an older version made of it until the file changes, and lists the titles and themes that changed.
+# 1: a regulation titled by its short title, a report by its colophon's reference (issue 18).
+READING_REVISION = 1
+READING = "reading"  # where the run state keeps the revision the index was read with
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
 BATCH_DOCUMENTS = 250
@@ -207,6 +215,9 @@ def run_index(
         retag = state.get("tagging") != tagging_version(taxonomy)
         wanted = None if paths is None else frozenset(paths)
         targeted = wanted is not None and not full
+        # Files indexed by a version that read them differently are read again; a staff action's
+        # run, which looks at one file, leaves that to the next full look.
+        read_again = not full and not targeted and state.get(READING) != READING_REVISION
         cache, new_cache = store.read_json(FILE_CACHE), {}
         if full:  # into a new, empty generation: every file is new, nothing is known
             plan = plan_everything(layout, {}, state, cache, new_cache, retag)
@@ -218,7 +229,7 @@ def run_index(
                 if targeted:
                     plan = plan_files(layout, contents, wanted, state, cache, new_cache)
                 else:
-                    plan = plan_everything(layout, contents.manifest(), state, cache, new_cache, retag)
+                    plan = plan_everything(layout, contents.manifest(), state, cache, new_cache, retag, read_again)
                 ids = assign_ids(plan, lambda doc_id: targeted and contents.has_document(doc_id))
             live = plan.known
         if not allow_removals:
@@ -231,17 +242,25 @@ def run_index(
         indexed, failed = _write(index, plan, jobs, limits, workers, progress, bulk=full, notices=notices)
         if full:
             store.activate(index)
-        retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
+        # A full look that read every file again tagged each anew: nothing is left to re-tag.
+        retagging = (
+            retag_index(index, taxonomy, skip=set(indexed))
+            if retag and not full and not read_again
+            else Retagging(0, ())
+        )
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get(FAILURES, {})
         failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
         for problem in failed:
             failures[problem.path] = [stat_key(plan.to_extract[problem.path][0]), problem.issue.as_dict()]
         failures.update(plan.remembered_failures)
-        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), FAILURES: failures})
+        reading = state.get(READING) if targeted else READING_REVISION
+        store.write_json(STATE_FILE, {"tagging": tagging_version(taxonomy), READING: reading, FAILURES: failures})
         store.write_json(FILE_CACHE, new_cache)
         with index.contents() as contents:
             warnings = dossier_warnings(layout, contents)
+            reread = [path for path in indexed if path in plan.known] if read_again else []
+            read_changes = _reading_changes(plan.known, contents.manifest(), reread) if reread else ((), ())
         report = RunReport(
             indexed=tuple(indexed),
             unchanged=tuple(plan.unchanged),
@@ -251,10 +270,29 @@ def run_index(
             warnings=tuple(notices + warnings),
             rebuilt=full,
             retagged=retagging.retagged,
-            theme_changes=retagging.changed,
+            reread=len(reread),
+            theme_changes=retagging.changed + read_changes[1],
+            title_changes=read_changes[0],
         )
         store.write_json(REPORT_FILE, report_as_dict(report))
         return report
+
+
+def _reading_changes(
+    before: dict[str, IndexedFile], after: dict[str, IndexedFile], reread: Iterable[str]
+) -> tuple[tuple[TitleChange, ...], tuple[ThemeChange, ...]]:
+    """The titles and themes that reading the files at the paths `reread` again changed."""
+    titles: list[TitleChange] = []
+    themes: list[ThemeChange] = []
+    for path in sorted(reread):
+        old, new = before[path], after.get(path)
+        if new is None:
+            continue
+        if new.title != old.title:
+            titles.append(TitleChange(path, new.doc_id, old.title, new.title))
+        if new.tags != old.tags:
+            themes.append(ThemeChange(path, new.doc_id, new.title, old.tags, new.tags))
+    return tuple(titles), tuple(themes)
 
 
 def _live_paths(store: IndexBackend) -> Collection[str]:
@@ -283,7 +321,9 @@ def report_as_dict(report: RunReport) -> dict:
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "rebuilt": report.rebuilt,
         "retagged": report.retagged,
+        "reread": report.reread,
         "theme_changes": [asdict(change) for change in report.theme_changes],
+        "title_changes": [asdict(change) for change in report.title_changes],
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),

@@ -70,10 +70,12 @@ def _plan(
     new_cache: dict,
     retry_failures: bool,
     indexed_original: Callable[[str], str | None],
+    read_again: bool = False,
 ) -> Plan:
     """`files`: the files to look at; `known`: what the index holds of them (and, for a full look,
     of every other document: those are removed); `indexed_original(sha)`: the path of an indexed
-    document outside `files` with that content, of which a file with it is a duplicate."""
+    document outside `files` with that content, of which a file with it is a duplicate;
+    `read_again`: extract unchanged files too."""
     plan = Plan(known=known)
     seen_hashes: dict[str, str] = {}
     present = {relative for relative, _ in files}
@@ -97,7 +99,7 @@ def _plan(
         entry = known.get(relative)
         same = entry and (entry.sha256, entry.sidecar_sha256) == (fingerprint.sha256, fingerprint.sidecar_sha256)
         remembered = old_failures.get(relative)
-        if same:
+        if same and not read_again:
             plan.unchanged.append(relative)
         elif remembered and remembered[0] == stat_key(path) and not retry_failures:
             plan.failed.append(FileProblem(relative, Issue.from_dict(remembered[1])))
@@ -118,11 +120,14 @@ def plan_everything(
     cache: dict,
     new_cache: dict,
     retry_failures: bool,
+    read_again: bool = False,
 ) -> Plan:
     """Every file of the corpus against `known`, the whole index (`IndexContents.manifest`).
-    `retry_failures`: try files again that failed before, though unchanged (the themes changed)."""
+    `retry_failures`: try files again that failed before, though unchanged (the themes changed);
+    `read_again`: extract every file again, changed or not, and try failed ones again (this version
+    reads files differently)."""
     files = list(list_files(layout.documents_dir))
-    return _plan(files, known, state, cache, new_cache, retry_failures, lambda sha: None)
+    return _plan(files, known, state, cache, new_cache, retry_failures or read_again, lambda sha: None, read_again)
 
 
 def plan_files(

@@ -46,7 +46,7 @@ _EPOCH = dt.date(1970, 1, 1)
 # Index-time field boosts, in the weights as the embedded index has them in its postings.
 _FIELD_BOOSTS = {"title": ranking_weights.TITLE_BOOST, "summary": ranking_weights.SUMMARY_BOOST}
 # What the manifest reads of each document record: enough for `IndexedFile`, nothing of the text.
-MANIFEST_FIELDS = ("id", "path", "title", "sha256", "sidecar_sha256", "added_s")
+MANIFEST_FIELDS = ("id", "path", "title", "sha256", "sidecar_sha256", "added_s", "themes", "subthemes")
 
 
 class _Analyzers:
@@ -159,7 +159,8 @@ def records(document: Document, added: dt.datetime) -> tuple[dict, list[dict]]:
 
 def indexed_file(record: dict) -> IndexedFile:
     """What the manifest needs of a document record (`MANIFEST_FIELDS`)."""
-    return indexed_file_of(record, record.get("sidecar_sha256", ""), _added(record))
+    tags = _values(record, "themes") + _values(record, "subthemes")
+    return indexed_file_of(record, record.get("sidecar_sha256", ""), _added(record), tags)
 
 
 def _added(record: dict) -> dt.datetime | None:

@@ -17,6 +17,7 @@ from whoosh.writing import IndexWriter
 
 from indexer.analysis.lexicon import Spans
 from indexer.backends.stored_documents import indexed_file
+from indexer.backends.whoosh.documents import split_list
 from indexer.backends.whoosh.preanalysis import PreparedDocument, preanalyse
 from indexer.backends.whoosh.records import document_fields, page_fields, stored_document
 from indexer.backends.whoosh.schema import DOC, build_schema
@@ -37,7 +38,8 @@ def prepare_document(document: Document, added: dt.datetime) -> PreparedDocument
 
 def _indexed_file(fields: dict) -> IndexedFile:
     tagging = json.loads(fields.get("tagging") or "{}")
-    return indexed_file(fields, tagging.get("sidecar_sha256", ""), fields.get("added"))
+    tags = split_list(fields.get("themes", "")) + split_list(fields.get("subthemes", ""))
+    return indexed_file(fields, tagging.get("sidecar_sha256", ""), fields.get("added"), tags)
 
 
 class WhooshContents:
