@@ -161,8 +161,28 @@ LETTER_BODY = "Geachte voorzitter, hierbij ontvangt u mijn advies over het wetsv
         (
             ["Trafficking in", "Human Beings", "", "Third report of the Dutch National Rapporteur", "", PARAGRAPH],
             {"Title": "Trafficking in"},
-            "Trafficking in Human Beings",
+            "Trafficking in Human Beings. Third report of the Dutch National Rapporteur",
             "a title in the file's properties that the cover's title goes on from was cut short",
+        ),
+        (
+            [
+                "Mensenhandel",
+                "Aanvullende kwantitatieve gegevens",
+                "Vierde rapportage van de",
+                "Nationaal Rapporteur",
+                "A.G. Korvinus (Nationaal Rapporteur Mensenhandel)",
+                "",
+                PARAGRAPH,
+            ],
+            {},
+            "Mensenhandel. Aanvullende kwantitatieve gegevens. Vierde rapportage van de Nationaal Rapporteur",
+            "a cover's title of one word names a series: the lines under it say which report this is",
+        ),
+        (
+            ["Jaarverslag 2025", "Samenvatting", "", PARAGRAPH],
+            {},
+            "Jaarverslag 2025",
+            "one word under a title heads a section",
         ),
         (
             ["Hoofdstuk 1", "Aanpak van woonoverlast", "", PARAGRAPH],

@@ -13,6 +13,14 @@ MAX_TITLE_CHARS = 150
 # A title is looked for among a page's first lines, and may run over this many of them.
 TITLE_SEARCH_LINES = 12
 MAX_TITLE_LINES = 3
+# A cover's title of a few words is often a series or a subject ("Mensenhandel", "Trafficking in Human
+# Beings"), and the lines under it say which report it is ("Aanvullende kwantitatieve gegevens",
+# "Vierde rapportage van de Nationaal Rapporteur"): lines like these that follow it are its subtitles.
+COVER_TITLE_WORDS = 4
+MAX_SUBTITLES = 2
+MAX_SUBTITLE_CHARS = 60
+MIN_SUBTITLE_WORDS = 2  # one word under a title ("Achtergrond", "Samenvatting") heads a section
+_NOT_IN_SUBTITLE = re.compile(r"[,;:.!?()]")
 # A line that ends in a comma, a hyphen or a word that cannot end a title goes on on the next line.
 _CONTINUES = re.compile(
     r"([,\-–:]|\b(van|voor|de|het|een|en|in|op|met|tegen|over|naar|bij|the|of|and|on|for|to|a|an))$", re.I
@@ -60,20 +68,50 @@ MIN_SUMMARY_WORDS = 12
 def first_line_title(text: str) -> str:
     """The first line with some letters that is no page furniture ("Pagina 1 van 2", a return
     address, "Inleiding"), when it is short enough to be a title. A title broken over lines
-    ("Speech by the National Rapporteur on Trafficking in / Human Beings") is joined again."""
-    lines = [" ".join(line.lstrip("#> \t").split()) for line in text.splitlines()[:TITLE_SEARCH_LINES]]
-    lines = [line for line in lines if sum(ch.isalpha() for ch in line) >= 3]
+    ("Speech by the National Rapporteur on Trafficking in / Human Beings") is joined again, and a
+    cover's short title gets the subtitles under it ("Mensenhandel. Aanvullende kwantitatieve
+    gegevens. Vierde rapportage van de Nationaal Rapporteur")."""
+    raw = [line for line in text.splitlines()[:TITLE_SEARCH_LINES] if sum(ch.isalpha() for ch in line) >= 3]
+    lines = [" ".join(line.lstrip("#> \t").split()) for line in raw]
+    # A heading of its own in Markdown ("## Achtergrond") begins a section: it is no subtitle.
+    sections = {number for number, line in enumerate(raw) if line.lstrip().startswith("#")}
     for number, line in enumerate(lines):
         if is_placeholder("titel", line):
             continue
         if _PROSE.search(line):
             return ""  # the text starts without a title
-        for following in lines[number + 1 : number + MAX_TITLE_LINES]:
-            if not _CONTINUES.search(line) or len(line) + len(following) >= MAX_TITLE_CHARS:
-                break
-            line = f"{line} {following}"
-        return line if len(line) <= MAX_TITLE_CHARS else ""
+        title, after = _wrapped_line(lines, number)
+        if len(title.split()) <= COVER_TITLE_WORDS:
+            for _ in range(MAX_SUBTITLES):
+                if after >= len(lines) or after in sections:
+                    break
+                subtitle, following = _wrapped_line(lines, after)
+                if not _is_subtitle(subtitle) or len(title) + len(subtitle) + 2 > MAX_TITLE_CHARS:
+                    break
+                title, after = f"{title}. {subtitle}", following
+        return title if len(title) <= MAX_TITLE_CHARS else ""
     return ""
+
+
+def _wrapped_line(lines: list[str], number: int) -> tuple[str, int]:
+    """The line at `number` joined with the lines it goes on on, and the number of the line after them."""
+    line, after = lines[number], number + 1
+    for following in lines[number + 1 : number + MAX_TITLE_LINES]:
+        if not _CONTINUES.search(line) or len(line) + len(following) >= MAX_TITLE_CHARS:
+            break
+        line, after = f"{line} {following}", after + 1
+    return line, after
+
+
+def _is_subtitle(line: str) -> bool:
+    """A short line that starts with a capital and holds no sentence, list or bracket: cover lettering."""
+    return (
+        len(line) <= MAX_SUBTITLE_CHARS
+        and len(line.split()) >= MIN_SUBTITLE_WORDS
+        and line[0].isupper()
+        and not _NOT_IN_SUBTITLE.search(line)
+        and not is_placeholder("titel", line)
+    )
 
 
 def labelled_subject(text: str) -> str:

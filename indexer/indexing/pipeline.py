@@ -51,7 +51,8 @@ STATE_FILE = "state.json"
 # indexed file other text or metadata: the next run reads every file again, instead of keeping what
 # an older version made of it until the file changes, and lists the titles and themes that changed.
 # 1: a regulation titled by its short title, a report by its colophon's reference (issue 18).
-READING_REVISION = 1
+# 2: a cover's short title with the subtitles under it.
+READING_REVISION = 2
 READING = "reading"  # where the run state keeps the revision the index was read with
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
