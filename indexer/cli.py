@@ -187,9 +187,11 @@ def own_sets(sets: list[tuple[Path, Path]], taxonomy: Taxonomy) -> dict[str, Cal
                 f"niet gemeten, zoals {', '.join(missing[:3])}. Zet ze in de map om ze mee te tellen.",
                 file=sys.stderr,
             )
-        runs[f"eigen set {folder.name}"] = lambda folder=folder, labels=labels: evaluate_labelled(
-            folder, taxonomy, labels
-        )
+        name, count = f"eigen set {folder.name}", 1
+        while name in runs:  # two folders with one name are two sets, each under a heading of its own
+            count += 1
+            name = f"eigen set {folder.name} ({count})"
+        runs[name] = lambda folder=folder, labels=labels: evaluate_labelled(folder, taxonomy, labels)
     return runs
 
 

@@ -194,6 +194,8 @@ def test_an_own_labelled_folder_is_measured_and_a_labelled_file_it_lacks_is_name
     own = _part(result.stdout, "afstemming: eigen set eigen")
     assert own.startswith("2 documenten)") and _macro_f1(own) == 1.0, own
     assert _untagged_share(own) == 1.0
+    twice = kennisbank("evalueer-themas", *only_bundled, *("--eigen-set", str(folder), str(labels)) * 2)
+    assert "afstemming: eigen set eigen (2)" in twice.stdout, "a second set with the folder's name is not hidden"
 
     for mistake, said in (
         (f"- pad: {names[0]}\n  themas: [zorg]\n", "onbekende thema's: zorg"),
