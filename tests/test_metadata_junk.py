@@ -185,6 +185,12 @@ LETTER_BODY = "Geachte voorzitter, hierbij ontvangt u mijn advies over het wetsv
             "one word under a title heads a section",
         ),
         (
+            ["Jaarplan 2026", "December 2025", "", PARAGRAPH],
+            {},
+            "Jaarplan 2026",
+            "a month under a title dates the cover",
+        ),
+        (
             ["Hoofdstuk 1", "Aanpak van woonoverlast", "", PARAGRAPH],
             {},
             "Aanpak van woonoverlast",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from indexer.corpus.dates import MONTH_NAMES
 from indexer.corpus.placeholders import is_placeholder
 
 # A derived title is a short first line; a derived summary is cut at a sentence end near this length.
@@ -104,12 +105,15 @@ def _wrapped_line(lines: list[str], number: int) -> tuple[str, int]:
 
 
 def _is_subtitle(line: str) -> bool:
-    """A short line that starts with a capital and holds no sentence, list or bracket: cover lettering."""
+    """A short line that starts with a capital and holds no sentence, list or bracket: cover lettering.
+    A line that names a month is the cover's date ("November 2002")."""
+    words = line.split()
     return (
         len(line) <= MAX_SUBTITLE_CHARS
-        and len(line.split()) >= MIN_SUBTITLE_WORDS
+        and len(words) >= MIN_SUBTITLE_WORDS
         and line[0].isupper()
         and not _NOT_IN_SUBTITLE.search(line)
+        and not any(word.lower() in MONTH_NAMES for word in words)
         and not is_placeholder("titel", line)
     )
 
