@@ -39,7 +39,7 @@ class IndexedFile:
     sha256: str
     sidecar_sha256: str
     added: dt.datetime | None
-    tags: tuple[str, ...] = ()  # theme slugs, then sub-theme slugs: what a file read again may change
+    tags: tuple[str, ...]  # theme slugs, then sub-theme slugs: what a file read again may change
 
 
 class IndexContents(Protocol):
