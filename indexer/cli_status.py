@@ -62,20 +62,27 @@ def status_lines(status: dict) -> list[str]:
             f"{len(last.get('indexed', []))} geïndexeerd, {last.get('unchanged', 0)} ongewijzigd, "
             f"{len(last.get('removed', []))} verwijderd, {len(last.get('failed', []))} mislukt"
         )
-        if last.get("retagged"):
-            changed = len(last.get("theme_changes", []))
+        # The last re-tagging or re-reading stays in the report until the next one (`pipeline.CHANGES`).
+        changes = last.get("changes") or {}
+        lead = (
+            "  "
+            if changes.get("finished") == last.get("finished")
+            else f"  bij de indexering van {changes.get('finished')}: "
+        )
+        checks = ": de lijst staat in het beheeroverzicht (/beheer)"
+        if changes.get("retagged"):
+            changed = len(changes.get("theme_changes", []))
             lines.append(
-                f"  thema's opnieuw bepaald bij {last['retagged']} document{'en' if last['retagged'] > 1 else ''}, "
-                f"bij {changed} veranderde het thema"
-                + (": de lijst staat in het beheeroverzicht (/beheer)" if changed else "")
+                f"{lead}thema's opnieuw bepaald bij {changes['retagged']} "
+                f"document{'en' if changes['retagged'] > 1 else ''}, bij {changed} veranderde het thema"
+                + (checks if changed else "")
             )
-        if last.get("reread"):
-            titles, themes = len(last.get("title_changes", [])), len(last.get("theme_changes", []))
+        if changes.get("reread"):
+            titles, themes = len(changes.get("title_changes", [])), len(changes.get("theme_changes", []))
             lines.append(
-                f"  opnieuw gelezen uit de bestanden (deze versie leest ze anders): {last['reread']} "
-                f"document{'en' if last['reread'] > 1 else ''}, "
-                f"bij {titles} veranderde de titel en bij {themes} het thema"
-                + (": de lijst staat in het beheeroverzicht (/beheer)" if titles or themes else "")
+                f"{lead}opnieuw gelezen uit de bestanden (deze versie leest ze anders): {changes['reread']} "
+                f"document{'en' if changes['reread'] > 1 else ''}, "
+                f"bij {titles} veranderde de titel en bij {themes} het thema" + (checks if titles or themes else "")
             )
     else:
         lines.append("Laatste indexering: nog geen")

@@ -81,6 +81,17 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"
 
+    # A later run that changes nothing (or an upload) keeps the list staff were asked to check, dated.
+    assert kennisbank("index", "--corpus", str(corpus), "--index", str(index)).returncode == 0
+    retag_line = [line for line in kennisbank("status", "--index", str(index)).stdout.splitlines() if "thema's" in line]
+    assert retag_line[0].startswith("  bij de indexering van ") and retag_line[0].endswith("(/beheer)"), retag_line
+    _, overview = _staff_overview(app)
+    headings = [heading.get_text() for heading in overview.select("h3")]
+    assert any(text.startswith("Opnieuw ingedeelde documenten bij de indexering van ") for text in headings), headings
+    assert [item.get_text(" ", strip=True) for item in overview.select(".theme-changes li")] == [
+        "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
+    ]
+
 
 def test_a_title_that_reading_files_again_changed_is_listed_on_the_command_line_and_the_staff_overview(site) -> None:  # noqa: F811
     app, corpus, _ = site

@@ -54,6 +54,11 @@ STATE_FILE = "state.json"
 # 2: a cover's short title with the subtitles under it.
 READING_REVISION = 2
 READING = "reading"  # where the run state keeps the revision the index was read with
+# Where a run's report keeps the last run that re-tagged or re-read documents, with the documents
+# whose themes or titles that changed: until a run does either again, so that an upload or a run that
+# changed nothing does not take from staff the list of documents they were asked to check.
+CHANGES = "changes"
+_CHANGE_KEYS = ("retagged", "reread", "theme_changes", "title_changes")
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
 BATCH_DOCUMENTS = 250
@@ -275,7 +280,7 @@ def run_index(
             theme_changes=retagging.changed + read_changes[1],
             title_changes=read_changes[0],
         )
-        store.write_json(REPORT_FILE, report_as_dict(report))
+        store.write_json(REPORT_FILE, report_as_dict(report, store.read_json(REPORT_FILE)))
         return report
 
 
@@ -317,8 +322,10 @@ def dossier_warnings(layout: CorpusLayout, contents: IndexContents) -> list[File
     ]
 
 
-def report_as_dict(report: RunReport) -> dict:
-    return {
+def report_as_dict(report: RunReport, earlier: dict) -> dict:
+    """The run's report as the status and the staff overview read it; `earlier` is the report of the
+    run before, whose re-tagging or re-reading (`CHANGES`) is kept until a run does either again."""
+    record = {
         "finished": dt.datetime.now().isoformat(timespec="seconds"),
         "rebuilt": report.rebuilt,
         "retagged": report.retagged,
@@ -332,3 +339,8 @@ def report_as_dict(report: RunReport) -> dict:
         "failed": [{"path": f.path, **f.issue.as_dict()} for f in report.failed],
         "warnings": [{"path": w.path, **w.issue.as_dict()} for w in report.warnings],
     }
+    if report.retagged or report.reread:
+        record[CHANGES] = {key: record[key] for key in ("finished", *_CHANGE_KEYS)}
+    elif earlier.get(CHANGES):
+        record[CHANGES] = earlier[CHANGES]
+    return record
