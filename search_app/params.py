@@ -64,6 +64,11 @@ def _int(values: Iterable[str], default: int, low: int, high: int) -> int:
     return default
 
 
+def page_number(value: str) -> int:
+    """The page a `pagina` argument asks for: 1 for anything that is not a page number."""
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def _split(values: tuple[str, ...], split: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
     """Values as the facet holds them: a source "A en B" (an older link, a typed value) selects both."""
     names = (name for value in values for name in ((value,) if value == NO_VALUE else split(value)))

@@ -1,7 +1,8 @@
 """Staff pages under /beheer: the menu, logging in and out, and the overview of all documents with
 what the indexer reported. The parts have modules of their own, registered under this blueprint so
 its login, menu and no-store rules hold for them: adding and editing documents (`staff_documents`),
-the recycle bin (`staff_trash`), the audit log (`staff_log`) and the accounts (`staff_accounts`).
+the recycle bin (`staff_trash`), the audit log (`staff_log`), the accounts (`staff_accounts`) and
+the indexing report's lists in full (`staff_report`).
 Every change goes through the curation service (`indexer.corpus.curation_service`), as on the command line:
 it is indexed and written to the audit log."""
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from indexer.engine.results import NO_VALUE, SORT_DATE
-from search_app import staff_accounts, staff_documents, staff_log, staff_trash
+from search_app import staff_accounts, staff_documents, staff_log, staff_report, staff_trash
 from search_app.login import attempt_login
 from search_app.params import parse_args, url, with_page
 from search_app.presenters import facet_views
@@ -21,7 +22,7 @@ from search_app.state import kennisbank
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 # Parts of the staff area in modules of their own: the login, role checks and no_store apply to them too.
-for part in (staff_documents, staff_trash, staff_log, staff_accounts):
+for part in (staff_documents, staff_trash, staff_log, staff_accounts, staff_report):
     bp.register_blueprint(part.bp)
 
 DOCUMENTS_PER_PAGE = 50
@@ -41,7 +42,7 @@ class MenuItem:
 
 # The staff menu, in order.
 MENU = (
-    MenuItem("staff.overview", "Overzicht", also=("staff.documents.edit",)),
+    MenuItem("staff.overview", "Overzicht", also=("staff.documents.edit", "staff.report.full_list")),
     MenuItem("staff.documents.upload", "Documenten toevoegen", also=("staff.documents.review",)),
     MenuItem("staff.trash.overview", "Prullenbak", also=("staff.trash.empty",)),
     MenuItem("staff.log.overview", "Logboek", admin_only=True),
@@ -101,6 +102,7 @@ def overview():
         unthemed=unthemed,
         no_value=NO_VALUE,
         report=kennisbank().engine.last_report(),
+        shown=staff_report.SHOWN_IN_OVERVIEW,
         facets=facet_views(results, wanted, kennisbank().taxonomy),
         page_url=lambda number: url(url_for("staff.overview"), with_page(wanted, number)),
     )

@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from indexer.corpus import audit
 from search_app.accounts import ADMIN
+from search_app.params import page_number
 from search_app.security import accounts, login_required
 
 bp = Blueprint("log", __name__, url_prefix="/logboek")
@@ -24,10 +25,6 @@ def _day(value: str) -> dt.date | None:
         return None
 
 
-def _page(value: str) -> int:
-    return int(value) if value.isdigit() and int(value) > 0 else 1
-
-
 @bp.get("")
 @login_required(ADMIN)
 def overview():
@@ -40,7 +37,7 @@ def overview():
     )
     total = audit.count(accounts().path, where)
     last_page = max(1, math.ceil(total / ENTRIES_PER_PAGE))
-    page = _page(args.get("pagina", ""))
+    page = page_number(args.get("pagina", ""))
     if page > last_page:  # an old or edited link: show where the log ends
         return redirect(page_url(last_page))
     return render_template(

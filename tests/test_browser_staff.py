@@ -176,6 +176,7 @@ def test_every_staff_page_looks_finished(staff_page: Page, tmp_path: Path) -> No
         ("gebruikers", "/beheer/gebruikers"),
         ("gebruiker-verwijderen", "/beheer/gebruikers/redacteur/verwijderen"),
         ("wachtwoord", "/beheer/wachtwoord"),
+        ("rapportlijst", "/beheer/rapport/mislukt"),
     ]:
         page.goto(path)
         look_at(page, name)

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from indexer.errors import Issue, Problem, describe
 from indexer.indexing.pipeline import run_index
+from search_app.staff_report import ITEMS_PER_PAGE, SHOWN_IN_OVERVIEW
 from tests.builders import add_core_terms, read_by_an_older_version
 from tests.test_cli import kennisbank
 from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
@@ -34,6 +35,39 @@ def test_the_command_line_and_the_staff_overview_give_the_same_reason(site) -> N
     result = kennisbank("index", "--corpus", str(corpus), "--index", str(index))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"MISLUKT    leeg.pdf: {sentence}" in result.stdout.splitlines()
+
+
+def test_a_long_list_of_failed_files_is_shown_a_page_at_a_time(site) -> None:  # noqa: F811
+    """A folder of broken files: the overview shows the first of them and leads to all, page by page,
+    each with the reason the command line gives."""
+    app, corpus, _ = site
+    failing = 130
+    for number in range(failing):  # each broken in its own way: the same bytes would be reported as copies
+        (corpus / "documenten" / f"kapot-{number:03}.pdf").write_bytes(f"%PDF-1.7\n% kapot {number}\n".encode())
+    report = run_index(corpus, corpus.parent / "index")
+    said = [f"{problem.path} : {describe(problem.issue)}" for problem in report.failed]
+    assert len(said) == failing and said == sorted(said)
+
+    client, overview = _staff_overview(app)
+    shown = [item.get_text(" ", strip=True) for item in overview.select(".report-mislukt li")]
+    assert shown == said[:SHOWN_IN_OVERVIEW]
+    more = overview.select_one(".report-more a")
+    assert more.get_text(strip=True) == f"Alle {failing} bekijken"
+
+    first = BeautifulSoup(client.get(more["href"]).data, "html.parser")
+    assert first.select_one("h1").get_text(strip=True) == "Bestanden die niet gelezen konden worden"
+    assert "130 bestanden uit de indexering van" in first.select_one(".result-count").get_text(" ", strip=True)
+    listed = [item.get_text(" ", strip=True) for item in first.select(".report-mislukt li")]
+    assert listed == said[:ITEMS_PER_PAGE]
+    second = BeautifulSoup(client.get(first.select_one("a[rel=next]")["href"]).data, "html.parser")
+    assert second.select_one(".report-mislukt")["start"] == str(ITEMS_PER_PAGE + 1), "numbering goes on"
+    listed += [item.get_text(" ", strip=True) for item in second.select(".report-mislukt li")]
+    assert listed == said, "every file, once"
+    assert second.select_one(".pagination").get_text(" ", strip=True).startswith("Vorige Pagina 2 van 2")
+
+    beyond = client.get(f"{more['href']}?pagina=9")
+    assert beyond.status_code == 302 and beyond.headers["Location"].endswith("pagina=2"), "an old link: the last page"
+    assert client.get("/beheer/rapport/onbekend").status_code == 404
 
 
 def _staff_overview(app: Flask) -> tuple[FlaskClient, BeautifulSoup]:
@@ -76,7 +110,7 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     said = overview.get_text(" ", strip=True)
     assert f"Daarom zijn {retagged} documenten opnieuw ingedeeld uit hun opgeslagen tekst." in said
     assert "Bij 1 document veranderde het thema." in said
-    [change] = overview.select(".theme-changes li")
+    [change] = overview.select(".report-themas li")
     assert change.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
     page = BeautifulSoup(client.get(change.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"
@@ -88,7 +122,7 @@ def test_a_document_whose_theme_changed_is_listed_on_the_command_line_and_the_st
     _, overview = _staff_overview(app)
     headings = [heading.get_text() for heading in overview.select("h3")]
     assert any(text.startswith("Opnieuw ingedeelde documenten bij de indexering van ") for text in headings), headings
-    assert [item.get_text(" ", strip=True) for item in overview.select(".theme-changes li")] == [
+    assert [item.get_text(" ", strip=True) for item in overview.select(".report-themas li")] == [
         "Burenruzie (burenruzie.md): geen thema → Zorg en Veiligheid"
     ]
 
@@ -122,9 +156,9 @@ def test_a_title_that_reading_files_again_changed_is_listed_on_the_command_line_
     text = overview.get_text(" ", strip=True)
     assert f"Daarom zijn {reread} documenten opnieuw gelezen uit hun bestand." in text
     assert "Bij 1 veranderde de titel en bij 1 het thema." in text
-    [title] = overview.select(".title-changes li")
+    [title] = overview.select(".report-titels li")
     assert title.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): eerder “burenruzie”"
-    [theme] = overview.select(".theme-changes li")
+    [theme] = overview.select(".report-themas li")
     assert theme.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): Zorg en Veiligheid → geen thema"
     page = BeautifulSoup(client.get(title.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"

@@ -119,6 +119,7 @@ STAFF_ROUTES = [
     ("GET", "/beheer/prullenbak/legen"),
     ("POST", "/beheer/prullenbak/legen"),
     ("GET", "/beheer/logboek"),
+    ("GET", "/beheer/rapport/x"),
     ("GET", "/beheer/gebruikers"),
     ("POST", "/beheer/gebruikers"),
     ("GET", "/beheer/gebruikers/x/verwijderen"),
@@ -145,7 +146,8 @@ def test_every_staff_rule_is_in_the_route_table(site) -> None:
         if rule.rule.startswith("/beheer") and rule.endpoint not in ("staff.login", "staff.logout")
     }
     tested = {
-        re.sub(r"/controleren/a+", "/controleren/<token>", url).replace("/x/", "/<name>/") for _, url in STAFF_ROUTES
+        re.sub(r"/x(/|$)", r"/<name>\1", re.sub(r"/controleren/a+", "/controleren/<token>", url))
+        for _, url in STAFF_ROUTES
     }
     assert rules == tested, "a new staff route needs a login test"
 
