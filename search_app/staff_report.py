@@ -59,9 +59,9 @@ REPORT_LISTS = {
 
 
 @bp.app_template_global()
-def report_items(slug: str, report: Report | None) -> list[Mapping[str, Any]]:
-    """The items of one of the report's lists (`REPORT_LISTS`), for the overview."""
-    return REPORT_LISTS[slug].items(report)
+def report_list(slug: str) -> ReportList:
+    """One of the report's lists (`REPORT_LISTS`), for the overview."""
+    return REPORT_LISTS[slug]
 
 
 @bp.get("/<name>")

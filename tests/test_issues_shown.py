@@ -156,6 +156,10 @@ def test_a_title_that_reading_files_again_changed_is_listed_on_the_command_line_
     text = overview.get_text(" ", strip=True)
     assert f"Daarom zijn {reread} documenten opnieuw gelezen uit hun bestand." in text
     assert "Bij 1 veranderde de titel en bij 1 het thema." in text
+    assert [heading.get_text(strip=True) for heading in overview.select("h4")] == [
+        "Documenten met een andere titel (1)",
+        "Documenten met een ander thema (1)",
+    ], "each list says which it is"
     [title] = overview.select(".report-titels li")
     assert title.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): eerder “burenruzie”"
     [theme] = overview.select(".report-themas li")
