@@ -55,6 +55,16 @@ def print_failures(report: RunReport) -> None:
         print(f"MISLUKT    {problem.path}: {describe(problem.issue)}")
 
 
+def kept_sentence(count: int) -> str:
+    """What happened to the unchanged files that this version could not read again (`RunReport.kept`)."""
+    if count == 1:
+        return "1 bestand kon niet opnieuw worden gelezen; het document blijft zoals het eerder was gelezen (BEHOUDEN)."
+    return (
+        f"{count} bestanden konden niet opnieuw worden gelezen; hun documenten blijven zoals ze eerder waren "
+        "gelezen (BEHOUDEN)."
+    )
+
+
 def print_recovered(recovered: Recovered) -> None:
     for relative, report in recovered.finished:
         print_failures(report)
@@ -82,14 +92,16 @@ def print_report(report: RunReport, corpus: Path) -> None:
             f"de indeelregels zijn veranderd): {report.retagged} documenten, bij {len(report.theme_changes)} "
             "veranderde het thema."
         )
-    if report.reread:
+    if report.reread or report.kept:
         print(
             "Opnieuw gelezen uit de bestanden, omdat deze versie van de Kennisbank bestanden anders leest: "
             f"{report.reread} documenten, bij {len(report.title_changes)} veranderde de titel en bij "
-            f"{len(report.theme_changes)} het thema."
+            f"{len(report.theme_changes)} het thema." + (f" {kept_sentence(len(report.kept))}" if report.kept else "")
         )
     for title_change in report.title_changes:
         print(f"TITEL      {title_change.path}: {title_change.before} → {title_change.after}")
+    for problem in report.kept:
+        print(f"BEHOUDEN   {problem.path}: {describe(problem.issue)}")
     if report.theme_changes:
         label = load_taxonomy(CorpusLayout(corpus).themes_dir).label
         for change in report.theme_changes:
@@ -98,7 +110,8 @@ def print_report(report: RunReport, corpus: Path) -> None:
     print(
         f"Klaar{' (index opnieuw opgebouwd)' if report.rebuilt else ''}: "
         f"{len(report.indexed)} geïndexeerd, {len(report.unchanged)} ongewijzigd, "
-        f"{len(report.removed)} verwijderd, {len(report.duplicates)} duplicaten, {len(report.failed)} mislukt."
+        f"{len(report.removed)} verwijderd, {len(report.duplicates)} duplicaten, {len(report.failed)} mislukt"
+        + (f", {len(report.kept)} behouden zoals eerder gelezen." if report.kept else ".")
     )
 
 

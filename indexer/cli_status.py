@@ -77,12 +77,15 @@ def status_lines(status: dict) -> list[str]:
                 f"document{'en' if changes['retagged'] > 1 else ''}, bij {changed} veranderde het thema"
                 + (checks if changed else "")
             )
-        if changes.get("reread"):
+        if changes.get("reread") or changes.get("kept"):
             titles, themes = len(changes.get("title_changes", [])), len(changes.get("theme_changes", []))
+            kept = len(changes.get("kept", []))
             lines.append(
                 f"{lead}opnieuw gelezen uit de bestanden (deze versie leest ze anders): {changes['reread']} "
-                f"document{'en' if changes['reread'] > 1 else ''}, "
-                f"bij {titles} veranderde de titel en bij {themes} het thema" + (checks if titles or themes else "")
+                f"document{'' if changes['reread'] == 1 else 'en'}, "
+                f"bij {titles} veranderde de titel en bij {themes} het thema"
+                + (f", {kept} behouden zoals eerder gelezen" if kept else "")
+                + (checks if titles or themes or kept else "")
             )
     else:
         lines.append("Laatste indexering: nog geen")

@@ -161,6 +161,8 @@ class RunReport:
     # documents read again from their unchanged files: this version reads files differently
     # (`pipeline.READING_REVISION`); they are among `indexed`
     reread: int = 0
+    # unchanged files that this version could not read again: their documents stay as read before
+    kept: tuple[FileProblem, ...] = ()
     theme_changes: tuple[ThemeChange, ...] = ()  # the documents whose themes re-tagging or re-reading changed
     title_changes: tuple[TitleChange, ...] = ()  # the documents whose title re-reading changed
 

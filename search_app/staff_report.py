@@ -53,6 +53,7 @@ REPORT_LISTS = {
         ReportList("leeslijsten", "Leeslijsten van dossiers met ontbrekende documenten", "warnings", READING_LISTS),
         ReportList("titels", "Documenten met een andere titel", "title_changes", DOCUMENTS, among_changes=True),
         ReportList("themas", "Documenten met een ander thema", "theme_changes", DOCUMENTS, among_changes=True),
+        ReportList("behouden", "Behouden zoals eerder gelezen", "kept", FILES, among_changes=True),
         ReportList("dubbel", "Dubbele bestanden", "duplicates", FILES),
     )
 }

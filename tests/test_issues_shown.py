@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from indexer.errors import Issue, Problem, describe
 from indexer.indexing.pipeline import run_index
 from search_app.staff_report import ITEMS_PER_PAGE, SHOWN_IN_OVERVIEW
+from tests import hostile
 from tests.builders import add_core_terms, read_by_an_older_version
 from tests.test_cli import kennisbank
 from tests.test_staff import login, site  # noqa: F401 - `site` is a fixture used below
@@ -166,3 +167,31 @@ def test_a_title_that_reading_files_again_changed_is_listed_on_the_command_line_
     assert theme.get_text(" ", strip=True) == "Burenruzie (burenruzie.md): Zorg en Veiligheid → geen thema"
     page = BeautifulSoup(client.get(title.a["href"]).data, "html.parser")
     assert page.select_one("h1").get_text(strip=True).endswith("Burenruzie"), "the link opens the document to check"
+
+
+def test_a_file_this_version_cannot_read_again_keeps_its_earlier_reading(site) -> None:  # noqa: F811
+    """After an upgrade, an unchanged file that this version cannot read (here: not within the time
+    limit) loses nothing: its document stays searchable as it was read, and staff are told."""
+    app, corpus, _ = site
+    hostile.text_bomb(corpus / "documenten" / "traag-rapport.pdf", pages=6)  # some six seconds of reading
+    index = corpus.parent / "index"
+    assert run_index(corpus, index).indexed == ("traag-rapport.pdf",)
+    read_by_an_older_version(index, "traag-rapport.pdf", title="Traag rapport", themes=("mensenhandel",))
+
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(index), "--timeout", "1")
+    assert result.returncode == 0, "nothing failed for good: " + result.stdout
+    [kept] = json.loads(kennisbank("status", "--index", str(index), "--json").stdout)["last_run"]["kept"]
+    assert kept["path"] == "traag-rapport.pdf" and kept["problem"] == Problem.TIMEOUT.value
+    said = result.stdout.splitlines()
+    assert f"BEHOUDEN   traag-rapport.pdf: {describe(Issue.from_dict(kept))}" in said
+    assert any(line.endswith("(BEHOUDEN).") and "1 bestand kon niet opnieuw worden gelezen" in line for line in said)
+    assert said[-1].endswith(", 1 behouden zoals eerder gelezen.")
+
+    client, overview = _staff_overview(app)
+    shown = overview.get_text(" ", strip=True)
+    assert "Er gaat niets verloren: het document blijft zoals het eerder was gelezen." in shown
+    assert [item.get_text(" ", strip=True) for item in overview.select(".report-behouden li")] == [
+        f"traag-rapport.pdf : {describe(Issue.from_dict(kept))}"
+    ]
+    found = json.loads(client.get("/api/zoeken?q=traag+rapport").data)
+    assert [hit["title"] for hit in found["hits"]] == ["Traag rapport"], "still searchable, as it was read"

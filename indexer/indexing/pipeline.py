@@ -58,7 +58,7 @@ READING = "reading"  # where the run state keeps the revision the index was read
 # whose themes or titles that changed: until a run does either again, so that an upload or a run that
 # changed nothing does not take from staff the list of documents they were asked to check.
 CHANGES = "changes"
-_CHANGE_KEYS = ("retagged", "reread", "theme_changes", "title_changes")
+_CHANGE_KEYS = ("retagged", "reread", "theme_changes", "title_changes", "kept")
 # Commit after this many documents or seconds, whichever comes first: uploads waiting for the
 # writer lock wait at most about this long, and a killed run loses at most one batch.
 BATCH_DOCUMENTS = 250
@@ -143,8 +143,10 @@ def _write(
     progress: Progress | None,
     bulk: bool,
     notices: list[FileProblem],
-) -> tuple[list[str], list[FileProblem]]:
-    """Remove gone documents, extract and add changed ones (`jobs`), committing in batches.
+) -> tuple[list[str], list[FileProblem], list[FileProblem]]:
+    """Remove gone documents, extract and add changed ones (`jobs`), committing in batches; returns
+    what was indexed, what failed, and the unchanged files that could not be read again (`Plan.reread`),
+    whose documents stay as they were: the file did not change, so what was read from it still holds.
 
     `bulk`: a new generation that nobody searches yet and that a killed run abandons anyway, so it
     is written in one commit, by a writer process per core, one segment each and nothing merged
@@ -152,8 +154,9 @@ def _write(
     """
     indexed: list[str] = []
     failed: list[FileProblem] = []
+    kept: list[FileProblem] = []
     if not jobs and not plan.removed:
-        return indexed, failed
+        return indexed, failed, kept
     by_path = {job.path: job for job in jobs}
     outcomes = iter(extract_all(jobs, limits, workers, prepare=prepare_records))
     pending_removals = list(plan.removed.values())
@@ -169,10 +172,13 @@ def _write(
             for outcome in outcomes:
                 job = by_path[outcome.path]
                 relative = job.relative
-                writer.remove(job.doc_id)
                 if progress:
-                    progress(len(indexed) + len(failed) + 1, len(jobs), relative)
+                    progress(len(indexed) + len(failed) + len(kept) + 1, len(jobs), relative)
                 notices.extend(FileProblem(relative, notice) for notice in outcome.notices)
+                if outcome.issue is not None and relative in plan.reread:
+                    kept.append(FileProblem(relative, outcome.issue))
+                    continue
+                writer.remove(job.doc_id)
                 if outcome.issue is not None:
                     failed.append(FileProblem(relative, outcome.issue))
                     continue
@@ -183,7 +189,7 @@ def _write(
                     break
             else:
                 exhausted = True
-    return indexed, failed
+    return indexed, failed, kept
 
 
 def run_index(
@@ -245,15 +251,11 @@ def run_index(
         limits = with_ocr_cache(limits or Limits(), store.root)
         notices: list[FileProblem] = []
         jobs = _jobs(plan, ids, taxonomy, layout.themes_dir, store.prepare)
-        indexed, failed = _write(index, plan, jobs, limits, workers, progress, bulk=full, notices=notices)
+        indexed, failed, kept = _write(index, plan, jobs, limits, workers, progress, bulk=full, notices=notices)
         if full:
             store.activate(index)
-        # A full look that read every file again tagged each anew: nothing is left to re-tag.
-        retagging = (
-            retag_index(index, taxonomy, skip=set(indexed))
-            if retag and not full and not read_again
-            else Retagging(0, ())
-        )
+        # What was read now was tagged anew; a document kept from an earlier reading is tagged again.
+        retagging = retag_index(index, taxonomy, skip=set(indexed)) if retag and not full else Retagging(0, ())
         # Failed files are remembered until they change; a targeted run keeps what it did not look at.
         remembered = state.get(FAILURES, {})
         failures = {path: entry for path, entry in remembered.items() if path not in wanted} if targeted else {}
@@ -277,6 +279,7 @@ def run_index(
             rebuilt=full,
             retagged=retagging.retagged,
             reread=len(reread),
+            kept=tuple(kept),
             theme_changes=retagging.changed + read_changes[1],
             title_changes=read_changes[0],
         )
@@ -332,6 +335,7 @@ def report_as_dict(report: RunReport, earlier: dict) -> dict:
         "reread": report.reread,
         "theme_changes": [asdict(change) for change in report.theme_changes],
         "title_changes": [asdict(change) for change in report.title_changes],
+        "kept": [{"path": k.path, **k.issue.as_dict()} for k in report.kept],
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),
@@ -339,7 +343,7 @@ def report_as_dict(report: RunReport, earlier: dict) -> dict:
         "failed": [{"path": f.path, **f.issue.as_dict()} for f in report.failed],
         "warnings": [{"path": w.path, **w.issue.as_dict()} for w in report.warnings],
     }
-    if report.retagged or report.reread:
+    if report.retagged or report.reread or report.kept:
         record[CHANGES] = {key: record[key] for key in ("finished", *_CHANGE_KEYS)}
     elif earlier.get(CHANGES):
         record[CHANGES] = earlier[CHANGES]

@@ -51,6 +51,9 @@ class Plan:
     failed: list[FileProblem] = field(default_factory=list)
     remembered_failures: dict[str, list] = field(default_factory=dict)
     known: dict[str, IndexedFile] = field(default_factory=dict)  # what the index holds of the files looked at
+    # Unchanged indexed files among `to_extract`, read again because this version reads files differently:
+    # when that fails, their earlier reading stays.
+    reread: set[str] = field(default_factory=set)
 
 
 def _fingerprint(path: Path, relative: str, cache: dict, new_cache: dict) -> Fingerprint:
@@ -106,6 +109,8 @@ def _plan(
             plan.remembered_failures[relative] = remembered
         else:
             plan.to_extract[relative] = (path, fingerprint)
+            if same:
+                plan.reread.add(relative)
     duplicate_paths = {duplicate.path for duplicate in plan.duplicates}
     for relative, entry in known.items():
         if relative not in present or relative in duplicate_paths:
