@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from indexer.indexing.pipeline import CHANGES
 from search_app.params import page_number
 from search_app.security import login_required
 from search_app.state import kennisbank
@@ -37,10 +38,16 @@ class ReportList:
     among_changes: bool = False
 
     def items(self, report: Report | None) -> list[Mapping[str, Any]]:
+        return list(self._holder(report).get(self.key) or [])
+
+    def finished(self, report: Report | None) -> str | None:
+        """When the run that made this list finished."""
+        return self._holder(report).get("finished")
+
+    def _holder(self, report: Report | None) -> Report:
         if not report:
-            return []
-        holder = (report.get("changes") or {}) if self.among_changes else report
-        return list(holder.get(self.key) or [])
+            return {}
+        return (report.get(CHANGES) or {}) if self.among_changes else report
 
 
 DOCUMENTS = ("document", "documenten")
@@ -82,6 +89,7 @@ def full_list(name: str):
         "beheer/rapportlijst.html",
         listed=listed,
         report=report,
+        finished=listed.finished(report),
         items=items[first : first + ITEMS_PER_PAGE],
         total=len(items),
         first=first,

@@ -69,6 +69,8 @@ def test_a_long_list_of_failed_files_is_shown_a_page_at_a_time(site) -> None:  #
     beyond = client.get(f"{more['href']}?pagina=9")
     assert beyond.status_code == 302 and beyond.headers["Location"].endswith("pagina=2"), "an old link: the last page"
     assert client.get("/beheer/rapport/onbekend").status_code == 404
+    empty = BeautifulSoup(client.get("/beheer/rapport/titels").data, "html.parser")
+    assert "De indexering meldde hier niets." in empty.get_text(" ", strip=True), "no titles changed"
 
 
 def _staff_overview(app: Flask) -> tuple[FlaskClient, BeautifulSoup]:
