@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from indexer.indexing.pipeline import CHANGES
+from indexer.engine.kennisbank import CHANGES
 from search_app.params import page_number
 from search_app.security import login_required
 from search_app.state import kennisbank

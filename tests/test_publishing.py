@@ -7,6 +7,7 @@ import http.cookiejar
 import io
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -173,9 +174,14 @@ def test_the_review_reads_the_file_once(staff, monkeypatch) -> None:
     login(client)
     source = write_pdf(corpus.parent / "bron.pdf", [[TEXT] * 3, ["Tweede pagina over de wijkagent."]])
     response = upload(client, [(source.read_bytes(), "notitie.pdf")])
-    pages = [client.get(response.headers["Location"]).get_data(as_text=True) for _ in range(3)]
+    pages = [_without_form_token(client.get(response.headers["Location"]).get_data(as_text=True)) for _ in range(3)]
     assert pages[0] == pages[2] and "woonoverlast" in pages[0]
     assert len(reads) == 1
+
+
+def _without_form_token(page: str) -> str:
+    """A page as a person reads it: the form's CSRF token carries the second it was made."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
 
 
 class StaffBrowser:

@@ -31,6 +31,7 @@ from indexer.engine.highlighting import highlight_text, query_terms
 from indexer.engine.query_context import QueryContext
 from indexer.engine.results import SORT_RELEVANCE, Hit, SearchRequest, SearchResults, StoredDocument, normalised_paging
 from indexer.errors import KennisbankError
+from indexer.indexing.pipeline import CHANGES as CHANGES  # the key of `last_report` the website reads it under
 from indexer.indexing.pipeline import REPORT_FILE, with_ocr_cache
 from indexer.indexing.workers import Limits
 from indexer.themes.taxonomy import Taxonomy, Theme
@@ -118,7 +119,8 @@ class Kennisbank:
         return preview(staged, self.backend.with_content, self.taxonomy, with_ocr_cache(Limits(), self.root))
 
     def last_report(self) -> dict:
-        """The last indexing run's report ({} before the first)."""
+        """The last indexing run's report ({} before the first); the last re-tagging or re-reading,
+        perhaps an earlier run's, under `CHANGES`."""
         return self.run_state.read_json(REPORT_FILE)
 
     def dossier_pdf(self, dossier: Dossier, theme: Theme, documents_dir: Path) -> Path:
