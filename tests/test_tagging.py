@@ -414,3 +414,24 @@ def test_a_word_in_two_pairings_counts_only_for_the_one_whose_words_stand_near()
     assert _terms_found("Het kind werd door de buurman mishandeld.", "zorg-en-veiligheid") == {
         "mishandeld (bij een kind)"
     }
+
+
+def test_a_short_regulation_that_names_its_subject_in_every_article_is_about_it() -> None:
+    """A decree setting up a rapporteur says "mensenhandel" in each task and no other word of the
+    theme; one strong term said throughout a text shorter than a report is its subject."""
+    administration = "Het bureau wordt ondersteund door een secretaris die door de minister wordt benoemd. " * 8
+
+    def decree(mentions: int) -> str:
+        tasks = [
+            f"Artikel {number}. De rapporteur onderzoekt en rapporteert over mensenhandel."
+            for number in range(mentions)
+        ]
+        return administration.join([*tasks, ""])
+
+    assert len(decree(5).split()) > 300, "longer than a news item, whose own rules would apply"
+    themes, _ = tag("Regeling instelling rapporteur", "", decree(5), TAXONOMY)
+    assert [match.slug for match in themes] == ["mensenhandel"]
+    assert {hit.term for hit in themes[0].hits} == {"mensenhandel"}, "the reason names the one term"
+    assert tag("Regeling instelling rapporteur", "", decree(4), TAXONOMY)[0] == (), "four mentions: not yet"
+    report = decree(5) + administration * 60
+    assert len(report.split()) > 3000 and tag("Jaarverslag", "", report, TAXONOMY)[0] == (), "a report needs more"

@@ -72,6 +72,15 @@ def _said_twice(match: ThemeMatch, core: Core) -> bool:
     return mentions >= 2
 
 
+def _said_throughout(match: ThemeMatch, core: Core) -> bool:
+    """One strong term said `RULES.repeated_term_count` times or more, wherever."""
+    said: dict[str, int] = {}
+    for hit in match.hits:
+        if (match.slug, hit.term) in core:
+            said[hit.term] = said.get(hit.term, 0) + hit.count
+    return max(said.values(), default=0) >= RULES.repeated_term_count
+
+
 def _titled_and_repeated(match: ThemeMatch, core: Core) -> bool:
     """A strong term in the title that the text repeats: how a short news item about one thing says it."""
     titled = {hit.term for hit in match.hits if hit.location == "titel" and (match.slug, hit.term) in core}
@@ -126,13 +135,22 @@ def length_scale(length: int) -> float:
 
 
 def _decide(
-    candidates: list[ThemeMatch], bar: _Bar, core: Core, lead: _Lead, scale: float = 1.0
+    candidates: list[ThemeMatch],
+    bar: _Bar,
+    core: Core,
+    lead: _Lead,
+    scale: float = 1.0,
+    repetition_suffices: bool = False,
 ) -> tuple[ThemeMatch, ...]:
+    """The candidates that clear `bar`; `repetition_suffices`: the text is no report (at most
+    `RULES.spread_min_words` long), so one strong term said throughout is enough."""
     best = max((match.score for match in candidates), default=0.0)
 
     def clears(match: ThemeMatch) -> bool:
         broad = match.score >= bar.min_score * scale and (
-            _distinct_terms(match) >= bar.min_distinct or _titled_and_repeated(match, core)
+            _distinct_terms(match) >= bar.min_distinct
+            or _titled_and_repeated(match, core)
+            or (repetition_suffices and _said_throughout(match, core))
         )
         short = (
             match.slug in lead.themes
@@ -191,7 +209,14 @@ def tag(
     candidates = [m for m in evidence if (m.parent or m.slug) not in elsewhere]
     core = compiled.core
     lead = _lead(summary, text, length, compiled)
-    themes = _decide([m for m in candidates if m.parent is None], _THEME_BAR, core, lead, length_scale(length))
+    themes = _decide(
+        [m for m in candidates if m.parent is None],
+        _THEME_BAR,
+        core,
+        lead,
+        length_scale(length),
+        repetition_suffices=length <= RULES.spread_min_words,
+    )
     chosen = {match.slug for match in themes}
     subthemes = _decide([m for m in candidates if m.parent in chosen], _SUBTHEME_BAR, core, _Lead())
     return themes, subthemes
