@@ -7,6 +7,7 @@ import argparse
 import json
 
 from indexer.engine.backend_choice import engine_status
+from indexer.indexing.pipeline import CHANGES
 
 _ROLES = {"leader": "leider", "follower": "volger", "candidate": "kandidaat"}
 
@@ -62,8 +63,8 @@ def status_lines(status: dict) -> list[str]:
             f"{len(last.get('indexed', []))} geïndexeerd, {last.get('unchanged', 0)} ongewijzigd, "
             f"{len(last.get('removed', []))} verwijderd, {len(last.get('failed', []))} mislukt"
         )
-        # The last re-tagging or re-reading stays in the report until the next one (`pipeline.CHANGES`).
-        changes = last.get("changes") or {}
+        # The last re-tagging or re-reading stays in the report until the next one.
+        changes = last.get(CHANGES) or {}
         lead = (
             "  "
             if changes.get("finished") == last.get("finished")

@@ -335,16 +335,21 @@ def report_as_dict(report: RunReport, earlier: dict) -> dict:
         "reread": report.reread,
         "theme_changes": [asdict(change) for change in report.theme_changes],
         "title_changes": [asdict(change) for change in report.title_changes],
-        "kept": [{"path": k.path, **k.issue.as_dict()} for k in report.kept],
+        "kept": _problems(report.kept),
         "indexed": list(report.indexed),
         "unchanged": len(report.unchanged),
         "removed": list(report.removed),
         "duplicates": [{"path": d.path, "original": d.original} for d in report.duplicates],
-        "failed": [{"path": f.path, **f.issue.as_dict()} for f in report.failed],
-        "warnings": [{"path": w.path, **w.issue.as_dict()} for w in report.warnings],
+        "failed": _problems(report.failed),
+        "warnings": _problems(report.warnings),
     }
     if report.retagged or report.reread or report.kept:
         record[CHANGES] = {key: record[key] for key in ("finished", *_CHANGE_KEYS)}
     elif earlier.get(CHANGES):
         record[CHANGES] = earlier[CHANGES]
     return record
+
+
+def _problems(problems: Iterable[FileProblem]) -> list[dict]:
+    """Files with their issue, as the report keeps them (`describe` words them where they are shown)."""
+    return [{"path": problem.path, **problem.issue.as_dict()} for problem in problems]
