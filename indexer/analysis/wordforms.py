@@ -1,23 +1,31 @@
 """What counts as a Dutch word, and its folded and stemmed forms: shared by every module that reads text.
 
-Lowercase without accents (ideeën = ideeen), Whoosh's own Dutch stemmer (the classic Snowball "dutch"
-algorithm; we do not mix in the newer Kraaij-Pohlmann variant) behind a thread-safe cache.
+Lowercase without accents (ideeën = ideeen), and the classic Snowball Dutch stemmer (not the newer
+Kraaij-Pohlmann variant) behind a thread-safe cache. The stemmer is PyStemmer's C build of it
+("dutch_porter"): it stems as Whoosh's pure-Python port does, word for word over 313,667 folded Dutch
+words (`tests/test_text.py` keeps checking), in a quarter of the time; a 300-page report has 11,000
+distinct words for the tagger to stem.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
 
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import Stemmer
+from whoosh.lang import stopwords_for_language
 
 STOP_WORDS = frozenset(stopwords_for_language("nl"))
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 _WORD = re.compile(WORD_PATTERN)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
-_dutch_stemmer = stemmer_for_language("nl")
+# Classic Snowball Dutch, the algorithm Whoosh's stemmer ports; PyStemmer's "dutch" is Kraaij-Pohlmann.
+STEMMER_ALGORITHM = "dutch_porter"
+# A PyStemmer object keeps state while it stems, so each thread has its own.
+_per_thread = threading.local()
 
 
 # Unicode puts every combining mark in its first two planes; looking only there makes the table in
@@ -52,10 +60,13 @@ def _folded_run(run: re.Match) -> str:
 def stem(word: str) -> str:
     """Dutch stem of a folded word.
 
-    functools.lru_cache is safe to share between threads, unlike Whoosh's own stemming cache,
-    which fails now and then under a threaded web server.
+    functools.lru_cache is safe to share between threads; the stemmer's own cache is per object, so
+    it is switched off and one cache serves every thread.
     """
-    return _dutch_stemmer(word)
+    stemmer = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM, 0)
+    return stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:
