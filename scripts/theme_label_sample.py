@@ -13,8 +13,9 @@ Posts with a lead under `MIN_LEAD_CHARS` (a missing person's name, a headline al
 are documents of the real corpus are left out. FOLDER gets `sample.json` with each post's source,
 and `BATCHES` shuffled batches without it, for labellers who must not know why a post was drawn.
 The tagger's part of the sample depends on the tagger. The labelled samples: seed 20261206 with the
-tagger and theme files of commit dbd87ad; seed 20261207 with those of 617a338, skipping the posts of
-the first sample (`--skip corpus/evaluatie/nieuws-themas.yaml`).
+tagger and theme files of commit dbd87ad; seed 20261207 with those of 617a338 and seed 20261208 with
+those of 42ab1f3, each skipping the posts of the samples before it (`--skip
+corpus/evaluatie/nieuws-themas.yaml`).
 """
 
 from __future__ import annotations
