@@ -363,6 +363,25 @@ FACTSHEET_TEXT = (
             "a young suspect of ordinary crime is not youth and safety: the suspect's age is no subject",
         ),
         (
+            "Meer kans op verblijf",
+            "Buitenlandse kinderen die de Kinderbescherming volgt, krijgen eerder een verblijfsvergunning. "
+            "De kinderrechter beslist daar niet over.",
+            set(),
+            "youth protection's institutions named in passing are no youth and safety: they support, not decide",
+        ),
+        (
+            "Naar Halt voor nepwapen",
+            "Twee jongens zijn vrijdag doorverwezen naar Halt omdat ze een nepwapen op automobilisten richtten.",
+            {"jeugd-en-veiligheid"},
+            "young people sent to Halt is youth justice, the theme's own",
+        ),
+        (
+            "Agent slaat minderjarige met wapenstok",
+            "Een agent sloeg een geboeide minderjarige met een wapenstok. De beelden gingen rond.",
+            set(),
+            "a police baton is no weapon among young people",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),
