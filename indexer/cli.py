@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int
+from indexer.cli_args import EXIT_USAGE, DutchArgumentParser, positive_int, seconds_at_least
 from indexer.cli_status import cmd_status
 from indexer.config import default_corpus, default_data_dir, default_index
 from indexer.corpus.curation_service import Curator
@@ -30,7 +30,7 @@ from indexer.evaluation import runner as search_evaluation
 from indexer.indexing.pipeline import run_index
 from indexer.indexing.planning import MassRemovalError
 from indexer.indexing.progress import ProgressReporter
-from indexer.indexing.workers import DEFAULT_TIMEOUT_S, Limits
+from indexer.indexing.workers import DEFAULT_TIMEOUT_S, MIN_TIMEOUT_S, Limits
 from indexer.models import RunReport
 from indexer.themes.evaluation import (
     REGULATION_LABELS,
@@ -247,7 +247,7 @@ def build_parser(add_commands: Callable[[argparse._SubParsersAction], None] | No
     )
     index.add_argument(
         "--timeout",
-        type=float,
+        type=seconds_at_least(MIN_TIMEOUT_S),
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDEN",
         help="maximale leestijd per bestand (een pagina die met OCR wordt gelezen krijgt daarbovenop eigen tijd)",

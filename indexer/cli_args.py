@@ -8,8 +8,9 @@ argparse takes as options, and `error` turns argparse's few fixed error messages
 from __future__ import annotations
 
 import argparse
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NoReturn
 
 EXIT_USAGE = 2
@@ -85,6 +86,22 @@ def port(text: str) -> int:
             f"‘{text}’ is geen poortnummer; kies een getal van 1 tot en met {HIGHEST_PORT}"
         )
     return number
+
+
+def seconds_at_least(minimum: float) -> Callable[[str], float]:
+    """An argument type for a number of seconds: finite and at least `minimum` (not 0, -1 or "nan",
+    which would let every file run out of time), written with a decimal point or a Dutch comma."""
+
+    def seconds(text: str) -> float:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            number = math.nan
+        if not (math.isfinite(number) and number >= minimum):
+            raise argparse.ArgumentTypeError(f"‘{text}’ is geen aantal seconden van {minimum:g} of meer")
+        return number
+
+    return seconds
 
 
 def positive_int(text: str) -> int:

@@ -102,6 +102,22 @@ def test_a_wrong_corpus_is_a_usage_error_and_the_index_is_untouched(
     assert len(indexed_ids(index)) == 6
 
 
+def test_a_time_limit_no_file_could_meet_is_refused_and_a_dutch_comma_is_understood(
+    live_index: tuple[Path, Path],
+) -> None:
+    """`--timeout 0` once made half of the files fail and left the index without them."""
+    corpus, index = live_index
+    (corpus / "notitie-0.txt").write_text("Een gewijzigde notitie over buurtbemiddeling.", encoding="utf-8")
+    before = index_folder_state(index)
+    for wrong in ("0", "-1", "0,5", "nan"):
+        result = kennisbank("index", "--corpus", str(corpus), "--index", str(index), "--timeout", wrong)
+        assert_one_dutch_line(result, "--timeout", f"‘{wrong}’ is geen aantal seconden van 1 of meer")
+        assert index_folder_state(index) == before, "nothing in the index folder may change"
+    result = kennisbank("index", "--corpus", str(corpus), "--index", str(index), "--timeout", "2,5")
+    assert result.returncode == 0, result.stderr
+    assert "1 geïndexeerd" in result.stdout and "0 mislukt" in result.stdout, result.stdout
+
+
 def test_removing_most_documents_stops_and_asks_for_the_option(live_index: tuple[Path, Path]) -> None:
     corpus, index = live_index
     for path in sorted(corpus.iterdir())[:4]:
@@ -213,6 +229,9 @@ def assert_one_dutch_line(result: subprocess.CompletedProcess, *expected: str) -
         (("search",), "ZOEKVRAAG"),
         (("search", "--limit"), "--limit"),
         (("index", "--workers", "nul"), "--workers"),
+        (("index", "--timeout", "0"), "geen aantal seconden van 1 of meer"),
+        (("index", "--timeout", "-5"), "--timeout"),
+        (("index", "--timeout", "nan"), "--timeout"),
         (("index", "--onbekend"), "--onbekend"),
         (("serve", "--port", "99999"), "geen poortnummer"),
         (("gebruiker", "toevoegen", "piet", "--rol", "baas"), "kies uit"),
