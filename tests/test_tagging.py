@@ -169,6 +169,11 @@ def test_a_word_in_two_pairings_of_one_theme_counts_once() -> None:
         ("Er was fraude met subsidies.", "digitale-veiligheid", "fraud without anything online"),
         ("Het programma startte op Cyber Monday.", "digitale-veiligheid", "a shopping day, not cybercrime"),
         ("De pest brak uit in de stad.", "jeugd-en-veiligheid", "the plague is no bullying"),
+        (
+            "De wet verbiedt abortus, zelfs na verkrachting of incest.",
+            "zorg-en-veiligheid",
+            "an abortion law's exceptions, no case of incest",
+        ),
         ("De gemeente stuurt een aanslag voor de onroerendezaakbelasting.", "maatschappelijk-ongenoegen", "a tax bill"),
         ("Het museum toont een valse handtekening.", "digitale-veiligheid", "'vals' alone is nothing online"),
         (
@@ -368,6 +373,13 @@ FACTSHEET_TEXT = (
             "De kinderrechter beslist daar niet over.",
             set(),
             "youth protection's institutions named in passing are no youth and safety: they support, not decide",
+        ),
+        (
+            "Filmsterren officieel gescheiden",
+            "Na drie jaar is de scheiding van het filmsterrenpaar rond. Het was geen vechtscheiding, zegt hun "
+            "advocaat.",
+            set(),
+            "a celebrity divorce named a high-conflict one in passing is no care and safety",
         ),
         (
             "Naar Halt voor nepwapen",
