@@ -379,6 +379,22 @@ def test_files_indexed_by_a_version_that_read_them_differently_are_read_again_an
     assert (again.reread, again.indexed) == (0, ()), "read once by this version, files stay as they were read"
 
 
+def test_a_file_changed_in_the_run_that_reads_files_again_counts_as_changed_not_as_read_again(
+    small_corpus: Path, reindex, index_root: Path
+) -> None:
+    reindex()
+    read_by_an_older_version(index_root, "notitie.md", title="notitie", themes=("mensenhandel",))
+    page = small_corpus / "nieuws-netwerkdag.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("netwerkdag weerbare wijken", "netwerkdag 2026"), "utf-8")
+    report = reindex()
+    assert sorted(report.indexed) == ["factsheet-arbeidsuitbuiting.pdf", "nieuws-netwerkdag.html", "notitie.md"]
+    assert report.reread == 2, "only the two unchanged files were read again because this version reads differently"
+    assert report.title_changes == (TitleChange("notitie.md", "notitie", "notitie", "Notitie wijkaanpak"),), (
+        "a colleague's new title is their change, not one that reading again made"
+    )
+    assert get_document(IndexStore(index_root).open(), "nieuws-netwerkdag").title == "Terugblik: netwerkdag 2026"
+
+
 def test_an_index_tagged_by_another_tagger_version_is_retagged(small_corpus: Path, reindex, index_root: Path) -> None:
     reindex()
     before = get_document(IndexStore(index_root).open(), "factsheet-arbeidsuitbuiting")

@@ -267,7 +267,7 @@ def run_index(
         store.write_json(FILE_CACHE, new_cache)
         with index.contents() as contents:
             warnings = dossier_warnings(layout, contents)
-            reread = [path for path in indexed if path in plan.known] if read_again else []
+            reread = [path for path in indexed if path in plan.reread]
             read_changes = _reading_changes(plan.known, contents.manifest(), reread) if reread else ((), ())
         report = RunReport(
             indexed=tuple(indexed),
