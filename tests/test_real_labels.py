@@ -32,7 +32,7 @@ def test_the_youth_news_labels_name_each_article_once_with_its_source_and_known_
     path = BUNDLED_CORPUS / "evaluatie" / "zevendagen-themas.yaml"
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     labels = load_labels(path, load_taxonomy(BUNDLED_CORPUS / THEMES_DIR).theme_slugs)
-    assert len(labels) == len(entries) == 135
+    assert len(labels) == len(entries) == 287
     assert all(entry["bron"].startswith("GaryWenneker/7days@") for entry in entries)
     assert all(entry["bron"].endswith(f"/{entry['pad']}") for entry in entries)
 
