@@ -394,6 +394,26 @@ FACTSHEET_TEXT = (
             "a police baton is no weapon among young people",
         ),
         (
+            "Waarom radicaliseren jongeren?",
+            "Steeds meer jongeren radicaliseren online. Deskundigen zien dat radicalisering onder jongeren "
+            "begint op sociale media en in kleine groepen.",
+            {"jeugd-en-veiligheid", "maatschappelijk-ongenoegen"},
+            "young people who radicalise are youth and safety as well as radicalisation",
+        ),
+        (
+            "Meer DDoS-aanvallen in vakanties",
+            "In de schoolvakanties plegen jongeren meer DDoS-aanvallen. Scholieren leggen zo de website "
+            "van hun school plat.",
+            {"jeugd-en-veiligheid", "digitale-veiligheid"},
+            "young people committing cybercrime is their online world, and digital crime",
+        ),
+        (
+            "DDoS-aanval op banken",
+            "Een DDoS-aanval legde dinsdag de websites van drie banken plat. Klanten konden urenlang niet inloggen.",
+            {"digitale-veiligheid"},
+            "a DDoS attack with no young people near is digital safety alone",
+        ),
+        (
             "Jaarplanning vergaderingen",
             "De vergaderingen vinden plaats op dinsdag in het stadhuis. " * 20,
             set(),
