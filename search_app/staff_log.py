@@ -4,11 +4,11 @@ action and a range of days. Every filter is a URL argument; an unusable one is i
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from indexer.corpus import audit
+from indexer.engine.results import last_page_of
 from search_app.accounts import ADMIN
 from search_app.params import page_number
 from search_app.security import accounts, login_required
@@ -36,7 +36,7 @@ def overview():
         until=_day(args.get("tot", "")),
     )
     total = audit.count(accounts().path, where)
-    last_page = max(1, math.ceil(total / ENTRIES_PER_PAGE))
+    last_page = last_page_of(total, ENTRIES_PER_PAGE)
     page = page_number(args.get("pagina", ""))
     if page > last_page:  # an old or edited link: show where the log ends
         return redirect(page_url(last_page))

@@ -6,7 +6,6 @@ would be slow to load and too long to check."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from indexer.engine.kennisbank import CHANGES
+from indexer.engine.results import last_page_of
 from search_app.params import page_number
 from search_app.security import login_required
 from search_app.state import kennisbank
@@ -80,7 +80,7 @@ def full_list(name: str):
         abort(404)
     report = kennisbank().engine.last_report()
     items = listed.items(report)
-    last_page = max(1, math.ceil(len(items) / ITEMS_PER_PAGE))
+    last_page = last_page_of(len(items), ITEMS_PER_PAGE)
     page = page_number(request.args.get("pagina", ""))
     if page > last_page:  # an old link to a list that has since become shorter
         return redirect(_page_url(name, last_page))

@@ -76,6 +76,11 @@ class Hit(Listed):
     snippet: str  # safe HTML: the document's text escaped, query terms in <mark>
 
 
+def last_page_of(total: int, per_page: int) -> int:
+    """The last page of a list of `total` items, `per_page` a page; an empty list has its first page."""
+    return max(1, -(-total // per_page))
+
+
 @dataclass(frozen=True)
 class SearchResults:
     query: str
@@ -93,7 +98,7 @@ class SearchResults:
 
     @property
     def last_page(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return last_page_of(self.total, self.page_size)
 
 
 @dataclass(frozen=True)
