@@ -143,6 +143,14 @@ def test_a_verb_said_once_counts_once_whatever_its_form() -> None:
     assert [(hit.term, hit.count) for hit in match.hits] == [("ronselen", 1)]
 
 
+def test_a_verb_the_taxonomy_lists_after_a_noun_of_its_stem_is_found_in_every_form() -> None:
+    """ "radicaliseren" shares its stem with "radicalisering", listed first; its past tense and
+    participle are still the theme's word, for each theme that lists it."""
+    for text in ("Drie jongeren radicaliseerden online.", "Drie geradicaliseerde jongeren."):
+        assert _terms_found(text, "maatschappelijk-ongenoegen") == {"radicalisering"}, text
+        assert _terms_found(text, "jeugd-en-veiligheid") == {"radicalisering (bij jeugd)"}, text
+
+
 def test_a_word_in_two_pairings_of_one_theme_counts_once() -> None:
     """Near a partner and near a child, one assault is one strong term for Zorg en Veiligheid."""
     found = _terms_found("De vrouw en haar kind werden mishandeld door haar ex-partner.", "zorg-en-veiligheid")

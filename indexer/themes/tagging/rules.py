@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from indexer.themes.taxonomy import Taxonomy
 
 # Raise when a change to the tagger's code (not to `RULES`) changes which themes a document gets.
-TAGGER_VERSION = 13
+TAGGER_VERSION = 14
 
 
 @dataclass(frozen=True)

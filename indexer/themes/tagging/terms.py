@@ -19,6 +19,8 @@ class Term:
     folded: str
     weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
     near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
+    # every folded way the taxonomy writes it ("radicalisering", "radicaliseren": one stem, one term)
+    spellings: tuple[str, ...] = ()
 
 
 _Key = tuple[tuple[str, ...], Pairing | None]  # the term's stems, and its pairing (None for none)
@@ -34,6 +36,7 @@ class _TermTable:
     def __init__(self) -> None:
         self._labels: dict[_Key, tuple[str, str]] = {}
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
+        self._spellings: dict[_Key, dict[str, None]] = defaultdict(dict)
 
     def add(self, label: str, weight: float, *owners: str, pairing: Pairing | None = None) -> None:
         stems = phrase_stems(label)
@@ -42,12 +45,20 @@ class _TermTable:
         key = (stems, pairing)
         shown = f"{label} (bij {pairing.name})" if pairing else label
         self._labels.setdefault(key, (label, shown))
+        self._spellings[key][fold(label)] = None
         for owner in owners:
             self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
 
     def terms(self) -> list[Term]:
         return [
-            Term(shown, key[0], fold(label), tuple(self._weights[key].items()), _near_words(key[1]))
+            Term(
+                shown,
+                key[0],
+                fold(label),
+                tuple(self._weights[key].items()),
+                _near_words(key[1]),
+                tuple(self._spellings[key]),
+            )
             for key, (label, shown) in self._labels.items()
         ]
 
@@ -147,7 +158,8 @@ def _table(taxonomy: Taxonomy) -> tuple[_TermTable, dict[str, dict[str, float]]]
 def _add_inflections(compiled: Compiled, terms: list[Term]) -> None:
     """A strong one-word term also in the plural, inflected or conjugated forms that stem differently
     ("wapens" for "wapen", "gehackt" for "hacken"), in compounds too ("vuurwapens"); a form that is a
-    term of its own stays that term.
+    term of its own stays that term. The forms of each of its spellings: a verb listed after a noun of
+    its stem ("radicaliseren" after "radicalisering") is conjugated too.
     Context words (weak terms) are left as they are: in long texts their plurals added enough weight
     to tag a law that only mentions weapons (measured on the tuning part)."""
     own = set(compiled.single)
@@ -155,7 +167,8 @@ def _add_inflections(compiled: Compiled, terms: list[Term]) -> None:
         if max(weight for _, weight in term.weights) < RULES.core_weight:
             continue
         # Forms may share a stem ("gehackt", "gehackte"): each stem is one way to say the term, not two.
-        for form_stem in {stem(form) for form in inflected_forms(term.folded) | conjugated_forms(term.folded)}:
+        forms = {form for spelling in term.spellings for form in inflected_forms(spelling) | conjugated_forms(spelling)}
+        for form_stem in {stem(form) for form in forms}:
             if form_stem == term.stems[0] or form_stem in own:
                 continue
             compiled.single[form_stem].append(term)
