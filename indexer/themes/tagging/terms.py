@@ -16,11 +16,16 @@ from indexer.themes.taxonomy import Abroad, Pairing, Taxonomy
 class Term:
     label: str  # as staff wrote it, shown in the reason
     stems: tuple[str, ...]
-    folded: str
+    # every folded way the theme files write it, the first first ("radicalisering", "radicaliseren":
+    # one stem, one term); an acronym's is empty: it is matched as written
+    spellings: tuple[str, ...]
     weights: tuple[tuple[str, float], ...]  # (theme or sub-theme slug, weight) for every owner
     near: frozenset[str] = frozenset()  # counts only near one of these folded words or word pairs, when any
-    # every folded way the taxonomy writes it ("radicalisering", "radicaliseren": one stem, one term)
-    spellings: tuple[str, ...] = ()
+
+    @property
+    def folded(self) -> str:
+        """The term as first written, folded: what compounds and the longest match go by."""
+        return self.spellings[0] if self.spellings else ""
 
 
 _Key = tuple[tuple[str, ...], Pairing | None]  # the term's stems, and its pairing (None for none)
@@ -34,7 +39,7 @@ class _TermTable:
     """Collects taxonomy terms; a term listed in several places counts once per owner."""
 
     def __init__(self) -> None:
-        self._labels: dict[_Key, tuple[str, str]] = {}
+        self._shown: dict[_Key, str] = {}  # the label as first written, with its pairing's name
         self._weights: dict[_Key, dict[str, float]] = defaultdict(dict)
         self._spellings: dict[_Key, dict[str, None]] = defaultdict(dict)
 
@@ -44,29 +49,22 @@ class _TermTable:
             return
         key = (stems, pairing)
         shown = f"{label} (bij {pairing.name})" if pairing else label
-        self._labels.setdefault(key, (label, shown))
+        self._shown.setdefault(key, shown)
         self._spellings[key][fold(label)] = None
         for owner in owners:
             self._weights[key][owner] = max(weight, self._weights[key].get(owner, 0.0))
 
     def terms(self) -> list[Term]:
         return [
-            Term(
-                shown,
-                key[0],
-                fold(label),
-                tuple(self._weights[key].items()),
-                _near_words(key[1]),
-                tuple(self._spellings[key]),
-            )
-            for key, (label, shown) in self._labels.items()
+            Term(shown, key[0], tuple(self._spellings[key]), tuple(self._weights[key].items()), _near_words(key[1]))
+            for key, shown in self._shown.items()
         ]
 
     def of_repeating_pairings(self) -> frozenset[tuple[str, str]]:
         """(owner, term label) of the terms of pairings that a brief must say twice."""
         return frozenset(
             (owner, shown)
-            for key, (_, shown) in self._labels.items()
+            for key, shown in self._shown.items()
             if key[1] and key[1].brief_needs_repetition
             for owner in self._weights[key]
         )
@@ -183,7 +181,7 @@ def compile_taxonomy(taxonomy: Taxonomy) -> Compiled:
         return cached
     table, acronyms = _table(taxonomy)
     terms = table.terms()
-    acronym_terms = {short: Term(short, (), "", tuple(owners.items())) for short, owners in acronyms.items()}
+    acronym_terms = {short: Term(short, (), (), tuple(owners.items())) for short, owners in acronyms.items()}
     alternatives = "|".join(re.escape(short) for short in sorted(acronym_terms, key=len, reverse=True))
     # No look-behind for the start of a word: it keeps Python's engine from skipping ahead to the
     # letters acronyms begin with, five times slower on a long report (`counting._acronyms_in` checks).
