@@ -392,6 +392,7 @@ def test_a_file_changed_in_the_run_that_reads_files_again_counts_as_changed_not_
     assert report.title_changes == (TitleChange("notitie.md", "notitie", "notitie", "Notitie wijkaanpak"),), (
         "a colleague's new title is their change, not one that reading again made"
     )
+    assert [change.path for change in report.theme_changes] == ["notitie.md"]
     assert get_document(IndexStore(index_root).open(), "nieuws-netwerkdag").title == "Terugblik: netwerkdag 2026"
 
 
