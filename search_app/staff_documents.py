@@ -15,6 +15,7 @@ from indexer.corpus.metadata import validate_sidecar
 from indexer.corpus.sidecar_fields import FORM_FIELDS
 from indexer.errors import ExtractionError
 from indexer.extract import ACCEPT, supported_suffixes
+from search_app.explain import theme_reasons
 from search_app.security import login_required
 from search_app.state import kennisbank
 
@@ -120,6 +121,7 @@ def review(token: str):
     return render_template(
         "beheer/controleren.html",
         preview=shown,
+        reasons=theme_reasons(shown.themes),
         kinds=KINDS,
         taxonomy=taxonomy,
         error=error,

@@ -212,7 +212,9 @@ def test_upload_review_publish_is_searchable_and_logged(site) -> None:
     response = upload(client, [(source.read_bytes(), "Handreiking Arbeidsuitbuiting.pdf")])
     review = BeautifulSoup(client.get(response.headers["Location"]).data, "html.parser")
     assert review.select_one("#titel")["value"] == "Handreiking arbeidsuitbuiting"
-    assert "Mensenhandel" in review.select_one("#waarom-kop").parent.get_text()
+    why = review.select_one("#waarom-kop").parent.get_text(" ", strip=True)
+    assert "Mensenhandel" in why
+    assert "‘arbeidsuitbuiting’: 1× in de titel" in why, "the evidence reads as on the document page"
     assert review.select_one("#t-mensenhandel").has_attr("checked"), "suggested themes come preselected"
     done = publish(client, response, soort="handreiking", datum="2026-11-01")
     assert "is toegevoegd en doorzoekbaar" in done.get_data(as_text=True)
