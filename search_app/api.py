@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from indexer.engine.kennisbank import MIN_PREFIX_CHARS
 from indexer.engine.results import Hit
-from search_app.explain import stored_theme_reasons
+from search_app.explain import theme_reasons
 from search_app.openapi import OPENAPI
 from search_app.params import FIELD_ARGS, url, with_page
 from search_app.presenters import SEARCH_PATH, facet_views
@@ -94,7 +94,7 @@ def document_json(doc_id: str):
         themes_curated=stored.themes_curated,
         suggested_themes=[
             {"slug": reason.slug, "score": reason.score, "reasons": list(reason.terms)}
-            for reason in stored_theme_reasons(stored.tagging)
+            for reason in theme_reasons(stored.tagging.get("themes", []))
         ],
         year=stored.year,
         date=stored.date or None,

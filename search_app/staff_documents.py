@@ -3,6 +3,7 @@ tagged, correct and publish; edit a document's metadata, replace its file, move 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -121,7 +122,7 @@ def review(token: str):
     return render_template(
         "beheer/controleren.html",
         preview=shown,
-        reasons=theme_reasons(shown.themes),
+        reasons=theme_reasons([asdict(match) for match in shown.themes]),
         kinds=KINDS,
         taxonomy=taxonomy,
         error=error,

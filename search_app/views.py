@@ -16,7 +16,7 @@ from indexer.extract import MARKDOWN, Format, Serving, format_of_file
 from indexer.extract.markdown import read_front_matter
 from indexer.extract.plaintext import decode_text
 from indexer.themes.taxonomy import theme_list
-from search_app.explain import stored_theme_reasons
+from search_app.explain import theme_reasons
 from search_app.feeds import feed_url
 from search_app.params import (
     MAX_QUERY_CHARS,
@@ -151,7 +151,7 @@ def document(doc_id: str):
         query=query,
         pages=pages,
         matching_pages=matching_pages,
-        reasons=stored_theme_reasons(stored.tagging),
+        reasons=theme_reasons(stored.tagging.get("themes", [])),
         similar=engine.similar(doc_id, SIMILAR_ON_DOCUMENT),
     )
 
