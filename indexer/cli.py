@@ -38,6 +38,7 @@ from indexer.themes.evaluation import (
     Evaluation,
     check_labelled_folder,
     evaluate,
+    evaluate_known,
     evaluate_labelled,
     evaluate_news,
     load_saved_tags,
@@ -193,10 +194,10 @@ def own_sets(sets: list[tuple[Path, Path]], taxonomy: Taxonomy) -> dict[str, Cal
     """--eigen-set: folders of documents someone labelled, each with its label file, checked up front."""
     runs: dict[str, Callable[[], Evaluation]] = {}
     for folder, labels in sets:
-        missing, labelled = check_labelled_folder(folder, labels, taxonomy)
+        known, missing = check_labelled_folder(folder, labels, taxonomy)
         if missing:
             print(
-                f"Let op: {len(missing)} van de {labelled} gelabelde documenten staan niet in {folder} en worden "
+                f"Let op: {len(missing)} van de {len(known)} gelabelde documenten staan niet in {folder} en worden "
                 f"niet gemeten, zoals {', '.join(missing[:3])}. Zet ze in de map om ze mee te tellen.",
                 file=sys.stderr,
             )
@@ -204,7 +205,7 @@ def own_sets(sets: list[tuple[Path, Path]], taxonomy: Taxonomy) -> dict[str, Cal
         while name in runs:  # two folders with one name are two sets, each under a heading of its own
             count += 1
             name = f"eigen set {folder.name} ({count})"
-        runs[name] = lambda folder=folder, labels=labels: evaluate_labelled(folder, taxonomy, labels)
+        runs[name] = lambda folder=folder, known=known: evaluate_known(folder, taxonomy, known)
     return runs
 
 

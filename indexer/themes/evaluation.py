@@ -5,7 +5,7 @@ front matter); the shared real corpus, labelled by reading in corpus/evaluatie/e
 66 public regulations kept in corpus/evaluatie/regelgeving/, labelled blind in
 corpus/evaluatie/regelgeving-themas.yaml; and a pooled sample of the shared news archive, labelled
 the same way in corpus/evaluatie/nieuws-themas.yaml. Any other folder with a label file of the same
-form is measured beside them on request (`check_labelled_folder`, `evaluate_labelled`).
+form is measured beside them on request (`check_labelled_folder`, `evaluate_known`).
 Each is split for good into a tuning part and a held-back part by a hash of the path: thresholds
 and terms are tuned by looking at the tuning part only; the held-back part is only ever scored.
 Beside each F1 stands the interval a redraw of the part's documents would put it in: a part with a
@@ -22,7 +22,7 @@ import tarfile
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -308,14 +308,20 @@ def evaluate(corpus: Path, taxonomy: Taxonomy | None = None, limits: Limits | No
 
 def real_labels(labels: Path = REAL_LABELS, slugs: Iterable[str] | None = None) -> Labels:
     """The labels of a folder recorded in a separate file, such as the shared real corpus's."""
-    known = load_labels(labels, slugs)
+    return _looked_up(load_labels(labels, slugs))
+
+
+def _looked_up(known: Mapping[str, frozenset[str]]) -> Labels:
     return lambda relative, _: known.get(relative)
 
 
-def check_labelled_folder(folder: Path, labels: Path, taxonomy: Taxonomy) -> tuple[list[str], int]:
-    """Before measuring a folder labelled by someone (`kennisbank evalueer-themas --eigen-set`): the
-    labelled paths it lacks, and how many are labelled. A folder or label file that cannot be measured
-    is refused, so a typing error is not reported as a tagger that finds nothing."""
+def check_labelled_folder(
+    folder: Path, labels: Path, taxonomy: Taxonomy
+) -> tuple[dict[str, frozenset[str]], list[str]]:
+    """Before measuring a folder labelled by someone (`kennisbank evalueer-themas --eigen-set`): its
+    labels, read once for the check and the measurement (`evaluate_known`), and the labelled paths
+    the folder lacks. A folder or label file that cannot be measured is refused, so a typing error is
+    not reported as a tagger that finds nothing."""
     if not folder.is_dir():
         raise LabelsError(f"De map {folder} bestaat niet. Geef de map met de gelabelde documenten op.")
     if not labels.is_file():
@@ -329,14 +335,21 @@ def check_labelled_folder(folder: Path, labels: Path, taxonomy: Taxonomy) -> tup
             f"Geen van de {len(labelled)} documenten uit {labels} staat in {folder}. Klopt de map? De paden in "
             "het labelbestand gaan uit van die map."
         )
-    return missing, len(labelled)
+    return labelled, missing
 
 
 def evaluate_labelled(
     folder: Path, taxonomy: Taxonomy, labels: Path = REAL_LABELS, limits: Limits | None = None
 ) -> Evaluation:
     """A folder of documents labelled in a separate file, such as the shared real corpus."""
-    return _judge(labelled_documents(folder, real_labels(labels, taxonomy.theme_slugs), limits=limits), taxonomy)
+    return evaluate_known(folder, taxonomy, load_labels(labels, taxonomy.theme_slugs), limits)
+
+
+def evaluate_known(
+    folder: Path, taxonomy: Taxonomy, known: Mapping[str, frozenset[str]], limits: Limits | None = None
+) -> Evaluation:
+    """A folder of documents whose labels are already read (path relative to it -> themes)."""
+    return _judge(labelled_documents(folder, _looked_up(known), limits=limits), taxonomy)
 
 
 class NewsArchiveError(KennisbankError):
