@@ -223,6 +223,11 @@ def test_upload_review_publish_is_searchable_and_logged(site) -> None:
     assert "soort: handreiking" in sidecar and "mensenhandel" in sidecar
     hits = client.get("/api/zoeken?q=uitzendbureaus").get_json()["hits"]
     assert [hit["id"] for hit in hits] == ["handreiking-arbeidsuitbuiting"]
+    page = BeautifulSoup(client.get("/document/handreiking-arbeidsuitbuiting").data, "html.parser")
+    explained = [item.get_text(" ", strip=True) for item in page.select(".why-themes li")]
+    assert explained == [item.get_text(" ", strip=True) for item in review.select("#waarom-kop ~ ul li")], (
+        "the published document explains its themes word for word as the review step did"
+    )
     entries = audit.entries(data / audit.STAFF_DB_FILE)
     assert (entries[0].user, entries[0].action, entries[0].document) == (
         "redacteur",
