@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import urllib.error
@@ -89,11 +90,14 @@ def test_unknown_pages_get_a_dutch_404(site: str) -> None:
 
 def test_document_page_explains_its_themes(site: str) -> None:
     _, _, body = get(site + "/document/factsheet-online-radicalisering-minderjarigen")
-    why = BeautifulSoup(body, "html.parser").select_one(".why-themes")
-    text = why.get_text(" ", strip=True)
+    page = BeautifulSoup(body, "html.parser")
+    text = page.select_one(".why-themes").get_text(" ", strip=True)
     assert "door de redactie vastgesteld" in text
     assert "Maatschappelijk Ongenoegen" in text and "Jeugd en Veiligheid" in text
     assert "‘radicalisering’:" in text and "in de titel" in text
+    levels = [int(heading.name[1]) for heading in page.find_all(re.compile(r"^h[1-6]$"))]
+    skipped = [(before, after) for before, after in itertools.pairwise(levels) if after - before > 1]
+    assert not skipped, f"a heading level is skipped: {levels}"
 
 
 def test_every_request_gets_an_access_log_line(site: str, site_log: Path) -> None:
