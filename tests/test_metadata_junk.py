@@ -254,7 +254,11 @@ def test_a_regulation_is_titled_by_its_short_title(docs: Path, reindex, index_ro
         encoding="utf-8",
     )
     assert not reindex().failed
-    assert get_document(IndexStore(index_root).open(), "bwbr0022463").title == "Wet politiegegevens"
+    regulation = get_document(IndexStore(index_root).open(), "bwbr0022463")
+    assert regulation.title == "Wet politiegegevens"
+    assert regulation.summary.startswith("Wet van 21 juli 2007, houdende regels"), (
+        "no heading marks in what people read"
+    )
 
 
 def test_a_regulation_without_its_short_title_in_brackets_is_titled_as_it_says_it_is_cited(

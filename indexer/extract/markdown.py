@@ -24,9 +24,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 # characters, line-start patterns do not run on over blank lines (\s would take newlines), and a
 # bracket or tag that is never closed stops the scan at the next opening one instead of at the end
 # of the document. An emphasis may be at most _MAX_EMPHASIS_CHARS long for the same reason.
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*))?$", re.M)
-# The title is the first heading, also one written without the space ("##Besluit van ...", as
-# converters of the law database write it); text then follows only on the same line.
+# A heading may be written without the space ("##Besluit van ...", as converters of the law database
+# write it): its hashes are markup all the same, not words a reader sees.
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?!#)[ \t]*+(.*)$", re.M)
+# The title is the first heading with text; text then follows only on the same line.
 _TITLE_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?!#)[ \t]*+(\S.*)$", re.M)
 _SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~).*$", re.M)
