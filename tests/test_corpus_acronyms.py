@@ -74,11 +74,12 @@ def test_a_conflicting_acronym_keeps_the_meaning_most_documents_give_or_none() -
         ("ZM", "Zaak Management"): 1,
         ("RIEC", "Regionaal Informatie- en Expertisecentrum"): 2,
         ("RIEC", "Regionale Informatie- en Expertisecentrum"): 1,  # the same meaning, inflected
-        ("ZON", "ZorgOnderzoek Nederland"): 4,  # typed as "zon", it is the sun
+        ("ZON", "ZorgOnderzoek Nederland"): 4,  # kept: typed as "zon", it is the sun, and only "ZON" expands
     }
     assert choose(counts) == (
         ("IND", "Immigratie- en Naturalisatiedienst"),
         ("RIEC", "Regionaal Informatie- en Expertisecentrum"),
+        ("ZON", "ZorgOnderzoek Nederland"),
     )
 
 
@@ -154,3 +155,27 @@ def test_a_warmed_up_server_process_expands_the_acronyms_a_later_generation_defi
     titles, notice = _search(client, "RvdK")
     assert titles == ["Jaarplan wijkteam", "Samenwerking jeugdbescherming", "Verslag casusoverleg"]
     assert "Ook gezocht op: RvdK → Raad voor de Kinderbescherming" in notice
+
+
+def test_an_acronym_that_is_also_a_common_word_finds_its_long_form_when_typed_in_capitals(
+    acronym_corpus: Path, docs: Path, reindex, index_root: Path
+) -> None:
+    """ "om" is left out of every text as too common, so "OM" can only be found by what it stands for."""
+    (docs / "vervolging.md").write_text(
+        "# Afspraken met justitie\n\nHet Openbaar Ministerie (OM) beslist over vervolging na een melding.\n",
+        encoding="utf-8",
+    )
+    (docs / "zitting.md").write_text(
+        "# Zitting\n\nDe officier van het Openbaar Ministerie eiste een werkstraf.\n", encoding="utf-8"
+    )
+    reindex()
+    client = create_app({"CORPUS": acronym_corpus, "INDEX": index_root, "TESTING": True}).test_client()
+
+    titles, notice = _search(client, "OM")
+    assert titles == ["Afspraken met justitie", "Zitting"], "not every document that has the word 'om'"
+    assert "Ook gezocht op: OM → Openbaar Ministerie" in notice
+
+    titles, notice = _search(client, "om")
+    assert len(titles) == 5, "typed in lowercase it is the common word: every document is listed"
+    assert 'Niet gezocht op "om": dit woord is te gewoon om op te zoeken' in notice
+    assert "typ die dan in hoofdletters (OM)" in notice

@@ -27,6 +27,11 @@ LIMITED_NOTE = (
     "Zet meer letters voor de * voor een volledig resultaat."
 )
 
+COMMON_NOTE = (
+    "Niet gezocht op {words}: {these} te gewoon om op te zoeken. Hieronder staan alle documenten. Zoekt u een "
+    "afkorting, typ die dan in hoofdletters (OM) of schrijf haar voluit (Openbaar Ministerie)."
+)
+
 
 def looser_modes(text: str) -> list[str]:
     """The looser readings worth trying for `text` (operators and filters count as words too: at
@@ -36,11 +41,17 @@ def looser_modes(text: str) -> list[str]:
 
 
 def notes(parsed: ParsedQuery, limited: bool) -> tuple[str, ...]:
-    """What the page says about the reading shown: patterns left out, patterns cut short."""
+    """What the page says about the reading shown: patterns left out, patterns cut short, and a text
+    of common words only, which lists everything."""
     found = []
     if parsed.refused:
         words = ", ".join(f'"{word}"' for word in parsed.refused)
         found.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
     if limited:
         found.append(LIMITED_NOTE)
+    if parsed.common:
+        words = ", ".join(f'"{word}"' for word in parsed.common)
+        found.append(
+            COMMON_NOTE.format(words=words, these="dit woord is" if len(parsed.common) == 1 else "deze woorden zijn")
+        )
     return tuple(found)

@@ -76,8 +76,12 @@ class Expander:
         part_alone: PartTest | None = None,
         joins: dict[str, list[str]] | None = None,
         known: Callable[[str], bool] | None = None,
+        shouted: frozenset[str] = frozenset(),
     ) -> None:
         self.context = context
+        # Words typed as acronyms ("OM", "ZON"): only so does one that reads as a common word stand for
+        # its long form (`QueryContext.word_like`).
+        self.shouted = shouted
         self.joins = joins or {}  # word -> the compounds it makes with its neighbours in the query
         self.known = known  # whether the index has a word: parts rare in Dutch count when it does
         self.for_pages = for_pages
@@ -95,17 +99,23 @@ class Expander:
         return self._on_fields(lambda field: Phrase(field, stems, boost=boost))
 
     def word(self, raw: str) -> Node:
-        if raw in STOP_WORDS or raw in QUESTION_WORDS:
+        common = raw in STOP_WORDS or raw in QUESTION_WORDS
+        word_like = raw in self.context.word_like and raw not in self.shouted
+        acronym = None if word_like else self.context.by_acronym.get(raw)
+        if acronym:
+            self.expansions.append(f"{acronym[0]} → {acronym[1]}")
+            long_form = self._phrase(_stems(acronym[1]), ranking_weights.SYNONYM_BOOST)
+            if common:  # the index leaves "om" out of every text: only the long form can be found
+                return long_form
+        elif common:
             return NOTHING
         alternatives = [self._phrase([stem(raw)])]
         # A document that writes "jeugdbescherming" has both "jeugd" and "bescherming" of the query.
         alternatives += [
             self._phrase([stem(joined)], ranking_weights.JOINED_WORDS_BOOST) for joined in self.joins.get(raw, ())
         ]
-        acronym = self.context.by_acronym.get(raw)
         if acronym:
-            alternatives.append(self._phrase(_stems(acronym[1]), ranking_weights.SYNONYM_BOOST))
-            self.expansions.append(f"{acronym[0]} → {acronym[1]}")
+            alternatives.append(long_form)
         parts = split_compound(raw, self.known)
         if parts:
             # "zorgcriminaliteit" also finds "criminaliteit in de zorg": in a document, the parts next to
@@ -178,6 +188,8 @@ def _reverse_synonyms(text: str, context: QueryContext, expander: Expander) -> l
     for expansion in spans:
         if expansion in context.by_expansion:
             short = context.by_expansion[expansion][0]
+            if acronym_key(short) in context.word_like:
+                continue  # "om" and "zon" are in every other text, and "om" in none: the long form is enough
             found.append(expander._on_fields(lambda field, short=short: Term(field, stem(acronym_key(short)))))
             expander.expansions.append(f"{expansion} → {short}")
     return found
@@ -191,8 +203,9 @@ def expanded(
     part_alone: PartTest | None,
     joins: dict[str, list[str]],
     known: Callable[[str], bool],
+    shouted: frozenset[str] = frozenset(),
 ) -> tuple[Node, Expander]:
-    expander = Expander(context, for_pages, part_alone, joins, known)
+    expander = Expander(context, for_pages, part_alone, joins, known, shouted)
     query = expander.expand(raw)
     extra = _reverse_synonyms(text, context, expander)
     if extra and query is not NOTHING:

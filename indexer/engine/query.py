@@ -7,13 +7,15 @@ rewritten for the index by `expander`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import pairwise
 
+from indexer.analysis.acronyms import acronym_letters
 from indexer.analysis.lexicon import MAX_COMPOUND_CHARS
-from indexer.analysis.wordforms import STOP_WORDS, stem
+from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
 from indexer.engine import ranking_weights
 from indexer.engine.expander import QUESTION_WORDS, expanded
 from indexer.engine.query_context import QueryContext
@@ -35,6 +37,7 @@ class ParsedQuery:
     expansions: tuple[str, ...] = ()  # for "ook gezocht op: ..."
     refused: tuple[str, ...] = ()  # words with a leading wildcard, left out
     read_pages: Callable[[], Node | None] = field(default=_no_pages, repr=False, compare=False)
+    common: tuple[str, ...] = ()  # with no query: the typed words left out as too common ("de", "om")
 
     @property
     def is_empty(self) -> bool:
@@ -75,6 +78,17 @@ def _all_but_one(raw: Node) -> Node:
     if len(words_) < MOST_WORDS_FROM:
         return raw
     return And([*others, Or([And([w for w in words_ if w is not left_out]) for left_out in words_])])
+
+
+def typed_acronyms(text: str) -> frozenset[str]:
+    """The words typed as acronyms ("OM", "RvdK"), folded as the query tree holds them."""
+    return frozenset(fold(word) for word in re.findall(WORD_PATTERN, text) if acronym_letters(word))
+
+
+def _common_words(text: str) -> tuple[str, ...]:
+    """The typed words too common to search on ("de", "om"), as typed."""
+    typed = re.findall(WORD_PATTERN, text)
+    return tuple(dict.fromkeys(word for word in typed if fold(word) in STOP_WORDS | QUESTION_WORDS))
 
 
 def _no_document_has(_stem: str) -> float:
@@ -120,13 +134,14 @@ def parse_query(
     def known(word: str) -> bool:
         return share_of(stem(word)) > 0
 
-    query, expander = expanded(raw, text, context, False, part_alone, joins, known)
+    shouted = typed_acronyms(text)
+    query, expander = expanded(raw, text, context, False, part_alone, joins, known, shouted)
     refused = tuple(dict.fromkeys(expander.refused))
     if query is NOTHING:
-        return ParsedQuery(text, None, refused=refused)
+        return ParsedQuery(text, None, refused=refused, common=_common_words(text))
 
     def read_pages() -> Node | None:
-        page_query, _ = expanded(raw, text, context, True, part_alone, joins, known)
+        page_query, _ = expanded(raw, text, context, True, part_alone, joins, known, shouted)
         return None if page_query is NOTHING else page_query
 
     return ParsedQuery(text, query, tuple(dict.fromkeys(expander.expansions)), refused, read_pages)
