@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "rapport": "Rapport",
     "monitor": "Monitor",
     "beleidsstuk": "Beleidsstuk",
+    "regelgeving": "Wet- en regelgeving",
     "inwerkdossier": "Inwerkdossier",
     "trainingsaanbod": "Trainingsaanbod",
     "nieuwsbericht": "Nieuwsbericht",
@@ -23,8 +24,11 @@ KINDS: dict[str, str] = {
     "overig": "Overig",
 }
 UNKNOWN_KIND = "overig"
+_WORD = re.compile(r"[a-zà-ÿ]+")
 
-# Words in a title or file name that give the kind away, checked in this order.
+# Words in a title or file name that give the kind away, checked in this order. A hint is a word of
+# its own or the end of a compound ("onderzoeksrapport", "jeugdwet"), also in the plural: "Rapporteur"
+# names no report, "nieuwsmedia" no news item.
 _KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("factsheet", "factsheet"),
     ("handreiking", "handreiking"),
@@ -43,13 +47,32 @@ _KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("actieplan", "beleidsstuk"),
     ("uitvoeringsagenda", "beleidsstuk"),
     ("rapport", "rapport"),
+    ("rapportage", "rapport"),
+    ("report", "rapport"),
     ("evaluatie", "rapport"),
     ("onderzoek", "rapport"),
 )
+# A regulation's title starts with its instrument ("Wet op de jeugdzorg", "Uitvoeringsbesluit Wmo",
+# "Regeling instelling commissie Evaluatie Politiewet"); further on, such a word is a subject ("Evaluatie
+# Jeugdwet", "Advies inzake ontwerpbesluit"). Checked before `_KIND_HINTS`, on the first word only.
+_LEADING_HINTS = tuple(
+    (hint, "regelgeving")
+    for hint in ("wet", "wetboek", "besluit", "regeling", "beleidsregel", "aanwijzing", "richtlijn", "reglement")
+)
+_PLURAL_ENDINGS = ("", "s", "en")
+# A site generator's post ("layout: post", "type: nieuws", "category: nieuws") is a news item, whatever its
+# title says ("OM wil fraude vaker laten onderzoeken" reports no research). Front matter keys read for it,
+# after `soort` (where "type" goes), and the values that name a kind.
+KIND_PROPERTIES = ("soort", "layout", "category", "categories", "rubrieken")
+_PROPERTY_KINDS = {
+    "post": "nieuwsbericht",
+    "nieuws": "nieuwsbericht",
+    "news": "nieuwsbericht",
+    "blogpost": "nieuwsbericht",
+}
 
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "Engels", "de": "Duits", "fr": "Frans", "onbekend": "Onbekend"}
 
-_WORD = re.compile(r"[a-zà-ÿ]+")
 # The most frequent function words; their share tells Dutch from English reliably on real text.
 _FUNCTION_WORDS = {
     "nl": frozenset(
@@ -152,11 +175,26 @@ MIN_FUNCTION_WORDS = 5
 def guess_kind(*texts: str) -> str:
     """The kind that a title or file name names, or `UNKNOWN_KIND`."""
     for text in texts:
-        lowered = text.lower()
-        for hint, kind in _KIND_HINTS:
-            if hint in lowered:
-                return kind
+        words = _WORD.findall(text.lower().replace("_", " "))
+        for hints, scope in ((_LEADING_HINTS, words[:1]), (_KIND_HINTS, words)):
+            for hint, kind in hints:
+                if any(word.endswith(hint + ending) for word in scope for ending in _PLURAL_ENDINGS):
+                    return kind
     return UNKNOWN_KIND
+
+
+def kind_of_properties(properties: dict[str, object]) -> str | None:
+    """The kind a file's own properties give: a kind's slug under `soort`, or a site generator's post."""
+    if properties.get("soort") in KINDS:
+        return str(properties["soort"])
+    for key in KIND_PROPERTIES:
+        value = properties.get(key)
+        values = value if isinstance(value, list) else str(value or "").split(",")
+        for item in values:
+            kind = _PROPERTY_KINDS.get(str(item).strip().lower())
+            if kind:
+                return kind
+    return None
 
 
 def guess_language(text: str) -> str:

@@ -23,7 +23,7 @@ from indexer.corpus.derived import (
     title_from_filename,
 )
 from indexer.corpus.files import write_atomically
-from indexer.corpus.kinds import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language
+from indexer.corpus.kinds import KINDS, LANGUAGES, UNKNOWN_KIND, guess_kind, guess_language, kind_of_properties
 from indexer.corpus.placeholders import meaningful
 from indexer.corpus.sidecar_fields import LIST_KEYS, SIDECAR_KEYS
 from indexer.corpus.sources import tidy
@@ -162,7 +162,7 @@ def resolve_with_origins(
         title = citation_title(str(title), extraction.text)
     kind, origins["soort"] = _pick(
         (SIDECAR, sidecar.get("soort")),
-        (PROPERTIES, props.get("soort") if props.get("soort") in KINDS else None),
+        (PROPERTIES, kind_of_properties(props)),
         (GUESSED, guess_kind(title, path.stem)),
     )
     raw_date, origins["datum"] = _pick((SIDECAR, sidecar.get("datum")), (PROPERTIES, props.get("datum")))
