@@ -293,41 +293,41 @@ def test_a_regulation_without_its_short_title_in_brackets_is_titled_as_it_says_i
     assert get_document(index, "eigen-titel").title == "Wet van 1 januari 2000, houdende regels", "staff's title stays"
 
 
-def test_the_kind_comes_from_a_posts_front_matter_or_a_word_of_the_title_not_a_part_of_one(
-    docs: Path, reindex, index_root: Path
-) -> None:
-    """As real files come: a news site's posts, a regulation from the law database, a rapporteur's statement."""
-    (docs / "bericht.md").write_text(
+# As real files come, each with the kind it must get: a news site's posts, a regulation from the law
+# database, a rapporteur's statement, a report named at a compound's end, and a regulation named later on.
+KIND_CASES = {
+    "bericht.md": (
         '---\nlayout: post\ntitle: "OM wil verdachte bedrijven vaker zelf fraude laten onderzoeken"\n'
         "category: binnenland\n---\n\nHet Openbaar Ministerie wil vaker onderzoeken van bedrijven zelf gebruiken.\n",
-        encoding="utf-8",
-    )
-    (docs / "blog.md").write_text(
+        "nieuwsbericht",
+    ),
+    "blog.md": (
         '---\ntype: post\ntitle: "Tien tips voor een veilig wachtwoord"\nrubrieken:\n  - blogpost\n---\n\n'
         "Kies een lange zin als wachtwoord en gebruik het nergens anders.\n",
-        encoding="utf-8",
-    )
-    (docs / "BWBR0034925.md").write_text(
+        "nieuwsbericht",
+    ),
+    "BWBR0034925.md": (
         "##Wet van 1 maart 2014, houdende regels over de gemeentelijke verantwoordelijkheid voor preventie, "
         "ondersteuning, hulp en zorg aan jeugdigen en ouders (Jeugdwet)\n\n### Artikel 1\n\nIn deze wet wordt "
         "verstaan onder jeugdige: persoon die de leeftijd van achttien jaar nog niet heeft bereikt.\n",
-        encoding="utf-8",
-    )
-    (docs / "verklaring.md").write_text(
+        "regelgeving",
+    ),
+    "verklaring.md": (
         "# Statement Nationaal Rapporteur Mensenhandel\n\nDe Nationaal Rapporteur vraagt aandacht voor "
         "slachtoffers van uitbuiting buiten de seksindustrie.\n",
-        encoding="utf-8",
-    )
-    (docs / "eindrapportage.md").write_text(
-        "# Eindrapportages wijkaanpak\n\nDe wijkaanpak is in drie wijken gevolgd en geëvalueerd.\n", encoding="utf-8"
-    )
-    (docs / "evaluatie.md").write_text(
-        "# Evaluatie Jeugdwet\n\nDrie jaar na de invoering is nagegaan wat gemeenten met de wet deden.\n", "utf-8"
-    )
+        "overig",
+    ),
+    "eindrapportage.md": ("# Eindrapportages wijkaanpak\n\nDe wijkaanpak is in drie wijken gevolgd.\n", "rapport"),
+    "evaluatie.md": ("# Evaluatie Jeugdwet\n\nDrie jaar na de invoering is nagegaan wat gemeenten deden.\n", "rapport"),
+}
+
+
+def test_the_kind_comes_from_a_posts_front_matter_or_a_word_of_the_title_not_a_part_of_one(
+    docs: Path, reindex, index_root: Path
+) -> None:
+    for name, (text, _) in KIND_CASES.items():
+        (docs / name).write_text(text, encoding="utf-8")
     assert not reindex().failed
     index = IndexStore(index_root).open()
-    assert get_document(index, "evaluatie").kind == "rapport", "a regulation is named by a title's first word only"
-    kinds = {doc_id: get_document(index, doc_id).kind for doc_id in ("bericht", "blog", "bwbr0034925")}
-    assert kinds == {"bericht": "nieuwsbericht", "blog": "nieuwsbericht", "bwbr0034925": "regelgeving"}
-    assert get_document(index, "verklaring").kind == "overig", "a Rapporteur writes no report by name alone"
-    assert get_document(index, "eindrapportage").kind == "rapport"
+    kinds = {name: get_document(index, Path(name).stem.lower()).kind for name in KIND_CASES}
+    assert kinds == {name: kind for name, (_, kind) in KIND_CASES.items()}
