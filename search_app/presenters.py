@@ -33,6 +33,7 @@ class FacetView:
     field: str
     arg: str  # URL argument name
     title: str
+    plural: str  # "bronnen": "Nog 12 bronnen"
     options: tuple[FacetOption, ...]
     visible: int
 
@@ -68,7 +69,7 @@ def facet_views(
         if options:
             visible = max(VISIBLE_VALUES, sum(option.selected for option in options))
             spec = FACET_BY_FIELD[facet.field]
-            views.append(FacetView(facet.field, spec.arg, spec.title, options, visible))
+            views.append(FacetView(facet.field, spec.arg, spec.title, spec.plural, options, visible))
     return tuple(views)
 
 

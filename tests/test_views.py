@@ -80,6 +80,10 @@ def test_empty_query_lists_everything_newest_first_with_facets(client) -> None:
     soup = soup_of(client, "/zoeken")
     assert total(soup) == 65
     assert sum(facet_counts(soup, "soort").values()) == 65
+    folded = [summary.get_text() for summary in soup.select(".more-values summary")]
+    assert folded == ["Nog 12 subthema’s", "Nog 2 soorten", "Nog 3 bronnen"], "the rest of a facet, in Dutch"
+    labels = [label.get_text(" ", strip=True) for label in soup.select("#facet-subthema label")]
+    assert any(label.startswith("Geen subthema (") for label in labels), labels
     years = [int(hit.select_one(".meta").get_text().split("·")[1]) for hit in soup.select(".result")]
     assert years == sorted(years, reverse=True)
 

@@ -49,6 +49,7 @@ class FacetSpec:
     field: str  # the index field whose terms are the facet's values
     arg: str  # Dutch URL argument (thema=...) and query filter (thema:...)
     title: str  # the facet's heading on the page
+    plural: str  # its values after a number, as the page folds the rest away ("Nog 12 bronnen")
     label: Labeller = as_written
     none_label: str = "Onbekend"  # the label of `facets.NO_VALUE`: documents without a value
     order: str = BY_COUNT
@@ -63,10 +64,10 @@ class FacetSpec:
 
 
 FACETS = (
-    FacetSpec("themes", "thema", "Thema", theme_name, "Geen thema", slugs=theme_slugs),
-    FacetSpec("subthemes", "subthema", "Subthema", theme_name, "Geen thema", slugs=subtheme_slugs),
-    FacetSpec("kind", "soort", "Soort document", kind_name),
-    FacetSpec("year", "jaar", "Jaar", order=NEWEST_FIRST, lowercase=False),
-    FacetSpec("source", "bron", "Bron", words_field=SOURCE_WORDS, split=organisations),
+    FacetSpec("themes", "thema", "Thema", "thema’s", theme_name, "Geen thema", slugs=theme_slugs),
+    FacetSpec("subthemes", "subthema", "Subthema", "subthema’s", theme_name, "Geen subthema", slugs=subtheme_slugs),
+    FacetSpec("kind", "soort", "Soort document", "soorten", kind_name),
+    FacetSpec("year", "jaar", "Jaar", "jaren", order=NEWEST_FIRST, lowercase=False),
+    FacetSpec("source", "bron", "Bron", "bronnen", words_field=SOURCE_WORDS, split=organisations),
 )
 FACET_BY_FIELD = {spec.field: spec for spec in FACETS}
