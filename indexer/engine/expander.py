@@ -79,8 +79,8 @@ class Expander:
         shouted: frozenset[str] = frozenset(),
     ) -> None:
         self.context = context
-        # Words typed as acronyms ("OM", "ZON"): only so does one that reads as a common word stand for
-        # its long form (`QueryContext.word_like`).
+        # Words typed as acronyms ("OM"): only so does a stop word stand for its long form
+        # (`QueryContext.stop_word_acronyms`).
         self.shouted = shouted
         self.joins = joins or {}  # word -> the compounds it makes with its neighbours in the query
         self.known = known  # whether the index has a word: parts rare in Dutch count when it does
@@ -100,8 +100,8 @@ class Expander:
 
     def word(self, raw: str) -> Node:
         common = raw in STOP_WORDS or raw in QUESTION_WORDS
-        word_like = raw in self.context.word_like and raw not in self.shouted
-        acronym = None if word_like else self.context.by_acronym.get(raw)
+        the_word = raw in self.context.stop_word_acronyms and raw not in self.shouted
+        acronym = None if the_word else self.context.by_acronym.get(raw)
         if acronym:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
             long_form = self._phrase(_stems(acronym[1]), ranking_weights.SYNONYM_BOOST)
@@ -188,8 +188,8 @@ def _reverse_synonyms(text: str, context: QueryContext, expander: Expander) -> l
     for expansion in spans:
         if expansion in context.by_expansion:
             short = context.by_expansion[expansion][0]
-            if acronym_key(short) in context.word_like:
-                continue  # "om" and "zon" are in every other text, and "om" in none: the long form is enough
+            if acronym_key(short) in context.stop_word_acronyms:
+                continue  # the index has no "om": the typed long form finds what there is
             found.append(expander._on_fields(lambda field, short=short: Term(field, stem(acronym_key(short)))))
             expander.expansions.append(f"{expansion} → {short}")
     return found

@@ -7,17 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 from indexer.analysis.analyzers import join_acronyms
 from indexer.analysis.wordforms import STOP_WORDS, fold, words
 from indexer.engine.facet_specs import FACETS
 from indexer.themes.taxonomy import Taxonomy
-
-# An acronym that reads as a stop word or a word this frequent in Dutch (wordfreq's Zipf scale: "om",
-# "zon", "tip") is mostly that word when typed in lowercase: it stands for its long form only when
-# typed in capitals ("OM").
-WORD_ZIPF = 4.0
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: `with_corpus` caches per context
@@ -28,14 +21,16 @@ class QueryContext:
     by_acronym: dict[str, tuple[str, str]]  # "pga_r" -> ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")
     by_expansion: dict[str, tuple[str, str]]  # "persoonsgerichte aanpak radicalisering" -> same pair
     slugs: dict[str, tuple[str, ...]]  # facet field filtered by slug ("themes") -> known slugs
-    word_like: frozenset[str] = frozenset()  # acronyms of `by_acronym` that read as common words ("om")
+    # Acronyms of `by_acronym` that are stop words ("om"): typed in lowercase they are the word, which the
+    # index leaves out; only typed in capitals ("OM") do they stand for their long form.
+    stop_word_acronyms: frozenset[str] = frozenset()
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> QueryContext:
         pairs = [(acronym.short, acronym.expansion) for theme in taxonomy.themes for acronym in theme.acronyms]
         slugs = {spec.field: spec.slugs(taxonomy) for spec in FACETS if spec.slugs}
         by_acronym, by_expansion = _lookups({}, {}, pairs)
-        return cls(by_acronym, by_expansion, slugs, _word_like(by_acronym))
+        return cls(by_acronym, by_expansion, slugs, STOP_WORDS & by_acronym.keys())
 
     def with_corpus(self, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
         """This context plus the acronyms the documents define (`acronyms`); the taxonomy's win."""
@@ -67,8 +62,4 @@ def _lookups(
 @lru_cache(maxsize=8)  # one entry per index generation searched; merging on every request cost 1 ms
 def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
     by_acronym, by_expansion = _lookups(dict(context.by_acronym), dict(context.by_expansion), definitions)
-    return QueryContext(by_acronym, by_expansion, context.slugs, _word_like(by_acronym))
-
-
-def _word_like(by_acronym: dict[str, tuple[str, str]]) -> frozenset[str]:
-    return frozenset(key for key in by_acronym if key in STOP_WORDS or zipf_frequency(key, "nl") >= WORD_ZIPF)
+    return QueryContext(by_acronym, by_expansion, context.slugs, STOP_WORDS & by_acronym.keys())
