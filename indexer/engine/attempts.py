@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis.wordforms import WORD_PATTERN
-from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery
+from indexer.analysis.wordforms import WORD_PATTERN, fold
+from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, typed_acronyms
 from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
 MIN_RESULTS_BEFORE_LOOSENING = 3
@@ -28,8 +28,12 @@ LIMITED_NOTE = (
 )
 
 COMMON_NOTE = (
-    "Niet gezocht op {words}: {these} te gewoon om op te zoeken. Hieronder staan alle documenten. Zoekt u een "
-    "afkorting, typ die dan in hoofdletters (OM) of schrijf haar voluit (Openbaar Ministerie)."
+    "Niet gezocht op {words}: te gewoon om op te zoeken. Bedoelt u een afkorting, typ die in hoofdletters "
+    "(OM) of schrijf haar voluit (Openbaar Ministerie)."
+)
+UNKNOWN_ACRONYM_NOTE = (
+    "Niet gezocht op {words}: geen document schrijft deze afkorting voluit, en als woord is ze te gewoon om op te "
+    "zoeken. Schrijf haar voluit."
 )
 
 
@@ -49,9 +53,11 @@ def notes(parsed: ParsedQuery, limited: bool) -> tuple[str, ...]:
         found.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
     if limited:
         found.append(LIMITED_NOTE)
-    if parsed.common:
-        words = ", ".join(f'"{word}"' for word in parsed.common)
-        found.append(
-            COMMON_NOTE.format(words=words, these="dit woord is" if len(parsed.common) == 1 else "deze woorden zijn")
-        )
+    shouted = typed_acronyms(" ".join(parsed.common))
+    for note, words in (
+        (UNKNOWN_ACRONYM_NOTE, [word for word in parsed.common if fold(word) in shouted]),
+        (COMMON_NOTE, [word for word in parsed.common if fold(word) not in shouted]),
+    ):
+        if words:
+            found.append(note.format(words=", ".join(f'"{word}"' for word in words)))
     return tuple(found)

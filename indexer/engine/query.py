@@ -81,7 +81,7 @@ def _all_but_one(raw: Node) -> Node:
 
 
 def typed_acronyms(text: str) -> frozenset[str]:
-    """The words typed as acronyms ("OM", "RvdK"), folded as the query tree holds them."""
+    """The words typed as acronyms ("OM", "RvdK"), folded as the query tree holds a single word."""
     return frozenset(fold(word) for word in re.findall(WORD_PATTERN, text) if acronym_letters(word))
 
 
