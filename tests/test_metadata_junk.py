@@ -294,7 +294,8 @@ def test_a_regulation_without_its_short_title_in_brackets_is_titled_as_it_says_i
 
 
 # As real files come, each with the kind it must get: a news site's posts, a regulation from the law
-# database, a rapporteur's statement, a report named at a compound's end, and a regulation named later on.
+# database, a rapporteur's statement, a report named at a compound's end, a regulation named later on, a
+# word that starts like "wet" and a plural that doubles its consonant.
 KIND_CASES = {
     "bericht.md": (
         '---\nlayout: post\ntitle: "OM wil verdachte bedrijven vaker zelf fraude laten onderzoeken"\n'
@@ -318,6 +319,8 @@ KIND_CASES = {
         "overig",
     ),
     "eindrapportage.md": ("# Eindrapportages wijkaanpak\n\nDe wijkaanpak is in drie wijken gevolgd.\n", "rapport"),
+    "weten.md": ("# Weten wat werkt bij jeugdcriminaliteit\n\nWat scholen en wijkteams samen kunnen doen.\n", "overig"),
+    "plannen.md": ("# Actieplannen van de wijkteams\n\nElk wijkteam schreef een plan voor 2026.\n", "beleidsstuk"),
     "evaluatie.md": ("# Evaluatie Jeugdwet\n\nDrie jaar na de invoering is nagegaan wat gemeenten deden.\n", "rapport"),
 }
 

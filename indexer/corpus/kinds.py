@@ -42,6 +42,8 @@ _KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("training", "trainingsaanbod"),
     ("terugblik", "terugblik"),
     ("nieuws", "nieuwsbericht"),
+    ("nieuwsbericht", "nieuwsbericht"),
+    ("nieuwsbrief", "nieuwsbericht"),
     ("beleidskader", "beleidsstuk"),
     ("beleidsplan", "beleidsstuk"),
     ("actieplan", "beleidsstuk"),
@@ -59,7 +61,9 @@ _LEADING_HINTS = tuple(
     (hint, "regelgeving")
     for hint in ("wet", "wetboek", "besluit", "regeling", "beleidsregel", "aanwijzing", "richtlijn", "reglement")
 )
-_PLURAL_ENDINGS = ("", "s", "en")
+# A short vowel closed by one consonant doubles it in the plural (wet, wetten; plan, plannen): "weten" is no "wet".
+_SHORT_CLOSED = re.compile(r"[^aeiouy][aeiouy][^aeiouy]$")
+_INNER_CAPITAL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")  # "FactsheetRadicalisering" is two words
 # A site generator's post ("layout: post", "type: nieuws", "category: nieuws") is a news item, whatever its
 # title says ("OM wil fraude vaker laten onderzoeken" reports no research). Front matter keys read for it,
 # after `soort` (where "type" goes), and the values that name a kind.
@@ -175,12 +179,17 @@ MIN_FUNCTION_WORDS = 5
 def guess_kind(*texts: str) -> str:
     """The kind that a title or file name names, or `UNKNOWN_KIND`."""
     for text in texts:
-        words = _WORD.findall(text.lower().replace("_", " "))
+        words = _WORD.findall(_INNER_CAPITAL.sub(" ", text).lower().replace("_", " "))
         for hints, scope in ((_LEADING_HINTS, words[:1]), (_KIND_HINTS, words)):
             for hint, kind in hints:
-                if any(word.endswith(hint + ending) for word in scope for ending in _PLURAL_ENDINGS):
+                if any(word.endswith(form) for word in scope for form in _forms(hint)):
                     return kind
     return UNKNOWN_KIND
+
+
+def _forms(hint: str) -> tuple[str, str, str]:
+    """A hint in the singular and in its plurals."""
+    return hint, f"{hint}s", f"{hint}{hint[-1]}en" if _SHORT_CLOSED.search(hint) else f"{hint}en"
 
 
 def kind_of_properties(properties: dict[str, object]) -> str | None:
