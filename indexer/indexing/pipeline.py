@@ -52,7 +52,9 @@ STATE_FILE = "state.json"
 # an older version made of it until the file changes, and lists the titles and themes that changed.
 # 1: a regulation titled by its short title, a report by its colophon's reference (issue 18).
 # 2: a cover's short title with the subtitles under it.
-READING_REVISION = 2
+# 3: a Markdown heading without its space loses its hashes in the text; kinds from a post's front matter
+#    and from whole title words, and regulations as a kind.
+READING_REVISION = 3
 READING = "reading"  # where the run state keeps the revision the index was read with
 # Where a run's report keeps the last run that re-tagged or re-read documents, with the documents
 # whose themes or titles that changed: until a run does either again, so that an upload or a run that
