@@ -19,7 +19,7 @@ from indexer.engine.query_context import acronym_key
 # An acronym that reads as a word this frequent in Dutch (wordfreq's Zipf scale: "zon", "tip",
 # "shop") is mostly that word when typed in lowercase, so it is not expanded. A stop word ("om", "me")
 # is kept: the index leaves it out of every text, so typed in capitals it can only be the acronym
-# (`QueryContext.stop_word_acronyms`).
+# (`expander.Expander.word`).
 WORD_ZIPF = 4.0
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from indexer.analysis.wordforms import WORD_PATTERN, fold
-from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery, typed_acronyms
+from indexer.analysis.acronyms import acronym_letters
+from indexer.analysis.wordforms import WORD_PATTERN
+from indexer.engine.query import MOST_WORDS_FROM, ParsedQuery
 from indexer.engine.syntax import MIN_PATTERN_PREFIX
 
 MIN_RESULTS_BEFORE_LOOSENING = 3
@@ -53,10 +54,9 @@ def notes(parsed: ParsedQuery, limited: bool) -> tuple[str, ...]:
         found.append(REFUSED_NOTE.format(words=words, letters=MIN_PATTERN_PREFIX))
     if limited:
         found.append(LIMITED_NOTE)
-    shouted = typed_acronyms(" ".join(parsed.common))
     for note, words in (
-        (UNKNOWN_ACRONYM_NOTE, [word for word in parsed.common if fold(word) in shouted]),
-        (COMMON_NOTE, [word for word in parsed.common if fold(word) not in shouted]),
+        (UNKNOWN_ACRONYM_NOTE, [word for word in parsed.common if acronym_letters(word)]),
+        (COMMON_NOTE, [word for word in parsed.common if not acronym_letters(word)]),
     ):
         if words:
             found.append(note.format(words=", ".join(f'"{word}"' for word in words)))

@@ -57,6 +57,8 @@ QUESTION_WORDS = frozenset(
         "informatie",
     ]
 )
+# Words no search is narrowed down by: left out of the query, unless typed as an acronym ("OM").
+COMMON_WORDS = STOP_WORDS | QUESTION_WORDS
 # Whether a compound part's stem may count on its own.
 PartTest = Callable[[str], bool]
 
@@ -79,8 +81,8 @@ class Expander:
         shouted: frozenset[str] = frozenset(),
     ) -> None:
         self.context = context
-        # Words typed as acronyms ("OM"): only so does a stop word stand for its long form
-        # (`QueryContext.stop_word_acronyms`).
+        # Words typed as acronyms ("OM"): only so does an acronym that is a stop word stand for its long
+        # form; typed in lowercase it is the word, which the index leaves out.
         self.shouted = shouted
         self.joins = joins or {}  # word -> the compounds it makes with its neighbours in the query
         self.known = known  # whether the index has a word: parts rare in Dutch count when it does
@@ -99,8 +101,8 @@ class Expander:
         return self._on_fields(lambda field: Phrase(field, stems, boost=boost))
 
     def word(self, raw: str) -> Node:
-        common = raw in STOP_WORDS or raw in QUESTION_WORDS
-        the_word = raw in self.context.stop_word_acronyms and raw not in self.shouted
+        common = raw in COMMON_WORDS
+        the_word = raw in STOP_WORDS and raw not in self.shouted
         acronym = None if the_word else self.context.by_acronym.get(raw)
         if acronym:
             self.expansions.append(f"{acronym[0]} → {acronym[1]}")
@@ -188,7 +190,7 @@ def _reverse_synonyms(text: str, context: QueryContext, expander: Expander) -> l
     for expansion in spans:
         if expansion in context.by_expansion:
             short = context.by_expansion[expansion][0]
-            if acronym_key(short) in context.stop_word_acronyms:
+            if acronym_key(short) in STOP_WORDS:
                 continue  # the index has no "om": the typed long form finds what there is
             found.append(expander._on_fields(lambda field, short=short: Term(field, stem(acronym_key(short)))))
             expander.expansions.append(f"{expansion} → {short}")

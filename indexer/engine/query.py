@@ -15,9 +15,9 @@ from itertools import pairwise
 
 from indexer.analysis.acronyms import acronym_letters
 from indexer.analysis.lexicon import MAX_COMPOUND_CHARS
-from indexer.analysis.wordforms import STOP_WORDS, WORD_PATTERN, fold, stem
+from indexer.analysis.wordforms import WORD_PATTERN, fold, stem
 from indexer.engine import ranking_weights
-from indexer.engine.expander import QUESTION_WORDS, expanded
+from indexer.engine.expander import COMMON_WORDS, expanded
 from indexer.engine.query_context import QueryContext
 from indexer.engine.query_model import NOTHING, And, Node, Not, Or, Phrase, Term
 from indexer.engine.syntax import FILTER_FIELDS, read
@@ -51,7 +51,7 @@ class ParsedQuery:
 
 
 def _is_word(node: Node) -> bool:
-    return isinstance(node, Term) and node.field == "content" and node.text not in STOP_WORDS | QUESTION_WORDS
+    return isinstance(node, Term) and node.field == "content" and node.text not in COMMON_WORDS
 
 
 def _joined_words(node: Node, joins: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
@@ -88,7 +88,7 @@ def typed_acronyms(text: str) -> frozenset[str]:
 def _common_words(text: str) -> tuple[str, ...]:
     """The typed words too common to search on ("de", "om"), as typed."""
     typed = re.findall(WORD_PATTERN, text)
-    return tuple(dict.fromkeys(word for word in typed if fold(word) in STOP_WORDS | QUESTION_WORDS))
+    return tuple(dict.fromkeys(word for word in typed if fold(word) in COMMON_WORDS))
 
 
 def _no_document_has(_stem: str) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.analysis.analyzers import join_acronyms
-from indexer.analysis.wordforms import STOP_WORDS, fold, words
+from indexer.analysis.wordforms import fold, words
 from indexer.engine.facet_specs import FACETS
 from indexer.themes.taxonomy import Taxonomy
 
@@ -21,16 +21,12 @@ class QueryContext:
     by_acronym: dict[str, tuple[str, str]]  # "pga_r" -> ("PGA-R", "Persoonsgerichte Aanpak Radicalisering")
     by_expansion: dict[str, tuple[str, str]]  # "persoonsgerichte aanpak radicalisering" -> same pair
     slugs: dict[str, tuple[str, ...]]  # facet field filtered by slug ("themes") -> known slugs
-    # Acronyms of `by_acronym` that are stop words ("om"): typed in lowercase they are the word, which the
-    # index leaves out; only typed in capitals ("OM") do they stand for their long form.
-    stop_word_acronyms: frozenset[str] = frozenset()
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> QueryContext:
         pairs = [(acronym.short, acronym.expansion) for theme in taxonomy.themes for acronym in theme.acronyms]
         slugs = {spec.field: spec.slugs(taxonomy) for spec in FACETS if spec.slugs}
-        by_acronym, by_expansion = _lookups({}, {}, pairs)
-        return cls(by_acronym, by_expansion, slugs, STOP_WORDS & by_acronym.keys())
+        return cls(*_lookups({}, {}, pairs), slugs)
 
     def with_corpus(self, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
         """This context plus the acronyms the documents define (`acronyms`); the taxonomy's win."""
@@ -61,5 +57,4 @@ def _lookups(
 
 @lru_cache(maxsize=8)  # one entry per index generation searched; merging on every request cost 1 ms
 def _with_definitions(context: QueryContext, definitions: tuple[tuple[str, str], ...]) -> QueryContext:
-    by_acronym, by_expansion = _lookups(dict(context.by_acronym), dict(context.by_expansion), definitions)
-    return QueryContext(by_acronym, by_expansion, context.slugs, STOP_WORDS & by_acronym.keys())
+    return QueryContext(*_lookups(dict(context.by_acronym), dict(context.by_expansion), definitions), context.slugs)
