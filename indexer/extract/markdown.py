@@ -26,9 +26,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 # of the document. An emphasis may be at most _MAX_EMPHASIS_CHARS long for the same reason.
 # A heading may be written without the space ("##Besluit van ...", as converters of the law database
 # write it): its hashes are markup all the same, not words a reader sees.
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?!#)[ \t]*+(.*)$", re.M)
+_ATX_MARK = r"^[ \t]{0,3}#{1,6}(?!#)[ \t]*+"
+_HEADING = re.compile(rf"{_ATX_MARK}(.*)$", re.M)
 # The title is the first heading with text; text then follows only on the same line.
-_TITLE_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?!#)[ \t]*+(\S.*)$", re.M)
+_TITLE_HEADING = re.compile(rf"{_ATX_MARK}(\S.*)$", re.M)
 _SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~).*$", re.M)
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
@@ -51,7 +52,7 @@ _SCALARS = (str, int, float, dt.date)
 
 def _heading_text(match: re.Match[str]) -> str:
     """The text of an ATX heading without its closing hashes: "## Aanpak ##" -> "Aanpak"."""
-    return (match.group(2) or "").rstrip().rstrip("#").rstrip()
+    return match.group(1).rstrip().rstrip("#").rstrip()
 
 
 def _html_to_text(value: str) -> str:
